@@ -1,0 +1,284 @@
+/**
+ * The resolver contract shared by the backend (`src/`) and the Custom UI (`web/`).
+ *
+ * The backend decodes every payload with these schemas (with size bounds, so a hostile or buggy
+ * caller gets a typed `BadPayload` error, never a crash). The UI imports only the *types* from this
+ * file (`import type`), so Effect stays out of the browser bundle.
+ *
+ * Every resolver answers a {@link Result}: `{ ok: true, value }` or `{ ok: false, error }`, where the
+ * error carries a `tag` the UI can branch on and a `message` that is one sentence a user understands.
+ */
+import { Schema } from "effect"
+
+/** Resolver function keys. Forge limits: 500 invokes per 25 s from one page, 5 MB per response. */
+export const ResolverKey = {
+  whoami: "session/whoami",
+  fields: "fields/list",
+  jqlParse: "jql/parse",
+  jqlAutocomplete: "jql/autocomplete",
+  jqlSuggestions: "jql/suggestions",
+  preview: "preview/page",
+  exportStart: "export/start",
+  exportNext: "export/next",
+} as const
+export type ResolverKey = (typeof ResolverKey)[keyof typeof ResolverKey]
+
+// ---------------------------------------------------------------------------------------------
+// Bounds. A Forge invoke payload is at most 500 KB; these keep each field far below it.
+
+/** Longest JQL we accept (Jira itself has no documented limit; 10k characters is generous). */
+export const MAX_JQL_LENGTH = 10_000
+/** Most columns one export may ask for. */
+export const MAX_COLUMNS = 200
+/** Longest column reference (a field id or name). */
+export const MAX_COLUMN_REF_LENGTH = 255
+/** Longest cursor (cursors are self-contained; see src/export/cursor.ts). */
+export const MAX_CURSOR_LENGTH = 400_000
+
+const Jql = Schema.String.pipe(Schema.maxLength(MAX_JQL_LENGTH))
+const ColumnRef = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(MAX_COLUMN_REF_LENGTH))
+const Columns = Schema.Array(ColumnRef).pipe(Schema.maxItems(MAX_COLUMNS))
+
+// ---------------------------------------------------------------------------------------------
+// Export options
+
+export const Preset = Schema.Literal("spreadsheet", "data")
+export type Preset = typeof Preset.Type
+
+export const Delimiter = Schema.Literal(",", ";", "\t", "|")
+export type Delimiter = typeof Delimiter.Type
+
+export const DateFormat = Schema.Union(
+  Schema.Literal("iso", "spreadsheet"),
+  Schema.Struct({ pattern: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(64)) }),
+)
+export type DateFormat = typeof DateFormat.Type
+
+export const UserDisplay = Schema.Literal("displayName", "email", "accountId")
+export type UserDisplay = typeof UserDisplay.Type
+
+export const DurationFormat = Schema.Literal("jira", "hours")
+export type DurationFormat = typeof DurationFormat.Type
+
+export const Strategy = Schema.Literal("auto", "thrifty", "fast")
+export type Strategy = typeof Strategy.Type
+
+/**
+ * What the user may choose. Every field is optional on the wire; the backend fills the rest from the
+ * preset (`spreadsheet` unless said otherwise), see `src/export/options.ts`.
+ */
+export const ExportOptionsInput = Schema.Struct({
+  preset: Schema.optional(Preset),
+  delimiter: Schema.optional(Delimiter),
+  lineEnding: Schema.optional(Schema.Literal("crlf", "lf")),
+  bom: Schema.optional(Schema.Boolean),
+  formulaGuard: Schema.optional(Schema.Boolean),
+  truncateLongCells: Schema.optional(Schema.Boolean),
+  dateFormat: Schema.optional(DateFormat),
+  /** `user` (the user's Jira profile time zone), `UTC`, or an IANA zone name. */
+  timeZone: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(64))),
+  userDisplay: Schema.optional(UserDisplay),
+  multiValueSeparator: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(8))),
+  durationFormat: Schema.optional(DurationFormat),
+  hoursPerDay: Schema.optional(Schema.Number.pipe(Schema.greaterThan(0), Schema.lessThanOrEqualTo(24))),
+  daysPerWeek: Schema.optional(Schema.Number.pipe(Schema.greaterThan(0), Schema.lessThanOrEqualTo(7))),
+  strategy: Schema.optional(Strategy),
+})
+export type ExportOptionsInput = typeof ExportOptionsInput.Type
+
+// ---------------------------------------------------------------------------------------------
+// Errors, as the UI sees them
+
+export const ErrorTag = Schema.Literal(
+  "BadPayload",
+  "BadCursor",
+  "InvalidJql",
+  "UnknownColumn",
+  "AmbiguousColumn",
+  "RateLimited",
+  "QuotaExhausted",
+  "Unauthorized",
+  "Forbidden",
+  "NotFound",
+  "BadRequest",
+  "Removed",
+  "ServerError",
+  "Transport",
+  "Decode",
+  "Internal",
+)
+export type ErrorTag = typeof ErrorTag.Type
+
+export const ResolverError = Schema.Struct({
+  tag: ErrorTag,
+  /** One sentence for the user, with what to do next where there is something to do. */
+  message: Schema.String,
+  /** Extra lines: Jira's own messages, the candidates of an ambiguous column, … */
+  details: Schema.optional(Schema.Array(Schema.String)),
+  /** For `RateLimited`: wait at least this long before calling again with the same payload. */
+  retryAfterMs: Schema.optional(Schema.Number),
+  /** For `QuotaExhausted`: when the hourly quota resets (ISO 8601). */
+  resetAt: Schema.optional(Schema.String),
+})
+export type ResolverError = typeof ResolverError.Type
+
+export type Result<A> =
+  | { readonly ok: true; readonly value: A }
+  | { readonly ok: false; readonly error: ResolverError }
+
+// ---------------------------------------------------------------------------------------------
+// session/whoami
+
+export const WhoamiPayload = Schema.Struct({})
+export const Whoami = Schema.Struct({
+  accountId: Schema.String,
+  displayName: Schema.String,
+  timeZone: Schema.String,
+  locale: Schema.optional(Schema.String),
+  emailAddress: Schema.optional(Schema.String),
+})
+export type Whoami = typeof Whoami.Type
+
+// ---------------------------------------------------------------------------------------------
+// fields/list
+
+export const FieldsPayload = Schema.Struct({})
+export const FieldInfo = Schema.Struct({
+  /** The column reference to send back: a field id (`summary`, `customfield_10010`) or a pseudo-column id. */
+  id: Schema.String,
+  name: Schema.String,
+  /** The header this column gets (the name, disambiguated with the id when two fields share it). */
+  header: Schema.String,
+  custom: Schema.Boolean,
+  /** A short type label for the picker: `string`, `user`, `array<option>`, `datetime`, … */
+  type: Schema.String,
+})
+export type FieldInfo = typeof FieldInfo.Type
+export const FieldList = Schema.Struct({
+  fields: Schema.Array(FieldInfo),
+  /** The default column ids, in order. */
+  defaults: Schema.Array(Schema.String),
+})
+export type FieldList = typeof FieldList.Type
+
+// ---------------------------------------------------------------------------------------------
+// jql/parse, jql/autocomplete, jql/suggestions
+
+export const JqlParsePayload = Schema.Struct({ jql: Jql })
+export const JqlProblem = Schema.Struct({
+  message: Schema.String,
+  /** 1-based line and character when Jira's message names them. */
+  line: Schema.optional(Schema.Number),
+  character: Schema.optional(Schema.Number),
+})
+export type JqlProblem = typeof JqlProblem.Type
+export const JqlParseResult = Schema.Struct({
+  valid: Schema.Boolean,
+  errors: Schema.Array(JqlProblem),
+  warnings: Schema.Array(JqlProblem),
+})
+export type JqlParseResult = typeof JqlParseResult.Type
+
+export const JqlAutocompletePayload = Schema.Struct({})
+export const JqlAutocomplete = Schema.Struct({
+  fields: Schema.Array(
+    Schema.Struct({
+      value: Schema.String,
+      displayName: Schema.String,
+      operators: Schema.Array(Schema.String),
+      types: Schema.Array(Schema.String),
+    }),
+  ),
+  functions: Schema.Array(Schema.Struct({ value: Schema.String, displayName: Schema.String })),
+  reservedWords: Schema.Array(Schema.String),
+})
+export type JqlAutocomplete = typeof JqlAutocomplete.Type
+
+export const JqlSuggestionsPayload = Schema.Struct({
+  fieldName: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(255)),
+  fieldValue: Schema.String.pipe(Schema.maxLength(255)),
+})
+export const JqlSuggestions = Schema.Struct({
+  /** `displayName` may contain `<b>` around the matched text, as Jira sends it. */
+  results: Schema.Array(Schema.Struct({ value: Schema.String, displayName: Schema.String })),
+})
+export type JqlSuggestions = typeof JqlSuggestions.Type
+
+// ---------------------------------------------------------------------------------------------
+// preview/page
+
+export const PreviewPayload = Schema.Struct({
+  jql: Jql,
+  columns: Columns,
+  options: Schema.optional(ExportOptionsInput),
+  /** Jira's token for the next preview page; absent for the first page. */
+  nextPageToken: Schema.optional(Schema.String.pipe(Schema.maxLength(4096))),
+  pageSize: Schema.optional(Schema.Int.pipe(Schema.between(1, 100))),
+})
+export const ColumnInfo = Schema.Struct({
+  id: Schema.String,
+  header: Schema.String,
+  /** `number` cells are written unquoted and never formula-guarded. */
+  kind: Schema.Literal("text", "number", "date", "datetime"),
+})
+export type ColumnInfo = typeof ColumnInfo.Type
+export const PreviewPage = Schema.Struct({
+  columns: Schema.Array(ColumnInfo),
+  /** One row per issue: exactly the cell text the CSV will hold (before CSV quoting). */
+  rows: Schema.Array(Schema.Array(Schema.String)),
+  issueKeys: Schema.Array(Schema.String),
+  nextPageToken: Schema.NullOr(Schema.String),
+  approximateTotal: Schema.NullOr(Schema.Number),
+})
+export type PreviewPage = typeof PreviewPage.Type
+
+// ---------------------------------------------------------------------------------------------
+// export/start, export/next
+
+export const ExportStartPayload = Schema.Struct({
+  jql: Jql,
+  columns: Columns,
+  options: Schema.optional(ExportOptionsInput),
+})
+export type ExportStartPayload = typeof ExportStartPayload.Type
+
+export const ExportProgress = Schema.Struct({
+  /** Issues written so far. */
+  done: Schema.Number,
+  /** Jira's approximate count at the start; null when unknown. */
+  total: Schema.NullOr(Schema.Number),
+  /** Keys (or ids) of issues that matched but could not be read any more (deleted or moved mid-export). */
+  missing: Schema.Array(Schema.String),
+  /** Cells cut at Excel's 32,767-character limit. */
+  truncatedCells: Schema.Number,
+})
+export type ExportProgress = typeof ExportProgress.Type
+
+export const ExportStarted = Schema.Struct({
+  /** The first CSV text of the file: the optional BOM and the header row. */
+  csv: Schema.String,
+  columns: Schema.Array(ColumnInfo),
+  approximateTotal: Schema.NullOr(Schema.Number),
+  /** The strategy chosen (`auto` resolved). */
+  strategy: Schema.Literal("thrifty", "fast"),
+  cursor: Schema.String,
+})
+export type ExportStarted = typeof ExportStarted.Type
+
+export const ExportNextPayload = Schema.Struct({
+  cursor: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(MAX_CURSOR_LENGTH)),
+})
+export type ExportNextPayload = typeof ExportNextPayload.Type
+
+export const ExportChunk = Schema.Struct({
+  /** CSV text to append (possibly empty while waiting). */
+  csv: Schema.String,
+  /** The cursor for the next call; null when the export is complete. */
+  cursor: Schema.NullOr(Schema.String),
+  progress: ExportProgress,
+  /** Jira asked us to slow down: call again with `cursor` after this many ms. */
+  retryAfterMs: Schema.optional(Schema.Number),
+  /** The app's hourly points quota is spent: call again with `cursor` at this time (ISO 8601). */
+  pausedUntil: Schema.optional(Schema.String),
+})
+export type ExportChunk = typeof ExportChunk.Type
