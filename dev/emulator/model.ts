@@ -1,0 +1,96 @@
+/**
+ * The emulator's internal contract between its data set + JQL engine (`data/`, `jql/`) and its HTTP
+ * layer (`server/`, `index.ts`). Values are Jira Cloud REST v3 shapes (see
+ * ../shared/reference/jira-cloud-api.md §2.3) so the HTTP layer can send them as they are.
+ */
+
+/** A user as `/user`, `/user/bulk` and issue fields show it (REST shape), plus what the emulator needs. */
+export interface UserRecord {
+  /** REST `User` JSON (accountId, accountType, active, displayName, emailAddress?, timeZone, locale, avatarUrls, self). */
+  readonly json: Readonly<Record<string, unknown>>
+  readonly accountId: string
+  /** Login email for Basic auth; null for app accounts and the deleted user (they cannot log in). */
+  readonly loginEmail: string | null
+  readonly displayName: string
+  /** Projects this user may NOT browse (keys). */
+  readonly hiddenProjects: ReadonlySet<string>
+}
+
+/** `/field` entry (REST `FieldDetails`). */
+export interface FieldRecord {
+  readonly id: string
+  readonly key: string
+  readonly name: string
+  readonly custom: boolean
+  readonly orderable: boolean
+  readonly navigable: boolean
+  readonly searchable: boolean
+  readonly clauseNames: ReadonlyArray<string>
+  readonly schema?: {
+    readonly type: string
+    readonly items?: string
+    readonly system?: string
+    readonly custom?: string
+    readonly customId?: number
+  }
+}
+
+export interface ProjectRecord {
+  /** REST project JSON as it appears in `fields.project`. */
+  readonly json: Readonly<Record<string, unknown>>
+  readonly id: string
+  readonly key: string
+  readonly name: string
+}
+
+/** One issue, with every field's REST v3 value (null where empty). */
+export interface IssueRecord {
+  readonly id: string
+  /** Numeric form of `id`, for ordering. */
+  readonly numericId: number
+  readonly key: string
+  readonly projectKey: string
+  readonly fields: Readonly<Record<string, unknown>>
+}
+
+export interface Dataset {
+  readonly seed: number
+  /** Issues generated (deleted ones included). */
+  readonly issueCount: number
+  readonly users: ReadonlyArray<UserRecord>
+  readonly projects: ReadonlyArray<ProjectRecord>
+  readonly fields: ReadonlyArray<FieldRecord>
+  /** Issue by position 0..issueCount-1 in ascending id order; undefined if deleted. Generated lazily. */
+  readonly issueAt: (index: number) => IssueRecord | undefined
+  readonly issueByIdOrKey: (idOrKey: string) => IssueRecord | undefined
+  /** Removes an issue (for "deleted mid-export" chaos and tests). */
+  readonly deleteIssue: (idOrKey: string) => boolean
+  readonly userByAccountId: (accountId: string) => UserRecord | undefined
+  readonly userByEmail: (email: string) => UserRecord | undefined
+  /** Whether `viewer` (null = anonymous) may browse the project. */
+  readonly canBrowse: (viewer: UserRecord | null, projectKey: string) => boolean
+}
+
+/** A JQL problem with Jira's exact wording (e.g. "Error in the JQL Query: … (line 1, character 9)"). */
+export interface JqlMessage {
+  readonly message: string
+}
+
+export type JqlSearchOutcome =
+  | { readonly ok: true; readonly ids: ReadonlyArray<string>; readonly warnings: ReadonlyArray<string> }
+  | { readonly ok: false; readonly errors: ReadonlyArray<string> }
+
+/** The JQL engine: parse, validate against the data set and the viewer, filter and order. */
+export interface JqlEngine {
+  /**
+   * Runs a search: issue ids (strings) in result order (ORDER BY, ties broken by id), only issues the
+   * viewer may browse. `requireBounded` makes an unrestricted query an error with Jira's message.
+   */
+  readonly search: (
+    jql: string,
+    viewer: UserRecord | null,
+    options: { readonly requireBounded: boolean; readonly now: Date },
+  ) => JqlSearchOutcome
+  /** For `POST /jql/parse`: Jira's `ParsedJqlQuery` JSON for one query (structure or errors). */
+  readonly parse: (jql: string, viewer: UserRecord | null) => Readonly<Record<string, unknown>>
+}
