@@ -126,10 +126,15 @@ export type Result<A> =
   | { readonly ok: true; readonly value: A }
   | { readonly ok: false; readonly error: ResolverError }
 
+/** A payload that must be an empty object (`Schema.Struct({})` would accept any object). */
+export const EmptyPayload = Schema.Object.pipe(
+  Schema.filter((value) => Object.keys(value).length === 0, { message: () => "expected an empty object" }),
+)
+
 // ---------------------------------------------------------------------------------------------
 // session/whoami
 
-export const WhoamiPayload = Schema.Struct({})
+export const WhoamiPayload = EmptyPayload
 export const Whoami = Schema.Struct({
   accountId: Schema.String,
   displayName: Schema.String,
@@ -142,7 +147,7 @@ export type Whoami = typeof Whoami.Type
 // ---------------------------------------------------------------------------------------------
 // fields/list
 
-export const FieldsPayload = Schema.Struct({})
+export const FieldsPayload = EmptyPayload
 export const FieldInfo = Schema.Struct({
   /** The column reference to send back: a field id (`summary`, `customfield_10010`) or a pseudo-column id. */
   id: Schema.String,
@@ -179,7 +184,7 @@ export const JqlParseResult = Schema.Struct({
 })
 export type JqlParseResult = typeof JqlParseResult.Type
 
-export const JqlAutocompletePayload = Schema.Struct({})
+export const JqlAutocompletePayload = EmptyPayload
 export const JqlAutocomplete = Schema.Struct({
   fields: Schema.Array(
     Schema.Struct({

@@ -1,0 +1,369 @@
+/**
+ * The local Forge host: serves the built Custom UI (`web/dist`) on 127.0.0.1 the way Jira frames it,
+ * and answers the page's `@forge/bridge` calls with the real Forge handler (`src/index.ts`), whose
+ * `@forge/api` requests reach either the bundled Jira emulator (as the signed-in user) or a real site.
+ *
+ * What is real: the page bundle with the real `@forge/bridge`, the real `@forge/resolver` definitions
+ * and the real `@forge/api` `asUser().requestJira` code path. What is emulated: the Jira frame's
+ * `window.__bridge.callBridge` (injected before the bundle, as Jira does) and the Forge platform's
+ * `__forge_fetch__` hook. The host also enforces Forge's invocation limits (500 KB payload, 5 MB
+ * response, 25 s) so that a resolver that would break on Forge breaks here too.
+ */
+import { AsyncLocalStorage } from "node:async_hooks"
+import { readFile } from "node:fs/promises"
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import { createRequire } from "node:module"
+import type { AddressInfo } from "node:net"
+import { extname, join, normalize, resolve } from "node:path"
+import {
+  type EmulatorOptions,
+  FORGE_ACCOUNT_HEADER,
+  type RunningEmulator,
+  startEmulator,
+} from "./emulator/index.js"
+
+/** Forge limits ([forge-platform.md §2]). */
+export const FORGE_LIMITS = {
+  invokePayloadBytes: 500 * 1024,
+  invokeResponseBytes: 5 * 1024 * 1024,
+  invocationMs: 25_000,
+} as const
+
+export interface RealSite {
+  readonly url: string
+  readonly email: string
+  readonly apiToken: string
+}
+
+export interface HostOptions {
+  readonly port?: number
+  readonly host?: string
+  /** Emulator options (ignored when `site` is given). */
+  readonly emulator?: EmulatorOptions
+  /** Which seeded emulator user the page runs as. */
+  readonly user?: "admin" | "restricted"
+  /** Send Jira requests to a real site with Basic auth instead of the emulator. */
+  readonly site?: RealSite
+  /** Directory of the built UI (default `web/dist`). */
+  readonly distDir?: string
+}
+
+export interface Invocation {
+  readonly functionKey: string
+  readonly ms: number
+  readonly requestBytes: number
+  readonly responseBytes: number
+  readonly status: number
+}
+
+export interface RunningHost {
+  readonly url: string
+  readonly port: number
+  /** The in-process emulator, when not running against a real site. */
+  readonly emulator: RunningEmulator | undefined
+  readonly accountId: string
+  /** Every resolver invocation the page made, in order. */
+  readonly invocations: () => ReadonlyArray<Invocation>
+  readonly close: () => Promise<void>
+}
+
+const root = resolve(__dirname, "..")
+
+const contentTypes: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".map": "application/json; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+}
+
+/**
+ * The frame script Jira injects before the app bundle. `@forge/bridge` looks up
+ * `window.__bridge.callBridge` when its modules load, so this must run first.
+ */
+const bridgeShim = `(() => {
+  const post = async (path, body) => {
+    const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const text = await response.text();
+    let json;
+    try { json = JSON.parse(text); } catch { json = undefined; }
+    if (!response.ok) throw new Error((json && json.message) || ("The local Forge host answered " + response.status));
+    return json;
+  };
+  const params = new URLSearchParams(location.search);
+  const colorMode = params.get("theme") === "dark" ? "dark" : "light";
+  let contextPromise;
+  const context = () => (contextPromise ??= post("./__host/context", { colorMode }));
+  window.__hostCalls = [];
+  window.__bridge = {
+    callBridge: async (method, args) => {
+      window.__hostCalls.push(method === "invoke" ? "invoke:" + args.functionKey : method);
+      switch (method) {
+        case "invoke": return (await post("./__host/invoke", { functionKey: args.functionKey, payload: args.payload })).result;
+        case "getContext": return context();
+        case "enableTheming": {
+          const html = document.documentElement;
+          html.setAttribute("data-color-mode", colorMode);
+          html.setAttribute("data-theme", "dark:dark light:light spacing:spacing typography:typography");
+          if (!document.getElementById("__host-tokens")) {
+            const link = document.createElement("link");
+            link.id = "__host-tokens"; link.rel = "stylesheet"; link.href = "./__host/tokens.css";
+            document.head.prepend(link);
+          }
+          return undefined;
+        }
+        case "open": { window.__hostOpened = (window.__hostOpened || []).concat([args]); return undefined; }
+        case "navigate": { window.__hostNavigated = (window.__hostNavigated || []).concat([args]); return undefined; }
+        case "changeWindowTitle": { document.title = String(args && args.title || document.title); return undefined; }
+        case "emitReadyEvent": case "initFeatureFlags": case "emitFrontendCustomMetric": return undefined;
+        default: throw new Error("The local Forge host does not support the bridge method " + method + ".");
+      }
+    },
+  };
+})();
+`
+
+const readBody = (req: IncomingMessage, limit: number): Promise<Buffer | "too-large"> =>
+  new Promise((done, fail) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= limit) chunks.push(chunk)
+    })
+    req.on("end", () => done(size > limit ? "too-large" : Buffer.concat(chunks)))
+    req.on("error", fail)
+  })
+
+const sendJson = (res: ServerResponse, status: number, value: unknown) => {
+  const body = JSON.stringify(value)
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" })
+  res.end(body)
+}
+
+/** Atlassian's design-token CSS (light and dark), as Jira loads it into a themed Custom UI frame. */
+const tokensCss = (): string => {
+  const load = createRequire(join(root, "package.json"))
+  const themes = ["atlassian-light", "atlassian-dark", "atlassian-spacing", "atlassian-typography-adg3"]
+  return themes
+    .map((name) => {
+      try {
+        const theme: unknown = load(`@atlaskit/tokens/dist/cjs/artifacts/themes/${name}.js`)
+        const css =
+          typeof theme === "object" && theme !== null && "default" in theme ? theme.default : undefined
+        return typeof css === "string" ? css : ""
+      } catch {
+        return ""
+      }
+    })
+    .join("\n")
+}
+
+const basicAuth = (site: RealSite) =>
+  `Basic ${Buffer.from(`${site.email}:${site.apiToken}`).toString("base64")}`
+
+interface ForgeFetchDescriptor {
+  readonly type?: string
+  readonly provider?: string
+  readonly remote?: string
+}
+
+interface FetchTarget {
+  readonly baseUrl: string
+  readonly headers: Record<string, string>
+}
+
+/**
+ * Which Jira the current invocation talks to. Several hosts may run in one process (tests do), and
+ * `__forge_fetch__` is one global, so each invocation carries its target in async context.
+ */
+const currentTarget = new AsyncLocalStorage<FetchTarget>()
+
+/**
+ * Installs the Forge platform's fetch hook so `@forge/api` reaches the emulator as the signed-in user
+ * (or a real site with the API token). Only product requests to Jira are supported, as on Forge.
+ */
+const installForgeFetch = () => {
+  const forgeFetch = async (descriptor: ForgeFetchDescriptor, path: string, init?: RequestInit) => {
+    const target = currentTarget.getStore()
+    if (!target) throw new Error("A Forge product request was made outside a resolver invocation.")
+    if (descriptor.remote !== "jira")
+      throw new Error(`The local Forge host only reaches Jira, not ${descriptor.remote}.`)
+    const headers = new Headers(init?.headers)
+    for (const [name, value] of Object.entries(target.headers)) headers.set(name, value)
+    headers.set("x-forge-provider", String(descriptor.provider))
+    return fetch(`${target.baseUrl}${path}`, { ...init, headers })
+  }
+  Object.assign(globalThis, { __forge_fetch__: forgeFetch })
+}
+
+export const startHost = async (options: HostOptions = {}): Promise<RunningHost> => {
+  const distDir = options.distDir ?? join(root, "web", "dist")
+  const indexHtml = await readFile(join(distDir, "index.html"), "utf8").catch(() => {
+    throw new Error(
+      `The UI is not built (${join(distDir, "index.html")} is missing); run "npm run build" first.`,
+    )
+  })
+
+  let emulator: RunningEmulator | undefined
+  let accountId: string
+  let siteUrl: string
+  let target: FetchTarget
+  if (options.site) {
+    const site = { ...options.site, url: options.site.url.replace(/\/+$/, "") }
+    const me = await fetch(`${site.url}/rest/api/3/myself`, {
+      headers: { Authorization: basicAuth(site), Accept: "application/json" },
+    })
+    if (me.status !== 200)
+      throw new Error(`${site.url} did not accept the email and API token (HTTP ${me.status}); check them.`)
+    const body: unknown = await me.json()
+    accountId =
+      typeof body === "object" && body !== null && "accountId" in body && typeof body.accountId === "string"
+        ? body.accountId
+        : ""
+    siteUrl = site.url
+    target = { baseUrl: site.url, headers: { Authorization: basicAuth(site) } }
+  } else {
+    emulator = await startEmulator(options.emulator ?? {})
+    accountId = emulator.accounts[options.user ?? "admin"].accountId
+    siteUrl = emulator.url
+    target = { baseUrl: emulator.url, headers: { [FORGE_ACCOUNT_HEADER]: accountId } }
+  }
+
+  // Platform globals first, then the app, as the Forge runtime does.
+  installForgeFetch()
+  const { handler } = await import("../src/index.js")
+  const invocations: Invocation[] = []
+  const cloudId = "00000000-0000-4000-8000-00000000c10d"
+
+  const context = (colorMode: string) => ({
+    accountId,
+    cloudId,
+    siteUrl,
+    locale: "en-US",
+    timezone: "Europe/Berlin",
+    moduleKey: "issue-export-page",
+    localId: `ari:cloud:ecosystem::extension/local/issue-export-page`,
+    environmentId: "local",
+    environmentType: "DEVELOPMENT",
+    extension: { type: "jira:globalPage", location: `${siteUrl}/jira/apps/local/local` },
+    theme: { colorMode },
+    surfaceColor: colorMode === "dark" ? "#1D2125" : "#FFFFFF",
+  })
+
+  const invoke = async (req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now()
+    const raw = await readBody(req, FORGE_LIMITS.invokePayloadBytes)
+    const record = (functionKey: string, status: number, requestBytes: number, responseBytes: number) =>
+      invocations.push({ functionKey, status, requestBytes, responseBytes, ms: performance.now() - started })
+    if (raw === "too-large") {
+      record("?", 413, FORGE_LIMITS.invokePayloadBytes + 1, 0)
+      return sendJson(res, 413, { message: "Forge rejects invoke payloads over 500 KB." })
+    }
+    let call: { functionKey?: unknown; payload?: unknown }
+    try {
+      call = JSON.parse(raw.toString("utf8"))
+    } catch {
+      return sendJson(res, 400, { message: "The invoke request was not JSON." })
+    }
+    const functionKey = typeof call.functionKey === "string" ? call.functionKey : ""
+    let timer: NodeJS.Timeout | undefined
+    try {
+      const result = await Promise.race([
+        currentTarget.run(target, () =>
+          handler(
+            { call: { functionKey, payload: call.payload }, context: context("light") },
+            { principal: { accountId }, installContext: `ari:cloud:jira::site/${cloudId}` },
+          ),
+        ),
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`Forge stops a resolver after 25 s; ${functionKey} took longer.`)),
+            FORGE_LIMITS.invocationMs,
+          )
+        }),
+      ])
+      const body = JSON.stringify({ result })
+      const bytes = Buffer.byteLength(body)
+      if (bytes > FORGE_LIMITS.invokeResponseBytes) {
+        record(functionKey, 500, raw.length, bytes)
+        return sendJson(res, 500, {
+          message: `Forge rejects resolver responses over 5 MB; ${functionKey} sent ${bytes} bytes.`,
+        })
+      }
+      record(functionKey, 200, raw.length, bytes)
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" })
+      res.end(body)
+    } catch (error) {
+      record(functionKey, 500, raw.length, 0)
+      sendJson(res, 500, { message: error instanceof Error ? error.message : String(error) })
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  const serveStatic = async (pathname: string, res: ServerResponse) => {
+    if (pathname === "/" || pathname === "/index.html") {
+      // The shim goes before the bundle, as an external script (Forge's CSP allows no inline script).
+      const html = indexHtml.replace("<head>", '<head>\n    <script src="./__host/bridge.js"></script>')
+      res.writeHead(200, { "content-type": contentTypes[".html"], "cache-control": "no-store" })
+      return res.end(html)
+    }
+    const file = normalize(join(distDir, decodeURIComponent(pathname)))
+    if (!file.startsWith(distDir)) return sendJson(res, 404, { message: "Not found." })
+    try {
+      const body = await readFile(file)
+      res.writeHead(200, { "content-type": contentTypes[extname(file)] ?? "application/octet-stream" })
+      res.end(body)
+    } catch {
+      sendJson(res, 404, { message: `No such file: ${pathname}` })
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const { pathname } = new URL(req.url ?? "/", "http://127.0.0.1")
+    const route = async () => {
+      if (req.method === "GET" && pathname === "/__host/bridge.js") {
+        res.writeHead(200, { "content-type": contentTypes[".js"], "cache-control": "no-store" })
+        return res.end(bridgeShim)
+      }
+      if (req.method === "GET" && pathname === "/__host/tokens.css") {
+        res.writeHead(200, { "content-type": contentTypes[".css"] })
+        return res.end(tokensCss())
+      }
+      if (req.method === "POST" && pathname === "/__host/context") {
+        const raw = await readBody(req, 10_000)
+        const colorMode = raw !== "too-large" && raw.toString("utf8").includes('"dark"') ? "dark" : "light"
+        return sendJson(res, 200, context(colorMode))
+      }
+      if (req.method === "POST" && pathname === "/__host/invoke") return invoke(req, res)
+      if (req.method === "GET") return serveStatic(pathname, res)
+      return sendJson(res, 405, { message: `${req.method} is not supported here.` })
+    }
+    route().catch((error: unknown) => {
+      if (!res.headersSent)
+        sendJson(res, 500, { message: error instanceof Error ? error.message : String(error) })
+      else res.end()
+    })
+  })
+
+  await new Promise<void>((done, fail) => {
+    server.once("error", fail)
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => done())
+  })
+  const { port } = server.address() as AddressInfo
+
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    emulator,
+    accountId,
+    invocations: () => invocations,
+    close: async () => {
+      server.closeAllConnections()
+      await new Promise<void>((done) => server.close(() => done()))
+      await emulator?.close()
+    },
+  }
+}

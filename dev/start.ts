@@ -1,0 +1,108 @@
+/**
+ * `npm start`: the local Forge host with the bundled Jira emulator (or a real site), printing the URL.
+ *
+ *   npm start -- [--port 8080] [--user admin|restricted] [--issues 1000] [--seed 1]
+ *                [--profile instant|cloud] [--chaos SPEC]
+ *                [--site https://x.atlassian.net --email E --token T]
+ *
+ * The site, email and token can also come from JIRA_SITE, JIRA_EMAIL and JIRA_API_TOKEN; the port
+ * from PORT.
+ */
+import { parseArgs } from "node:util"
+import { startHost } from "./host.js"
+
+const usage = `Usage: npm start -- [options]
+  --port N             port on 127.0.0.1 (default: $PORT or 8080)
+  --user NAME          emulator user the page runs as: admin (default) or restricted
+  --issues N           issues in the emulator's data set (default 1000)
+  --seed N             data set seed (default 1)
+  --profile NAME       emulator latency profile: instant (default) or cloud
+  --chaos SPEC         emulator fault injection (see npm run emulator -- --help)
+  --site URL           use a real Jira Cloud site instead of the emulator (or JIRA_SITE)
+  --email E            Atlassian account email for --site (or JIRA_EMAIL)
+  --token T            API token for --site (or JIRA_API_TOKEN)
+`
+
+const fail = (message: string): never => {
+  process.stderr.write(`${message}\n\n${usage}`)
+  process.exit(2)
+}
+
+const main = async () => {
+  let values: Record<string, string | boolean | undefined>
+  try {
+    values = parseArgs({
+      options: {
+        port: { type: "string" },
+        user: { type: "string" },
+        issues: { type: "string" },
+        seed: { type: "string" },
+        profile: { type: "string" },
+        chaos: { type: "string" },
+        site: { type: "string" },
+        email: { type: "string" },
+        token: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error))
+  }
+  if (values.help) {
+    process.stdout.write(usage)
+    return
+  }
+  const text = (name: string) => {
+    const value = values[name]
+    return typeof value === "string" ? value : undefined
+  }
+  const int = (name: string, fallback: number, min: number, max: number) => {
+    const raw = text(name) ?? (name === "port" ? process.env.PORT : undefined)
+    if (raw === undefined || raw === "") return fallback
+    const n = Number(raw)
+    if (!Number.isInteger(n) || n < min || n > max)
+      return fail(`--${name} must be a whole number from ${min} to ${max}.`)
+    return n
+  }
+  const port = int("port", 8080, 0, 65535)
+  const user = text("user") ?? "admin"
+  if (user !== "admin" && user !== "restricted") return fail("--user must be admin or restricted.")
+  const profile = text("profile") ?? "instant"
+  if (profile !== "instant" && profile !== "cloud") return fail("--profile must be instant or cloud.")
+  const siteUrl = text("site") ?? process.env.JIRA_SITE
+  const email = text("email") ?? process.env.JIRA_EMAIL
+  const token = text("token") ?? process.env.JIRA_API_TOKEN
+  if (siteUrl && (!email || !token))
+    return fail("--site needs --email and --token (or JIRA_EMAIL and JIRA_API_TOKEN).")
+  if (siteUrl && !/^https?:\/\/[^/\s]+/.test(siteUrl))
+    return fail("--site must be a URL like https://your-site.atlassian.net.")
+
+  const chaos = text("chaos")
+  const host = await startHost({
+    port,
+    user,
+    ...(siteUrl && email && token
+      ? { site: { url: siteUrl, email, apiToken: token } }
+      : {
+          emulator: {
+            issues: int("issues", 1000, 1, 200_000),
+            seed: int("seed", 1, 0, 2 ** 31),
+            profile,
+            ...(chaos ? { chaos } : {}),
+          },
+        }),
+  })
+  const target = host.emulator ? `the Jira emulator at ${host.emulator.url}` : siteUrl
+  process.stdout.write(`Liquitim Export is running against ${target}.\nOpen ${host.url}\n`)
+  if (host.emulator) process.stdout.write(`(dark theme: ${host.url}?theme=dark)\n`)
+  const stop = () => {
+    host.close().then(() => process.exit(0))
+  }
+  process.on("SIGINT", stop)
+  process.on("SIGTERM", stop)
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+})
