@@ -1,0 +1,144 @@
+/**
+ * One `export/next` call: run the unit stream from the cursor's phase until the call's time or size
+ * budget, and hand back the text, the counters and the cursor after the last emitted unit. A call that
+ * fails part-way loses nothing: its cursor still points at the first unit it did not emit.
+ */
+import { Clock, Deferred, Effect, Either, Ref, Stream } from "effect"
+import type { JiraError } from "../jira/JiraError.js"
+import { type Counters, type CursorContent, MAX_MISSING_LISTED, type Phase } from "./cursor.js"
+import { makeGate, openGate } from "./gate.js"
+import { exportUnits, type PipelineSettings, type Unit } from "./pipeline.js"
+import type { ExportJira, RowFormat } from "./ports.js"
+
+export interface ChunkBudget {
+  /** Stop taking new work this long after the call started (Forge allows 25 s per invocation). */
+  readonly timeMs: number
+  /** Extra time for work already started; past it the call returns what it has. */
+  readonly graceMs: number
+  /** Stop taking new work once the response JSON would pass this many bytes (Forge allows 5 MB). */
+  readonly maxBytes: number
+}
+
+export const defaultBudget: ChunkBudget = { timeMs: 15_000, graceMs: 5_000, maxBytes: 3_000_000 }
+
+export interface ChunkResult {
+  readonly csv: string
+  /** The cursor content after this chunk; null when the export is complete. */
+  readonly next: CursorContent | null
+  readonly counters: Counters
+  readonly retryAfterMs?: number
+  readonly pausedUntil?: string
+}
+
+/** Adds a unit to the counters. */
+export const countUnit = (counters: Counters, unit: Unit): Counters => ({
+  ...counters,
+  done: counters.done + unit.rows,
+  truncatedCells: counters.truncatedCells + unit.truncatedCells,
+  missingCount: counters.missingCount + unit.missing.length,
+  missing:
+    unit.missing.length === 0 || counters.missing.length >= MAX_MISSING_LISTED
+      ? counters.missing
+      : [...counters.missing, ...unit.missing].slice(0, MAX_MISSING_LISTED),
+})
+
+const jsonBytes = (text: string) => Buffer.byteLength(JSON.stringify(text), "utf8")
+
+/** How long to tell the caller to wait after an error a repeat of the same call may get past. */
+const pauseFor = (error: JiraError): { retryAfterMs?: number; pausedUntil?: string } | undefined => {
+  switch (error.reason) {
+    case "RateLimited":
+      return { retryAfterMs: error.retryAfterMs ?? 1000 }
+    case "QuotaExhausted":
+      return error.resetAt === undefined
+        ? { retryAfterMs: error.retryAfterMs ?? 60_000 }
+        : { pausedUntil: error.resetAt }
+    case "ServerError":
+    case "Transport":
+      return { retryAfterMs: 2000 }
+    default:
+      return undefined
+  }
+}
+
+export const runChunk = (input: {
+  readonly jira: ExportJira
+  readonly format: RowFormat
+  readonly content: CursorContent
+  readonly budget?: ChunkBudget
+  readonly settings?: PipelineSettings
+}): Effect.Effect<ChunkResult, JiraError> =>
+  Effect.gen(function* () {
+    const budget = input.budget ?? defaultBudget
+    const started = yield* Clock.currentTimeMillis
+    const softDeadlineMs = started + budget.timeMs
+    const hardDeadlineMs = softDeadlineMs + budget.graceMs
+    const gate = yield* makeGate({ softDeadlineMs, maxBytes: budget.maxBytes })
+    const state = yield* Ref.make<{
+      readonly texts: Array<string>
+      readonly counters: Counters
+      readonly phase: Phase | null
+      readonly units: number
+    }>({ texts: [], counters: input.content.counters, phase: input.content.phase, units: 0 })
+    const cutOff = yield* Deferred.make<void>()
+    const outcome = yield* exportUnits({
+      jira: input.jira,
+      format: input.format,
+      jql: input.content.jql,
+      phase: input.content.phase,
+      gate,
+      deadlineMs: hardDeadlineMs,
+      ...(input.settings === undefined ? {} : { settings: input.settings }),
+    }).pipe(
+      Stream.interruptWhen(
+        Effect.sleep(hardDeadlineMs - started).pipe(Effect.zipRight(Deferred.succeed(cutOff, undefined))),
+      ),
+      Stream.runForEach((unit) =>
+        Ref.update(state, (s) => {
+          s.texts.push(unit.text)
+          return {
+            texts: s.texts,
+            counters: countUnit(s.counters, unit),
+            phase: unit.after,
+            units: s.units + 1,
+          }
+        }).pipe(Effect.zipRight(gate.emitted(unit.rows, jsonBytes(unit.text)))),
+      ),
+      Effect.either,
+    )
+    const s = yield* Ref.get(state)
+    const stoppedEarly = (yield* gate.stopped) || (yield* Deferred.isDone(cutOff))
+    const next = (phase: Phase | null): CursorContent | null =>
+      phase === null ? null : { ...input.content, phase, counters: s.counters }
+    const csv = s.texts.join("")
+    if (Either.isRight(outcome))
+      return { csv, counters: s.counters, next: stoppedEarly ? next(s.phase) : null }
+    const pause = pauseFor(outcome.left)
+    if (pause !== undefined) return { csv, counters: s.counters, next: next(s.phase), ...pause }
+    // Hand back what was done; the next call, from the cursor, meets the error again and reports it.
+    if (s.units > 0) return { csv, counters: s.counters, next: next(s.phase) }
+    return yield* Effect.fail(outcome.left)
+  })
+
+/** The whole export from `content` as a Stream of text, each element with the cursor after it. */
+export const exportStream = (input: {
+  readonly jira: ExportJira
+  readonly format: RowFormat
+  readonly content: CursorContent
+  readonly settings?: PipelineSettings
+}): Stream.Stream<{ readonly text: string; readonly next: CursorContent | null }, JiraError> =>
+  exportUnits({
+    jira: input.jira,
+    format: input.format,
+    jql: input.content.jql,
+    phase: input.content.phase,
+    gate: openGate,
+    ...(input.settings === undefined ? {} : { settings: input.settings }),
+  }).pipe(
+    Stream.mapAccum(input.content.counters, (counters, unit) => {
+      const updated = countUnit(counters, unit)
+      const next: CursorContent | null =
+        unit.after === null ? null : { ...input.content, phase: unit.after, counters: updated }
+      return [updated, { text: unit.text, next, counters: updated }] as const
+    }),
+  )

@@ -1,0 +1,146 @@
+/**
+ * The export cursor: everything the next `export/next` call needs, because resolvers keep no state.
+ *
+ * Wire form: base64url of JSON, versioned (`v: 1`), with a checksum over the content. A Forge resolver
+ * has no secret to sign with (an HMAC key would need `storage:app`), so the checksum detects
+ * corruption and casual tampering, not a determined forger; a forged cursor can only ask for issues
+ * the user may read anyway, because every read runs `asUser()`.
+ *
+ * Size: the Forge invoke payload is at most 500 KB. Pending issue ids of the `fast` strategy (at most
+ * one id page, 5000) are delta-encoded in base 36, which keeps them to a few tens of KB.
+ */
+import { createHash } from "node:crypto"
+import { Effect, Either, Schema } from "effect"
+import { ExportOptionsInput, MAX_CURSOR_LENGTH, type ResolverError } from "../contract.js"
+
+/** A bad, truncated or altered cursor. */
+export class BadCursor extends Schema.TaggedError<BadCursor>()("BadCursor", {
+  reason: Schema.Literal("Malformed", "Checksum", "Version"),
+  message: Schema.String,
+}) {
+  toResolverError(): ResolverError {
+    return { tag: "BadCursor", message: this.message }
+  }
+}
+
+/** Most missing issue keys a cursor carries (the count goes on). */
+export const MAX_MISSING_LISTED = 1000
+
+const NUMERIC_ID = /^[1-9][0-9]{0,14}$|^0$/
+
+/** Ids in search order as `base36(first),±base36(delta),…` when all are numeric, else as a list. */
+export const encodeIds = (ids: ReadonlyArray<string>): string | ReadonlyArray<string> => {
+  if (!ids.every((id) => NUMERIC_ID.test(id))) return ids
+  let previous = 0
+  const parts: Array<string> = []
+  for (const id of ids) {
+    const value = Number(id)
+    parts.push((value - previous).toString(36))
+    previous = value
+  }
+  return parts.join(",")
+}
+
+export const decodeIds = (encoded: string | ReadonlyArray<string>): Either.Either<Array<string>, string> => {
+  if (typeof encoded !== "string") return Either.right([...encoded])
+  if (encoded === "") return Either.right([])
+  let previous = 0
+  const ids: Array<string> = []
+  for (const part of encoded.split(",")) {
+    if (!/^-?[0-9a-z]{1,11}$/.test(part)) return Either.left("bad id delta")
+    previous += Number.parseInt(part, 36)
+    if (!Number.isSafeInteger(previous) || previous < 0) return Either.left("bad id")
+    ids.push(String(previous))
+  }
+  return Either.right(ids)
+}
+
+const IdList = Schema.Union(
+  Schema.String.pipe(Schema.maxLength(MAX_CURSOR_LENGTH)),
+  Schema.Array(Schema.String.pipe(Schema.maxLength(64))).pipe(Schema.maxItems(5000)),
+)
+
+const Token = Schema.String.pipe(Schema.maxLength(8192))
+
+/** Where the stream stands. Always a point at which every issue before it has been emitted. */
+export const Phase = Schema.Union(
+  /** Next `/search/jql` page to read (null: the first). */
+  Schema.TaggedStruct("thrifty", { token: Schema.NullOr(Token) }),
+  /**
+   * Ids already listed but not yet emitted, in search order, and the token of the id page after them
+   * (null with `more: false` at the last page).
+   */
+  Schema.TaggedStruct("fast", {
+    pending: IdList,
+    token: Schema.NullOr(Token),
+    more: Schema.Boolean,
+  }),
+)
+export type Phase = typeof Phase.Type
+
+export const Counters = Schema.Struct({
+  done: Schema.NonNegativeInt,
+  total: Schema.NullOr(Schema.NonNegativeInt),
+  missing: Schema.Array(Schema.String.pipe(Schema.maxLength(255))).pipe(Schema.maxItems(MAX_MISSING_LISTED)),
+  missingCount: Schema.NonNegativeInt,
+  truncatedCells: Schema.NonNegativeInt,
+})
+export type Counters = typeof Counters.Type
+
+export const CursorContent = Schema.Struct({
+  v: Schema.Literal(1),
+  jql: Schema.String.pipe(Schema.maxLength(10_000)),
+  columns: Schema.Array(Schema.String.pipe(Schema.maxLength(255))).pipe(Schema.maxItems(200)),
+  options: ExportOptionsInput,
+  timeZone: Schema.String.pipe(Schema.maxLength(64)),
+  siteUrl: Schema.String.pipe(Schema.maxLength(2048)),
+  strategy: Schema.Literal("thrifty", "fast"),
+  phase: Phase,
+  counters: Counters,
+})
+export type CursorContent = typeof CursorContent.Type
+
+const Envelope = Schema.parseJson(Schema.Struct({ c: CursorContent, sum: Schema.String }))
+const VersionProbe = Schema.parseJson(Schema.Struct({ c: Schema.Struct({ v: Schema.Unknown }) }))
+
+/** JSON with sorted keys, so the checksum does not depend on the order an object was built in. */
+const canonical = (value: unknown): string => {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`
+  if (typeof value === "object" && value !== null)
+    return `{${Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(",")}}`
+  return JSON.stringify(value)
+}
+
+const checksum = (content: CursorContent): string =>
+  createHash("sha256").update(canonical(content)).digest("base64url").slice(0, 22)
+
+/** The opaque cursor string for `content`. */
+export const encodeCursor = (content: CursorContent): string =>
+  Buffer.from(JSON.stringify({ c: content, sum: checksum(content) }), "utf8").toString("base64url")
+
+const bad = (reason: BadCursor["reason"], message: string) => new BadCursor({ reason, message })
+
+/** Reads a cursor back; anything but an intact cursor of this version is a `BadCursor`. */
+export const decodeCursor = (cursor: string): Effect.Effect<CursorContent, BadCursor> =>
+  Effect.gen(function* () {
+    if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor))
+      return yield* bad("Malformed", "The export position is damaged; start the export again.")
+    const json = Buffer.from(cursor, "base64url").toString("utf8")
+    const envelope = Schema.decodeUnknownEither(Envelope)(json)
+    if (Either.isLeft(envelope)) {
+      const probe = Schema.decodeUnknownEither(VersionProbe)(json)
+      if (Either.isRight(probe) && probe.right.c.v !== 1)
+        return yield* bad("Version", "This export was started by another version of the app; start it again.")
+      return yield* bad("Malformed", "The export position is damaged; start the export again.")
+    }
+    const { c, sum } = envelope.right
+    if (checksum(c) !== sum)
+      return yield* bad("Checksum", "The export position was altered or corrupted; start the export again.")
+    if (c.phase._tag === "fast" && Either.isLeft(decodeIds(c.phase.pending)))
+      return yield* bad("Malformed", "The export position is damaged; start the export again.")
+    return c
+  })

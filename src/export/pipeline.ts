@@ -1,0 +1,314 @@
+/**
+ * The export as a Stream of units: issues -> completed comment/worklog lists -> account ids resolved
+ * in one batch per unit -> rows -> encoded CSV text. Every unit carries the phase *after* it, a point
+ * from which the export can resume with nothing lost and nothing doubled (see cursor.ts).
+ *
+ * - thrifty: sequential `/search/jql` pages with the needed fields; the next page is fetched while the
+ *   current one is formatted. About 1 point per issue.
+ * - fast: id pages (`fields=id`, up to 5000) feed `bulkfetch` batches of 100 run with a bounded,
+ *   adaptive concurrency, while the next id page is listed. Bulkfetch answers in id order and omits
+ *   issues it cannot return, so each batch is put back in search order and the omitted ids reported.
+ */
+import { Clock, Effect, Option, Stream } from "effect"
+import { JiraError } from "../jira/JiraError.js"
+import type { Phase } from "./cursor.js"
+import { decodeIds, encodeIds } from "./cursor.js"
+import type { Gate } from "./gate.js"
+import { type Limiter, makeLimiter } from "./limiter.js"
+import type { ExportIssue, ExportJira, RowFormat } from "./ports.js"
+
+export interface PipelineSettings {
+  /** Issues per `/search/jql` page with fields (Jira caps these at about 100). */
+  readonly searchPageSize: number
+  /** Ids per id page (Jira's cap for `fields=id`). */
+  readonly idPageSize: number
+  /** Ids per bulkfetch (Jira's cap). */
+  readonly bulkSize: number
+  /** Most Jira requests of one export in flight at once. */
+  readonly requestConcurrency: number
+  /** Most issues whose comments or worklogs are completed at once (each still takes a request permit). */
+  readonly completionConcurrency: number
+  /** How often a batch is retried for ids bulkfetch listed as retriable `issueErrors`. */
+  readonly issueErrorRetries: number
+}
+
+export const defaultSettings: PipelineSettings = {
+  searchPageSize: 100,
+  idPageSize: 5000,
+  bulkSize: 100,
+  requestConcurrency: 8,
+  completionConcurrency: 4,
+  issueErrorRetries: 2,
+}
+
+/** Output of one step of the export. */
+export interface Unit {
+  readonly text: string
+  readonly rows: number
+  readonly truncatedCells: number
+  /** Ids of issues listed by the search but no longer readable (deleted or moved since). */
+  readonly missing: ReadonlyArray<string>
+  /** Where the export stands after this unit; null when it is complete. */
+  readonly after: Phase | null
+}
+
+export interface PipelineInput {
+  readonly jira: ExportJira
+  readonly format: RowFormat
+  readonly jql: string
+  readonly phase: Phase
+  readonly gate: Gate
+  readonly settings?: PipelineSettings
+  /** Epoch ms by which every Jira read must be done (retry waits that do not fit fail fast). */
+  readonly deadlineMs?: number
+}
+
+const completeList = (fields: { readonly [k: string]: unknown } | undefined, field: string, list: string) => {
+  const page = fields?.[field]
+  if (typeof page !== "object" || page === null) return false
+  const items: unknown = Reflect.get(page, list)
+  const total: unknown = Reflect.get(page, "total")
+  return typeof total === "number" && Array.isArray(items) && total > items.length
+}
+
+const withList = (
+  issue: ExportIssue,
+  field: string,
+  list: string,
+  items: ReadonlyArray<unknown>,
+): ExportIssue => {
+  const page = issue.fields?.[field]
+  const base = typeof page === "object" && page !== null ? page : {}
+  return {
+    ...issue,
+    fields: { ...issue.fields, [field]: { ...base, [list]: items, total: items.length } },
+  }
+}
+
+/** Builds the unit stream for one export, starting at `phase`. */
+export const exportUnits = (input: PipelineInput): Stream.Stream<Unit, JiraError> =>
+  Stream.unwrap(
+    Effect.gen(function* () {
+      const settings = input.settings ?? defaultSettings
+      const limiter = yield* makeLimiter(settings.requestConcurrency)
+      const { jira, format } = input
+      const call = <A>(effect: Effect.Effect<A, JiraError>) =>
+        limiter.run(input.deadlineMs === undefined ? effect : jira.withDeadline(effect, input.deadlineMs))
+
+      /** Comments/worklogs that search truncated, completed from their own endpoints. */
+      const complete = (issue: ExportIssue) =>
+        Effect.gen(function* () {
+          let current = issue
+          if (format.needsComments && completeList(issue.fields, "comment", "comments")) {
+            const comments = yield* call(jira.issueComments(issue.id))
+            current = withList(current, "comment", "comments", comments)
+          }
+          if (format.needsWorklogs && completeList(issue.fields, "worklog", "worklogs")) {
+            const worklogs = yield* call(jira.issueWorklogs(issue.id))
+            current = withList(current, "worklog", "worklogs", worklogs)
+          }
+          return current
+        })
+
+      const toUnit = (
+        issues: ReadonlyArray<ExportIssue>,
+        missing: ReadonlyArray<string>,
+        after: Phase | null,
+      ): Effect.Effect<Unit, JiraError> =>
+        Effect.gen(function* () {
+          const completed =
+            format.needsComments || format.needsWorklogs
+              ? yield* Effect.forEach(issues, complete, { concurrency: settings.completionConcurrency })
+              : issues
+          const ids = new Set<string>()
+          for (const issue of completed) for (const id of format.accountIds(issue)) ids.add(id)
+          const users = ids.size === 0 ? new Map<string, unknown>() : yield* call(jira.resolveUsers([...ids]))
+          const rows = completed.map((issue) => format.formatRow(issue, users))
+          const encoded = format.encodeRows(rows)
+          return {
+            text: encoded.text,
+            rows: rows.length,
+            truncatedCells: encoded.truncatedCells,
+            missing,
+            after,
+          }
+        })
+
+      const phase = input.phase
+      if (phase._tag === "thrifty") return thriftyUnits(input, settings, call, toUnit, phase.token)
+      const pending = decodeIds(phase.pending)
+      if (pending._tag === "Left")
+        return Stream.fail(new JiraError({ reason: "Decode", message: "The export position is damaged." }))
+      return fastUnits(input, settings, call, toUnit, limiter, {
+        ids: pending.right,
+        token: phase.token,
+        more: phase.more,
+      })
+    }),
+  )
+
+type Call = <A>(effect: Effect.Effect<A, JiraError>) => Effect.Effect<A, JiraError>
+type ToUnit = (
+  issues: ReadonlyArray<ExportIssue>,
+  missing: ReadonlyArray<string>,
+  after: Phase | null,
+) => Effect.Effect<Unit, JiraError>
+
+const thriftyUnits = (
+  input: PipelineInput,
+  settings: PipelineSettings,
+  call: Call,
+  toUnit: ToUnit,
+  start: string | null,
+): Stream.Stream<Unit, JiraError> =>
+  Stream.unfoldEffect(Option.some(start), (next) =>
+    Option.isNone(next)
+      ? Effect.succeed(Option.none())
+      : Effect.gen(function* () {
+          if (!(yield* input.gate.admit(settings.searchPageSize))) return Option.none()
+          const page = yield* call(
+            input.jira.searchPage({
+              jql: input.jql,
+              fields: input.format.fields,
+              maxResults: settings.searchPageSize,
+              ...(next.value === null ? {} : { nextPageToken: next.value }),
+            }),
+          )
+          const following = page.isLast || !page.nextPageToken ? null : page.nextPageToken
+          return Option.some([
+            { issues: page.issues, following },
+            following === null ? Option.none<string | null>() : Option.some<string | null>(following),
+          ] as const)
+        }),
+  ).pipe(
+    // The next page is read while this one is formatted.
+    Stream.buffer({ capacity: 1 }),
+    Stream.mapEffect(({ issues, following }) =>
+      toUnit(issues, [], following === null ? null : { _tag: "thrifty", token: following }),
+    ),
+  )
+
+interface IdPage {
+  readonly ids: ReadonlyArray<string>
+  /** Token of the id page after this one. */
+  readonly token: string | null
+  readonly more: boolean
+}
+
+interface Batch {
+  readonly ids: ReadonlyArray<string>
+  readonly after: Phase | null
+}
+
+const batchesOf = (page: IdPage, size: number): ReadonlyArray<Batch> => {
+  const batches: Array<Batch> = []
+  for (let start = 0; start < page.ids.length; start += size) {
+    const end = Math.min(start + size, page.ids.length)
+    const rest = page.ids.slice(end)
+    batches.push({
+      ids: page.ids.slice(start, end),
+      after:
+        rest.length === 0 && !page.more
+          ? null
+          : { _tag: "fast", pending: encodeIds(rest), token: page.token, more: page.more },
+    })
+  }
+  return batches
+}
+
+const fastUnits = (
+  input: PipelineInput,
+  settings: PipelineSettings,
+  call: Call,
+  toUnit: ToUnit,
+  limiter: Limiter,
+  first: IdPage,
+): Stream.Stream<Unit, JiraError> => {
+  type Next =
+    | { readonly _tag: "page"; readonly page: IdPage }
+    | { readonly _tag: "list"; readonly token: string | null }
+  const after = (page: IdPage): Option.Option<Next> =>
+    page.more ? Option.some({ _tag: "list", token: page.token }) : Option.none()
+  const start: Next =
+    first.ids.length === 0 && first.more
+      ? { _tag: "list", token: first.token }
+      : { _tag: "page", page: first }
+  const idPages = Stream.unfoldEffect(
+    Option.some(start),
+    (next): Effect.Effect<Option.Option<readonly [IdPage, Option.Option<Next>]>, JiraError> =>
+      Effect.gen(function* () {
+        if (Option.isNone(next)) return Option.none()
+        if (next.value._tag === "page") return Option.some([next.value.page, after(next.value.page)] as const)
+        // Listing costs points too, so it only starts while the gate is open.
+        if (!(yield* input.gate.admit(0))) return Option.none()
+        const token = next.value.token
+        const listed = yield* call(
+          input.jira.searchIds({
+            jql: input.jql,
+            maxResults: settings.idPageSize,
+            ...(token === null ? {} : { nextPageToken: token }),
+          }),
+        )
+        const following = listed.isLast || !listed.nextPageToken ? null : listed.nextPageToken
+        const page: IdPage = { ids: listed.ids, token: following, more: following !== null }
+        return Option.some([page, after(page)] as const)
+      }),
+  )
+
+  const fetchBatch = (batch: Batch): Effect.Effect<Unit, JiraError> =>
+    Effect.gen(function* () {
+      const found = new Map<string, ExportIssue>()
+      let wanted: ReadonlyArray<string> = batch.ids
+      for (let attempt = 0; attempt <= settings.issueErrorRetries && wanted.length > 0; attempt++) {
+        const result = yield* bulkFetchAdaptive({ ids: wanted, fields: input.format.fields })
+        for (const issue of result.issues) found.set(issue.id, issue)
+        const retriable = new Set(result.issueErrors.map((e) => e.id))
+        wanted = wanted.filter((id) => retriable.has(id) && !found.has(id))
+      }
+      const ordered: Array<ExportIssue> = []
+      const missing: Array<string> = []
+      for (const id of batch.ids) {
+        const issue = found.get(id)
+        if (issue === undefined) missing.push(id)
+        else ordered.push(issue)
+      }
+      return yield* toUnit(ordered, missing, batch.after)
+    })
+
+  const bulkFetchAdaptive = (request: {
+    readonly ids: ReadonlyArray<string>
+    readonly fields: ReadonlyArray<string>
+  }) =>
+    Effect.gen(function* () {
+      for (;;) {
+        const result = yield* call(input.jira.bulkFetch(request)).pipe(Effect.either)
+        if (result._tag === "Right") {
+          yield* limiter.succeeded
+          return result.right
+        }
+        const error = result.left
+        if (error.reason !== "RateLimited") return yield* Effect.fail(error)
+        // A rate limit that got past the client's retries: fewer requests in flight, then wait it out
+        // if the wait fits the deadline.
+        yield* limiter.slowDown
+        const wait = error.retryAfterMs ?? 1000
+        const now = yield* Clock.currentTimeMillis
+        if (input.deadlineMs !== undefined && now + wait >= input.deadlineMs) return yield* Effect.fail(error)
+        yield* Effect.sleep(wait)
+      }
+    })
+
+  return idPages.pipe(
+    // The next id page is listed while bulkfetches of this one run.
+    Stream.buffer({ capacity: 1 }),
+    Stream.flatMap((page) => Stream.fromIterable(batchesOf(page, settings.bulkSize))),
+    Stream.mapEffect((batch) =>
+      input.gate
+        .admit(batch.ids.length)
+        .pipe(Effect.map((open) => (open ? Option.some(batch) : Option.none()))),
+    ),
+    Stream.takeWhile(Option.isSome),
+    Stream.map((batch) => batch.value),
+    Stream.mapEffect(fetchBatch, { concurrency: settings.requestConcurrency }),
+  )
+}
