@@ -1,0 +1,141 @@
+/**
+ * A small RFC 4180 CSV encoder (https://www.rfc-editor.org/rfc/rfc4180), with the spreadsheet
+ * safeguards a Jira export needs: OWASP formula guard, Excel's cell length limit, and no SYLK header.
+ *
+ * It keeps no state between calls: every row ends with the line ending, so encoding rows in chunks
+ * gives exactly the text of encoding them at once.
+ */
+import type { CsvOptions } from "../export/options.js"
+import type { Column } from "../fields/columns.js"
+
+export interface EncodedChunk {
+  readonly text: string
+  /** Cells cut at {@link EXCEL_CELL_LIMIT} in this chunk. */
+  readonly truncatedCells: number
+}
+
+/** Excel's maximum characters per cell: https://support.microsoft.com/en-us/office/excel-specifications-and-limits-1672b34d-7043-467e-8e27-269d656771c3 */
+export const EXCEL_CELL_LIMIT = 32_767
+/** Appended to a cut cell so a reader sees that text is missing. */
+export const TRUNCATION_MARKER = "…[truncated]"
+export const BOM = "\uFEFF"
+
+/**
+ * First characters a spreadsheet may read as the start of a formula (OWASP CSV injection:
+ * https://owasp.org/www-community/attacks/CSV_Injection): = + - @, tab, CR, and the full-width and
+ * small forms that some spreadsheet locales normalise to them.
+ */
+export const FORMULA_TRIGGERS: ReadonlySet<string> = new Set([
+  "=",
+  "+",
+  "-",
+  "@",
+  "\t",
+  "\r",
+  "\uFF1D", // ＝
+  "\uFF0B", // ＋
+  "\uFF0D", // －
+  "\uFF20", // ＠
+  "\uFE66", // ﹦
+  "\uFE62", // ﹢
+  "\uFE63", // ﹣
+  "\uFE6B", // ﹫
+])
+
+const triggerCodes: ReadonlySet<number> = new Set([...FORMULA_TRIGGERS].map((c) => c.charCodeAt(0)))
+
+/** Whether a guarded cell needs its leading `'`: it starts, after any spaces, with a trigger. */
+const needsGuard = (cell: string): boolean => {
+  let i = 0
+  let code = cell.charCodeAt(0)
+  // Fast path: letters, digits and most text start with a code point that is not a trigger or a space.
+  while (code === 0x20) code = cell.charCodeAt(++i)
+  return triggerCodes.has(code)
+}
+
+/** A plain decimal as the formatters write numbers; a number-kind cell that is not one is guarded. */
+const PLAIN_NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/
+
+const quoteTests: Readonly<Record<CsvOptions["delimiter"], RegExp>> = {
+  ",": /[",\r\n]|^[ \t]|[ \t]$/,
+  ";": /[";\r\n]|^[ \t]|[ \t]$/,
+  "\t": /["\t\r\n]|^ | $/,
+  "|": /["|\r\n]|^[ \t]|[ \t]$/,
+}
+
+const QUOTES = /"/g
+
+/** Cuts a cell to the limit with the marker, never splitting a surrogate pair. */
+const truncate = (cell: string): string => {
+  let end = EXCEL_CELL_LIMIT - TRUNCATION_MARKER.length
+  const last = cell.charCodeAt(end - 1)
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1
+  return cell.slice(0, end) + TRUNCATION_MARKER
+}
+
+interface CellCounter {
+  truncated: number
+}
+
+const encodeCell = (
+  cell: string,
+  guard: boolean,
+  options: CsvOptions,
+  quoteTest: RegExp,
+  counter: CellCounter,
+): string => {
+  if (cell.length === 0) return cell
+  if (guard && needsGuard(cell)) cell = `'${cell}`
+  if (options.truncateLongCells && cell.length > EXCEL_CELL_LIMIT) {
+    cell = truncate(cell)
+    counter.truncated += 1
+  }
+  return quoteTest.test(cell) ? `"${cell.replace(QUOTES, '""')}"` : cell
+}
+
+const encodeLine = (
+  cells: ReadonlyArray<string>,
+  kinds: ReadonlyArray<Column["kind"]> | null,
+  options: CsvOptions,
+  counter: CellCounter,
+  sylkSafe = false,
+): string => {
+  const quoteTest = quoteTests[options.delimiter]
+  // A row of one empty cell would be an empty line, which readers skip or read as zero cells.
+  if (cells.length === 1 && cells[0] === "") return `""${options.lineEnding}`
+  let line = ""
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i] ?? ""
+    // Numbers are never guarded (a "-3" must stay a number), but only when they really are numbers.
+    const guard = options.formulaGuard && !(kinds?.[i] === "number" && PLAIN_NUMBER.test(cell))
+    const encoded = encodeCell(cell, guard, options, quoteTest, counter)
+    if (i === 0) line = sylkSafe && encoded.startsWith("ID") ? `"${encoded}"` : encoded
+    else line += options.delimiter + encoded
+  }
+  return line + options.lineEnding
+}
+
+/**
+ * The start of the file: the BOM (when asked) and the header line. Headers are text, guarded like any
+ * text cell. A first header starting with `ID` is quoted, because Excel opens a file beginning with
+ * the bytes `ID` as SYLK and fails (https://support.microsoft.com/en-us/office/sylk-file-error).
+ */
+export const encodeHeader = (headers: ReadonlyArray<string>, options: CsvOptions): string => {
+  const counter: CellCounter = { truncated: 0 }
+  return (options.bom ? BOM : "") + encodeLine(headers, null, options, counter, true)
+}
+
+/**
+ * Encodes rows; every row ends with the line ending. `kinds[i] === "number"` cells holding a plain
+ * decimal are never formula-guarded.
+ */
+export const encodeRows = (
+  rows: ReadonlyArray<ReadonlyArray<string>>,
+  kinds: ReadonlyArray<Column["kind"]>,
+  options: CsvOptions,
+): EncodedChunk => {
+  const counter: CellCounter = { truncated: 0 }
+  let text = ""
+  for (const row of rows) text += encodeLine(row, kinds, options, counter)
+  return { text, truncatedCells: counter.truncated }
+}
