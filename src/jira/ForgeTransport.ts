@@ -1,12 +1,49 @@
-import api, { assumeTrustedRoute } from "@forge/api"
+import api, { assumeTrustedRoute, NeedsAuthenticationError, ProxyRequestError } from "@forge/api"
 import { Effect, Layer } from "effect"
 import { JiraError } from "./JiraError.js"
 import { type JiraRequest, type JiraResponse, JiraTransport, renderPath } from "./JiraTransport.js"
 
+/**
+ * A thrown `@forge/api` error as a JiraError. The platform signals its own refusals with the
+ * `forge-proxy-error` header, which `@forge/api` throws as `ProxyRequestError` (e.g. 429
+ * `FETCH_LIMIT_EXCEEDED`, ../../../shared/reference/forge-platform.md §4); a plain Jira 429 is a response.
+ */
+export const errorFromForge = (cause: unknown): JiraError => {
+  if (cause instanceof NeedsAuthenticationError)
+    return new JiraError({
+      reason: "Unauthorized",
+      status: 401,
+      details: [cause.message],
+      message: "Forge needs you to allow this app to access Jira as you; reload the page and grant access.",
+    })
+  if (cause instanceof ProxyRequestError) {
+    const details = [`${cause.errorCode} (${cause.status})`]
+    return cause.status === 429
+      ? new JiraError({
+          reason: "RateLimited",
+          status: 429,
+          details,
+          message: "The Forge platform asked the app to slow down; trying again shortly.",
+        })
+      : new JiraError({
+          reason: "Transport",
+          status: cause.status,
+          details,
+          message: "The Forge platform could not pass the request on to Jira; try again in a moment.",
+        })
+  }
+  return new JiraError({
+    reason: "Transport",
+    message: "Jira could not be reached through Forge; try again in a moment.",
+    details: [cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)],
+  })
+}
+
 const send = (request: JiraRequest) =>
   Effect.tryPromise({
     try: async (): Promise<JiraResponse> => {
-      // renderPath percent-encodes every segment and query value, so the route is safe to trust.
+      // renderPath percent-encodes every segment and query value, and the client refuses dot segments,
+      // so the route is safe to trust.
       const response = await api.asUser().requestJira(assumeTrustedRoute(renderPath(request)), {
         method: request.method,
         headers:
@@ -18,15 +55,10 @@ const send = (request: JiraRequest) =>
       const body = await response.text()
       return { status: response.status, header: (name) => response.headers.get(name), body }
     },
-    catch: (cause) =>
-      new JiraError({
-        reason: "Transport",
-        message: "Jira could not be reached through Forge; try again in a moment.",
-        details: [cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)],
-      }),
+    catch: errorFromForge,
   })
 
-/** Every read runs as the current user (`asUser()`): a user exports exactly what they may browse. */
+/** Every read runs as the current user (`asUser()`, never `asApp()`): a user exports exactly what they may browse. */
 export const ForgeTransport = {
   layer: Layer.succeed(JiraTransport, {
     send: (request) => send(request).pipe(Effect.withSpan("ForgeTransport.send")),

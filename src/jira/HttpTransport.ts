@@ -1,4 +1,4 @@
-import { Effect, Layer } from "effect"
+import { Duration, Effect, Layer } from "effect"
 import { JiraError } from "./JiraError.js"
 import { type JiraRequest, type JiraResponse, JiraTransport, renderPath } from "./JiraTransport.js"
 
@@ -7,11 +7,21 @@ export interface HttpTransportConfig {
   readonly baseUrl: string
   readonly email: string
   readonly apiToken: string
+  /** A request that has not answered by then is abandoned as a `Transport` failure (default 60 s). */
+  readonly requestTimeoutMs?: number
 }
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000
 
 const make = (config: HttpTransportConfig) => {
   const base = config.baseUrl.replace(/\/+$/, "")
   const authorization = `Basic ${Buffer.from(`${config.email}:${config.apiToken}`).toString("base64")}`
+  const unreachable = (details: ReadonlyArray<string>) =>
+    new JiraError({
+      reason: "Transport",
+      message: `Jira at ${base} could not be reached; check the site URL and your network.`,
+      details,
+    })
   const send = (request: JiraRequest) =>
     Effect.tryPromise({
       try: async (signal): Promise<JiraResponse> => {
@@ -32,12 +42,16 @@ const make = (config: HttpTransportConfig) => {
         return { status: response.status, header: (name) => response.headers.get(name), body }
       },
       catch: (cause) =>
-        new JiraError({
-          reason: "Transport",
-          message: `Jira at ${base} could not be reached; check the site URL and your network.`,
-          details: [cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)],
-        }),
-    })
+        unreachable([cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)]),
+    }).pipe(
+      // Interrupting the fiber aborts the fetch (the `signal` above), so nothing keeps running.
+      Effect.timeoutFail({
+        duration: Duration.millis(config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+        onTimeout: () =>
+          unreachable([`No answer within ${config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS} ms.`]),
+      }),
+      Effect.withSpan("HttpTransport.send"),
+    )
   return { send }
 }
 

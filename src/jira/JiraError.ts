@@ -15,15 +15,86 @@ export type JiraErrorReason =
 
 /**
  * Everything that can go wrong reading Jira. `message` is one sentence a user understands;
- * `details` holds Jira's own messages (never a whole response body).
+ * `details` holds Jira's own messages or a short excerpt (never a whole response body).
  */
 export class JiraError extends Data.TaggedError("JiraError")<{
   readonly reason: JiraErrorReason
   readonly message: string
   readonly status?: number
   readonly details?: ReadonlyArray<string>
-  /** RateLimited: the wait Jira asked for (or the backoff we would have used), in ms. */
+  /** RateLimited (and retryable 5xx): the wait Jira asked for, or the backoff we would have used, in ms. */
   readonly retryAfterMs?: number
   /** QuotaExhausted: when the hourly quota resets (ISO 8601). */
   readonly resetAt?: string
+  /** The REST path the failed request went to (`/rest/api/3/search/jql`), for logs and Decode errors. */
+  readonly path?: string
 }> {}
+
+/** At most this many characters of a response body ever end up in an error. */
+export const EXCERPT_LENGTH = 200
+
+/** A short, single-line excerpt of a body: HTML tags and runs of whitespace removed. */
+export const excerpt = (body: string): string => {
+  const text = body
+    .replace(/<[^>]*>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+  return text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}…` : text
+}
+
+const seconds = (ms: number) => {
+  const s = Math.max(1, Math.ceil(ms / 1000))
+  return s === 1 ? "1 second" : `${s} seconds`
+}
+
+/** Sentences for each reason, so every place that raises one says the same thing. */
+export const JiraErrors = {
+  rateLimited: (
+    retryAfterMs: number,
+    extra: { status?: number; details?: ReadonlyArray<string>; path?: string },
+  ) =>
+    new JiraError({
+      reason: "RateLimited",
+      retryAfterMs,
+      message: `Jira asked us to slow down; trying again in ${seconds(retryAfterMs)}.`,
+      ...extra,
+    }),
+  quotaExhausted: (
+    resetAt: string,
+    retryAfterMs: number,
+    extra: { status?: number; details?: ReadonlyArray<string>; path?: string },
+  ) =>
+    new JiraError({
+      reason: "QuotaExhausted",
+      resetAt,
+      retryAfterMs,
+      message: `This app has used its hourly Jira request quota; the export continues after ${resetAt}.`,
+      ...extra,
+    }),
+  invalidJql: (details: ReadonlyArray<string>, path: string) =>
+    new JiraError({
+      reason: "InvalidJql",
+      status: 400,
+      details,
+      path,
+      message: `Jira could not run this JQL: ${details[0] ?? "the query is not valid"}`,
+    }),
+  decode: (path: string, details: ReadonlyArray<string>) =>
+    new JiraError({
+      reason: "Decode",
+      path,
+      details,
+      message: `Jira sent an answer to ${path} that this app could not read.`,
+    }),
+  badRequest: (path: string, details: ReadonlyArray<string>, status?: number) =>
+    new JiraError({
+      reason: "BadRequest",
+      path,
+      details,
+      ...(status === undefined ? {} : { status }),
+      message:
+        details[0] === undefined
+          ? `Jira refused the request to ${path}${status === undefined ? "" : ` (${status})`}.`
+          : `Jira refused the request: ${details[0]}`,
+    }),
+}

@@ -1,4 +1,4 @@
-import { Context, type Effect } from "effect"
+import { Context, Effect, Layer } from "effect"
 import type { JiraError } from "./JiraError.js"
 
 /** One HTTP request to Jira, relative to the site (`/rest/api/3/...`). */
@@ -8,6 +8,11 @@ export interface JiraRequest {
   readonly path: ReadonlyArray<string>
   readonly query?: ReadonlyArray<readonly [string, string]>
   readonly body?: unknown
+  /**
+   * Whether the request only reads (a `POST /search/jql` does): only reads are ever retried.
+   * Defaults to true for GET and false for POST.
+   */
+  readonly read?: boolean
 }
 
 /** What came back, body read as text (Jira's error bodies are sometimes HTML or empty). */
@@ -19,13 +24,39 @@ export interface JiraResponse {
 
 /**
  * The port every Jira read goes through. Adapters: `ForgeTransport` (`@forge/api` `asUser()`) and
- * `HttpTransport` (fetch + Basic auth API token). Fails only with a `JiraError` of reason `Transport`
- * (the request did not complete); any HTTP status is a response.
+ * `HttpTransport` (fetch + Basic auth API token). Any HTTP status is a response; the transport fails only
+ * when no Jira response came back: reason `Transport`, or, for a Forge platform refusal (the
+ * `forge-proxy-error` header), `RateLimited` / `Unauthorized`.
  */
 export class JiraTransport extends Context.Tag("JiraTransport")<
   JiraTransport,
   { readonly send: (request: JiraRequest) => Effect.Effect<JiraResponse, JiraError> }
->() {}
+>() {
+  /** A scripted transport for tests: `answer` sees each request and returns the response (or fails). */
+  static readonly layerTest = (answer: (request: JiraRequest) => Effect.Effect<JiraResponse, JiraError>) =>
+    Layer.succeed(JiraTransport, { send: (request) => Effect.suspend(() => answer(request)) })
+}
+
+/** A response for scripted transports: JSON bodies are serialised, header names matched case-insensitively. */
+export const jiraResponse = (
+  status: number,
+  body: unknown = "",
+  headers: Readonly<Record<string, string>> = {},
+): JiraResponse => {
+  const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]))
+  return {
+    status,
+    header: (name) => lower.get(name.toLowerCase()) ?? null,
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  }
+}
+
+/**
+ * A path segment that cannot change the path's meaning once percent-encoded: not empty and not a dot
+ * segment (URL parsers resolve `..` and `%2E%2E` alike, RFC 3986 §5.2.4).
+ */
+export const isSafeSegment = (segment: string): boolean =>
+  segment.length > 0 && segment.length <= 255 && !/^(\.|%2e){1,2}$/i.test(segment)
 
 /** `/rest/api/3/search/jql?x=y` from a request: each segment encoded, query encoded. */
 export const renderPath = (request: JiraRequest): string => {

@@ -1,7 +1,7 @@
 /**
  * Domain shapes decoded from Jira's responses. They keep what the exporter needs and let the rest
  * through untyped where the formatters need the raw value (`Issue.fields`).
- * Shapes: ../shared/reference/jira-cloud-api.md §2, §3 and the official OpenAPI document.
+ * Shapes: ../shared/reference/jira-cloud-api.md §1–§4 and the official OpenAPI document.
  */
 import { Schema } from "effect"
 
@@ -42,6 +42,7 @@ export const FieldDetails = Schema.Struct({
   key: Schema.optional(Schema.String),
   name: Schema.String,
   custom: Schema.Boolean,
+  orderable: Schema.optional(Schema.Boolean),
   navigable: Schema.optional(Schema.Boolean),
   searchable: Schema.optional(Schema.Boolean),
   clauseNames: Schema.optional(Schema.Array(Schema.String)),
@@ -49,10 +50,134 @@ export const FieldDetails = Schema.Struct({
 })
 export type FieldDetails = typeof FieldDetails.Type
 
+const FieldValues = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+
 /** An issue as search and bulkfetch return it; `fields` keeps Jira's raw values for the formatters. */
 export const Issue = Schema.Struct({
   id: Schema.String,
   key: Schema.optional(Schema.String),
-  fields: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+  fields: Schema.optional(FieldValues),
+  /** With `expand=renderedFields`. */
+  renderedFields: Schema.optional(FieldValues),
 })
 export type Issue = typeof Issue.Type
+
+/** `POST /rest/api/3/search/jql` (`SearchAndReconcileResults`). */
+export const SearchResults = Schema.Struct({
+  issues: Schema.optionalWith(Schema.Array(Issue), { default: () => [] }),
+  nextPageToken: OptionalNullableString,
+  isLast: Schema.optional(Schema.Boolean),
+  names: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String })),
+  schema: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+})
+
+/** `POST /rest/api/3/search/jql` with `fields: ["id"]`: only the ids are decoded. */
+export const SearchIdResults = Schema.Struct({
+  issues: Schema.optionalWith(Schema.Array(Schema.Struct({ id: Schema.String })), { default: () => [] }),
+  nextPageToken: OptionalNullableString,
+  isLast: Schema.optional(Schema.Boolean),
+})
+
+/** `POST /rest/api/3/search/approximate-count`. */
+export const ApproximateCount = Schema.Struct({ count: Schema.Number })
+
+export const IssueError = Schema.Struct({ id: Schema.String, errorMessage: Schema.String })
+export type IssueError = typeof IssueError.Type
+
+/** `POST /rest/api/3/issue/bulkfetch` (`BulkIssueResults`). */
+export const BulkFetchResults = Schema.Struct({
+  issues: Schema.optionalWith(Schema.Array(Issue), { default: () => [] }),
+  issueErrors: Schema.optionalWith(Schema.Array(IssueError), { default: () => [] }),
+})
+
+/** `GET /rest/api/3/issue/{id}/comment` (`PageOfComments`); comments stay raw for the formatters. */
+export const CommentPage = Schema.Struct({
+  startAt: Schema.optional(Schema.Number),
+  maxResults: Schema.optional(Schema.Number),
+  total: Schema.optional(Schema.Number),
+  comments: Schema.optionalWith(Schema.Array(Schema.Unknown), { default: () => [] }),
+})
+
+/** `GET /rest/api/3/issue/{id}/worklog` (`PageOfWorklogs`). */
+export const WorklogPage = Schema.Struct({
+  startAt: Schema.optional(Schema.Number),
+  maxResults: Schema.optional(Schema.Number),
+  total: Schema.optional(Schema.Number),
+  worklogs: Schema.optionalWith(Schema.Array(Schema.Unknown), { default: () => [] }),
+})
+
+/** `GET /rest/api/3/user/bulk` (`PageBeanUser`). */
+export const UserPage = Schema.Struct({
+  startAt: Schema.optional(Schema.Number),
+  maxResults: Schema.optional(Schema.Number),
+  total: Schema.optional(Schema.Number),
+  isLast: Schema.optional(Schema.Boolean),
+  values: Schema.optionalWith(Schema.Array(User), { default: () => [] }),
+})
+
+/** `POST /rest/api/3/jql/parse` (`ParsedJqlQueries`); the syntax tree is not needed. */
+export const ParsedJqlQueries = Schema.Struct({
+  queries: Schema.Array(
+    Schema.Struct({
+      query: Schema.String,
+      errors: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
+      warnings: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
+    }),
+  ),
+})
+export type ParsedJql = (typeof ParsedJqlQueries.Type)["queries"][number]
+
+/** Jira sends these booleans as the strings `"true"` / `"false"`; accept real booleans too. */
+const StringBoolean = Schema.Union(
+  Schema.Boolean,
+  Schema.transform(Schema.Literal("true", "false"), Schema.Boolean, {
+    strict: true,
+    decode: (s) => s === "true",
+    encode: (b) => (b ? "true" : "false"),
+  }),
+)
+
+const Strings = Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] })
+
+/** `GET /rest/api/3/jql/autocompletedata` (`JQLReferenceData`), booleans decoded. */
+export const AutocompleteData = Schema.Struct({
+  visibleFieldNames: Schema.optionalWith(
+    Schema.Array(
+      Schema.Struct({
+        value: Schema.String,
+        displayName: Schema.String,
+        orderable: Schema.optional(StringBoolean),
+        searchable: Schema.optional(StringBoolean),
+        auto: Schema.optional(StringBoolean),
+        deprecated: Schema.optional(StringBoolean),
+        cfid: Schema.optional(Schema.String),
+        operators: Strings,
+        types: Strings,
+      }),
+    ),
+    { default: () => [] },
+  ),
+  visibleFunctionNames: Schema.optionalWith(
+    Schema.Array(
+      Schema.Struct({
+        value: Schema.String,
+        displayName: Schema.String,
+        isList: Schema.optional(StringBoolean),
+        supportsListAndSingleValueOperators: Schema.optional(StringBoolean),
+        types: Strings,
+      }),
+    ),
+    { default: () => [] },
+  ),
+  jqlReservedWords: Strings,
+})
+export type AutocompleteData = typeof AutocompleteData.Type
+
+/** `GET /rest/api/3/jql/autocompletedata/suggestions`. */
+export const AutocompleteSuggestions = Schema.Struct({
+  results: Schema.optionalWith(
+    Schema.Array(Schema.Struct({ value: Schema.String, displayName: Schema.String })),
+    { default: () => [] },
+  ),
+})
+export type AutocompleteSuggestion = (typeof AutocompleteSuggestions.Type)["results"][number]

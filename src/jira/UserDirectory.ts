@@ -1,0 +1,180 @@
+/**
+ * Account id -> user, for every place Jira gives only an account id (ADF mentions, changelog values).
+ * Lookups go through a batched `RequestResolver` over `GET /rest/api/3/user/bulk` (never one GET per
+ * user) with an explicit batch size and concurrency, and a cache shared by every caller of the runtime,
+ * so no user is asked for twice, within a batch, across batches or across concurrent callers.
+ */
+import { Deferred, Effect, Exit, Layer, Request, RequestResolver, SynchronizedRef } from "effect"
+import { JiraClient } from "./JiraClient.js"
+import type { JiraError } from "./JiraError.js"
+import { isSafeSegment } from "./JiraTransport.js"
+import type { User } from "./schemas.js"
+
+/** A user as the exporter shows it. */
+export interface DirectoryUser {
+  readonly accountId: string
+  readonly displayName: string
+  /** Absent when the user hides it (Jira sends null, "" or nothing: all mean "not visible"). */
+  readonly emailAddress?: string
+  readonly active: boolean
+  /** False for a placeholder: Jira did not return this account (unknown, deleted, or the lookup failed). */
+  readonly known: boolean
+}
+
+export interface UserDirectoryConfig {
+  /** Account ids per `/user/bulk` request (Jira's per-call maximum is undocumented; 100 is safe). */
+  readonly batchSize: number
+  /** `/user/bulk` requests in flight at once. */
+  readonly concurrency: number
+}
+
+export const defaultUserDirectoryConfig: UserDirectoryConfig = { batchSize: 100, concurrency: 4 }
+
+/** Jira's longest account id (the `User` schema's maxLength). */
+const MAX_ACCOUNT_ID_LENGTH = 128
+
+/** What a user that Jira could not return is shown as. */
+export const unknownUser = (accountId: string): DirectoryUser => ({
+  accountId,
+  displayName: `Unknown user (${accountId})`,
+  active: false,
+  known: false,
+})
+
+/** A Jira user as a directory entry: hidden emails are absent, not empty strings. */
+export const toDirectoryUser = (user: User): DirectoryUser => {
+  const displayName = user.displayName?.trim()
+  const email = user.emailAddress?.trim()
+  return {
+    accountId: user.accountId,
+    displayName: displayName ? displayName : unknownUser(user.accountId).displayName,
+    ...(email ? { emailAddress: email } : {}),
+    active: user.active ?? false,
+    known: true,
+  }
+}
+
+/**
+ * Errors a lookup passes on instead of hiding behind a placeholder: the export must hand these back
+ * to its caller (wait and resume) rather than write "Unknown user" into the file.
+ */
+export const isHandBack = (error: JiraError): boolean =>
+  error.reason === "RateLimited" || error.reason === "QuotaExhausted"
+
+class GetUser extends Request.TaggedClass("GetUser")<
+  DirectoryUser,
+  JiraError,
+  { readonly accountId: string }
+> {}
+
+const chunksOf = <A>(items: ReadonlyArray<A>, size: number): ReadonlyArray<ReadonlyArray<A>> => {
+  const chunks: Array<ReadonlyArray<A>> = []
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size))
+  return chunks
+}
+
+const make = (config: UserDirectoryConfig) =>
+  Effect.gen(function* () {
+    const client = yield* JiraClient
+    const batchSize = Math.max(1, Math.floor(config.batchSize))
+    /** `/user/bulk` requests in flight at once. */
+    const lookupConcurrency = Math.max(1, Math.floor(config.concurrency))
+
+    /** One `/user/bulk` round for one batch; other failures become placeholders (and are cached). */
+    const lookup = (requests: ReadonlyArray<GetUser>) =>
+      client.usersBulk(requests.map((r) => r.accountId)).pipe(
+        Effect.matchEffect({
+          onSuccess: (users) => {
+            const byId = new Map(users.map((u) => [u.accountId, toDirectoryUser(u)]))
+            return Effect.forEach(
+              requests,
+              (r) => Request.succeed(r, byId.get(r.accountId) ?? unknownUser(r.accountId)),
+              { discard: true },
+            )
+          },
+          onFailure: (error) =>
+            Effect.forEach(
+              requests,
+              (r) =>
+                isHandBack(error) ? Request.fail(r, error) : Request.succeed(r, unknownUser(r.accountId)),
+              { discard: true },
+            ),
+        }),
+      )
+
+    const resolver = RequestResolver.makeBatched((requests: ReadonlyArray<GetUser>) =>
+      Effect.forEach(chunksOf(requests, batchSize), lookup, {
+        concurrency: lookupConcurrency,
+        discard: true,
+      }),
+    )
+
+    // Settled and in-flight lookups by account id. A failed (handed-back) lookup is dropped so the
+    // resumed export asks again; a placeholder is kept (asking again would fail the same way).
+    const cache = yield* SynchronizedRef.make(new Map<string, Deferred.Deferred<DirectoryUser, JiraError>>())
+
+    /** Resolves every id; fails only with a hand-back error (RateLimited, QuotaExhausted). */
+    const resolve = (accountIds: ReadonlyArray<string>) =>
+      Effect.gen(function* () {
+        const unique = [...new Set(accountIds)]
+        const valid = unique.filter((id) => id.length <= MAX_ACCOUNT_ID_LENGTH && isSafeSegment(id))
+        const claimed = yield* SynchronizedRef.modifyEffect(cache, (map) =>
+          Effect.gen(function* () {
+            const mine: Array<readonly [string, Deferred.Deferred<DirectoryUser, JiraError>]> = []
+            const next = new Map(map)
+            for (const id of valid) {
+              if (next.has(id)) continue
+              const deferred = yield* Deferred.make<DirectoryUser, JiraError>()
+              next.set(id, deferred)
+              mine.push([id, deferred])
+            }
+            return [{ mine, all: next }, next] as const
+          }),
+        )
+        // This caller fetches what nobody else is fetching; it fails or interrupts its deferreds
+        // exactly when it does, so concurrent waiters never hang.
+        yield* Effect.forEach(
+          claimed.mine,
+          ([accountId, deferred]) =>
+            Effect.request(new GetUser({ accountId }), resolver).pipe(
+              Effect.exit,
+              Effect.flatMap((exit) =>
+                Exit.isFailure(exit)
+                  ? SynchronizedRef.update(cache, (map) => {
+                      const next = new Map(map)
+                      next.delete(accountId)
+                      return next
+                    }).pipe(Effect.zipRight(Deferred.done(deferred, exit)))
+                  : Deferred.done(deferred, exit),
+              ),
+            ),
+          { batching: true, concurrency: "unbounded", discard: true },
+        ).pipe(
+          Effect.onInterrupt(() =>
+            Effect.forEach(claimed.mine, ([, deferred]) => Deferred.interrupt(deferred), { discard: true }),
+          ),
+        )
+        const result = new Map<string, DirectoryUser>()
+        for (const id of unique) {
+          const deferred = claimed.all.get(id)
+          result.set(id, deferred === undefined ? unknownUser(id) : yield* Deferred.await(deferred))
+        }
+        const readonlyResult: ReadonlyMap<string, DirectoryUser> = result
+        return readonlyResult
+      }).pipe(Effect.withSpan("UserDirectory.resolve", { attributes: { count: accountIds.length } }))
+
+    return { resolve } as const
+  })
+
+/**
+ * The user directory. `resolve` never fails because a user is unknown, deleted or could not be looked
+ * up (placeholders: `Unknown user (<id>)`, or Jira's own "Former user" name); it fails only with
+ * `RateLimited` / `QuotaExhausted`, which the export hands back to its caller.
+ */
+export class UserDirectory extends Effect.Tag("UserDirectory")<
+  UserDirectory,
+  Effect.Effect.Success<ReturnType<typeof make>>
+>() {
+  static readonly layer = (config: UserDirectoryConfig = defaultUserDirectoryConfig) =>
+    Layer.effect(UserDirectory, make(config))
+}
