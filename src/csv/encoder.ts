@@ -44,14 +44,15 @@ export const FORMULA_TRIGGERS: ReadonlySet<string> = new Set([
 
 const triggerCodes: ReadonlySet<number> = new Set([...FORMULA_TRIGGERS].map((c) => c.charCodeAt(0)))
 
-/** Whether a guarded cell needs its leading `'`: it starts, after any spaces, with a trigger. */
-const needsGuard = (cell: string): boolean => {
-  let i = 0
-  let code = cell.charCodeAt(0)
-  // Fast path: letters, digits and most text start with a code point that is not a trigger or a space.
-  while (code === 0x20) code = cell.charCodeAt(++i)
-  return triggerCodes.has(code)
-}
+const LEADING_SPACE = /^\s/
+
+/**
+ * Whether a guarded cell needs its leading `'`: it starts with a trigger, or does after leading
+ * white space (some readers trim cells before they look for a formula).
+ */
+const needsGuard = (cell: string): boolean =>
+  triggerCodes.has(cell.charCodeAt(0)) ||
+  (LEADING_SPACE.test(cell) && triggerCodes.has(cell.trimStart().charCodeAt(0)))
 
 /** A plain decimal as the formatters write numbers; a number-kind cell that is not one is guarded. */
 const PLAIN_NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/
