@@ -1,13 +1,42 @@
 /**
- * Jira Cloud emulator (minimal first cut: identity and /myself). Grows into the full emulator of
- * issue #3; the public API below (`startEmulator`) is what the host, tests and benchmarks use.
+ * Jira Cloud emulator: a loopback HTTP server with Jira's REST v3 shapes, rate limits, seeded chaos
+ * and client statistics (issue #3). `startEmulator` is what the local host, tests and benchmarks use.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
+import type { JqlEngine } from "./model.js"
+import { Chaos, type ChaosSpec, NO_CHAOS, parseChaos } from "./server/chaos.js"
+import { RateLimits } from "./server/limits.js"
+import { createMiniatureDataset, createMiniatureJql } from "./server/miniature.js"
+import { type ProfileName, type ProfileParams, resolveProfile } from "./server/profiles.js"
+import { bulkIssues, type EmulatorDataset, SearchCache, type ServerState } from "./server/routes.js"
+import { API_TOKEN, createListener, FORGE_ACCOUNT_HEADER, type Pipeline } from "./server/server.js"
+import { type EmulatorStats, StatsRecorder } from "./server/stats.js"
+import { PageTokens } from "./server/tokens.js"
+
+export { CHAOS_HELP, type ChaosSpec, parseChaos } from "./server/chaos.js"
+export { PROFILES, type ProfileName, type ProfileParams } from "./server/profiles.js"
+export type { EmulatorDataset } from "./server/routes.js"
+export type { EmulatorStats } from "./server/stats.js"
+export { API_TOKEN, FORGE_ACCOUNT_HEADER }
 
 export interface EmulatorOptions {
   readonly port?: number
   readonly host?: string
+  /** Issues to generate when no `dataset` is given (default 1000). */
+  readonly issues?: number
+  readonly seed?: number
+  readonly profile?: ProfileName | ProfileParams
+  readonly chaos?: string | ChaosSpec
+  /** Points per quota window; default none (unlimited, like API-token traffic). */
+  readonly quota?: number
+  readonly quotaWindowMs?: number
+  readonly dataset?: EmulatorDataset
+  readonly jql?: JqlEngine
+  /** Page cap of `/search/jql` when real fields are asked (default 100). */
+  readonly fieldPageCap?: number
+  /** Clock in epoch ms (default `Date.now`): tests move it to expire tokens and roll quota windows. */
+  readonly now?: () => number
 }
 
 export interface EmulatorAccount {
@@ -19,77 +48,134 @@ export interface EmulatorAccount {
 export interface RunningEmulator {
   readonly url: string
   readonly port: number
+  /** `admin` browses every project; `restricted` has hidden projects. */
   readonly accounts: { readonly admin: EmulatorAccount; readonly restricted: EmulatorAccount }
   readonly apiToken: string
+  readonly dataset: EmulatorDataset
+  readonly profile: ProfileParams
+  readonly stats: () => EmulatorStats
+  readonly resetStats: () => void
+  readonly setChaos: (spec: string | ChaosSpec) => void
+  /** The ids the JQL matches for that user, in order, no paging (unbounded queries allowed). */
+  readonly referenceSearch: (jql: string, accountId: string) => ReadonlyArray<string>
+  /** What bulkfetch would return for that issue and those fields, or undefined if the user cannot see it. */
+  readonly issueJson: (
+    id: string,
+    fields: ReadonlyArray<string>,
+    accountId: string,
+  ) => Readonly<Record<string, unknown>> | undefined
   readonly close: () => Promise<void>
 }
 
-/** Header the local Forge host sets to say which user a Forge `asUser()` call runs as. */
-export const FORGE_ACCOUNT_HEADER = "x-emulator-forge-account-id"
-export const API_TOKEN = "emulator-token"
+const DEFAULT_QUOTA_WINDOW_MS = 3_600_000
+const DEFAULT_FIELD_PAGE_CAP = 100
+/** Search id lists kept at once (each up to the whole data set's ids). */
+const SEARCH_CACHE_ENTRIES = 16
 
-const admin: EmulatorAccount = {
-  accountId: "5b10a2844c20165700ede21g",
-  email: "admin@example.test",
-  displayName: "Ada Admin",
-}
-const restricted: EmulatorAccount = {
-  accountId: "5b10ac8d82e05b22cc7d4ef5",
-  email: "restricted@example.test",
-  displayName: "Rita Restricted",
-}
-const accounts = [admin, restricted]
-
-const identify = (req: IncomingMessage): EmulatorAccount | undefined => {
-  const forge = req.headers[FORGE_ACCOUNT_HEADER]
-  if (typeof forge === "string") return accounts.find((a) => a.accountId === forge)
-  const auth = req.headers.authorization
-  if (!auth?.startsWith("Basic ")) return undefined
-  const [email, token] = Buffer.from(auth.slice(6), "base64").toString("utf8").split(":")
-  return token === API_TOKEN ? accounts.find((a) => a.email === email) : undefined
+const account = (dataset: EmulatorDataset, hidden: boolean): EmulatorAccount => {
+  const user =
+    dataset.users.find((u) => u.loginEmail !== null && u.hiddenProjects.size > 0 === hidden) ??
+    dataset.users.find((u) => u.loginEmail !== null)
+  if (!user || user.loginEmail === null) throw new Error("The data set has no user who can log in.")
+  return { accountId: user.accountId, email: user.loginEmail, displayName: user.displayName }
 }
 
-const handle = (req: IncomingMessage, res: ServerResponse) => {
-  const url = new URL(req.url ?? "/", "http://localhost")
-  const user = identify(req)
-  if (url.pathname === "/rest/api/3/myself" && req.method === "GET") {
-    if (!user) {
-      res.writeHead(401, { "content-type": "text/html;charset=UTF-8" })
-      res.end("<html><body>Client must be authenticated to access this resource.</body></html>")
-      return
-    }
-    res.writeHead(200, { "content-type": "application/json;charset=UTF-8" })
-    res.end(
-      JSON.stringify({
-        self: `http://localhost/rest/api/3/user?accountId=${user.accountId}`,
-        accountId: user.accountId,
-        accountType: "atlassian",
-        emailAddress: user.email,
-        displayName: user.displayName,
-        active: true,
-        timeZone: "Europe/Berlin",
-        locale: "en_US",
-        avatarUrls: {},
-      }),
-    )
-    return
+const toSpec = (chaos: string | ChaosSpec | undefined): ChaosSpec =>
+  chaos === undefined ? NO_CHAOS : typeof chaos === "string" ? parseChaos(chaos) : chaos
+
+export const startEmulator = (options: EmulatorOptions = {}): Promise<RunningEmulator> => {
+  const seed = options.seed ?? 1
+  const dataset = options.dataset ?? createMiniatureDataset({ issues: options.issues ?? 1000, seed })
+  const jql = options.jql ?? createMiniatureJql(dataset)
+  const profile = resolveProfile(options.profile)
+  const now = options.now ?? (() => Date.now())
+  let chaos = new Chaos(toSpec(options.chaos))
+  let site = "http://127.0.0.1"
+  const state: ServerState = {
+    dataset,
+    jql,
+    fieldPageCap: options.fieldPageCap ?? DEFAULT_FIELD_PAGE_CAP,
+    site: () => site,
+    tokens: new PageTokens(`emulator-${seed}-${process.pid}`),
+    searches: new SearchCache(SEARCH_CACHE_ENTRIES),
+    expiredSearches: new Set(),
   }
-  res.writeHead(404, { "content-type": "application/json;charset=UTF-8" })
-  res.end(JSON.stringify({ errorMessages: ["Not found"], errors: {} }))
-}
-
-export const startEmulator = (options: EmulatorOptions = {}): Promise<RunningEmulator> =>
-  new Promise((resolve, reject) => {
-    const server = createServer(handle)
+  const limits = new RateLimits(
+    profile,
+    options.quota ?? null,
+    options.quotaWindowMs ?? DEFAULT_QUOTA_WINDOW_MS,
+  )
+  const stats = new StatsRecorder()
+  const pipeline: Pipeline = {
+    state,
+    limits,
+    stats,
+    chaos: () => chaos,
+    now,
+    quotaLimit: () => {
+      const after = chaos.spec.quotaAfter
+      const quota = options.quota ?? null
+      return after === null ? quota : quota === null ? after : Math.min(quota, after)
+    },
+  }
+  const special = (req: IncomingMessage, res: ServerResponse, url: URL): boolean => {
+    if (!url.pathname.startsWith("/__emulator/")) return false
+    if (url.pathname === "/__emulator/stats" && req.method === "GET") {
+      res.writeHead(200, { "content-type": "application/json;charset=UTF-8" })
+      res.end(JSON.stringify(stats.snapshot()))
+    } else if (url.pathname === "/__emulator/stats/reset" && req.method === "POST") {
+      stats.reset()
+      req.resume()
+      res.writeHead(204)
+      res.end()
+    } else {
+      res.writeHead(404, { "content-type": "application/json;charset=UTF-8" })
+      res.end(JSON.stringify({ errorMessages: [`No emulator resource at ${url.pathname}.`], errors: {} }))
+    }
+    return true
+  }
+  const admin = account(dataset, false)
+  const restricted = account(dataset, true)
+  const viewerOf = (accountId: string) => {
+    const user = dataset.userByAccountId(accountId)
+    if (!user) throw new Error(`No user with accountId ${accountId} in the data set.`)
+    return user
+  }
+  return new Promise((resolve, reject) => {
+    const server = createServer(createListener(pipeline, special))
+    // Longer than typical client pools' idle time, so keep-alive sockets are not cut mid-reuse.
+    server.keepAliveTimeout = 65_000
     server.on("error", reject)
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
       const { port } = server.address() as AddressInfo
+      site = `http://127.0.0.1:${port}`
       resolve({
-        url: `http://127.0.0.1:${port}`,
+        url: site,
         port,
         accounts: { admin, restricted },
         apiToken: API_TOKEN,
-        close: () => new Promise((done) => server.close(() => done())),
+        dataset,
+        profile,
+        stats: () => stats.snapshot(),
+        resetStats: () => stats.reset(),
+        setChaos: (spec) => {
+          chaos = new Chaos(toSpec(spec))
+        },
+        referenceSearch: (query, accountId) => {
+          const outcome = jql.search(query, viewerOf(accountId), {
+            requireBounded: false,
+            now: new Date(now()),
+          })
+          if (!outcome.ok) throw new Error(outcome.errors.join(" "))
+          return outcome.ids.filter((id) => dataset.issueByIdOrKey(id) !== undefined)
+        },
+        issueJson: (id, fields, accountId) => bulkIssues(state, viewerOf(accountId), [id], fields, [])[0],
+        close: () =>
+          new Promise((done) => {
+            server.close(() => done())
+            server.closeAllConnections()
+          }),
       })
     })
   })
+}

@@ -1,0 +1,82 @@
+/**
+ * Jira Cloud's three rate-limit systems as the emulator applies them (reference §6): an hourly points
+ * quota (global to the app), token buckets per endpoint+method (shared by every user, like the per-tenant
+ * burst limit), and a cap on requests in flight per user.
+ */
+import type { ProfileParams } from "./profiles.js"
+
+export class RateLimits {
+  private windowStart = 0
+  private spent = 0
+  private readonly buckets = new Map<string, { tokens: number; at: number }>()
+  private readonly inFlight = new Map<string, number>()
+
+  constructor(
+    readonly profile: ProfileParams,
+    /** Points per window; null = unlimited (API-token traffic is exempt from the quota). */
+    readonly quota: number | null,
+    readonly windowMs: number,
+  ) {}
+
+  /** Windows are aligned to multiples of their length since the epoch: hourly windows reset at the top of each UTC hour. */
+  currentWindow(now: number): { readonly start: number; readonly end: number } {
+    const start = Math.floor(now / this.windowMs) * this.windowMs
+    return { start, end: start + this.windowMs }
+  }
+
+  private roll(now: number): void {
+    const { start } = this.currentWindow(now)
+    if (start !== this.windowStart) {
+      this.windowStart = start
+      this.spent = 0
+    }
+  }
+
+  pointsSpent(now: number): number {
+    this.roll(now)
+    return this.spent
+  }
+
+  /** Points left in the window under `limit` (the quota, possibly lowered by chaos); null when unlimited. */
+  remaining(now: number, limit: number | null): number | null {
+    this.roll(now)
+    return limit === null ? null : Math.max(0, limit - this.spent)
+  }
+
+  spend(now: number, points: number): void {
+    this.roll(now)
+    this.spent += points
+  }
+
+  /** Takes one token from the endpoint's bucket; false when it is empty (burst 429). */
+  takeBurst(endpoint: string, now: number): boolean {
+    const rate = this.profile.burstRequestsPerSecond
+    if (rate === null) return true
+    const capacity = this.profile.burstCapacity ?? rate
+    const bucket = this.buckets.get(endpoint) ?? { tokens: capacity, at: now }
+    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.at) / 1000) * rate)
+    bucket.at = now
+    this.buckets.set(endpoint, bucket)
+    if (bucket.tokens < 1) return false
+    bucket.tokens -= 1
+    return true
+  }
+
+  /** Tokens left in an endpoint's bucket (for the rate-limit headers); null without burst limits. */
+  burstRemaining(endpoint: string): number | null {
+    if (this.profile.burstRequestsPerSecond === null) return null
+    return Math.floor(this.buckets.get(endpoint)?.tokens ?? this.profile.burstCapacity ?? 0)
+  }
+
+  enter(user: string): number {
+    const n = (this.inFlight.get(user) ?? 0) + 1
+    this.inFlight.set(user, n)
+    return n
+  }
+
+  leave(user: string): void {
+    const n = (this.inFlight.get(user) ?? 1) - 1
+    if (n <= 0) this.inFlight.delete(user)
+    else this.inFlight.set(user, n)
+  }
+}
