@@ -1,22 +1,39 @@
-import { invoke, view } from "@forge/bridge"
 import { render } from "preact"
-import { useEffect, useState } from "preact/hooks"
-import type { Result, Whoami } from "../../src/contract.js"
+import { enableTheme, forgeBackend } from "./bridge.js"
+import { systemClock } from "./clock.js"
+import { PageModel } from "./models/PageModel.js"
+import { browserStorage } from "./prefs.js"
+import { App, ErrorBoundary } from "./views/App.js"
 import "./theme.css"
 
-const App = () => {
-  const [me, setMe] = useState<Result<Whoami> | undefined>(undefined)
-  useEffect(() => {
-    invoke<Result<Whoami>>("session/whoami", {}).then(
-      (r) => setMe(r as Result<Whoami>),
-      (e: unknown) => setMe({ ok: false, error: { tag: "Transport", message: String(e) } }),
-    )
-  }, [])
-  if (me === undefined) return <p>Loading…</p>
-  if (!me.ok) return <p role="alert">{me.error.message}</p>
-  return <p data-testid="whoami">Signed in as {me.value.displayName}</p>
+const root = document.getElementById("root")
+
+/** Shown when the page cannot start at all (no bridge: opened outside Jira, or a blocked script). */
+const fatal = (element: HTMLElement) => {
+  render(
+    <div class="page">
+      <div class="notice notice-error" role="alert">
+        <p class="notice-heading">The page could not connect to Jira</p>
+        <p>Reload the page; if it still fails, open it again from Jira's Apps menu.</p>
+      </div>
+    </div>,
+    element,
+  )
 }
 
-view.theme.enable().catch(() => undefined)
-const root = document.getElementById("root")
-if (root) render(<App />, root)
+if (root) {
+  forgeBackend().then(
+    async (backend) => {
+      void enableTheme()
+      const page = await PageModel.create(backend, systemClock, browserStorage())
+      render(
+        <ErrorBoundary>
+          <App page={page} />
+        </ErrorBoundary>,
+        root,
+      )
+      await page.init()
+    },
+    () => fatal(root),
+  )
+}

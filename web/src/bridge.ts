@@ -1,0 +1,114 @@
+/**
+ * The page's only door to the backend. Models depend on the `Backend` interface; `forgeBackend` adapts
+ * `@forge/bridge` to it, and tests pass a fake. Only *types* come from the contract, so Effect stays out
+ * of the bundle.
+ */
+import type {
+  ExportChunk,
+  ExportNextPayload,
+  ExportStarted,
+  ExportStartPayload,
+  FieldList,
+  JqlAutocomplete,
+  JqlParseResult,
+  JqlSuggestions,
+  JqlSuggestionsPayload,
+  PreviewPage,
+  PreviewPayload,
+  ResolverKey,
+  Result,
+  Whoami,
+} from "../../src/contract.js"
+
+/** The resolver keys, copied so no runtime value is imported from the contract (typed to stay equal). */
+export const Key: typeof ResolverKey = {
+  whoami: "session/whoami",
+  fields: "fields/list",
+  jqlParse: "jql/parse",
+  jqlAutocomplete: "jql/autocomplete",
+  jqlSuggestions: "jql/suggestions",
+  preview: "preview/page",
+  exportStart: "export/start",
+  exportNext: "export/next",
+}
+
+/** What each resolver takes and answers. */
+export interface Calls {
+  "session/whoami": [Record<string, never>, Whoami]
+  "fields/list": [Record<string, never>, FieldList]
+  "jql/parse": [{ readonly jql: string }, JqlParseResult]
+  "jql/autocomplete": [Record<string, never>, JqlAutocomplete]
+  "jql/suggestions": [(typeof JqlSuggestionsPayload)["Type"], JqlSuggestions]
+  "preview/page": [(typeof PreviewPayload)["Type"], PreviewPage]
+  "export/start": [ExportStartPayload, ExportStarted]
+  "export/next": [ExportNextPayload, ExportChunk]
+}
+export type Payload<K extends ResolverKey> = Calls[K][0]
+export type Answer<K extends ResolverKey> = Calls[K][1]
+
+/** What the page knows about where it runs (from `view.getContext()`). */
+export interface PageContext {
+  readonly accountId: string | undefined
+  readonly siteUrl: string
+  readonly locale: string
+  readonly timeZone: string
+  readonly colorMode: "light" | "dark"
+}
+
+export interface Backend {
+  /**
+   * Calls a resolver. Never rejects: a thrown bridge error (network, or the bridge's own limit of 500
+   * calls per 25 s) comes back as a retryable `Transport` error.
+   */
+  call<K extends ResolverKey>(key: K, payload: Payload<K>): Promise<Result<Answer<K>>>
+  context(): Promise<PageContext>
+  /** Opens the issue in Jira in a new tab. */
+  openIssue(issueKey: string): Promise<void>
+}
+
+/** The error a thrown `invoke` turns into. */
+export const transportError = (cause: unknown) =>
+  ({
+    ok: false,
+    error: {
+      tag: "Transport",
+      message: "The page could not reach the app; check your connection, then try again.",
+      details: [cause instanceof Error ? cause.message : String(cause)],
+    },
+  }) as const
+
+const isResult = (value: unknown): value is Result<never> =>
+  typeof value === "object" && value !== null && "ok" in value && typeof value.ok === "boolean"
+
+/** Lets Jira's theme (light or dark) style the page through `--ds-*` tokens. */
+export const enableTheme = async (): Promise<void> => {
+  const { view } = await import("@forge/bridge")
+  await view.theme.enable().catch(() => undefined)
+}
+
+/** Adapts `@forge/bridge` (loaded lazily: it needs the host's bridge object at import time). */
+export const forgeBackend = async (): Promise<Backend> => {
+  const { invoke, router, view } = await import("@forge/bridge")
+  return {
+    call: async (key, payload) => {
+      try {
+        const answer: unknown = await invoke(key, payload)
+        if (isResult(answer)) return answer
+        return transportError(new Error(`unexpected answer from ${key}`))
+      } catch (cause) {
+        return transportError(cause)
+      }
+    },
+    context: async () => {
+      const context = await view.getContext()
+      return {
+        accountId: context.accountId,
+        siteUrl: context.siteUrl,
+        locale: context.locale,
+        timeZone: context.timezone,
+        colorMode: context.theme?.colorMode === "dark" ? "dark" : "light",
+      }
+    },
+    openIssue: (issueKey) => router.open({ target: "issue", issueKey }),
+  }
+}

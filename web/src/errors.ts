@@ -1,0 +1,52 @@
+/**
+ * Turns a resolver error into what the page shows: a short heading in Jira's wording, the backend's own
+ * sentence, and what to do next. Never a stack trace.
+ */
+import type { ErrorTag, ResolverError } from "../../src/contract.js"
+
+export interface Problem {
+  readonly heading: string
+  readonly message: string
+  readonly next: string | undefined
+  readonly details: ReadonlyArray<string>
+}
+
+const headings: Record<ErrorTag, { heading: string; next?: string }> = {
+  InvalidJql: { heading: "The query isn't valid", next: "Correct the query, then run it again." },
+  BadPayload: { heading: "Something went wrong", next: "Reload the page and try again." },
+  BadCursor: { heading: "The export can't continue", next: "Start the export again." },
+  UnknownColumn: { heading: "A column can't be found", next: "Remove it from the columns and try again." },
+  AmbiguousColumn: {
+    heading: "A column name matches more than one field",
+    next: "Pick the field by its id.",
+  },
+  RateLimited: { heading: "Jira is busy", next: "Wait a moment, then try again." },
+  QuotaExhausted: {
+    heading: "The app has used its hourly Jira quota",
+    next: "Try again after the quota resets.",
+  },
+  Unauthorized: { heading: "You're not signed in", next: "Reload the page to sign in again." },
+  Forbidden: {
+    heading: "You don't have permission",
+    next: "Ask your Jira admin for access to these issues.",
+  },
+  NotFound: { heading: "Not found", next: "Check the query and the columns." },
+  BadRequest: { heading: "Jira didn't accept the request", next: "Check the query and the columns." },
+  Removed: { heading: "Jira no longer offers this", next: "Report this to the app's support." },
+  ServerError: { heading: "Jira had a problem", next: "Try again in a few minutes." },
+  Transport: { heading: "Can't reach Jira", next: "Check your connection, then try again." },
+  Decode: { heading: "Jira sent something unexpected", next: "Try again; report it if it keeps happening." },
+  Internal: { heading: "Something went wrong", next: "Try again; report it if it keeps happening." },
+}
+
+/** Errors worth retrying automatically from the same cursor. */
+export const isRetryable = (tag: ErrorTag): boolean =>
+  tag === "RateLimited" || tag === "Transport" || tag === "ServerError" || tag === "QuotaExhausted"
+
+export const describeError = (error: ResolverError): Problem => {
+  const known = headings[error.tag] ?? headings.Internal
+  const message = error.message.trim() === "" ? `${known.heading}.` : error.message
+  // Backend sentences usually say what to do already; repeat the hint only when they do not.
+  const next = known.next !== undefined && !message.includes(known.next) ? known.next : undefined
+  return { heading: known.heading, message, next, details: error.details ?? [] }
+}

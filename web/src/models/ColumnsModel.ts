@@ -1,0 +1,110 @@
+/**
+ * The column picker: every field the user can see, a search over them, and the chosen columns in order.
+ * Remembered per user (through `onChange`).
+ */
+import type { FieldInfo } from "../../../src/contract.js"
+import { computed, type ReadSignal, type Signal, signal } from "../state/signal.js"
+
+/** The default set when Jira's list does not say otherwise. */
+export const DEFAULT_COLUMNS: ReadonlyArray<string> = [
+  "key",
+  "summary",
+  "status",
+  "assignee",
+  "priority",
+  "created",
+  "updated",
+]
+
+const MAX_MATCHES = 200
+
+export class ColumnsModel {
+  readonly #fields: Signal<ReadonlyArray<FieldInfo>> = signal([])
+  readonly #defaults: Signal<ReadonlyArray<string>> = signal(DEFAULT_COLUMNS)
+  readonly #selected: Signal<ReadonlyArray<string>>
+  readonly #search: Signal<string> = signal("")
+  readonly #onChange: (columns: ReadonlyArray<string>) => void
+
+  constructor(
+    initial: ReadonlyArray<string> | undefined,
+    onChange: (columns: ReadonlyArray<string>) => void,
+  ) {
+    this.#selected = signal(initial && initial.length > 0 ? initial : DEFAULT_COLUMNS)
+    this.#onChange = onChange
+  }
+
+  get fields(): ReadSignal<ReadonlyArray<FieldInfo>> {
+    return this.#fields
+  }
+  get selected(): ReadSignal<ReadonlyArray<string>> {
+    return this.#selected
+  }
+  get search(): ReadSignal<string> {
+    return this.#search
+  }
+
+  /** The chosen columns with what is known about them (an id Jira no longer lists shows as itself). */
+  readonly selectedFields: ReadSignal<ReadonlyArray<FieldInfo>> = computed(() => {
+    const byId = new Map(this.#fields.value.map((f) => [f.id, f]))
+    return this.#selected.value.map(
+      (id) => byId.get(id) ?? { id, name: id, header: id, custom: false, type: "unknown" },
+    )
+  })
+
+  /** Fields not chosen yet that match the search (name, id or type), in Jira's order. */
+  readonly available: ReadSignal<ReadonlyArray<FieldInfo>> = computed(() => {
+    const chosen = new Set(this.#selected.value)
+    const words = this.#search.value.toLowerCase().split(/\s+/).filter(Boolean)
+    return this.#fields.value
+      .filter((f) => !chosen.has(f.id))
+      .filter((f) => {
+        const text = `${f.name} ${f.id} ${f.type}`.toLowerCase()
+        return words.every((w) => text.includes(w))
+      })
+      .slice(0, MAX_MATCHES)
+  })
+
+  /** Takes Jira's field list; drops remembered columns that no longer exist. */
+  load(fields: ReadonlyArray<FieldInfo>, defaults: ReadonlyArray<string>): void {
+    this.#fields.value = fields
+    if (defaults.length > 0) this.#defaults.value = defaults
+    const known = new Set(fields.map((f) => f.id))
+    const kept = this.#selected.peek().filter((id) => known.has(id))
+    if (kept.length !== this.#selected.peek().length)
+      this.#set(kept.length > 0 ? kept : this.#defaults.peek().filter((id) => known.has(id)))
+  }
+
+  setSearch(text: string): void {
+    this.#search.value = text
+  }
+
+  add(id: string): void {
+    if (this.#selected.peek().includes(id)) return
+    this.#set([...this.#selected.peek(), id])
+  }
+
+  remove(id: string): void {
+    this.#set(this.#selected.peek().filter((c) => c !== id))
+  }
+
+  /** Moves the column at `from` to position `to` (both clamped). */
+  move(from: number, to: number): void {
+    const list = [...this.#selected.peek()]
+    if (from < 0 || from >= list.length) return
+    const target = Math.max(0, Math.min(to, list.length - 1))
+    if (target === from) return
+    const [item] = list.splice(from, 1)
+    if (item === undefined) return
+    list.splice(target, 0, item)
+    this.#set(list)
+  }
+
+  resetToDefaults(): void {
+    this.#set(this.#defaults.peek())
+  }
+
+  #set(columns: ReadonlyArray<string>): void {
+    this.#selected.value = columns
+    this.#onChange(columns)
+  }
+}

@@ -1,0 +1,304 @@
+/**
+ * The export run: `export/start`, then `export/next` one call at a time until the cursor is null,
+ * collecting the CSV text as Blob parts. A failed call is repeated with the same cursor (the cursor is
+ * self-contained, so nothing is lost or doubled): after Jira's `retryAfterMs`, at the quota's reset time,
+ * or with exponential backoff for network and server errors. Calls are also spaced so the bridge's own
+ * limit (500 invokes per 25 s, see forge-platform.md §2) is never reached.
+ */
+import type { ExportOptionsInput, ExportProgress, ResolverError } from "../../../src/contract.js"
+import { type Backend, Key } from "../bridge.js"
+import { type Clock, sleep } from "../clock.js"
+import { isRetryable } from "../errors.js"
+import { fileNameFor } from "../format.js"
+import { computed, type ReadSignal, type Signal, signal } from "../state/signal.js"
+
+/** Bridge limit 500 calls / 25 s = one per 50 ms; 60 ms keeps a margin for the page's other calls. */
+export const MIN_CALL_SPACING_MS = 60
+/** Backoff for network and server errors: 1 s, 2 s, 4 s, … capped at 30 s. */
+export const BACKOFF_BASE_MS = 1_000
+export const BACKOFF_CAP_MS = 30_000
+/** Consecutive network/server failures before the run stops and offers "Try again". */
+export const MAX_CONSECUTIVE_FAILURES = 6
+/** When a quota error carries no reset time, look again after this long. */
+export const QUOTA_RECHECK_MS = 60_000
+/** How often the page refreshes countdowns while waiting. */
+const TICK_MS = 1_000
+
+export interface ExportRequest {
+  readonly jql: string
+  readonly columns: ReadonlyArray<string>
+  readonly options: ExportOptionsInput
+  readonly siteUrl?: string
+  readonly timeZone?: string
+}
+
+/** What the run is doing right now, in the terms the page words it. */
+export type Activity =
+  | { readonly kind: "starting" }
+  | { readonly kind: "fetching" }
+  /** Jira asked to slow down (429), or a retry after a network/server error. */
+  | {
+      readonly kind: "waiting"
+      readonly until: number
+      readonly reason: "rateLimit" | "retry"
+      readonly attempt: number
+    }
+  /** The app's hourly quota is spent; resumes by itself at `until`. */
+  | { readonly kind: "paused"; readonly until: number }
+
+export interface ExportSummary {
+  readonly issues: number
+  readonly durationMs: number
+  readonly missing: ReadonlyArray<string>
+  readonly truncatedCells: number
+}
+
+export interface ExportFile {
+  readonly name: string
+  readonly blob: Blob
+  readonly size: number
+}
+
+export type ExportState =
+  | { readonly kind: "idle" }
+  | { readonly kind: "running"; readonly activity: Activity }
+  | { readonly kind: "cancelled" }
+  | { readonly kind: "failed"; readonly error: ResolverError; readonly canResume: boolean }
+  | { readonly kind: "done"; readonly file: ExportFile; readonly summary: ExportSummary }
+
+const emptyProgress: ExportProgress = { done: 0, total: null, missing: [], truncatedCells: 0 }
+
+/** Where a stopped run can go on from. */
+interface Position {
+  readonly request: ExportRequest
+  readonly parts: string[]
+  readonly cursor: string | null
+}
+
+type Step<A> = { readonly ok: true; readonly value: A } | { readonly ok: false }
+
+export class ExportModel {
+  readonly #state: Signal<ExportState> = signal<ExportState>({ kind: "idle" })
+  readonly #progress: Signal<ExportProgress> = signal(emptyProgress)
+  readonly #now: Signal<number>
+  readonly #backend: Backend
+  readonly #clock: Clock
+  #startedAt = 0
+  /** Time spent waiting for Jira; excluded from the issues/s rate so a pause does not distort it. */
+  #waitedMs = 0
+  #run = 0
+  #cancelWait: () => void = () => undefined
+  #lastCallAt = Number.NEGATIVE_INFINITY
+  #position: Position | undefined
+
+  constructor(backend: Backend, clock: Clock) {
+    this.#backend = backend
+    this.#clock = clock
+    this.#now = signal(clock.now())
+  }
+
+  get state(): ReadSignal<ExportState> {
+    return this.#state
+  }
+  get progress(): ReadSignal<ExportProgress> {
+    return this.#progress
+  }
+  /** The model's clock, ticking once a second while a run waits (for countdowns). */
+  get now(): ReadSignal<number> {
+    return this.#now
+  }
+
+  /** Issues per second while fetching (undefined until there is something to measure). */
+  readonly rate: ReadSignal<number | undefined> = computed(() => {
+    const now = this.#now.value
+    const { done } = this.#progress.value
+    const active = now - this.#startedAt - this.#waitedMs
+    return done > 0 && active > 0 ? (done * 1000) / active : undefined
+  })
+
+  /** Estimated time left, from the approximate total and the rate. */
+  readonly remainingMs: ReadSignal<number | undefined> = computed(() => {
+    const rate = this.rate.value
+    const { done, total } = this.#progress.value
+    if (rate === undefined || total === null) return undefined
+    return (Math.max(0, total - done) / rate) * 1000
+  })
+
+  /** Starts a new export (any previous one is cancelled). */
+  start(request: ExportRequest): Promise<void> {
+    this.#stop()
+    const run = ++this.#run
+    this.#startedAt = this.#clock.now()
+    this.#waitedMs = 0
+    this.#now.value = this.#startedAt
+    this.#progress.value = emptyProgress
+    this.#position = undefined
+    return this.#go(run, request, undefined)
+  }
+
+  /** Continues a failed run from the cursor it stopped at. */
+  resume(): Promise<void> {
+    const state = this.#state.peek()
+    const position = this.#position
+    if (state.kind !== "failed" || !state.canResume || position === undefined) return Promise.resolve()
+    const run = ++this.#run
+    return this.#go(run, position.request, position)
+  }
+
+  /** Stops the run: no call is made after this, and an answer still on its way is dropped. */
+  cancel(): void {
+    if (this.#state.peek().kind !== "running") return
+    this.#stop()
+    this.#state.value = { kind: "cancelled" }
+  }
+
+  /** Back to the options (after done, cancelled or failed). */
+  reset(): void {
+    this.#stop()
+    this.#position = undefined
+    this.#progress.value = emptyProgress
+    this.#state.value = { kind: "idle" }
+  }
+
+  #stop(): void {
+    this.#run++
+    this.#cancelWait()
+  }
+
+  async #go(run: number, request: ExportRequest, from: Position | undefined): Promise<void> {
+    const live = () => run === this.#run
+    let parts: string[]
+    let cursor: string | null
+    if (from === undefined || (from.cursor === null && from.parts.length === 0)) {
+      this.#state.value = { kind: "running", activity: { kind: "starting" } }
+      const started = await this.#attempt(run, () =>
+        this.#backend.call(Key.exportStart, {
+          jql: request.jql,
+          columns: request.columns,
+          options: request.options,
+          ...(request.siteUrl === undefined ? {} : { siteUrl: request.siteUrl }),
+        }),
+      )
+      if (!started.ok) return
+      parts = [started.value.csv]
+      cursor = started.value.cursor
+      this.#progress.value = { ...emptyProgress, total: started.value.approximateTotal }
+    } else {
+      parts = from.parts
+      cursor = from.cursor
+    }
+    while (cursor !== null) {
+      this.#position = { request, parts, cursor }
+      this.#state.value = { kind: "running", activity: { kind: "fetching" } }
+      const current = cursor
+      const chunk = await this.#attempt(run, () => this.#backend.call(Key.exportNext, { cursor: current }))
+      if (!chunk.ok) return
+      const value = chunk.value
+      if (value.csv !== "") parts.push(value.csv)
+      this.#progress.value = value.progress
+      this.#now.value = this.#clock.now()
+      cursor = value.cursor
+      if (cursor === null) break
+      const pausedUntil = value.pausedUntil === undefined ? Number.NaN : Date.parse(value.pausedUntil)
+      if (!Number.isNaN(pausedUntil)) {
+        if (!(await this.#pause(run, pausedUntil))) return
+      } else if (value.retryAfterMs !== undefined && value.retryAfterMs > 0) {
+        if (!(await this.#wait(run, value.retryAfterMs, "rateLimit", 1))) return
+      }
+    }
+    if (!live()) return
+    const end = this.#clock.now()
+    const progress = this.#progress.peek()
+    const blob = new Blob(parts, { type: "text/csv;charset=utf-8" })
+    this.#position = undefined
+    this.#state.value = {
+      kind: "done",
+      file: { name: fileNameFor(request.jql, new Date(end), request.timeZone), blob, size: blob.size },
+      summary: {
+        issues: progress.done,
+        durationMs: end - this.#startedAt,
+        missing: progress.missing,
+        truncatedCells: progress.truncatedCells,
+      },
+    }
+  }
+
+  /**
+   * One resolver call, repeated until it succeeds, the run is cancelled, or the error is final.
+   * Rate limits and quota pauses are waited out for as long as they last (the user can cancel);
+   * network and server errors get `MAX_CONSECUTIVE_FAILURES` tries with backoff.
+   */
+  async #attempt<A>(
+    run: number,
+    call: () => Promise<{ ok: true; value: A } | { ok: false; error: ResolverError }>,
+  ): Promise<Step<A>> {
+    let failures = 0
+    let limited = 0
+    for (;;) {
+      if (!(await this.#space(run))) return { ok: false }
+      this.#lastCallAt = this.#clock.now()
+      const result = await call()
+      if (run !== this.#run) return { ok: false }
+      if (result.ok) return result
+      const error = result.error
+      if (error.tag === "QuotaExhausted") {
+        const reset = error.resetAt === undefined ? Number.NaN : Date.parse(error.resetAt)
+        const until = Number.isNaN(reset) ? this.#clock.now() + QUOTA_RECHECK_MS : reset
+        if (!(await this.#pause(run, until))) return { ok: false }
+      } else if (error.tag === "RateLimited") {
+        limited++
+        const wait = error.retryAfterMs ?? backoff(limited)
+        if (!(await this.#wait(run, wait, "rateLimit", limited))) return { ok: false }
+      } else if (isRetryable(error.tag) && failures + 1 < MAX_CONSECUTIVE_FAILURES) {
+        failures++
+        if (!(await this.#wait(run, backoff(failures), "retry", failures))) return { ok: false }
+      } else {
+        this.#state.value = {
+          kind: "failed",
+          error,
+          canResume: isRetryable(error.tag) && this.#position !== undefined,
+        }
+        return { ok: false }
+      }
+    }
+  }
+
+  /** Keeps calls at least `MIN_CALL_SPACING_MS` apart. */
+  async #space(run: number): Promise<boolean> {
+    const gap = this.#lastCallAt + MIN_CALL_SPACING_MS - this.#clock.now()
+    if (gap <= 0) return run === this.#run
+    const wait = sleep(this.#clock, gap)
+    this.#cancelWait = wait.cancel
+    await wait.done
+    return run === this.#run
+  }
+
+  #wait(run: number, ms: number, reason: "rateLimit" | "retry", attempt: number): Promise<boolean> {
+    const until = this.#clock.now() + ms
+    this.#state.value = { kind: "running", activity: { kind: "waiting", until, reason, attempt } }
+    return this.#sleepUntil(run, until)
+  }
+
+  #pause(run: number, until: number): Promise<boolean> {
+    this.#state.value = { kind: "running", activity: { kind: "paused", until } }
+    return this.#sleepUntil(run, until)
+  }
+
+  /** Sleeps until `until`, ticking `now` every second for countdowns; false when the run was stopped. */
+  async #sleepUntil(run: number, until: number): Promise<boolean> {
+    const began = this.#clock.now()
+    while (run === this.#run) {
+      const now = this.#clock.now()
+      this.#now.value = now
+      if (now >= until) break
+      const wait = sleep(this.#clock, Math.min(TICK_MS, until - now))
+      this.#cancelWait = wait.cancel
+      await wait.done
+    }
+    this.#waitedMs += this.#clock.now() - began
+    return run === this.#run
+  }
+}
+
+/** Exponential backoff for the n-th consecutive failure (n ≥ 1). */
+export const backoff = (n: number): number => Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (n - 1))

@@ -1,0 +1,145 @@
+/**
+ * The global page: who is signed in, and the four parts of the screen (query, columns, preview, export)
+ * wired together and remembered per user.
+ */
+import type { ResolverError, Whoami } from "../../../src/contract.js"
+import { type Backend, Key, type PageContext } from "../bridge.js"
+import type { Clock } from "../clock.js"
+import { type Prefs, storagePrefs } from "../prefs.js"
+import { type ReadSignal, type Signal, signal } from "../state/signal.js"
+import { ColumnsModel } from "./ColumnsModel.js"
+import { ExportModel } from "./ExportModel.js"
+import { JqlModel } from "./JqlModel.js"
+import { OptionsModel, restoreOptions, toInput } from "./OptionsModel.js"
+import { PreviewModel, type PreviewRequest } from "./PreviewModel.js"
+
+/** Quiet time after a column or option change before the preview is refreshed. */
+export const REFRESH_DEBOUNCE_MS = 300
+
+export type PageStatus =
+  | { readonly kind: "loading" }
+  | { readonly kind: "ready" }
+  | { readonly kind: "failed"; readonly error: ResolverError }
+
+/** Used when the host gives no context (never in Jira; keeps the page usable elsewhere). */
+const fallbackContext: PageContext = {
+  accountId: undefined,
+  siteUrl: "",
+  locale: "en-US",
+  timeZone: "UTC",
+  colorMode: "light",
+}
+
+export class PageModel {
+  readonly #status: Signal<PageStatus> = signal<PageStatus>({ kind: "loading" })
+  readonly #me: Signal<Whoami | undefined> = signal<Whoami | undefined>(undefined)
+  /** A sentence shown near the Search button when the query cannot be run as it is. */
+  readonly #hint: Signal<string | undefined> = signal<string | undefined>(undefined)
+  readonly backend: Backend
+  readonly context: PageContext
+  readonly jql: JqlModel
+  readonly columns: ColumnsModel
+  readonly options: OptionsModel
+  readonly preview: PreviewModel
+  readonly exporter: ExportModel
+  readonly #clock: Clock
+  #cancelRefresh: () => void = () => undefined
+
+  constructor(backend: Backend, clock: Clock, context: PageContext, prefs: Prefs) {
+    this.backend = backend
+    this.context = context
+    this.#clock = clock
+    const saved = prefs.load()
+    this.jql = new JqlModel(backend, clock, saved.jql ?? "", (jql) => {
+      prefs.save({ jql })
+      this.#hint.value = undefined
+    })
+    this.columns = new ColumnsModel(saved.columns, (columns) => {
+      prefs.save({ columns })
+      this.#scheduleRefresh()
+    })
+    this.options = new OptionsModel(restoreOptions(saved.options), (options) => {
+      prefs.save({ options: toInput(options) })
+      this.#scheduleRefresh()
+    })
+    this.preview = new PreviewModel(backend)
+    this.exporter = new ExportModel(backend, clock)
+  }
+
+  /** Builds the page model for the signed-in user (context from the host; storage may be absent). */
+  static async create(backend: Backend, clock: Clock, storage: Storage | undefined): Promise<PageModel> {
+    const context = await backend.context().catch(() => fallbackContext)
+    return new PageModel(backend, clock, context, storagePrefs(storage, context.accountId))
+  }
+
+  get status(): ReadSignal<PageStatus> {
+    return this.#status
+  }
+  get me(): ReadSignal<Whoami | undefined> {
+    return this.#me
+  }
+  get hint(): ReadSignal<string | undefined> {
+    return this.#hint
+  }
+
+  /** Loads the user, the field list and the JQL autocomplete data; runs the remembered query. */
+  async init(): Promise<void> {
+    this.#status.value = { kind: "loading" }
+    const [me, fields, autocomplete] = await Promise.all([
+      this.backend.call(Key.whoami, {}),
+      this.backend.call(Key.fields, {}),
+      this.backend.call(Key.jqlAutocomplete, {}),
+    ])
+    if (me.ok) this.#me.value = me.value
+    if (autocomplete.ok) this.jql.useAutocomplete(autocomplete.value)
+    if (!fields.ok) {
+      this.#status.value = { kind: "failed", error: fields.error }
+      return
+    }
+    this.columns.load(fields.value.fields, fields.value.defaults)
+    this.#status.value = { kind: "ready" }
+    if (this.jql.text.peek().trim() !== "") {
+      void this.jql.validateNow()
+      await this.search()
+    }
+  }
+
+  /** What a preview or an export of the current screen asks for. */
+  request(): PreviewRequest {
+    return {
+      jql: this.jql.text.peek(),
+      columns: this.columns.selected.peek(),
+      options: toInput(this.options.options.peek()),
+    }
+  }
+
+  /** Runs the query into the preview (Search button, Ctrl/Cmd+Enter). */
+  search(): Promise<void> {
+    this.#cancelRefresh()
+    const request = this.request()
+    if (request.jql.trim() === "") {
+      this.#hint.value = "Type a JQL query first, for example: project = ABC ORDER BY created DESC"
+      return Promise.resolve()
+    }
+    if (request.columns.length === 0) {
+      this.#hint.value = "Choose at least one column."
+      return Promise.resolve()
+    }
+    this.#hint.value = undefined
+    return this.preview.load(request)
+  }
+
+  /** Starts the export of everything the query matches. */
+  export(): Promise<void> {
+    const request = this.request()
+    if (request.jql.trim() === "" || request.columns.length === 0) return this.search()
+    return this.exporter.start({ ...request, timeZone: this.#me.peek()?.timeZone ?? this.context.timeZone })
+  }
+
+  /** Refreshes a shown preview after the columns or options changed. */
+  #scheduleRefresh(): void {
+    this.#cancelRefresh()
+    if (this.preview.state.peek().kind === "idle") return
+    this.#cancelRefresh = this.#clock.after(REFRESH_DEBOUNCE_MS, () => void this.search())
+  }
+}

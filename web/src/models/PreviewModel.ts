@@ -1,0 +1,112 @@
+/**
+ * The preview: the first page of results with exactly the cells the CSV will hold, and "load more".
+ * A newer request makes the answer of an older one irrelevant (it is dropped when it arrives).
+ */
+import type { ColumnInfo, ExportOptionsInput, ResolverError } from "../../../src/contract.js"
+import { type Backend, Key } from "../bridge.js"
+import { type ReadSignal, type Signal, signal } from "../state/signal.js"
+
+export const PREVIEW_PAGE_SIZE = 50
+
+export interface PreviewRequest {
+  readonly jql: string
+  readonly columns: ReadonlyArray<string>
+  readonly options: ExportOptionsInput
+  readonly siteUrl?: string
+}
+
+export interface PreviewTable {
+  readonly request: PreviewRequest
+  readonly columns: ReadonlyArray<ColumnInfo>
+  readonly rows: ReadonlyArray<ReadonlyArray<string>>
+  readonly issueKeys: ReadonlyArray<string>
+  readonly nextPageToken: string | null
+  readonly approximateTotal: number | null
+}
+
+export type PreviewState =
+  | { readonly kind: "idle" }
+  | { readonly kind: "loading"; readonly request: PreviewRequest }
+  | { readonly kind: "ready"; readonly table: PreviewTable; readonly loadingMore: boolean }
+  | { readonly kind: "failed"; readonly request: PreviewRequest; readonly error: ResolverError }
+  /** The first page loaded but a later one failed: the rows stay, the error shows under them. */
+  | { readonly kind: "moreFailed"; readonly table: PreviewTable; readonly error: ResolverError }
+
+export class PreviewModel {
+  readonly #state: Signal<PreviewState> = signal<PreviewState>({ kind: "idle" })
+  readonly #backend: Backend
+  #generation = 0
+
+  constructor(backend: Backend) {
+    this.#backend = backend
+  }
+
+  get state(): ReadSignal<PreviewState> {
+    return this.#state
+  }
+
+  /** Loads the first page for `request`. */
+  async load(request: PreviewRequest): Promise<void> {
+    const generation = ++this.#generation
+    this.#state.value = { kind: "loading", request }
+    const result = await this.#backend.call(Key.preview, this.#payload(request, undefined))
+    if (generation !== this.#generation) return
+    this.#state.value = result.ok
+      ? {
+          kind: "ready",
+          loadingMore: false,
+          table: {
+            request,
+            columns: result.value.columns,
+            rows: result.value.rows,
+            issueKeys: result.value.issueKeys,
+            nextPageToken: result.value.nextPageToken,
+            approximateTotal: result.value.approximateTotal,
+          },
+        }
+      : { kind: "failed", request, error: result.error }
+  }
+
+  /** Appends the next page to the table. */
+  async loadMore(): Promise<void> {
+    const state = this.#state.peek()
+    if (state.kind !== "ready" && state.kind !== "moreFailed") return
+    if (state.kind === "ready" && state.loadingMore) return
+    const table = state.table
+    if (table.nextPageToken === null) return
+    const generation = ++this.#generation
+    this.#state.value = { kind: "ready", table, loadingMore: true }
+    const result = await this.#backend.call(Key.preview, this.#payload(table.request, table.nextPageToken))
+    if (generation !== this.#generation) return
+    this.#state.value = result.ok
+      ? {
+          kind: "ready",
+          loadingMore: false,
+          table: {
+            ...table,
+            rows: [...table.rows, ...result.value.rows],
+            issueKeys: [...table.issueKeys, ...result.value.issueKeys],
+            nextPageToken: result.value.nextPageToken,
+            approximateTotal: result.value.approximateTotal ?? table.approximateTotal,
+          },
+        }
+      : { kind: "moreFailed", table, error: result.error }
+  }
+
+  /** Forgets the table (e.g. the query was cleared). */
+  clear(): void {
+    this.#generation++
+    this.#state.value = { kind: "idle" }
+  }
+
+  #payload(request: PreviewRequest, nextPageToken: string | undefined) {
+    return {
+      jql: request.jql,
+      columns: request.columns,
+      options: request.options,
+      pageSize: PREVIEW_PAGE_SIZE,
+      ...(nextPageToken === undefined ? {} : { nextPageToken }),
+      ...(request.siteUrl === undefined ? {} : { siteUrl: request.siteUrl }),
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { Component, type ComponentChildren } from "preact"
+import type { PageModel } from "../models/PageModel.js"
+import { useSignal } from "../state/signal.js"
+import { ColumnPicker } from "./ColumnPicker.js"
+import { ErrorNotice } from "./ErrorNotice.js"
+import { ExportPanel } from "./ExportPanel.js"
+import { JqlEditor } from "./JqlEditor.js"
+import { PreviewPanel } from "./PreviewTable.js"
+
+/** A rendering bug shows a sentence and a way out, never a blank page. */
+export class ErrorBoundary extends Component<{ children: ComponentChildren }, { failed: boolean }> {
+  override state = { failed: false }
+  override componentDidCatch(error: unknown): void {
+    console.error("page error", error)
+    this.setState({ failed: true })
+  }
+  override render() {
+    if (!this.state.failed) return this.props.children
+    return (
+      <ErrorNotice
+        error={{ tag: "Internal", message: "Something went wrong on this page." }}
+        action={{ label: "Reload the page", run: () => location.reload() }}
+      />
+    )
+  }
+}
+
+export const App = ({ page }: { page: PageModel }) => {
+  const status = useSignal(page.status)
+  const me = useSignal(page.me)
+  return (
+    <main class="page">
+      <header class="page-header">
+        <h1>Export issues to CSV</h1>
+        {me !== undefined && (
+          <p class="muted" data-testid="whoami">
+            Signed in as {me.displayName}
+          </p>
+        )}
+      </header>
+      {status.kind === "loading" && (
+        <p class="muted" role="status">
+          Loading your fields…
+        </p>
+      )}
+      {status.kind === "failed" && (
+        <ErrorNotice
+          error={status.error}
+          testId="page-error"
+          action={{ label: "Try again", run: () => void page.init() }}
+        />
+      )}
+      <JqlEditor page={page} />
+      {status.kind === "ready" && (
+        <div class="grid">
+          <ColumnPicker model={page.columns} />
+          <ExportPanel page={page} />
+        </div>
+      )}
+      <PreviewPanel page={page} />
+    </main>
+  )
+}

@@ -1,0 +1,261 @@
+import type { Delimiter, UserDisplay } from "../../../src/contract.js"
+import { formatBytes, formatClock, formatCount, formatDuration } from "../format.js"
+import { type Activity, type ExportFile, MAX_CONSECUTIVE_FAILURES } from "../models/ExportModel.js"
+import type { DateChoice } from "../models/OptionsModel.js"
+import type { PageModel } from "../models/PageModel.js"
+import { useSignal } from "../state/signal.js"
+import { ErrorNotice } from "./ErrorNotice.js"
+
+/** The current state in words. */
+export const describeActivity = (activity: Activity, now: number, timeZone: string): string => {
+  switch (activity.kind) {
+    case "starting":
+      return "Starting the export…"
+    case "fetching":
+      return "Fetching issues from Jira…"
+    case "waiting": {
+      const seconds = Math.max(1, Math.ceil((activity.until - now) / 1000))
+      return activity.reason === "rateLimit"
+        ? `Waiting ${seconds} s for Jira's rate limit…`
+        : `Jira could not be reached; trying again in ${seconds} s (attempt ${activity.attempt + 1} of ${MAX_CONSECUTIVE_FAILURES})…`
+    }
+    case "paused":
+      return `Paused until ${formatClock(new Date(activity.until), timeZone)} because the app's hourly Jira quota is spent. The export resumes by itself; keep this page open.`
+  }
+}
+
+/** Saves the file. Must run inside the user's click: the Forge iframe allows downloads on a user gesture. */
+const download = (file: ExportFile) => {
+  const url = URL.createObjectURL(file.blob)
+  const link = document.createElement("a")
+  link.href = url
+  link.download = file.name
+  link.hidden = true
+  document.body.appendChild(link)
+  link.click()
+  link.remove()
+  // Revoking at once can abort the download in some browsers; a minute is plenty.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+}
+
+const Options = ({ page, disabled }: { page: PageModel; disabled: boolean }) => {
+  const o = useSignal(page.options.options)
+  const m = page.options
+  const zone = page.me.peek()?.timeZone ?? page.context.timeZone
+  return (
+    <fieldset class="options" disabled={disabled}>
+      <legend>Options</legend>
+      <div class="option">
+        <label for="opt-preset">Preset</label>
+        <select
+          id="opt-preset"
+          class="select"
+          value={o.preset}
+          onChange={(e) => m.setPreset(e.currentTarget.value === "data" ? "data" : "spreadsheet")}
+        >
+          <option value="spreadsheet">Spreadsheet (Excel, Sheets, LibreOffice)</option>
+          <option value="data">Data (for scripts and databases)</option>
+        </select>
+      </div>
+      <div class="option">
+        <label for="opt-delimiter">Delimiter</label>
+        <select
+          id="opt-delimiter"
+          class="select"
+          value={o.delimiter}
+          onChange={(e) => {
+            const value = e.currentTarget.value
+            const d: Delimiter = value === ";" || value === "\t" || value === "|" ? value : ","
+            m.set("delimiter", d)
+          }}
+        >
+          <option value=",">Comma ( , )</option>
+          <option value=";">Semicolon ( ; )</option>
+          <option value={"\t"}>Tab</option>
+          <option value="|">Pipe ( | )</option>
+        </select>
+      </div>
+      <div class="option">
+        <label for="opt-dates">Dates</label>
+        <select
+          id="opt-dates"
+          class="select"
+          value={o.dateFormat}
+          onChange={(e) => {
+            const d: DateChoice = e.currentTarget.value === "iso" ? "iso" : "spreadsheet"
+            m.set("dateFormat", d)
+          }}
+        >
+          <option value="spreadsheet">Spreadsheet (2026-11-29 14:05)</option>
+          <option value="iso">ISO 8601 (2026-11-29T14:05:00+01:00)</option>
+        </select>
+      </div>
+      <div class="option">
+        <label for="opt-zone">Time zone</label>
+        <select
+          id="opt-zone"
+          class="select"
+          value={o.timeZone}
+          onChange={(e) => m.set("timeZone", e.currentTarget.value === "UTC" ? "UTC" : "user")}
+        >
+          <option value="user">Your Jira time zone ({zone})</option>
+          <option value="UTC">UTC</option>
+        </select>
+      </div>
+      <div class="option">
+        <label for="opt-users">People</label>
+        <select
+          id="opt-users"
+          class="select"
+          value={o.userDisplay}
+          onChange={(e) => {
+            const value = e.currentTarget.value
+            const u: UserDisplay = value === "email" || value === "accountId" ? value : "displayName"
+            m.set("userDisplay", u)
+          }}
+        >
+          <option value="displayName">Display name</option>
+          <option value="email">Email address (where visible)</option>
+          <option value="accountId">Account ID</option>
+        </select>
+      </div>
+      <div class="option option-check">
+        <input
+          id="opt-bom"
+          type="checkbox"
+          checked={o.bom}
+          onChange={(e) => m.set("bom", e.currentTarget.checked)}
+        />
+        <label for="opt-bom">Byte order mark (lets Excel detect UTF-8)</label>
+      </div>
+      <div class="option option-check">
+        <input
+          id="opt-guard"
+          type="checkbox"
+          checked={o.formulaGuard}
+          onChange={(e) => m.set("formulaGuard", e.currentTarget.checked)}
+        />
+        <label for="opt-guard">
+          Formula protection (cells starting with = + - @ are not run as formulas)
+        </label>
+      </div>
+    </fieldset>
+  )
+}
+
+const Progress = ({ page, activity }: { page: PageModel; activity: Activity }) => {
+  const exporter = page.exporter
+  const progress = useSignal(exporter.progress)
+  const now = useSignal(exporter.now)
+  const rate = useSignal(exporter.rate)
+  const remaining = useSignal(exporter.remainingMs)
+  const locale = page.context.locale
+  const zone = page.me.peek()?.timeZone ?? page.context.timeZone
+  const total = progress.total === null ? undefined : Math.max(progress.total, progress.done)
+  const percent = total === undefined || total === 0 ? undefined : Math.floor((progress.done / total) * 100)
+  const words = describeActivity(activity, now, zone)
+  // Screen readers hear the state and every tenth percent, not every chunk.
+  const spoken = `${words}${percent === undefined ? "" : ` ${Math.floor(percent / 10) * 10}% done.`}`
+  return (
+    <div class="progress" data-testid="export-progress">
+      <progress
+        class="progress-bar"
+        aria-label="Export progress"
+        max={total ?? 1}
+        value={total === undefined ? undefined : progress.done}
+      />
+      <p class="progress-figures" data-testid="export-figures">
+        {formatCount(progress.done, locale)}
+        {total === undefined ? " issues" : ` of about ${formatCount(total, locale)} issues`}
+        {rate !== undefined && ` · ${formatCount(Math.round(rate), locale)} issues/s`}
+        {remaining !== undefined &&
+          activity.kind === "fetching" &&
+          ` · about ${formatDuration(remaining)} left`}
+      </p>
+      <p class={`progress-state progress-${activity.kind}`} data-testid="export-state">
+        {words}
+      </p>
+      <p class="sr-only" role="status" aria-live="polite">
+        {spoken}
+      </p>
+      <button type="button" class="button" data-testid="cancel-button" onClick={() => exporter.cancel()}>
+        Cancel
+      </button>
+    </div>
+  )
+}
+
+/** Options, the Export button, progress while it runs, and the Download button at the end. */
+export const ExportPanel = ({ page }: { page: PageModel }) => {
+  const state = useSignal(page.exporter.state)
+  const locale = page.context.locale
+  const running = state.kind === "running"
+  return (
+    <section class="panel" aria-labelledby="export-heading">
+      <h2 id="export-heading">Export</h2>
+      <Options page={page} disabled={running} />
+      {!running && state.kind !== "done" && (
+        <div class="actions">
+          <button
+            type="button"
+            class="button button-primary"
+            data-testid="export-button"
+            onClick={() => void page.export()}
+          >
+            Export CSV
+          </button>
+        </div>
+      )}
+      {running && <Progress page={page} activity={state.activity} />}
+      {state.kind === "cancelled" && (
+        <p class="notice" role="status" data-testid="export-cancelled">
+          Export cancelled. No file was created; press Export CSV to start again.
+        </p>
+      )}
+      {state.kind === "failed" && (
+        <ErrorNotice
+          error={state.error}
+          testId="export-error"
+          action={
+            state.canResume ? { label: "Try again", run: () => void page.exporter.resume() } : undefined
+          }
+        />
+      )}
+      {state.kind === "done" && (
+        <div class="notice notice-success" data-testid="export-done">
+          <p class="notice-heading" role="status">
+            {state.summary.issues === 0
+              ? "Export complete: no issues match this query, so the file holds only the header."
+              : `Export complete: ${formatCount(state.summary.issues, locale)} issues in ${formatDuration(state.summary.durationMs)}.`}
+          </p>
+          {state.summary.missing.length > 0 && (
+            <p data-testid="export-missing">
+              {formatCount(state.summary.missing.length, locale)} issues matched but could not be read any
+              more (deleted or moved during the export): {state.summary.missing.slice(0, 20).join(", ")}
+              {state.summary.missing.length > 20 ? ", …" : ""}
+            </p>
+          )}
+          {state.summary.truncatedCells > 0 && (
+            <p>
+              {formatCount(state.summary.truncatedCells, locale)} cells were longer than Excel's 32,767
+              characters and were shortened.
+            </p>
+          )}
+          <div class="actions">
+            <button
+              type="button"
+              class="button button-primary"
+              data-testid="download-button"
+              onClick={() => download(state.file)}
+            >
+              Download {state.file.name} ({formatBytes(state.file.size)})
+            </button>
+            <button type="button" class="button button-subtle" onClick={() => page.exporter.reset()}>
+              New export
+            </button>
+          </div>
+        </div>
+      )}
+    </section>
+  )
+}

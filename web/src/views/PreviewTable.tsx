@@ -1,0 +1,121 @@
+import type { ColumnInfo } from "../../../src/contract.js"
+import { formatCount } from "../format.js"
+import type { PageModel } from "../models/PageModel.js"
+import type { PreviewTable as Table } from "../models/PreviewModel.js"
+import { useSignal } from "../state/signal.js"
+import { ErrorNotice } from "./ErrorNotice.js"
+
+const isKeyColumn = (c: ColumnInfo | undefined) => c?.id === "key" || c?.id === "issuekey"
+
+const Rows = ({ page, table }: { page: PageModel; table: Table }) => {
+  const siteUrl = page.context.siteUrl
+  return (
+    <div class="table-wrap">
+      <table class="preview" data-testid="preview-table">
+        <caption class="sr-only">First issues of the export, with the cells the CSV file will hold</caption>
+        <thead>
+          <tr>
+            {table.columns.map((c) => (
+              <th key={c.id} scope="col">
+                {c.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {table.rows.map((row, r) => {
+            const issueKey = table.issueKeys[r] ?? ""
+            return (
+              <tr key={`${issueKey}-${r}`}>
+                {row.map((cell, c) => {
+                  const column = table.columns[c]
+                  return (
+                    <td
+                      key={column?.id ?? c}
+                      class={`cell-${column?.kind ?? "text"}`}
+                      title={cell.length > 60 ? cell : undefined}
+                    >
+                      {isKeyColumn(column) && issueKey !== "" ? (
+                        <a
+                          href={`${siteUrl}/browse/${encodeURIComponent(issueKey)}`}
+                          target="_blank"
+                          rel="noreferrer"
+                          onClick={(e) => {
+                            // Inside the Forge iframe a plain link cannot open a tab; the bridge can.
+                            e.preventDefault()
+                            void page.backend.openIssue(issueKey)
+                          }}
+                        >
+                          {cell}
+                        </a>
+                      ) : (
+                        cell
+                      )}
+                    </td>
+                  )
+                })}
+              </tr>
+            )
+          })}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+/** The first page of results; "Load more" appends the next. */
+export const PreviewPanel = ({ page }: { page: PageModel }) => {
+  const state = useSignal(page.preview.state)
+  const locale = page.context.locale
+  return (
+    <section class="panel" aria-labelledby="preview-heading" aria-busy={state.kind === "loading"}>
+      <h2 id="preview-heading">Preview</h2>
+      {state.kind === "idle" && <p class="muted">Run a query to see its first issues here.</p>}
+      {state.kind === "loading" && (
+        <p class="muted" role="status">
+          Loading issues…
+        </p>
+      )}
+      {state.kind === "failed" && (
+        <ErrorNotice
+          error={state.error}
+          testId="preview-error"
+          action={
+            state.error.tag === "InvalidJql"
+              ? undefined
+              : { label: "Try again", run: () => void page.search() }
+          }
+        />
+      )}
+      {(state.kind === "ready" || state.kind === "moreFailed") && (
+        <>
+          <p class="preview-count" role="status" data-testid="preview-count">
+            {state.table.rows.length === 0
+              ? "No issues match this query."
+              : state.table.approximateTotal === null
+                ? `Showing ${formatCount(state.table.rows.length, locale)} issues.`
+                : `Showing ${formatCount(state.table.rows.length, locale)} of about ${formatCount(Math.max(state.table.approximateTotal, state.table.rows.length), locale)} issues.`}
+          </p>
+          {state.table.rows.length > 0 && <Rows page={page} table={state.table} />}
+          {state.kind === "moreFailed" && (
+            <ErrorNotice
+              error={state.error}
+              action={{ label: "Try again", run: () => void page.preview.loadMore() }}
+            />
+          )}
+          {state.kind === "ready" && state.table.nextPageToken !== null && (
+            <button
+              type="button"
+              class="button"
+              data-testid="load-more"
+              disabled={state.loadingMore}
+              onClick={() => void page.preview.loadMore()}
+            >
+              {state.loadingMore ? "Loading…" : "Load more"}
+            </button>
+          )}
+        </>
+      )}
+    </section>
+  )
+}
