@@ -179,10 +179,24 @@ const compile = (pattern: string): ReadonlyArray<Token> => {
   while (i < pattern.length) {
     const c = pattern.charAt(i)
     if (c === "'") {
-      const end = pattern.indexOf("'", i + 1)
-      const close = end === -1 ? pattern.length : end
-      tokens.push({ literal: close === i + 1 ? "'" : pattern.slice(i + 1, close) })
-      i = close + 1
+      if (pattern.charAt(i + 1) === "'") {
+        tokens.push({ literal: "'" })
+        i += 2
+        continue
+      }
+      // Quoted text up to the closing quote; a doubled quote inside it is one quote.
+      let literal = ""
+      i += 1
+      while (i < pattern.length) {
+        if (pattern.charAt(i) === "'") {
+          if (pattern.charAt(i + 1) !== "'") break
+          i += 1
+        }
+        literal += pattern.charAt(i)
+        i += 1
+      }
+      tokens.push({ literal })
+      i += 1
       continue
     }
     let j = i
