@@ -1,0 +1,219 @@
+/**
+ * In-memory Jira and row format for pipeline tests: paging by token, bulkfetch in ascending id order
+ * that silently omits deleted issues, truncated comment pages, seeded rate-limit chaos, and counts of
+ * requests and peak requests in flight.
+ */
+import { Effect } from "effect"
+import type { ColumnInfo } from "../../src/contract.js"
+import type { ExportIssue, ExportJira, RowFormat } from "../../src/export/ports.js"
+import { JiraError } from "../../src/jira/JiraError.js"
+
+export interface FakeIssue {
+  readonly id: string
+  readonly key: string
+  readonly summary: string
+  readonly assignee: string | null
+  readonly comments: number
+}
+
+export const makeIssues = (count: number, seed = 1): Array<FakeIssue> => {
+  let state = seed
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2147483648
+    return state
+  }
+  return Array.from({ length: count }, (_, i) => ({
+    id: String(10000 + i * 3 + (next() % 3)),
+    key: `P-${i + 1}`,
+    summary: i % 7 === 0 ? `says "hi", then\nleaves ${i}` : `Issue ${i}`,
+    assignee: i % 4 === 0 ? null : `user-${next() % 9}`,
+    comments: next() % 30,
+  }))
+}
+
+/** JQL of the fake: `mod N [desc]` keeps issues whose index is a multiple of N. */
+export const referenceSearch = (issues: ReadonlyArray<FakeIssue>, jql: string): Array<FakeIssue> => {
+  const match = /^mod (\d+)( desc)?$/.exec(jql)
+  if (!match) return []
+  const n = Number(match[1])
+  const found = issues.filter((_, i) => i % n === 0)
+  return match[2] ? found.reverse() : found
+}
+
+export interface FakeOptions {
+  /** Probability that a request is answered RateLimited (seeded). */
+  readonly rateLimitChance?: number
+  readonly seed?: number
+  /** Called before each bulkfetch: may delete issues mid-export. */
+  readonly beforeBulkFetch?: (call: number) => void
+  /** Simulated latency of each request, ms (uses the Effect clock). */
+  readonly latencyMs?: number
+  /** Short pages: the search returns fewer than asked. */
+  readonly maxSearchPage?: number
+}
+
+export interface FakeJira {
+  readonly jira: ExportJira
+  readonly issues: Array<FakeIssue>
+  readonly deleted: Set<string>
+  readonly stats: {
+    requests: number
+    peakInFlight: number
+    inFlight: number
+    byKind: Record<string, number>
+    rateLimited: number
+  }
+}
+
+const toIssue = (issue: FakeIssue): ExportIssue => ({
+  id: issue.id,
+  key: issue.key,
+  fields: {
+    summary: issue.summary,
+    assignee: issue.assignee === null ? null : { accountId: issue.assignee },
+    comment: {
+      comments: Array.from({ length: Math.min(issue.comments, 20) }, (_, i) => ({ id: String(i) })),
+      total: issue.comments,
+    },
+  },
+})
+
+export const makeFakeJira = (issues: Array<FakeIssue>, options: FakeOptions = {}): FakeJira => {
+  const deleted = new Set<string>()
+  const stats = {
+    requests: 0,
+    peakInFlight: 0,
+    inFlight: 0,
+    byKind: {} as Record<string, number>,
+    rateLimited: 0,
+  }
+  let random = options.seed ?? 7
+  const roll = () => {
+    random = (random * 1103515245 + 12345) % 2147483648
+    return random / 2147483648
+  }
+  const live = (jql: string) => referenceSearch(issues, jql).filter((i) => !deleted.has(i.id))
+  // Tokens are positions in the undeleted order, so a deletion does not shift later pages (like a
+  // search-after key, not an offset).
+  const all = (jql: string) => referenceSearch(issues, jql)
+  const request = <A>(kind: string, answer: () => A): Effect.Effect<A, JiraError> =>
+    Effect.gen(function* () {
+      stats.requests++
+      stats.byKind[kind] = (stats.byKind[kind] ?? 0) + 1
+      stats.inFlight++
+      stats.peakInFlight = Math.max(stats.peakInFlight, stats.inFlight)
+      if (options.latencyMs) yield* Effect.sleep(options.latencyMs)
+      if (options.rateLimitChance && roll() < options.rateLimitChance) {
+        stats.rateLimited++
+        return yield* Effect.fail(
+          new JiraError({ reason: "RateLimited", message: "Jira asked us to slow down.", retryAfterMs: 50 }),
+        )
+      }
+      return answer()
+    }).pipe(Effect.ensuring(Effect.sync(() => stats.inFlight--)))
+  const page = (list: ReadonlyArray<FakeIssue>, max: number, token: string | undefined) => {
+    const start = token === undefined ? 0 : Number(token.slice(2))
+    const end = Math.min(start + max, list.length)
+    const isLast = end >= list.length
+    return {
+      items: list.slice(start, end).filter((i) => !deleted.has(i.id)),
+      nextPageToken: isLast ? undefined : `t:${end}`,
+      isLast,
+    }
+  }
+  let bulkCalls = 0
+  const jira: ExportJira = {
+    searchPage: (r) =>
+      request("search", () => {
+        const p = page(all(r.jql), Math.min(r.maxResults, options.maxSearchPage ?? 100), r.nextPageToken)
+        return { issues: p.items.map(toIssue), nextPageToken: p.nextPageToken, isLast: p.isLast }
+      }),
+    searchIds: (r) =>
+      request("ids", () => {
+        const p = page(all(r.jql), Math.min(r.maxResults, 5000), r.nextPageToken)
+        return { ids: p.items.map((i) => i.id), nextPageToken: p.nextPageToken, isLast: p.isLast }
+      }),
+    bulkFetch: (r) =>
+      Effect.suspend(() => {
+        options.beforeBulkFetch?.(bulkCalls++)
+        return request("bulk", () => {
+          const wanted = new Set(r.ids)
+          const found = issues
+            .filter((i) => wanted.has(i.id) && !deleted.has(i.id))
+            .sort((a, b) => Number(a.id) - Number(b.id))
+          return { issues: found.map(toIssue), issueErrors: [] }
+        })
+      }),
+    issueComments: (id) =>
+      request("comments", () => {
+        const issue = issues.find((i) => i.id === id)
+        return Array.from({ length: issue?.comments ?? 0 }, (_, i) => ({ id: String(i) }))
+      }),
+    issueWorklogs: () => request("worklogs", () => []),
+    approximateCount: (jql) => request("count", () => live(jql).length),
+    resolveUsers: (ids) => request("users", () => new Map(ids.map((id) => [id, `Name of ${id}`]))),
+    withDeadline: (effect) => effect,
+    quota: Effect.succeed({ nearLimit: false }),
+  }
+  return { jira, issues, deleted, stats }
+}
+
+const columns: ReadonlyArray<ColumnInfo> = [
+  { id: "key", header: "Key", kind: "text" },
+  { id: "summary", header: "Summary", kind: "text" },
+  { id: "assignee", header: "Assignee", kind: "text" },
+  { id: "comment", header: "Comments", kind: "number" },
+]
+
+const quote = (cell: string) => (/[",\n\r]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell)
+
+const accountOf = (issue: ExportIssue): string | undefined => {
+  const assignee = issue.fields?.assignee
+  if (typeof assignee !== "object" || assignee === null) return undefined
+  const id: unknown = Reflect.get(assignee, "accountId")
+  return typeof id === "string" ? id : undefined
+}
+
+const commentCount = (issue: ExportIssue): number => {
+  const page = issue.fields?.comment
+  if (typeof page !== "object" || page === null) return 0
+  const list: unknown = Reflect.get(page, "comments")
+  return Array.isArray(list) ? list.length : 0
+}
+
+export const fakeFormat: RowFormat = {
+  columns,
+  fields: ["summary", "assignee", "comment"],
+  needsComments: true,
+  needsWorklogs: false,
+  accountIds: (issue) => {
+    const id = accountOf(issue)
+    return id === undefined ? [] : [id]
+  },
+  formatRow: (issue, users) => {
+    const id = accountOf(issue)
+    const user = id === undefined ? "" : users.get(id)
+    return [
+      issue.key ?? issue.id,
+      String(issue.fields?.summary ?? ""),
+      typeof user === "string" ? user : "",
+      String(commentCount(issue)),
+    ]
+  },
+  header: "Key,Summary,Assignee,Comments\r\n",
+  encodeRows: (rows) => ({
+    text: rows.map((r) => `${r.map(quote).join(",")}\r\n`).join(""),
+    truncatedCells: 0,
+  }),
+}
+
+/** The CSV the fake format makes for `issues`, with no paging at all. */
+export const referenceCsv = (issues: ReadonlyArray<FakeIssue>): string =>
+  fakeFormat.encodeRows(
+    issues.map((i) => [
+      i.key,
+      i.summary,
+      i.assignee === null ? "" : `Name of ${i.assignee}`,
+      String(i.comments),
+    ]),
+  ).text

@@ -1,0 +1,278 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Fiber, Stream, TestClock } from "effect"
+import fc from "fast-check"
+import { type ChunkBudget, type ChunkResult, exportStream, runChunk } from "../../src/export/chunk.js"
+import { type CursorContent, decodeCursor, encodeCursor } from "../../src/export/cursor.js"
+import type { PipelineSettings } from "../../src/export/pipeline.js"
+import { startExport } from "../../src/export/start.js"
+import type { JiraError } from "../../src/jira/JiraError.js"
+import {
+  type FakeJira,
+  fakeFormat,
+  makeFakeJira,
+  makeIssues,
+  referenceCsv,
+  referenceSearch,
+} from "./fakes.js"
+
+const small: PipelineSettings = {
+  searchPageSize: 25,
+  idPageSize: 70,
+  bulkSize: 16,
+  requestConcurrency: 4,
+  completionConcurrency: 2,
+  issueErrorRetries: 2,
+}
+
+const begin = (fake: FakeJira, jql: string, strategy: "thrifty" | "fast") =>
+  startExport({
+    jira: fake.jira,
+    planner: () => Effect.succeed({ format: fakeFormat, strategy }),
+    payload: { jql, columns: ["key", "summary", "assignee", "comment"] },
+    timeZone: "UTC",
+    siteUrl: "https://example.test",
+    apiToken: true,
+  })
+
+/** Runs export/next calls, passing each cursor through its wire form, until the export is complete. */
+const exportAll = (fake: FakeJira, content: CursorContent, budget?: ChunkBudget, settings = small) =>
+  Effect.gen(function* () {
+    let current = content
+    let csv = ""
+    for (let calls = 1; calls < 10_000; calls++) {
+      const result = yield* runChunk({
+        jira: fake.jira,
+        format: fakeFormat,
+        content: current,
+        settings,
+        ...(budget === undefined ? {} : { budget }),
+      })
+      csv += result.csv
+      if (result.next === null) return { csv, counters: result.counters, calls }
+      current = yield* decodeCursor(encodeCursor(result.next))
+    }
+    throw new Error("export did not finish")
+  })
+
+const issues = makeIssues(600)
+
+describe("export pipeline", () => {
+  for (const strategy of ["thrifty", "fast"] as const)
+    for (const jql of ["mod 1", "mod 3 desc", "mod 7", "mod 1000"])
+      for (const maxBytes of [1_500, 40_000, 3_000_000])
+        it.effect(`${strategy} ${jql} chunks of ${maxBytes} bytes equal the unpaged reference`, () =>
+          Effect.gen(function* () {
+            const fake = makeFakeJira(issues)
+            const started = yield* begin(fake, jql, strategy)
+            expect(started.strategy).toBe(strategy)
+            expect(started.approximateTotal).toBe(referenceSearch(issues, jql).length)
+            const budget = { timeMs: 15_000, graceMs: 5_000, maxBytes }
+            const result = yield* exportAll(fake, started.content, budget)
+            expect(result.csv).toBe(referenceCsv(referenceSearch(issues, jql)))
+            expect(result.counters.done).toBe(referenceSearch(issues, jql).length)
+            expect(result.counters.missing).toEqual([])
+            expect(fake.stats.peakInFlight).toBeLessThanOrEqual(small.requestConcurrency)
+            if (maxBytes === 1_500 && referenceSearch(issues, jql).length > 100)
+              expect(result.calls).toBeGreaterThan(2)
+          }),
+        )
+
+  it.effect("thrifty reads each issue once: one search page per 25 issues", () =>
+    Effect.gen(function* () {
+      const fake = makeFakeJira(issues)
+      const started = yield* begin(fake, "mod 1", "thrifty")
+      yield* exportAll(fake, started.content)
+      expect(fake.stats.byKind.search).toBe(600 / 25)
+      expect(fake.stats.byKind.bulk).toBeUndefined()
+    }),
+  )
+
+  it.effect("fast lists ids in pages and fetches batches in search order", () =>
+    Effect.gen(function* () {
+      const fake = makeFakeJira(issues)
+      const started = yield* begin(fake, "mod 1", "fast")
+      const result = yield* exportAll(fake, started.content)
+      expect(result.csv).toBe(referenceCsv(issues))
+      expect(fake.stats.byKind.ids).toBe(Math.ceil(600 / 70))
+      expect(fake.stats.byKind.bulk).toBeLessThanOrEqual(Math.ceil(600 / 16) + Math.ceil(600 / 70))
+    }),
+  )
+
+  it.effect("truncated comment lists are completed from their own endpoint", () =>
+    Effect.gen(function* () {
+      const fake = makeFakeJira(issues)
+      const started = yield* begin(fake, "mod 5", "thrifty")
+      yield* exportAll(fake, started.content)
+      const truncated = referenceSearch(issues, "mod 5").filter((i) => i.comments > 20).length
+      expect(truncated).toBeGreaterThan(0)
+      expect(fake.stats.byKind.comments).toBe(truncated)
+    }),
+  )
+
+  it.effect("fast reports issues deleted between listing and fetching, and writes the rest in order", () =>
+    Effect.gen(function* () {
+      // All three are on the first id page; the deletion happens once it has been listed.
+      const victims = [issues[5]!.id, issues[40]!.id, issues[69]!.id]
+      const fake = makeFakeJira(issues, {
+        beforeBulkFetch: (call) => {
+          if (call === 1) for (const id of victims) fakeDeleted.add(id)
+        },
+      })
+      const fakeDeleted = fake.deleted
+      const started = yield* begin(fake, "mod 1", "fast")
+      const result = yield* exportAll(fake, started.content)
+      // The first batch (issue 5) was fetched before the deletion only if it ran first; either way,
+      // every victim is either written or reported, never both, never silently dropped.
+      const keys = new Set(result.csv.split("\r\n").map((line) => /^(P-\d+),/.exec(line)?.[1]))
+      const written = issues.filter((i) => keys.has(i.key))
+      const reported = new Set(result.counters.missing)
+      for (const issue of issues)
+        expect([issue.key, written.includes(issue), reported.has(issue.id)]).toEqual([
+          issue.key,
+          !reported.has(issue.id),
+          reported.has(issue.id),
+        ])
+      expect(result.counters.missingCount).toBe(reported.size)
+      expect(reported.has(issues[40]!.id) && reported.has(issues[69]!.id)).toBe(true)
+      expect(result.csv).toBe(referenceCsv(issues.filter((i) => !reported.has(i.id))))
+    }),
+  )
+
+  it.live("chaos: random rate limits still give exact output within the in-flight bound", () =>
+    Effect.gen(function* () {
+      for (const strategy of ["thrifty", "fast"] as const) {
+        const fake = makeFakeJira(issues, { rateLimitChance: 0.15, seed: 42 })
+        const started = yield* begin(fake, "mod 2", strategy).pipe(Effect.retry({ times: 20 }))
+        const result = yield* exportAll(fake, started.content, {
+          timeMs: 15_000,
+          graceMs: 5_000,
+          maxBytes: 5_000,
+        })
+        expect(result.csv).toBe(referenceCsv(referenceSearch(issues, "mod 2")))
+        expect(fake.stats.rateLimited).toBeGreaterThan(0)
+        expect(fake.stats.peakInFlight).toBeLessThanOrEqual(small.requestConcurrency)
+      }
+    }),
+  )
+
+  it.effect("the same cursor gives the same chunk (a failed call can be repeated)", () =>
+    Effect.gen(function* () {
+      const fake = makeFakeJira(issues)
+      for (const strategy of ["thrifty", "fast"] as const) {
+        const started = yield* begin(fake, "mod 1", strategy)
+        const budget = { timeMs: 15_000, graceMs: 5_000, maxBytes: 3_000 }
+        const first = yield* runChunk({
+          jira: fake.jira,
+          format: fakeFormat,
+          content: started.content,
+          budget,
+          settings: small,
+        })
+        const second = yield* runChunk({
+          jira: fake.jira,
+          format: fakeFormat,
+          content: started.content,
+          budget,
+          settings: small,
+        })
+        expect(second.csv).toBe(first.csv)
+        expect(second.next).toEqual(first.next)
+        const from = yield* decodeCursor(encodeCursor(first.next!))
+        const a = yield* runChunk({
+          jira: fake.jira,
+          format: fakeFormat,
+          content: from,
+          budget,
+          settings: small,
+        })
+        const b = yield* runChunk({
+          jira: fake.jira,
+          format: fakeFormat,
+          content: from,
+          budget,
+          settings: small,
+        })
+        expect(b.csv).toBe(a.csv)
+      }
+    }),
+  )
+
+  it.effect("resumption: a stream stopped after any unit continues exactly from its cursor", () =>
+    Effect.gen(function* () {
+      const fake = makeFakeJira(issues)
+      const expected = referenceCsv(referenceSearch(issues, "mod 1"))
+      yield* Effect.promise(() =>
+        fc.assert(
+          fc.asyncProperty(
+            fc.constantFrom("thrifty" as const, "fast" as const),
+            fc.array(fc.nat(60), { maxLength: 4 }),
+            (strategy, stops) =>
+              Effect.runPromise(
+                Effect.gen(function* () {
+                  let content: CursorContent | null = (yield* begin(fake, "mod 1", strategy)).content
+                  let csv = ""
+                  for (const stop of stops) {
+                    if (content === null) break
+                    const taken: Array<{ text: string; next: CursorContent | null }> = [
+                      ...(yield* Stream.runCollect(
+                        exportStream({ jira: fake.jira, format: fakeFormat, content, settings: small }).pipe(
+                          Stream.take(stop + 1),
+                        ),
+                      )),
+                    ]
+                    csv += taken.map((t) => t.text).join("")
+                    const last = taken.at(-1)
+                    content = last === undefined ? content : last.next
+                    if (content !== null) content = yield* decodeCursor(encodeCursor(content))
+                  }
+                  if (content !== null) {
+                    const rest = yield* Stream.runCollect(
+                      exportStream({ jira: fake.jira, format: fakeFormat, content, settings: small }),
+                    )
+                    csv += [...rest].map((t) => t.text).join("")
+                  }
+                  expect(csv).toBe(expected)
+                }),
+              ),
+          ),
+          { numRuns: 25 },
+        ),
+      )
+    }),
+  )
+
+  it.effect("budgets: with slow requests each call returns within its time budget", () =>
+    Effect.gen(function* () {
+      const fake = makeFakeJira(issues, { latencyMs: 400 })
+      const started = yield* begin(fake, "mod 1", "thrifty").pipe(
+        Effect.fork,
+        Effect.tap(() => TestClock.adjust(400)),
+        Effect.flatMap(Fiber.join),
+      )
+      const budget = { timeMs: 4_000, graceMs: 3_000, maxBytes: 3_000_000 }
+      let content: CursorContent | null = started.content
+      let csv = ""
+      let calls = 0
+      let done = 0
+      while (content !== null && calls < 40) {
+        const fiber: Fiber.RuntimeFiber<ChunkResult, JiraError> = yield* Effect.fork(
+          runChunk({ jira: fake.jira, format: fakeFormat, content, budget, settings: small }),
+        )
+        let elapsed = 0
+        for (; elapsed <= budget.timeMs + budget.graceMs && fiber.unsafePoll() === null; elapsed += 100) {
+          yield* TestClock.adjust(100)
+          for (let i = 0; i < 20; i++) yield* Effect.yieldNow()
+        }
+        expect(elapsed).toBeLessThanOrEqual(budget.timeMs + budget.graceMs)
+        const result: ChunkResult = yield* Fiber.join(fiber)
+        csv += result.csv
+        content = result.next
+        calls++
+        expect(result.counters.done).toBeGreaterThan(done)
+        done = result.counters.done
+      }
+      expect(calls).toBeGreaterThan(1)
+      expect(csv).toBe(referenceCsv(issues))
+    }),
+  )
+})
