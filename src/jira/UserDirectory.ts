@@ -7,7 +7,6 @@
 import { Deferred, Effect, Exit, Layer, Request, RequestResolver, SynchronizedRef } from "effect"
 import { JiraClient } from "./JiraClient.js"
 import type { JiraError } from "./JiraError.js"
-import { isSafeSegment } from "./JiraTransport.js"
 import type { User } from "./schemas.js"
 
 /** A user as the exporter shows it. */
@@ -117,7 +116,7 @@ const make = (config: UserDirectoryConfig) =>
     const resolve = (accountIds: ReadonlyArray<string>) =>
       Effect.gen(function* () {
         const unique = [...new Set(accountIds)]
-        const valid = unique.filter((id) => id.length <= MAX_ACCOUNT_ID_LENGTH && isSafeSegment(id))
+        const valid = unique.filter((id) => id.length > 0 && id.length <= MAX_ACCOUNT_ID_LENGTH)
         const claimed = yield* SynchronizedRef.modifyEffect(cache, (map) =>
           Effect.gen(function* () {
             const mine: Array<readonly [string, Deferred.Deferred<DirectoryUser, JiraError>]> = []
