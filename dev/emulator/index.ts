@@ -72,8 +72,13 @@ const DEFAULT_FIELD_PAGE_CAP = 100
 /** Search id lists kept at once (each up to the whole data set's ids). */
 const SEARCH_CACHE_ENTRIES = 16
 
+/** The accounts the local host and tests log in as (the generated data set uses these ids too). */
+const ADMIN_ACCOUNT_ID = "5b10a2844c20165700ede21g"
+const RESTRICTED_ACCOUNT_ID = "5b10ac8d82e05b22cc7d4ef5"
+
 const account = (dataset: EmulatorDataset, hidden: boolean): EmulatorAccount => {
   const user =
+    dataset.userByAccountId(hidden ? RESTRICTED_ACCOUNT_ID : ADMIN_ACCOUNT_ID) ??
     dataset.users.find((u) => u.loginEmail !== null && u.hiddenProjects.size > 0 === hidden) ??
     dataset.users.find((u) => u.loginEmail !== null)
   if (!user || user.loginEmail === null) throw new Error("The data set has no user who can log in.")

@@ -119,8 +119,8 @@ const LABELS = ["backend", "frontend", "ux", "infra", "billing"] as const
 
 /** Extras beyond the model: complete comment and worklog lists (search results truncate them). */
 export interface DatasetExtras {
-  readonly commentsOf: (issueId: string) => ReadonlyArray<Readonly<Record<string, unknown>>>
-  readonly worklogsOf: (issueId: string) => ReadonlyArray<Readonly<Record<string, unknown>>>
+  readonly commentsOf: (issueIdOrKey: string) => ReadonlyArray<Readonly<Record<string, unknown>>> | undefined
+  readonly worklogsOf: (issueIdOrKey: string) => ReadonlyArray<Readonly<Record<string, unknown>>> | undefined
 }
 
 /** Deterministic integer mix (splitmix-like) so issue values depend only on seed and position. */
