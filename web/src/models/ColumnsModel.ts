@@ -24,11 +24,14 @@ export class ColumnsModel {
   readonly #selected: Signal<ReadonlyArray<string>>
   readonly #search: Signal<string> = signal("")
   readonly #onChange: (columns: ReadonlyArray<string>) => void
+  /** True once the user (now or on an earlier visit) chose columns; until then Jira's defaults apply. */
+  #chosen: boolean
 
   constructor(
     initial: ReadonlyArray<string> | undefined,
     onChange: (columns: ReadonlyArray<string>) => void,
   ) {
+    this.#chosen = initial !== undefined && initial.length > 0
     this.#selected = signal(initial && initial.length > 0 ? initial : DEFAULT_COLUMNS)
     this.#onChange = onChange
   }
@@ -69,6 +72,10 @@ export class ColumnsModel {
     this.#fields.value = fields
     if (defaults.length > 0) this.#defaults.value = defaults
     const known = new Set(fields.map((f) => f.id))
+    if (!this.#chosen) {
+      this.#selected.value = this.#defaults.peek().filter((id) => known.has(id))
+      return
+    }
     const kept = this.#selected.peek().filter((id) => known.has(id))
     if (kept.length !== this.#selected.peek().length)
       this.#set(kept.length > 0 ? kept : this.#defaults.peek().filter((id) => known.has(id)))
@@ -104,6 +111,7 @@ export class ColumnsModel {
   }
 
   #set(columns: ReadonlyArray<string>): void {
+    this.#chosen = true
     this.#selected.value = columns
     this.#onChange(columns)
   }

@@ -1,0 +1,153 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen } from "@testing-library/preact"
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
+import type { ExportChunk, FieldInfo, PreviewPage } from "../../src/contract.js"
+import { systemClock } from "../../web/src/clock.js"
+import { PageModel } from "../../web/src/models/PageModel.js"
+import { App } from "../../web/src/views/App.js"
+import { fail, fakeBackend, type Handlers, ok } from "./FakeBackend.js"
+
+const fields: FieldInfo[] = ["key", "summary", "status", "assignee", "priority", "created", "updated"].map(
+  (id) => ({
+    id,
+    name: id[0]!.toUpperCase() + id.slice(1),
+    header: id[0]!.toUpperCase() + id.slice(1),
+    custom: false,
+    type: "string",
+  }),
+)
+
+const preview = (jql: string, columns: ReadonlyArray<string>): PreviewPage => ({
+  columns: columns.map((id) => ({ id, header: id.toUpperCase(), kind: "text" })),
+  rows: jql.includes("EMPTY") ? [] : [columns.map((c) => `${c}-1`), columns.map((c) => `${c}-2`)],
+  issueKeys: jql.includes("EMPTY") ? [] : ["ABC-1", "ABC-2"],
+  nextPageToken: null,
+  approximateTotal: jql.includes("EMPTY") ? 0 : 2,
+})
+
+const handlers = (overrides: Handlers = {}): Handlers => ({
+  "session/whoami": () => ok({ accountId: "acc-1", displayName: "Ada Admin", timeZone: "UTC" }),
+  "fields/list": () => ok({ fields, defaults: ["key", "summary", "status"] }),
+  "jql/autocomplete": () => ok({ fields: [], functions: [], reservedWords: [] }),
+  "jql/parse": ({ jql }) =>
+    ok(
+      jql.includes("!!")
+        ? {
+            valid: false,
+            errors: [{ message: "Error in the JQL Query: The character '!' is a reserved JQL character." }],
+            warnings: [],
+          }
+        : { valid: true, errors: [], warnings: [] },
+    ),
+  "preview/page": ({ jql, columns }) =>
+    jql.includes("!!")
+      ? fail({
+          tag: "InvalidJql",
+          message: "The query isn't valid JQL.",
+          details: ["The character '!' is reserved."],
+        })
+      : ok(preview(jql, columns)),
+  "export/start": () =>
+    ok({ csv: "\uFEFFKEY\r\n", columns: [], approximateTotal: 2, strategy: "thrifty", cursor: "c0" }),
+  "export/next": ({ cursor }) => {
+    const chunk: ExportChunk =
+      cursor === "c0"
+        ? { csv: "ABC-1\r\n", cursor: "c1", progress: { done: 1, total: 2, missing: [], truncatedCells: 0 } }
+        : { csv: "ABC-2\r\n", cursor: null, progress: { done: 2, total: 2, missing: [], truncatedCells: 0 } }
+    return ok(chunk)
+  },
+  ...overrides,
+})
+
+const mount = async (overrides: Handlers = {}) => {
+  const fake = fakeBackend(handlers(overrides))
+  const page = await PageModel.create(fake.backend, systemClock, localStorage)
+  render(<App page={page} />)
+  await page.init()
+  return { fake, page }
+}
+
+describe("the page", () => {
+  beforeEach(() => localStorage.clear())
+  afterEach(() => {
+    cleanup()
+    vi.useRealTimers()
+  })
+
+  it("shows who is signed in, runs the query on Ctrl+Enter and links issue keys to Jira", async () => {
+    const { fake } = await mount()
+    await screen.findByText("Signed in as Ada Admin")
+    const box = screen.getByLabelText("JQL")
+    fireEvent.input(box, { target: { value: "project = ABC" } })
+    fireEvent.keyDown(box, { key: "Enter", ctrlKey: true })
+    const table = await screen.findByTestId("preview-table")
+    expect(table.querySelectorAll("th").length).toBe(3)
+    expect(screen.getByTestId("preview-count").textContent).toBe("Showing 2 of about 2 issues.")
+    fireEvent.click(screen.getByText("key-1"))
+    expect(fake.opened).toEqual(["ABC-1"])
+  })
+
+  it("remembers the query and the columns for the same user", async () => {
+    await mount()
+    fireEvent.input(screen.getByLabelText("JQL"), { target: { value: "project = XYZ" } })
+    fireEvent.click(await screen.findByRole("button", { name: "Move Summary down" }))
+    cleanup()
+    const { page, fake } = await mount()
+    expect(page.jql.text.peek()).toBe("project = XYZ")
+    expect(page.columns.selected.peek()).toEqual(["key", "status", "summary"])
+    // The remembered query runs when the page opens.
+    expect(fake.callsTo("preview/page")).toHaveLength(1)
+  })
+
+  it("reorders columns from the keyboard and announces the move", async () => {
+    const { page } = await mount()
+    const grip = await screen.findByRole("button", { name: /^Status, column 3 of 3/ })
+    fireEvent.keyDown(grip, { key: "ArrowUp", altKey: true })
+    expect(page.columns.selected.peek()).toEqual(["key", "status", "summary"])
+    await screen.findByText("Status moved to position 2 of 3.")
+  })
+
+  it("says when an invalid query cannot run, in Jira's words, and when no issues match", async () => {
+    await mount()
+    const box = screen.getByLabelText("JQL")
+    fireEvent.input(box, { target: { value: "project !! ABC" } })
+    fireEvent.click(screen.getByTestId("search-button"))
+    const alert = await screen.findByTestId("preview-error")
+    expect(alert.textContent).toContain("The query isn't valid")
+    expect(alert.textContent).toContain("The character '!' is reserved.")
+    expect((await screen.findByTestId("jql-error", {}, { timeout: 2_000 })).textContent).toContain(
+      "reserved JQL character",
+    )
+    fireEvent.input(box, { target: { value: "project = EMPTY" } })
+    fireEvent.click(screen.getByTestId("search-button"))
+    await screen.findByText("No issues match this query.")
+  })
+
+  it("exports, then offers the file for download with its size and a summary", async () => {
+    await mount()
+    fireEvent.input(screen.getByLabelText("JQL"), { target: { value: "project = ABC" } })
+    fireEvent.click(screen.getByTestId("export-button"))
+    const done = await screen.findByTestId("export-done")
+    expect(done.textContent).toContain("Export complete: 2 issues")
+    const button = screen.getByTestId("download-button")
+    expect(button.textContent).toMatch(/^Download project-abc-\d{4}-\d\d-\d\d\.csv \(22 bytes\)$/)
+    const created: Blob[] = []
+    URL.createObjectURL = (blob: Blob) => {
+      created.push(blob)
+      return "blob:test"
+    }
+    URL.revokeObjectURL = () => undefined
+    fireEvent.click(button)
+    expect(await created[0]?.text()).toBe("\uFEFFKEY\r\nABC-1\r\nABC-2\r\n")
+  })
+
+  it("shows a failed field list as a sentence with a way to try again", async () => {
+    await mount({
+      "fields/list": () => fail({ tag: "Forbidden", message: "You can't read the field list." }),
+    })
+    const error = await screen.findByTestId("page-error")
+    expect(error.textContent).toContain("You don't have permission")
+    expect(error.textContent).toContain("You can't read the field list.")
+    expect(screen.getByRole("button", { name: "Try again" })).toBeTruthy()
+  })
+})
