@@ -54,8 +54,11 @@ const needsGuard = (cell: string): boolean =>
   triggerCodes.has(cell.charCodeAt(0)) ||
   (LEADING_SPACE.test(cell) && triggerCodes.has(cell.trimStart().charCodeAt(0)))
 
-/** A plain decimal as the formatters write numbers; a number-kind cell that is not one is guarded. */
-const PLAIN_NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/
+/**
+ * A plain decimal as the formatters write numbers. A number-kind cell that is not one (a leading
+ * `+`, an expression, text from a fallback) is guarded like text: "never guarded" holds for numbers only.
+ */
+const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/
 
 const quoteTests: Readonly<Record<CsvOptions["delimiter"], RegExp>> = {
   ",": /[",\r\n]|^[ \t]|[ \t]$/,

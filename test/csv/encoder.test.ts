@@ -63,7 +63,7 @@ const startsWithTrigger = (s: string): boolean =>
 
 /** What a reader must get back: the cell, with the guard's `'` where the guard applies. */
 const expectedCell = (c: string, kind: Column["kind"] | null, o: CsvOptions): string => {
-  const isNumber = kind === "number" && /^[-+]?\d+(\.\d+)?$/.test(c)
+  const isNumber = kind === "number" && /^-?\d+(\.\d+)?$/.test(c)
   return o.formulaGuard && !isNumber && startsWithTrigger(c) ? `'${c}` : c
 }
 
@@ -180,9 +180,13 @@ describe("encoder rules", () => {
     ]
     const text = encodeRows([cells], [], spreadsheet).text
     expect(parseCsv(text, spreadsheet)[0]).toEqual(cells.map((c) => `'${c}`))
-    expect(encodeRows([["-2", "-2", "=1"]], ["number", "text", "number"], spreadsheet).text).toBe(
-      "-2,'-2,'=1\r\n",
-    )
+    expect(
+      encodeRows(
+        [["-2", "-2", "=1", "+1", "-1e5"]],
+        ["number", "text", "number", "number", "number"],
+        spreadsheet,
+      ).text,
+    ).toBe("-2,'-2,'=1,'+1,'-1e5\r\n")
     expect(encodeRows([["=1+1"]], ["text"], data).text).toBe("=1+1\n")
   })
 
