@@ -38,6 +38,12 @@ export const MAX_CURSOR_LENGTH = 400_000
 const Jql = Schema.String.pipe(Schema.maxLength(MAX_JQL_LENGTH))
 const ColumnRef = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(MAX_COLUMN_REF_LENGTH))
 const Columns = Schema.Array(ColumnRef).pipe(Schema.maxItems(MAX_COLUMNS))
+/**
+ * The site's base URL as the page's `view.getContext()` gives it (`siteUrl`), for the Issue URL
+ * column: a Forge resolver's context has only the cloud id. Optional; without it the resolver uses
+ * the site part of the issues' `self` links when it can.
+ */
+const SiteUrl = Schema.String.pipe(Schema.maxLength(2048), Schema.pattern(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/))
 
 // ---------------------------------------------------------------------------------------------
 // Export options
@@ -219,6 +225,7 @@ export const PreviewPayload = Schema.Struct({
   /** Jira's token for the next preview page; absent for the first page. */
   nextPageToken: Schema.optional(Schema.String.pipe(Schema.maxLength(4096))),
   pageSize: Schema.optional(Schema.Int.pipe(Schema.between(1, 100))),
+  siteUrl: Schema.optional(SiteUrl),
 })
 export const ColumnInfo = Schema.Struct({
   id: Schema.String,
@@ -244,6 +251,7 @@ export const ExportStartPayload = Schema.Struct({
   jql: Jql,
   columns: Columns,
   options: Schema.optional(ExportOptionsInput),
+  siteUrl: Schema.optional(SiteUrl),
 })
 export type ExportStartPayload = typeof ExportStartPayload.Type
 

@@ -1,10 +1,32 @@
 /**
  * The one place where the Forge app's layers are composed. Resolvers run their effects here.
+ *
+ * Shared by every invocation of a warm function instance: the quota state (Jira's points quota is
+ * per app, so what one call learned holds for the next) and the export configuration. Built per
+ * invocation: the client and the user directory, whose cache must never carry one user's lookups
+ * into another user's call (Forge reuses instances across users).
  */
-import { Layer, ManagedRuntime } from "effect"
+import { Effect, Layer, ManagedRuntime } from "effect"
+import type { Result } from "./contract.js"
+import { ExportConfig } from "./export/ExportConfig.js"
 import { ForgeTransport } from "./jira/ForgeTransport.js"
 import { JiraClient } from "./jira/JiraClient.js"
+import { RateLimitState } from "./jira/RateLimitState.js"
+import { UserDirectory } from "./jira/UserDirectory.js"
+import { respond } from "./resolvers/respond.js"
 
-export const ForgeLive = JiraClient.layer.pipe(Layer.provide(ForgeTransport.layer))
+export const ForgeShared = Layer.mergeAll(RateLimitState.layer, ExportConfig.forge)
 
-export const forgeRuntime = ManagedRuntime.make(ForgeLive)
+export const forgeRuntime = ManagedRuntime.make(ForgeShared)
+
+/** The Jira services of one invocation, as the calling user (`asUser()`). */
+export const ForgeInvocation = UserDirectory.layer().pipe(
+  Layer.provideMerge(JiraClient.layer),
+  Layer.provide(ForgeTransport.layer),
+)
+
+export type ResolverServices = JiraClient | UserDirectory | RateLimitState | ExportConfig
+
+/** Runs one resolver effect to its `Result`. */
+export const runResolver = <A, E>(effect: Effect.Effect<A, E, ResolverServices>): Promise<Result<A>> =>
+  forgeRuntime.runPromiseExit(Effect.provide(effect, ForgeInvocation)).then(respond)

@@ -50,6 +50,9 @@ export interface Unit {
   readonly missing: ReadonlyArray<string>
   /** Where the export stands after this unit; null when it is complete. */
   readonly after: Phase | null
+  /** The cells and issue keys of the rows, only when asked for (`keepCells`, for the preview). */
+  readonly cells?: ReadonlyArray<ReadonlyArray<string>>
+  readonly keys?: ReadonlyArray<string>
 }
 
 export interface PipelineInput {
@@ -61,6 +64,8 @@ export interface PipelineInput {
   readonly settings?: PipelineSettings
   /** Epoch ms by which every Jira read must be done (retry waits that do not fit fail fast). */
   readonly deadlineMs?: number
+  /** Keep each unit's cells and issue keys (the preview shows them). */
+  readonly keepCells?: boolean
 }
 
 const completeList = (fields: { readonly [k: string]: unknown } | undefined, field: string, list: string) => {

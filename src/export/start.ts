@@ -25,7 +25,7 @@ export class PlanError extends Schema.TaggedError<PlanError>()("PlanError", {
 }
 
 /** Builds the row format of a plan (columns from `/field`, options for the user's time zone). */
-export type Planner = (plan: PlanInput) => Effect.Effect<PlanFormat, PlanError | JiraError>
+export type Planner<R = never> = (plan: PlanInput) => Effect.Effect<PlanFormat, PlanError | JiraError, R>
 
 export interface Started {
   readonly header: string
@@ -36,15 +36,15 @@ export interface Started {
   readonly format: RowFormat
 }
 
-export const startExport = (input: {
+export const startExport = <R = never>(input: {
   readonly jira: ExportJira
-  readonly planner: Planner
+  readonly planner: Planner<R>
   readonly payload: ExportStartPayload
   readonly timeZone: string
   readonly siteUrl: string
   /** True for API-token traffic (exempt from the points quota). */
   readonly apiToken: boolean
-}): Effect.Effect<Started, PlanError | JiraError> =>
+}): Effect.Effect<Started, PlanError | JiraError, R> =>
   Effect.gen(function* () {
     const plan: PlanInput = {
       jql: input.payload.jql,

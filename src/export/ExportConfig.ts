@@ -1,0 +1,28 @@
+/**
+ * How exports run in this process: the per-call budgets of `export/next`, the pipeline's page sizes
+ * and bounds, and whether reads use an API token (exempt from Jira's points quota, so `auto` goes fast).
+ */
+import { Context, Layer } from "effect"
+import { type ChunkBudget, defaultBudget } from "./chunk.js"
+import { defaultSettings, type PipelineSettings } from "./pipeline.js"
+
+export interface ExportConfigShape {
+  readonly budget: ChunkBudget
+  readonly settings: PipelineSettings
+  readonly apiToken: boolean
+}
+
+export class ExportConfig extends Context.Tag("ExportConfig")<ExportConfig, ExportConfigShape>() {
+  /** Forge: app traffic (points quota applies), Forge's 25 s / 5 MB limits. */
+  static readonly forge = Layer.succeed(ExportConfig, {
+    budget: defaultBudget,
+    settings: defaultSettings,
+    apiToken: false,
+  })
+  static readonly layer = (config: Partial<ExportConfigShape>) =>
+    Layer.succeed(ExportConfig, {
+      budget: config.budget ?? defaultBudget,
+      settings: config.settings ?? defaultSettings,
+      apiToken: config.apiToken ?? false,
+    })
+}

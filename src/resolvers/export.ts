@@ -1,0 +1,74 @@
+/**
+ * `export/start` and `export/next`: the chunked export through Forge's 25 s / 5 MB invocations. The
+ * cursor carries everything (resolvers keep no state); repeating a call with the same cursor gives
+ * the same rows, so the page simply repeats a failed call.
+ */
+import { Effect } from "effect"
+import { type ExportChunk, ExportNextPayload, type ExportStarted, ExportStartPayload } from "../contract.js"
+import { runChunk } from "../export/chunk.js"
+import { decodeCursor, encodeCursor } from "../export/cursor.js"
+import { ExportConfig } from "../export/ExportConfig.js"
+import { planOf, startExport } from "../export/start.js"
+import { liveExportJira, livePlanner } from "../export/wiring.js"
+import { JiraClient } from "../jira/JiraClient.js"
+import { siteUrlOf } from "./context.js"
+import { decodePayload } from "./respond.js"
+
+/** The zone dates are written in: the option when it names one, else the user's Jira profile zone. */
+const timeZoneFor = (requested: string | undefined) =>
+  requested !== undefined && requested.toLowerCase() !== "user"
+    ? Effect.succeed(requested)
+    : JiraClient.myself().pipe(Effect.map((me) => me.timeZone ?? "UTC"))
+
+export const exportStart = (payload: unknown, context?: unknown) =>
+  Effect.gen(function* () {
+    const input = yield* decodePayload(ExportStartPayload)(payload)
+    const config = yield* ExportConfig
+    const jira = yield* liveExportJira
+    const timeZone = yield* timeZoneFor(input.options?.timeZone)
+    const started = yield* startExport({
+      jira,
+      planner: livePlanner,
+      payload: input,
+      timeZone,
+      siteUrl: siteUrlOf(input.siteUrl, context),
+      apiToken: config.apiToken,
+    })
+    const result: ExportStarted = {
+      csv: started.header,
+      columns: started.columns,
+      approximateTotal: started.approximateTotal,
+      strategy: started.strategy,
+      cursor: encodeCursor(started.content),
+    }
+    return result
+  }).pipe(Effect.withSpan("resolver.export/start"))
+
+export const exportNext = (payload: unknown) =>
+  Effect.gen(function* () {
+    const input = yield* decodePayload(ExportNextPayload)(payload)
+    const content = yield* decodeCursor(input.cursor)
+    const config = yield* ExportConfig
+    const jira = yield* liveExportJira
+    const planned = yield* livePlanner(planOf(content))
+    const chunk = yield* runChunk({
+      jira,
+      format: planned.format,
+      content,
+      budget: config.budget,
+      settings: config.settings,
+    })
+    const result: ExportChunk = {
+      csv: chunk.csv,
+      cursor: chunk.next === null ? null : encodeCursor(chunk.next),
+      progress: {
+        done: chunk.counters.done,
+        total: chunk.counters.total,
+        missing: chunk.counters.missing,
+        truncatedCells: chunk.counters.truncatedCells,
+      },
+      ...(chunk.retryAfterMs === undefined ? {} : { retryAfterMs: chunk.retryAfterMs }),
+      ...(chunk.pausedUntil === undefined ? {} : { pausedUntil: chunk.pausedUntil }),
+    }
+    return result
+  }).pipe(Effect.withSpan("resolver.export/next"))

@@ -1,0 +1,57 @@
+/**
+ * `preview/page`: one page of rows formatted exactly as the CSV will hold them (same row format,
+ * comment completion and user lookups as the export), with Jira's approximate total on the first page.
+ */
+import { Effect, Option, Stream } from "effect"
+import { type PreviewPage, PreviewPayload } from "../contract.js"
+import { openGate } from "../export/gate.js"
+import { defaultSettings, exportUnits } from "../export/pipeline.js"
+import { liveExportJira, livePlanner } from "../export/wiring.js"
+import { JiraClient } from "../jira/JiraClient.js"
+import { siteUrlOf } from "./context.js"
+import { decodePayload } from "./respond.js"
+
+/** Rows per preview page unless the page asks for another size. */
+export const PREVIEW_PAGE_SIZE = 50
+
+export const previewPage = (payload: unknown, context?: unknown) =>
+  Effect.gen(function* () {
+    const input = yield* decodePayload(PreviewPayload)(payload)
+    const jira = yield* liveExportJira
+    const requestedZone = input.options?.timeZone
+    const timeZone =
+      requestedZone !== undefined && requestedZone.toLowerCase() !== "user"
+        ? requestedZone
+        : ((yield* JiraClient.myself()).timeZone ?? "UTC")
+    const planned = yield* livePlanner({
+      jql: input.jql,
+      columns: input.columns,
+      options: input.options ?? {},
+      timeZone,
+      siteUrl: siteUrlOf(input.siteUrl, context),
+    })
+    const first = input.nextPageToken === undefined
+    const page = exportUnits({
+      jira,
+      format: planned.format,
+      jql: input.jql,
+      phase: { _tag: "thrifty", token: input.nextPageToken ?? null },
+      gate: openGate,
+      settings: { ...defaultSettings, searchPageSize: input.pageSize ?? PREVIEW_PAGE_SIZE },
+      keepCells: true,
+    }).pipe(Stream.runHead)
+    // The count validates the JQL with Jira's own messages, so it runs first on the first page.
+    const total = first ? yield* jira.approximateCount(input.jql) : null
+    const unit = yield* page
+    const result: PreviewPage = {
+      columns: planned.format.columns,
+      rows: Option.match(unit, { onNone: () => [], onSome: (u) => u.cells ?? [] }),
+      issueKeys: Option.match(unit, { onNone: () => [], onSome: (u) => u.keys ?? [] }),
+      nextPageToken: Option.match(unit, {
+        onNone: () => null,
+        onSome: (u) => (u.after?._tag === "thrifty" ? u.after.token : null),
+      }),
+      approximateTotal: total,
+    }
+    return result
+  }).pipe(Effect.withSpan("resolver.preview/page"))
