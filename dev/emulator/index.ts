@@ -103,7 +103,8 @@ export const startEmulator = (options: EmulatorOptions = {}): Promise<RunningEmu
     site: () => site,
     tokens: new PageTokens(`emulator-${seed}-${process.pid}`),
     searches: new SearchCache(SEARCH_CACHE_ENTRIES),
-    expiredSearches: new Set(),
+    searchGenerations: new Map(),
+    servedUpTo: new Map(),
   }
   const limits = new RateLimits(
     profile,
@@ -164,7 +165,7 @@ export const startEmulator = (options: EmulatorOptions = {}): Promise<RunningEmu
         stats: () => stats.snapshot(),
         resetStats: () => stats.reset(),
         setChaos: (spec) => {
-          chaos = new Chaos(toSpec(spec))
+          chaos = chaos.next(toSpec(spec))
         },
         referenceSearch: (query, accountId) => {
           const outcome = jql.search(query, viewerOf(accountId), {

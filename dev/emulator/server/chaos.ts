@@ -167,10 +167,18 @@ const NO_DRAW: ChaosDraw = {
 
 export class Chaos {
   private random: () => number
-  private stormUntil = 0
 
-  constructor(readonly spec: ChaosSpec) {
+  /** `stormUntil` carries a running storm over when the spec changes: the clients were told to wait. */
+  constructor(
+    readonly spec: ChaosSpec,
+    private stormUntil = 0,
+  ) {
     this.random = seededRandom(spec.seed)
+  }
+
+  /** The same storm state under a new spec. */
+  next(spec: ChaosSpec): Chaos {
+    return new Chaos(spec, this.stormUntil)
   }
 
   get active(): boolean {

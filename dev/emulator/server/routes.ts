@@ -22,8 +22,13 @@ export interface ServerState {
   readonly site: () => string
   readonly tokens: PageTokens
   readonly searches: SearchCache
-  /** Searches whose tokens chaos declared expired. */
-  readonly expiredSearches: Set<string>
+  /**
+   * Generation per search key, bumped when chaos expires a search: its outstanding tokens become
+   * invalid while a client that starts the search again gets fresh ones.
+   */
+  readonly searchGenerations: Map<string, number>
+  /** Per search key, how far pages have been served: chaos deletes only issues not yet returned. */
+  readonly servedUpTo: Map<string, number>
 }
 
 export interface Call {
@@ -159,9 +164,10 @@ const search = (state: ServerState, call: Call, input: SearchInput): Reply => {
   if (input.nextPageToken !== undefined && input.nextPageToken !== null && input.nextPageToken !== "") {
     const reading = state.tokens.read(input.nextPageToken, call.now)
     if (!reading.ok) return errorReply(400, BAD_TOKEN)
-    if (state.expiredSearches.has(reading.position.searchKey)) return errorReply(400, BAD_TOKEN)
+    const { searchKey, generation } = reading.position
+    if ((state.searchGenerations.get(searchKey) ?? 0) !== generation) return errorReply(400, BAD_TOKEN)
     if (call.draw.expireToken) {
-      state.expiredSearches.add(reading.position.searchKey)
+      state.searchGenerations.set(searchKey, generation + 1)
       return { ...errorReply(400, BAD_TOKEN), faults: ["token-expiry"] }
     }
     offset = reading.position.offset
@@ -197,8 +203,10 @@ const search = (state: ServerState, call: Call, input: SearchInput): Reply => {
     const issue = visible(state, call.viewer, ids[i]!)
     if (issue) issues.push(renderIssue(issue, selection, state.site()))
   }
-  if (call.draw.deleteIssue && end < ids.length) {
-    const victim = ids[end + Math.floor(call.draw.pick * (ids.length - end))]
+  const served = Math.max(end, state.servedUpTo.get(key) ?? 0)
+  state.servedUpTo.set(key, served)
+  if (call.draw.deleteIssue && served < ids.length) {
+    const victim = ids[served + Math.floor(call.draw.pick * (ids.length - served))]
     if (victim !== undefined && state.dataset.deleteIssue(victim)) faults.push("delete")
   }
   const isLast = end >= ids.length
@@ -208,7 +216,9 @@ const search = (state: ServerState, call: Call, input: SearchInput): Reply => {
     status: 200,
     json: {
       issues,
-      ...(isLast ? {} : { nextPageToken: state.tokens.issue(key, end, call.now) }),
+      ...(isLast
+        ? {}
+        : { nextPageToken: state.tokens.issue(key, end, state.searchGenerations.get(key) ?? 0, call.now) }),
       isLast,
       ...(expandNames ? { names: selection.names } : {}),
       ...(expandSchema ? { schema: selection.schema } : {}),

@@ -11,6 +11,8 @@ export interface PagePosition {
   /** Which search (JQL + viewer) the token continues. */
   readonly searchKey: string
   readonly offset: number
+  /** The search's generation when the token was issued; an expired search moves to the next one. */
+  readonly generation: number
   readonly expiresAt: number
 }
 
@@ -28,10 +30,9 @@ export class PageTokens {
     return createHmac("sha256", this.secret).update(payload).digest().subarray(0, 16)
   }
 
-  issue(searchKey: string, offset: number, now: number): string {
-    const payload = Buffer.from(JSON.stringify({ k: searchKey, o: offset, x: now + this.ttlMs })).toString(
-      "base64url",
-    )
+  issue(searchKey: string, offset: number, generation: number, now: number): string {
+    const fields = { k: searchKey, o: offset, g: generation, x: now + this.ttlMs }
+    const payload = Buffer.from(JSON.stringify(fields)).toString("base64url")
     return `${payload}.${this.sign(payload).toString("base64url")}`
   }
 
@@ -45,10 +46,10 @@ export class PageTokens {
       return { ok: false, reason: "malformed" }
     const decoded: unknown = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"))
     if (typeof decoded !== "object" || decoded === null) return { ok: false, reason: "malformed" }
-    const { k, o, x } = decoded as { k?: unknown; o?: unknown; x?: unknown }
-    if (typeof k !== "string" || typeof o !== "number" || typeof x !== "number")
+    const { k, o, g, x } = decoded as { k?: unknown; o?: unknown; g?: unknown; x?: unknown }
+    if (typeof k !== "string" || typeof o !== "number" || typeof g !== "number" || typeof x !== "number")
       return { ok: false, reason: "malformed" }
     if (now >= x) return { ok: false, reason: "expired" }
-    return { ok: true, position: { searchKey: k, offset: o, expiresAt: x } }
+    return { ok: true, position: { searchKey: k, offset: o, generation: g, expiresAt: x } }
   }
 }
