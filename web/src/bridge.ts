@@ -82,13 +82,13 @@ const isResult = (value: unknown): value is Result<never> =>
 
 /** Lets Jira's theme (light or dark) style the page through `--ds-*` tokens. */
 export const enableTheme = async (): Promise<void> => {
-  const { view } = await import("@forge/bridge")
-  await view.theme.enable().catch(() => undefined)
+  const { theme } = await import("./forgeBridge.js")
+  await theme.enable().catch(() => undefined)
 }
 
 /** Adapts `@forge/bridge` (loaded lazily: it needs the host's bridge object at import time). */
 export const forgeBackend = async (): Promise<Backend> => {
-  const { invoke, router, view } = await import("@forge/bridge")
+  const { invoke, router, getContext } = await import("./forgeBridge.js")
   return {
     call: async (key, payload) => {
       try {
@@ -100,7 +100,7 @@ export const forgeBackend = async (): Promise<Backend> => {
       }
     },
     context: async () => {
-      const context = await view.getContext()
+      const context = await getContext()
       return {
         accountId: context.accountId,
         siteUrl: context.siteUrl,

@@ -47,6 +47,9 @@ export const describeError = (error: ResolverError): Problem => {
   const known = headings[error.tag] ?? headings.Internal
   const message = error.message.trim() === "" ? `${known.heading}.` : error.message
   // Backend sentences usually say what to do already; repeat the hint only when they do not.
-  const next = known.next !== undefined && !message.includes(known.next) ? known.next : undefined
+  const next =
+    known.next !== undefined && !message.toLowerCase().includes(known.next.toLowerCase())
+      ? known.next
+      : undefined
   return { heading: known.heading, message, next, details: error.details ?? [] }
 }

@@ -18,8 +18,11 @@ const Pointer = ({ text, problem }: { text: string; problem: JqlProblem }) => {
   )
 }
 
+/** Jira's own message usually names the position already; add it only when it does not. */
 const position = (p: JqlProblem) =>
-  p.line !== undefined && p.character !== undefined ? ` (line ${p.line}, character ${p.character})` : ""
+  p.line !== undefined && p.character !== undefined && !/\bline\b/i.test(p.message)
+    ? ` (line ${p.line}, character ${p.character})`
+    : ""
 
 const ValidationMessage = ({ validation, text }: { validation: Validation; text: string }) => {
   switch (validation.kind) {
