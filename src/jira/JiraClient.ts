@@ -3,11 +3,11 @@
  * status check -> retry policy (reads only) -> Schema decode -> typed `JiraError`.
  * Endpoints and shapes: ../../../shared/reference/jira-cloud-api.md §1–§5.
  */
-import { Clock, Effect, Layer, Option, ParseResult, Schema } from "effect"
+import { Clock, Duration, Effect, Layer, Option, ParseResult, Schema } from "effect"
 import { excerpt, JiraError, JiraErrors } from "./JiraError.js"
 import { isSafeSegment, type JiraRequest, type JiraResponse, JiraTransport } from "./JiraTransport.js"
 import { isoDate, RateLimitState } from "./RateLimitState.js"
-import { retryRead } from "./RetryPolicy.js"
+import { JiraDeadline, retryRead } from "./RetryPolicy.js"
 import {
   ApproximateCount,
   AutocompleteData,
@@ -208,8 +208,12 @@ const make = Effect.gen(function* () {
     Effect.flatMap(Option.match({ onSome: Effect.succeed, onNone: () => RateLimitState.make })),
   )
 
-  /** One attempt: refuses locally while the quota is known to be spent, so we never hammer Jira. */
-  const attempt = (request: JiraRequest, kind: RequestKind) =>
+  /**
+   * Waits out a `Retry-After` another request was given (Jira counts any request from the same user
+   * before then as ignoring it), or hands the wait back when it does not fit the deadline. Refuses
+   * locally while the quota is known to be spent, so we never hammer Jira.
+   */
+  const gate = (request: JiraRequest): Effect.Effect<void, JiraError> =>
     Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
       const known = yield* state.get
@@ -219,6 +223,20 @@ const make = Effect.gen(function* () {
           known.blockedUntil - now,
           { path: pathOf(request), details: ["The hourly quota was spent; no request was sent."] },
         )
+      if (known.pausedUntil === undefined || now >= known.pausedUntil) return
+      const waitMs = known.pausedUntil - now
+      const deadline = yield* JiraDeadline.current
+      if (Option.isSome(deadline) && known.pausedUntil > deadline.value)
+        return yield* JiraErrors.rateLimited(waitMs, { path: pathOf(request) })
+      yield* Effect.sleep(Duration.millis(waitMs))
+      // Another answer may have moved the pause while we slept.
+      return yield* gate(request)
+    })
+
+  /** One attempt through the gate; every answer updates the shared rate-limit state. */
+  const attempt = (request: JiraRequest, kind: RequestKind) =>
+    Effect.gen(function* () {
+      yield* gate(request)
       const response = yield* transport.send(request)
       const received = yield* Clock.currentTimeMillis
       yield* state.observe(response.header, received)
@@ -226,6 +244,7 @@ const make = Effect.gen(function* () {
       const error = errorFromResponse(request, response, received, kind)
       if (error.reason === "QuotaExhausted" && error.resetAt !== undefined)
         yield* state.block(received + (error.retryAfterMs ?? 0), error.resetAt)
+      else if (error.retryAfterMs !== undefined) yield* state.pause(received + error.retryAfterMs)
       return yield* error
     })
 

@@ -22,6 +22,12 @@ export interface QuotaSnapshot {
   readonly betaOnly: boolean
   /** Epoch ms until which the quota is known to be spent: every request before then would be refused. */
   readonly blockedUntil?: number
+  /**
+   * Epoch ms before which no request may be sent: the end of the latest `Retry-After` Jira gave. It
+   * holds for every request of the runtime, not only the one that was refused: Jira counts a request
+   * from the same user before that time as ignoring it.
+   */
+  readonly pausedUntil?: number
   /** Epoch ms of the response this snapshot was last updated from. */
   readonly updatedAt?: number
 }
@@ -124,6 +130,8 @@ export const nextSnapshot = (previous: QuotaSnapshot, header: Header, nowMs: num
       : limit !== undefined && remaining !== undefined && limit > 0 && remaining / limit < 0.2
   const blockedUntil =
     previous.blockedUntil !== undefined && previous.blockedUntil > nowMs ? previous.blockedUntil : undefined
+  const pausedUntil =
+    previous.pausedUntil !== undefined && previous.pausedUntil > nowMs ? previous.pausedUntil : undefined
   return {
     ...(limit === undefined ? {} : { limit }),
     ...(remaining === undefined ? {} : { remaining }),
@@ -132,6 +140,7 @@ export const nextSnapshot = (previous: QuotaSnapshot, header: Header, nowMs: num
     ...(reason === undefined ? {} : { reason }),
     betaOnly: sawBeta && !sawEnforced ? true : sawEnforced ? false : previous.betaOnly,
     ...(blockedUntil === undefined ? {} : { blockedUntil }),
+    ...(pausedUntil === undefined ? {} : { pausedUntil }),
     updatedAt: nowMs,
   }
 }
@@ -144,6 +153,12 @@ const make = Effect.gen(function* () {
     /** Folds one response's headers into the state. */
     observe: (header: Header, nowMs: number) =>
       Ref.update(state, (previous) => nextSnapshot(previous, header, nowMs)),
+    /** Holds every request until `untilMs` (epoch ms), the end of a `Retry-After`. */
+    pause: (untilMs: number) =>
+      Ref.update(state, (previous) => ({
+        ...previous,
+        pausedUntil: Math.max(untilMs, previous.pausedUntil ?? 0),
+      })),
     /** Records that the quota is spent until `untilMs` (epoch ms; `resetAt` ISO 8601). */
     block: (untilMs: number, resetAt: string) =>
       Ref.update(state, (previous) => ({

@@ -141,6 +141,33 @@ describe("retry policy", () => {
     }).pipe(Effect.provide(jira.layer))
   })
 
+  it.effect("a Retry-After holds every request of the runtime, not only the refused one", () => {
+    const jira = scripted([burst({ "Retry-After": "2" }), searchOk])
+    return Effect.gen(function* () {
+      const first = yield* Effect.fork(JiraClient.searchPage(searchReq))
+      yield* TestClock.adjust("1 second")
+      const second = yield* Effect.fork(JiraClient.searchPage({ ...searchReq, jql: "project = B" }))
+      yield* TestClock.adjust("999 millis")
+      expect(jira.sent.length).toBe(1)
+      yield* TestClock.adjust("1 millis")
+      yield* Fiber.join(first)
+      yield* Fiber.join(second)
+      expect(jira.sent.map((s) => s.at)).toEqual([0, 2000, 2000])
+    }).pipe(Effect.provide(jira.layer))
+  })
+
+  it.effect("a pause that does not fit the deadline is handed back without a request", () => {
+    const jira = scripted([burst({ "Retry-After": "10" }), searchOk])
+    return Effect.gen(function* () {
+      const exit = yield* JiraClient.searchPage(searchReq).pipe(JiraDeadline.within(5_000), Effect.exit)
+      expect(failureOf(exit).retryAfterMs).toBe(10_000)
+      const later = failureOf(yield* JiraClient.fields().pipe(JiraDeadline.within(5_000), Effect.exit))
+      expect(later.reason).toBe("RateLimited")
+      expect(later.retryAfterMs).toBe(10_000)
+      expect(jira.sent.length).toBe(1)
+    }).pipe(Effect.provide(jira.layer))
+  })
+
   it.effect("a 503 with Retry-After waits that long", () => {
     const jira = scripted([jiraResponse(503, "", { "Retry-After": "4" }), searchOk])
     return Effect.gen(function* () {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit } from "effect"
+import { Effect, Exit, Fiber, TestClock } from "effect"
 import type { JiraRequest } from "../../src/jira/JiraTransport.js"
 import { jiraResponse } from "../../src/jira/JiraTransport.js"
 import { JiraDeadline } from "../../src/jira/RetryPolicy.js"
@@ -109,9 +109,14 @@ describe("UserDirectory", () => {
         expect(exit.cause.error.reason).toBe("RateLimited")
         expect(exit.cause.error.retryAfterMs).toBe(30_000)
       }
-      const users = yield* UserDirectory.resolve(["u-1", "u-2"])
+      // The next lookup first waits out the Retry-After, then asks again.
+      const fiber = yield* Effect.fork(UserDirectory.resolve(["u-1", "u-2"]))
+      yield* TestClock.adjust("29999 millis")
+      expect(jira.sent.length).toBe(1)
+      yield* TestClock.adjust("1 millis")
+      const users = yield* Fiber.join(fiber)
       expect(users.get("u-1")?.known).toBe(true)
-      expect(jira.sent.length).toBe(2)
+      expect(jira.sent.map((s) => s.at)).toEqual([0, 30_000])
     }).pipe(Effect.provide(jira.layer))
   })
 })
