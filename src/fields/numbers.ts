@@ -31,8 +31,13 @@ export const formatDuration = (seconds: number, options: FormatOptions): string 
   minutes -= weeks * perWeek
   const days = perDay > 0 ? Math.floor(minutes / perDay) : 0
   minutes -= days * perDay
-  const hours = Math.floor(minutes / 60)
+  let hours = Math.floor(minutes / 60)
   minutes = Math.round(minutes - hours * 60)
+  // A fractional working day (7.33 h) can leave 59.6 minutes that round up to a whole hour.
+  if (minutes === 60) {
+    hours += 1
+    minutes = 0
+  }
   const parts: Array<string> = []
   if (weeks > 0) parts.push(`${weeks}w`)
   if (days > 0) parts.push(`${days}d`)
