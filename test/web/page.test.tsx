@@ -151,3 +151,20 @@ describe("the page", () => {
     expect(screen.getByRole("button", { name: "Try again" })).toBeTruthy()
   })
 })
+
+describe("payloads", () => {
+  afterEach(() => cleanup())
+  it("send the site URL from the page context with previews and exports", async () => {
+    localStorage.clear()
+    const { fake, page } = await mount()
+    fireEvent.input(screen.getByLabelText("JQL"), { target: { value: "project = ABC" } })
+    await page.search()
+    await page.export()
+    expect(fake.callsTo("preview/page")[0]?.payload).toMatchObject({
+      siteUrl: "https://example.atlassian.net",
+    })
+    expect(fake.callsTo("export/start")[0]?.payload).toMatchObject({
+      siteUrl: "https://example.atlassian.net",
+    })
+  })
+})

@@ -106,10 +106,13 @@ export class PageModel {
 
   /** What a preview or an export of the current screen asks for. */
   request(): PreviewRequest {
+    const siteUrl = this.context.siteUrl
     return {
       jql: this.jql.text.peek(),
       columns: this.columns.selected.peek(),
       options: toInput(this.options.options.peek()),
+      // The resolver's context has no site URL; the "Issue URL" column needs it.
+      ...(/^https?:\/\/\S+$/.test(siteUrl) ? { siteUrl: siteUrl.replace(/\/+$/, "") } : {}),
     }
   }
 
