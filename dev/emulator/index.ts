@@ -129,6 +129,11 @@ export const startEmulator = (options: EmulatorOptions = {}): Promise<RunningEmu
     if (url.pathname === "/__emulator/stats" && req.method === "GET") {
       res.writeHead(200, { "content-type": "application/json;charset=UTF-8" })
       res.end(JSON.stringify(stats.snapshot()))
+    } else if (url.pathname === "/__emulator/memory" && req.method === "GET") {
+      // For benchmarks that measure the emulator's own footprint from outside its process.
+      const { rss, heapUsed } = process.memoryUsage()
+      res.writeHead(200, { "content-type": "application/json;charset=UTF-8" })
+      res.end(JSON.stringify({ rssBytes: rss, heapUsedBytes: heapUsed, issues: dataset.issueCount }))
     } else if (url.pathname === "/__emulator/stats/reset" && req.method === "POST") {
       stats.reset()
       req.resume()
