@@ -18,6 +18,7 @@ import {
   RESOLUTIONS,
   RESTRICTED_PROJECT,
   SPRINTS,
+  type SprintDef,
   STATUS_CATEGORIES,
   STATUSES,
   type StatusDef,
@@ -146,6 +147,10 @@ const weighted = (rng: Rng, weights: ReadonlyArray<number>): number => {
   return weights.length - 1
 }
 
+const SPRINTS_BY_PROJECT: ReadonlyMap<string, ReadonlyArray<SprintDef>> = new Map(
+  PROJECTS.map((p) => [p.key, SPRINTS.filter((s) => s.name.startsWith(`${p.key} `))]),
+)
+
 /** Field salts: each field draws from its own stream so fields can be generated independently. */
 const SALT: Record<string, number> = Object.fromEntries(ISSUE_FIELD_IDS.map((id, i) => [id, 100 + i]))
 
@@ -227,7 +232,20 @@ export class IssueGenerator {
     return this.projectJson
   }
 
+  /** Direct-mapped caches: parents and link targets are near neighbours, so refs repeat. */
+  private readonly coreSlots: Array<Core | undefined> = new Array(1024)
+  private readonly refSlots: Array<Record<string, unknown> | undefined> = new Array(1024)
+
   core(index: number): Core {
+    const slot = index & 1023
+    const hit = this.coreSlots[slot]
+    if (hit !== undefined && hit.index === index) return hit
+    const core = this.makeCore(index)
+    this.coreSlots[slot] = core
+    return core
+  }
+
+  private makeCore(index: number): Core {
     const { seed } = this.ctx
     const rng = Rng.of(seed, index, 1)
     const projectIndex = projectIndexOf(index)
@@ -300,6 +318,15 @@ export class IssueGenerator {
 
   /** `{id,key,self,fields{summary,status,priority,issuetype}}` as parent, sub-task and link targets show it. */
   private ref(index: number): Record<string, unknown> {
+    const slot = index & 1023
+    const hit = this.refSlots[slot]
+    if (hit !== undefined && hit.id === String(FIRST_ISSUE_ID + index)) return hit
+    const made = this.makeRef(index)
+    this.refSlots[slot] = made
+    return made
+  }
+
+  private makeRef(index: number): Record<string, unknown> {
     const c = this.core(index)
     return {
       id: c.id,
@@ -637,8 +664,7 @@ export class IssueGenerator {
       CUSTOM.sprint,
       (core, rng) => {
         if (!core.project.scrum || core.type === ISSUE_TYPES.epic) return null
-        const own = SPRINTS.filter((s) => s.name.startsWith(`${core.project.key} `))
-        return this.nullIfEmpty(rng.some(own, 2).map((s) => ({ ...s })))
+        return this.nullIfEmpty(rng.some(SPRINTS_BY_PROJECT.get(core.project.key) ?? [], 2))
       },
     ],
     [

@@ -25,6 +25,7 @@ export class Columns {
   private readonly numbers = new Map<string, Float64Array>()
   private readonly texts = new Map<string, ReadonlyArray<string>>()
   private parents: Int32Array | undefined
+  private keyOrder: Float64Array | undefined
 
   constructor(private readonly source: RowSource) {}
 
@@ -94,6 +95,34 @@ export class Columns {
       out[row] = typeof v === "string" ? v.toLowerCase() : ""
     }
     this.texts.set(fieldId, out)
+    return out
+  }
+
+  /** Sort order of issue keys: project key alphabetically, then the number (Jira's key order). */
+  keyOrderColumn(): Float64Array {
+    if (this.keyOrder !== undefined) return this.keyOrder
+    const { count } = this.source
+    const projects: Array<string> = []
+    const split: Array<[string, number]> = new Array(count)
+    const seen = new Set<string>()
+    for (let row = 0; row < count; row++) {
+      const key = this.source.keyAt(row)
+      const dash = key.lastIndexOf("-")
+      const project = key.slice(0, dash)
+      if (!seen.has(project)) {
+        seen.add(project)
+        projects.push(project)
+      }
+      split[row] = [project, Number(key.slice(dash + 1))]
+    }
+    projects.sort()
+    const rank = new Map(projects.map((p, i) => [p, i]))
+    const out = new Float64Array(count)
+    for (let row = 0; row < count; row++) {
+      const [project, n] = split[row] ?? ["", 0]
+      out[row] = (rank.get(project) ?? 0) * 2 ** 32 + n
+    }
+    this.keyOrder = out
     return out
   }
 

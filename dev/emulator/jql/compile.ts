@@ -579,11 +579,8 @@ export class Compiler {
     }
     switch (field.kind) {
       case "issuekey": {
-        return byText((row) => {
-          const key = source.keyAt(row)
-          const dash = key.lastIndexOf("-")
-          return `${key.slice(0, dash)}-${key.slice(dash + 1).padStart(12, "0")}`
-        })
+        const order = columns.keyOrderColumn()
+        return byNumber((row) => order[row]!)
       }
       case "date":
       case "datetime":
