@@ -4,10 +4,11 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
+import { createDataset } from "./data/index.js"
+import { createJqlEngine } from "./jql/index.js"
 import type { JqlEngine } from "./model.js"
 import { Chaos, type ChaosSpec, NO_CHAOS, parseChaos } from "./server/chaos.js"
 import { RateLimits } from "./server/limits.js"
-import { createMiniatureDataset, createMiniatureJql } from "./server/miniature.js"
 import { type ProfileName, type ProfileParams, resolveProfile } from "./server/profiles.js"
 import { bulkIssues, type EmulatorDataset, SearchCache, type ServerState } from "./server/routes.js"
 import { API_TOKEN, createListener, FORGE_ACCOUNT_HEADER, type Pipeline } from "./server/server.js"
@@ -31,7 +32,9 @@ export interface EmulatorOptions {
   /** Points per quota window; default none (unlimited, like API-token traffic). */
   readonly quota?: number
   readonly quotaWindowMs?: number
+  /** Defaults to the generated data set of `./data`; tests may pass a small one (`server/miniature.ts`). */
   readonly dataset?: EmulatorDataset
+  /** Defaults to the JQL engine of `./jql` over the data set. */
   readonly jql?: JqlEngine
   /** Page cap of `/search/jql` when real fields are asked (default 100). */
   readonly fieldPageCap?: number
@@ -90,8 +93,8 @@ const toSpec = (chaos: string | ChaosSpec | undefined): ChaosSpec =>
 
 export const startEmulator = (options: EmulatorOptions = {}): Promise<RunningEmulator> => {
   const seed = options.seed ?? 1
-  const dataset = options.dataset ?? createMiniatureDataset({ issues: options.issues ?? 1000, seed })
-  const jql = options.jql ?? createMiniatureJql(dataset)
+  const dataset = options.dataset ?? createDataset({ issues: options.issues ?? 1000, seed })
+  const jql = options.jql ?? createJqlEngine(dataset)
   const profile = resolveProfile(options.profile)
   const now = options.now ?? (() => Date.now())
   let chaos = new Chaos(toSpec(options.chaos))

@@ -11,7 +11,7 @@ import {
   startEmulator,
 } from "../../../dev/emulator/index.js"
 import { ALL_CHAOS } from "../../../dev/emulator/server/chaos.js"
-import { type Answer, asUser } from "./http.js"
+import { type Answer, asUser, miniature } from "./http.js"
 
 const T0 = Date.UTC(2026, 10, 29, 12)
 
@@ -20,7 +20,8 @@ const withEmulator = async <A>(
   clock: { now: number },
   body: (e: RunningEmulator) => Promise<A>,
 ) => {
-  const emulator = await startEmulator({ issues: 300, ...options, now: () => clock.now })
+  const { issues = 300, ...rest } = options
+  const emulator = await startEmulator({ ...miniature(issues), ...rest, now: () => clock.now })
   try {
     return await body(emulator)
   } finally {

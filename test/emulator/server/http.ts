@@ -1,5 +1,12 @@
 /** A tiny HTTP client for emulator tests: Basic auth as a given account, JSON in and out. */
 import type { EmulatorAccount, RunningEmulator } from "../../../dev/emulator/index.js"
+import { createMiniatureDataset, createMiniatureJql } from "../../../dev/emulator/server/miniature.js"
+
+/** The small hand-written data set (projects ALP, BET, SEC; SEC hidden from the restricted user). */
+export const miniature = (issues: number, seed = 1) => {
+  const dataset = createMiniatureDataset({ issues, seed })
+  return { dataset, jql: createMiniatureJql(dataset) }
+}
 
 export interface Answer {
   readonly status: number

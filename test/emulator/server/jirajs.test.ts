@@ -6,11 +6,12 @@
 import { Version3Client } from "jira.js"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RunningEmulator, startEmulator } from "../../../dev/emulator/index.js"
+import { miniature } from "./http.js"
 
 let emulator: RunningEmulator
 let client: Version3Client
 beforeAll(async () => {
-  emulator = await startEmulator({ issues: 240, seed: 9, fieldPageCap: 30 })
+  emulator = await startEmulator({ ...miniature(240, 9), fieldPageCap: 30 })
   client = new Version3Client({
     host: emulator.url,
     authentication: { basic: { email: emulator.accounts.admin.email, apiToken: emulator.apiToken } },

@@ -1,7 +1,7 @@
 /** Rate limits (reference §6): points quota with its window, burst buckets, in-flight cap, headers, stats. */
 import { describe, expect, it } from "vitest"
 import { PROFILES, type ProfileParams, startEmulator } from "../../../dev/emulator/index.js"
-import { asUser } from "./http.js"
+import { asUser, miniature } from "./http.js"
 
 const HOUR = 3_600_000
 const T0 = Date.UTC(2026, 10, 29, 12) // the top of an hour, so windows are easy to reason about
@@ -9,7 +9,7 @@ const T0 = Date.UTC(2026, 10, 29, 12) // the top of an hour, so windows are easy
 describe("points quota", () => {
   it("charges 1 per request, 1 per issue and 2 per user, and announces the budget in headers", async () => {
     let clock = T0
-    const emulator = await startEmulator({ issues: 60, quota: 100, now: () => clock })
+    const emulator = await startEmulator({ ...miniature(60), quota: 100, now: () => clock })
     try {
       const admin = asUser(emulator, emulator.accounts.admin)
       const me = await admin.get("/rest/api/3/myself")
@@ -44,7 +44,12 @@ describe("points quota", () => {
 
   it("refuses with jira-quota-global-based until the window resets, then serves again", async () => {
     let clock = T0 + 10 * 60_000
-    const emulator = await startEmulator({ issues: 30, quota: 10, quotaWindowMs: HOUR, now: () => clock })
+    const emulator = await startEmulator({
+      ...miniature(30),
+      quota: 10,
+      quotaWindowMs: HOUR,
+      now: () => clock,
+    })
     try {
       const admin = asUser(emulator, emulator.accounts.admin)
       for (let i = 0; i < 4; i++) expect((await admin.get("/rest/api/3/myself")).status).toBe(200)
@@ -81,7 +86,7 @@ describe("burst limits and requests in flight", () => {
       burstRequestsPerSecond: 2,
       burstCapacity: 3,
     }
-    const emulator = await startEmulator({ issues: 30, profile, now: () => clock })
+    const emulator = await startEmulator({ ...miniature(30), profile, now: () => clock })
     try {
       const admin = asUser(emulator, emulator.accounts.admin)
       const restricted = asUser(emulator, emulator.accounts.restricted)
@@ -111,7 +116,7 @@ describe("burst limits and requests in flight", () => {
       otherCallLatencyMs: 400,
       maxInFlightPerUser: 2,
     }
-    const emulator = await startEmulator({ issues: 30, profile, now: () => clock })
+    const emulator = await startEmulator({ ...miniature(30), profile, now: () => clock })
     try {
       const admin = asUser(emulator, emulator.accounts.admin)
       const restricted = asUser(emulator, emulator.accounts.restricted)
@@ -138,7 +143,7 @@ describe("burst limits and requests in flight", () => {
   })
 
   it("exposes the stats over HTTP and resets them", async () => {
-    const emulator = await startEmulator({ issues: 30 })
+    const emulator = await startEmulator({ ...miniature(30) })
     try {
       await asUser(emulator, emulator.accounts.admin).post("/rest/api/3/search/jql", {
         jql: "project = ALP",
@@ -158,7 +163,7 @@ describe("burst limits and requests in flight", () => {
   })
 
   it("the cloud profile publishes the numbers benchmarks compute lower bounds from", async () => {
-    const emulator = await startEmulator({ issues: 10, profile: "cloud" })
+    const emulator = await startEmulator({ ...miniature(10), profile: "cloud" })
     try {
       expect(emulator.profile).toEqual(PROFILES.cloud)
       expect(PROFILES.cloud).toMatchObject({

@@ -1,13 +1,13 @@
 /** The documented behaviours of search, bulkfetch, users and the removed endpoints (reference §1, §3, §5). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RunningEmulator, startEmulator } from "../../../dev/emulator/index.js"
-import { asUser, q } from "./http.js"
+import { asUser, miniature, q } from "./http.js"
 
 const DAY = 24 * 3_600_000
 let clock = Date.UTC(2026, 10, 29, 12)
 let emulator: RunningEmulator
 beforeAll(async () => {
-  emulator = await startEmulator({ issues: 600, seed: 5, fieldPageCap: 40, now: () => clock })
+  emulator = await startEmulator({ ...miniature(600, 5), fieldPageCap: 40, now: () => clock })
 })
 afterAll(() => emulator.close())
 
