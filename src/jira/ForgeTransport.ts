@@ -18,18 +18,26 @@ export const errorFromForge = (cause: unknown): JiraError => {
     })
   if (cause instanceof ProxyRequestError) {
     const details = [`${cause.errorCode} (${cause.status})`]
-    return cause.status === 429
+    if (cause.status === 429)
+      return new JiraError({
+        reason: "RateLimited",
+        status: 429,
+        details,
+        message: "The Forge platform asked the app to slow down; trying again shortly.",
+      })
+    // A platform 5xx is worth a retry (Transport); a 4xx refusal will not change by asking again.
+    return cause.status >= 500
       ? new JiraError({
-          reason: "RateLimited",
-          status: 429,
-          details,
-          message: "The Forge platform asked the app to slow down; trying again shortly.",
-        })
-      : new JiraError({
           reason: "Transport",
           status: cause.status,
           details,
           message: "The Forge platform could not pass the request on to Jira; try again in a moment.",
+        })
+      : new JiraError({
+          reason: cause.status === 403 ? "Forbidden" : "BadRequest",
+          status: cause.status,
+          details,
+          message: "The Forge platform refused to pass the request on to Jira.",
         })
   }
   return new JiraError({

@@ -7,7 +7,7 @@ import { Clock, Duration, Effect, Layer, Option, ParseResult, Schema } from "eff
 import { excerpt, JiraError, JiraErrors } from "./JiraError.js"
 import { isSafeSegment, type JiraRequest, type JiraResponse, JiraTransport } from "./JiraTransport.js"
 import { isoDate, RateLimitState } from "./RateLimitState.js"
-import { JiraDeadline, retryRead } from "./RetryPolicy.js"
+import { JiraDeadline, JiraRetrySettings, jiraReadRetry, retryRead } from "./RetryPolicy.js"
 import {
   ApproximateCount,
   AutocompleteData,
@@ -208,6 +208,9 @@ const make = Effect.gen(function* () {
     Effect.flatMap(Option.match({ onSome: Effect.succeed, onNone: () => RateLimitState.make })),
   )
 
+  // The settings in force where the layer is built (the defaults unless a layer provides others).
+  const policy = jiraReadRetry(yield* JiraRetrySettings)
+
   /**
    * Waits out a `Retry-After` another request was given (Jira counts any request from the same user
    * before then as ignoring it), or hands the wait back when it does not fit the deadline. Refuses
@@ -250,7 +253,7 @@ const make = Effect.gen(function* () {
 
   const send = (request: JiraRequest, kind: RequestKind = {}) => {
     const read = request.read ?? request.method === "GET"
-    return read ? attempt(request, kind).pipe(retryRead()) : attempt(request, kind)
+    return read ? attempt(request, kind).pipe(retryRead(policy)) : attempt(request, kind)
   }
 
   const getJson = <A, I>(schema: Schema.Schema<A, I>, request: JiraRequest, kind: RequestKind = {}) =>

@@ -7,7 +7,16 @@
  * capped, for a bounded number of tries; a spent points quota (`RateLimit-Reason: jira-quota-*`) is
  * not retried at all (every request is refused until the hourly reset).
  */
-import { Effect, FiberRef, Option, Random, Schedule, ScheduleDecision, ScheduleInterval } from "effect"
+import {
+  Context,
+  Effect,
+  FiberRef,
+  Option,
+  Random,
+  Schedule,
+  ScheduleDecision,
+  ScheduleInterval,
+} from "effect"
 import { type JiraError, JiraErrors } from "./JiraError.js"
 
 export interface RetrySettings {
@@ -33,6 +42,14 @@ export const defaultRetrySettings: RetrySettings = {
   maxThrottleRetries: 6,
   maxFlakyRetries: 3,
 }
+
+/**
+ * The retry settings in force: the defaults unless a layer or `Effect.provideService` says otherwise
+ * (the CLI may allow more patience; tests against a live emulator shorten the backoff).
+ */
+export class JiraRetrySettings extends Context.Reference<JiraRetrySettings>()("JiraRetrySettings", {
+  defaultValue: (): RetrySettings => defaultRetrySettings,
+}) {}
 
 /** Which retry budget an error draws on; undefined for errors that are never retried. */
 export const retryClass = (error: JiraError): "throttle" | "flaky" | undefined => {
@@ -125,7 +142,7 @@ export const jiraReadRetry = (
     }),
   )
 
-/** The default policy, named once. */
+/** The policy every read uses (settings from `JiraRetrySettings`), named once. */
 export const JiraRetryPolicy = jiraReadRetry()
 
 /**
