@@ -45,7 +45,7 @@ export const countUnit = (counters: Counters, unit: Unit): Counters => ({
 const jsonBytes = (text: string) => Buffer.byteLength(JSON.stringify(text), "utf8")
 
 /** How long to tell the caller to wait after an error a repeat of the same call may get past. */
-const pauseFor = (error: JiraError): { retryAfterMs?: number; pausedUntil?: string } | undefined => {
+export const pauseFor = (error: JiraError): { retryAfterMs?: number; pausedUntil?: string } | undefined => {
   switch (error.reason) {
     case "RateLimited":
       return { retryAfterMs: error.retryAfterMs ?? 1000 }

@@ -5,12 +5,13 @@
  */
 import { Effect } from "effect"
 import { type ExportChunk, ExportNextPayload, type ExportStarted, ExportStartPayload } from "../contract.js"
-import { runChunk } from "../export/chunk.js"
+import { type ChunkResult, pauseFor, runChunk } from "../export/chunk.js"
 import { decodeCursor, encodeCursor } from "../export/cursor.js"
 import { ExportConfig } from "../export/ExportConfig.js"
 import { planOf, startExport } from "../export/start.js"
 import { liveExportJira, livePlanner } from "../export/wiring.js"
 import { JiraClient } from "../jira/JiraClient.js"
+import { JiraError } from "../jira/JiraError.js"
 import { siteUrlOf } from "./context.js"
 import { decodePayload } from "./respond.js"
 
@@ -50,14 +51,22 @@ export const exportNext = (payload: unknown) =>
     const content = yield* decodeCursor(input.cursor)
     const config = yield* ExportConfig
     const jira = yield* liveExportJira
-    const planned = yield* livePlanner(planOf(content))
-    const chunk = yield* runChunk({
-      jira,
-      format: planned.format,
-      content,
-      budget: config.budget,
-      settings: config.settings,
-    })
+    const chunk = yield* livePlanner(planOf(content)).pipe(
+      Effect.flatMap((planned) =>
+        runChunk({ jira, format: planned.format, content, budget: config.budget, settings: config.settings }),
+      ),
+      // A wait Jira asks for before any row is read is a pause from the same cursor, not a failure.
+      Effect.catchIf(
+        (error) => error instanceof JiraError && pauseFor(error) !== undefined,
+        (error): Effect.Effect<ChunkResult> =>
+          Effect.succeed({
+            csv: "",
+            next: content,
+            counters: content.counters,
+            ...(error instanceof JiraError ? pauseFor(error) : {}),
+          }),
+      ),
+    )
     const result: ExportChunk = {
       csv: chunk.csv,
       cursor: chunk.next === null ? null : encodeCursor(chunk.next),
