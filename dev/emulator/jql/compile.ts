@@ -548,7 +548,12 @@ export class Compiler {
         continue
       }
       const sign = s.direction === "desc" ? -1 : 1
-      keys.push(this.sortKey(field, sign))
+      // `id` orders by the numeric issue id; key/issuekey by project key, then number.
+      keys.push(
+        name.toLowerCase() === "id"
+          ? (a, b) => (this.ctx.source.numericIdAt(a) - this.ctx.source.numericIdAt(b)) * sign
+          : this.sortKey(field, sign),
+      )
     }
     if (this.errors.length > 0) return undefined
     return (a, b) => {

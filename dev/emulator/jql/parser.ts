@@ -329,9 +329,14 @@ class Parser {
         this.next()
         return { type: "function", name: t.value, args, token: t }
       }
-      for (;;) {
+      for (let first = true; ; first = false) {
         const a = this.peek()
-        if (a.kind === "eof") this.fail("Expecting a function argument at the end of the query.")
+        if (a.kind === "eof")
+          this.fail(
+            first
+              ? "Expecting ')' before the end of the query."
+              : "Expecting a function argument at the end of the query.",
+          )
         if (a.kind === "rparen") this.fail(`Function argument must be specified.${at(a)}`)
         if (a.kind !== "word" && a.kind !== "string")
           this.fail(
