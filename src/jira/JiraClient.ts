@@ -56,9 +56,15 @@ const jiraMessages = (body: string): ReadonlyArray<string> => {
   ]
 }
 
+/** At most this many of Jira's messages, each at most this long, are kept in an error. */
+const MAX_DETAILS = 10
+const MAX_DETAIL_LENGTH = 500
+
 /** Jira's messages, or a short excerpt of a non-JSON (HTML, text) body; never the whole body. */
 const detailsOf = (body: string): ReadonlyArray<string> => {
   const messages = jiraMessages(body)
+    .slice(0, MAX_DETAILS)
+    .map((m) => (m.length > MAX_DETAIL_LENGTH ? `${m.slice(0, MAX_DETAIL_LENGTH)}…` : m))
   if (messages.length > 0) return messages
   const text = excerpt(body)
   return text === "" ? [] : [text]

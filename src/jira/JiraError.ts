@@ -42,6 +42,16 @@ export const excerpt = (body: string): string => {
   return text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}…` : text
 }
 
+/** Longest message we build around one of Jira's own messages. */
+const MAX_SENTENCE = 300
+
+/** Jira's text as the end of one sentence: one line, bounded, ending with punctuation. */
+export const asSentenceEnd = (text: string): string => {
+  const line = text.replace(/\s+/g, " ").trim()
+  const cut = line.length > MAX_SENTENCE ? `${line.slice(0, MAX_SENTENCE)}…` : line
+  return /[.!?]$/.test(cut) ? cut : `${cut}.`
+}
+
 const seconds = (ms: number) => {
   const s = Math.max(1, Math.ceil(ms / 1000))
   return s === 1 ? "1 second" : `${s} seconds`
@@ -77,7 +87,7 @@ export const JiraErrors = {
       status: 400,
       details,
       path,
-      message: `Jira could not run this JQL: ${details[0] ?? "the query is not valid"}`,
+      message: `Jira could not run this JQL: ${asSentenceEnd(details[0] ?? "the query is not valid")}`,
     }),
   decode: (path: string, details: ReadonlyArray<string>) =>
     new JiraError({
@@ -95,6 +105,6 @@ export const JiraErrors = {
       message:
         details[0] === undefined
           ? `Jira refused the request to ${path}${status === undefined ? "" : ` (${status})`}.`
-          : `Jira refused the request: ${details[0]}`,
+          : `Jira refused the request: ${asSentenceEnd(details[0])}`,
     }),
 }

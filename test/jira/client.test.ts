@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
 import fc from "fast-check"
-import { JiraClient } from "../../src/jira/JiraClient.js"
+import { errorFromResponse, JiraClient } from "../../src/jira/JiraClient.js"
 import { JiraError } from "../../src/jira/JiraError.js"
 import { isSafeSegment, jiraResponse, renderPath } from "../../src/jira/JiraTransport.js"
 import { emptySnapshot, nextSnapshot } from "../../src/jira/RateLimitState.js"
@@ -269,6 +269,48 @@ describe("JiraClient requests and decoding", () => {
       expect(yield* JiraClient.usersBulk([])).toEqual([])
       expect(jira.sent.length).toBe(3)
     }).pipe(Effect.provide(jira.layer))
+  })
+})
+
+describe("error messages", () => {
+  const jiraBody = fc.oneof(
+    fc.string({ maxLength: 3000 }),
+    fc.record({
+      errorMessages: fc.array(fc.string({ maxLength: 2000 }), { maxLength: 30 }),
+      errors: fc.dictionary(fc.string({ maxLength: 20 }), fc.string({ maxLength: 500 })),
+    }),
+  )
+  const headers = fc.record(
+    {
+      "Retry-After": fc.oneof(fc.nat({ max: 4000 }).map(String), fc.string()),
+      "RateLimit-Reason": fc.constantFrom("jira-burst-based", "jira-quota-global-based", "jira-cost-based"),
+      "X-RateLimit-Reset": fc.oneof(fc.constant("2026-06-05T06:00Z"), fc.string()),
+    },
+    { requiredKeys: [] },
+  )
+
+  it("every error from any status and body is one bounded sentence, with bounded details", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 300, max: 599 }),
+        jiraBody,
+        headers,
+        fc.boolean(),
+        (status, b, h, jql) => {
+          const error = errorFromResponse(
+            { method: "POST", path: ["rest", "api", "3", "search", "jql"] },
+            jiraResponse(status, b, h),
+            1_000_000,
+            { jql },
+          )
+          expect(error.message).toMatch(/^[A-Z][^\n]*[.!?…]$/)
+          expect(error.message.length).toBeLessThanOrEqual(400)
+          expect(error.details?.length ?? 0).toBeLessThanOrEqual(10)
+          for (const d of error.details ?? []) expect(d.length).toBeLessThanOrEqual(501)
+          if (error.retryAfterMs !== undefined) expect(error.retryAfterMs).toBeGreaterThanOrEqual(0)
+        },
+      ),
+    )
   })
 })
 

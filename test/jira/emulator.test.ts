@@ -111,6 +111,21 @@ describe("JiraClient against the emulator", () => {
       }).pipe(Effect.provide(jiraAs(who))),
     )
 
+  it.live("wrong credentials fail when the HTTP layer is built, instead of reading as anonymous", () =>
+    Effect.gen(function* () {
+      const wrong = JiraLive.http({
+        baseUrl: emulator.url,
+        email: emulator.accounts.admin.email,
+        apiToken: "nope",
+      })
+      const error = yield* Effect.flip(Effect.provide(JiraClient.fields(), wrong))
+      expect(error.reason).toBe("Unauthorized")
+      expect(error.message).toBe(
+        "Jira did not accept your credentials; check the email and API token, or sign in again.",
+      )
+    }),
+  )
+
   it.live("an unbounded or broken JQL is InvalidJql with Jira's message", () =>
     Effect.gen(function* () {
       for (const jql of ["", "project = = ALPHA"]) {
