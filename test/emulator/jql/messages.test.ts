@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { createDataset } from "../../../dev/emulator/data/index.js"
 import { createJqlEngine, UNBOUNDED } from "../../../dev/emulator/jql/index.js"
+import type { UserRecord } from "../../../dev/emulator/model.js"
 
 const ds = createDataset({ issues: 400, seed: 21 })
 const engine = createJqlEngine(ds)
@@ -8,7 +9,7 @@ const admin = ds.userByEmail("admin@example.test")!
 const rita = ds.userByEmail("restricted@example.test")!
 const now = new Date(Date.UTC(2026, 10, 29, 12))
 
-const errors = (jql: string, viewer = admin, requireBounded = true) => {
+const errors = (jql: string, viewer: UserRecord | null = admin, requireBounded = true) => {
   const r = engine.search(jql, viewer, { requireBounded, now })
   return r.ok ? [] : r.errors
 }

@@ -166,12 +166,10 @@ const clause: fc.Arbitrary<Leaf> = fc.letrec<{ c: Leaf }>((tie) => ({
   c: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
     leaf,
-    fc
-      .tuple(tie("c"), tie("c"))
-      .map(([a, b]) => ({
-        jql: `(${a.jql}) AND (${b.jql})`,
-        test: (i: IssueRecord) => a.test(i) && b.test(i),
-      })),
+    fc.tuple(tie("c"), tie("c")).map(([a, b]) => ({
+      jql: `(${a.jql}) AND (${b.jql})`,
+      test: (i: IssueRecord) => a.test(i) && b.test(i),
+    })),
     fc
       .tuple(tie("c"), tie("c"))
       .map(([a, b]) => ({ jql: `(${a.jql}) or ${b.jql}`, test: (i: IssueRecord) => a.test(i) || b.test(i) })),
