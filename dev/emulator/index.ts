@@ -10,7 +10,13 @@ import type { JqlEngine } from "./model.js"
 import { Chaos, type ChaosSpec, NO_CHAOS, parseChaos } from "./server/chaos.js"
 import { RateLimits } from "./server/limits.js"
 import { type ProfileName, type ProfileParams, resolveProfile } from "./server/profiles.js"
-import { bulkIssues, type EmulatorDataset, SearchCache, type ServerState } from "./server/routes.js"
+import {
+  bulkIssues,
+  type EmulatorDataset,
+  SearchCache,
+  type ServerState,
+  stillExists,
+} from "./server/routes.js"
 import { API_TOKEN, createListener, FORGE_ACCOUNT_HEADER, type Pipeline } from "./server/server.js"
 import { type EmulatorStats, StatsRecorder } from "./server/stats.js"
 import { PageTokens } from "./server/tokens.js"
@@ -181,7 +187,7 @@ export const startEmulator = (options: EmulatorOptions = {}): Promise<RunningEmu
             now: new Date(now()),
           })
           if (!outcome.ok) throw new Error(outcome.errors.join(" "))
-          return outcome.ids.filter((id) => dataset.issueByIdOrKey(id) !== undefined)
+          return outcome.ids.filter((id) => stillExists(dataset, id))
         },
         issueJson: (id, fields, accountId) => bulkIssues(state, viewerOf(accountId), [id], fields, [])[0],
         close: () =>

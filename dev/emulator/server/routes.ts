@@ -12,8 +12,16 @@ import { type BeanShape, checkBean, INVALID_PAYLOAD, stringOf, stringsOf } from 
 import { listItems, renderIssue, selectFields } from "./selection.js"
 import type { PageTokens } from "./tokens.js"
 
-/** A data set as the server needs it; the comment/worklog lists are optional extras. */
-export type EmulatorDataset = Dataset & Partial<DatasetExtras>
+/** Cheap lookups a data set may offer so id-only pages need not generate whole issues. */
+export interface PositionLookups {
+  /** Position of an issue id or key, or -1. */
+  readonly indexOf: (idOrKey: string) => number
+  /** Whether the issue at a position exists and is not deleted. */
+  readonly isLive: (index: number) => boolean
+}
+
+/** A data set as the server needs it; the comment/worklog lists and position lookups are optional extras. */
+export type EmulatorDataset = Dataset & Partial<DatasetExtras> & Partial<PositionLookups>
 
 export interface ServerState {
   readonly dataset: EmulatorDataset
@@ -125,6 +133,12 @@ export const runSearch = (
   return { key, ids: outcome.ids }
 }
 
+/** Whether an issue still exists (not deleted), without generating it when the data set can say so cheaply. */
+export const stillExists = (dataset: EmulatorDataset, id: string): boolean =>
+  dataset.indexOf !== undefined && dataset.isLive !== undefined
+    ? dataset.isLive(dataset.indexOf(id))
+    : dataset.issueByIdOrKey(id) !== undefined
+
 const visible = (state: ServerState, viewer: UserRecord | null, idOrKey: string): IssueRecord | undefined => {
   const issue = state.dataset.issueByIdOrKey(idOrKey)
   return issue && state.dataset.canBrowse(viewer, issue.projectKey) ? issue : undefined
@@ -200,7 +214,14 @@ const search = (state: ServerState, call: Call, input: SearchInput): Reply => {
   const issues: Array<Record<string, unknown>> = []
   for (let i = offset; i < end; i++) {
     // Issues deleted since the search ran are left out, as Jira's eventually consistent index would.
-    const issue = visible(state, call.viewer, ids[i]!)
+    // The list was filtered by the viewer's permissions when the search ran, so id-only pages only
+    // need to know the issue still exists (at 5000 per page, generating each issue would dominate).
+    const id = ids[i]!
+    if (selection.idOnly) {
+      if (stillExists(state.dataset, id)) issues.push({ id })
+      continue
+    }
+    const issue = visible(state, call.viewer, id)
     if (issue) issues.push(renderIssue(issue, selection, state.site()))
   }
   const served = Math.max(end, state.servedUpTo.get(key) ?? 0)
