@@ -30,6 +30,18 @@ export class JiraError extends Data.TaggedError("JiraError")<{
   readonly path?: string
 }> {}
 
+/** The same error with a wait attached (an Error's `message` does not survive an object spread). */
+export const withRetryAfter = (error: JiraError, retryAfterMs: number): JiraError =>
+  new JiraError({
+    reason: error.reason,
+    message: error.message,
+    retryAfterMs,
+    ...(error.status === undefined ? {} : { status: error.status }),
+    ...(error.details === undefined ? {} : { details: error.details }),
+    ...(error.resetAt === undefined ? {} : { resetAt: error.resetAt }),
+    ...(error.path === undefined ? {} : { path: error.path }),
+  })
+
 /** At most this many characters of a response body ever end up in an error. */
 export const EXCERPT_LENGTH = 200
 

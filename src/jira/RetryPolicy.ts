@@ -17,7 +17,7 @@ import {
   ScheduleDecision,
   ScheduleInterval,
 } from "effect"
-import { type JiraError, JiraErrors } from "./JiraError.js"
+import { type JiraError, JiraErrors, withRetryAfter } from "./JiraError.js"
 
 export interface RetrySettings {
   /** First backoff when Jira gave no `Retry-After`. */
@@ -152,14 +152,17 @@ export const JiraRetryPolicy = jiraReadRetry()
 export const retryRead =
   (policy: Schedule.Schedule<RetryStep, JiraError> = JiraRetryPolicy) =>
   <A, R>(self: Effect.Effect<A, JiraError, R>): Effect.Effect<A, JiraError, R> =>
-    Effect.retryOrElse(self, policy, (error, step) =>
-      Effect.fail(
-        step.stop === "deadline"
-          ? JiraErrors.rateLimited(step.waitMs, {
-              details: [error.message, ...(error.details ?? [])],
-              ...(error.status === undefined ? {} : { status: error.status }),
-              ...(error.path === undefined ? {} : { path: error.path }),
-            })
-          : error,
-      ),
-    )
+    Effect.retryOrElse(self, policy, (error, step) => {
+      if (step.stop === "deadline")
+        return Effect.fail(
+          JiraErrors.rateLimited(step.waitMs, {
+            details: [error.message, ...(error.details ?? [])],
+            ...(error.status === undefined ? {} : { status: error.status }),
+            ...(error.path === undefined ? {} : { path: error.path }),
+          }),
+        )
+      // Out of retries on a 429 without Retry-After: still say how long to wait before trying again.
+      if (step.stop === "exhausted" && error.reason === "RateLimited" && error.retryAfterMs === undefined)
+        return Effect.fail(withRetryAfter(error, step.waitMs))
+      return Effect.fail(error)
+    })

@@ -60,11 +60,17 @@ export const toDirectoryUser = (user: User): DirectoryUser => {
 export const isHandBack = (error: JiraError): boolean =>
   error.reason === "RateLimited" || error.reason === "QuotaExhausted"
 
-class GetUser extends Request.TaggedClass("GetUser")<
-  DirectoryUser,
-  JiraError,
-  { readonly accountId: string }
-> {}
+/** A lookup's answer; `keep: false` for a placeholder after a transient failure (asked again next time). */
+interface Lookup {
+  readonly user: DirectoryUser
+  readonly keep: boolean
+}
+
+class GetUser extends Request.TaggedClass("GetUser")<Lookup, JiraError, { readonly accountId: string }> {}
+
+/** Failures that asking again later might not repeat (Jira down for longer than the retries). */
+const isTransient = (error: JiraError): boolean =>
+  error.reason === "ServerError" || error.reason === "Transport"
 
 const chunksOf = <A>(items: ReadonlyArray<A>, size: number): ReadonlyArray<ReadonlyArray<A>> => {
   const chunks: Array<ReadonlyArray<A>> = []
@@ -79,7 +85,10 @@ const make = (config: UserDirectoryConfig) =>
     /** `/user/bulk` requests in flight at once. */
     const lookupConcurrency = Math.max(1, Math.floor(config.concurrency))
 
-    /** One `/user/bulk` round for one batch; other failures become placeholders (and are cached). */
+    /**
+     * One `/user/bulk` round for one batch. Hand-back errors fail the requests; other failures become
+     * placeholders, cached unless transient (a refusal such as 403 would only repeat).
+     */
     const lookup = (requests: ReadonlyArray<GetUser>) =>
       client.usersBulk(requests.map((r) => r.accountId)).pipe(
         Effect.matchEffect({
@@ -87,7 +96,8 @@ const make = (config: UserDirectoryConfig) =>
             const byId = new Map(users.map((u) => [u.accountId, toDirectoryUser(u)]))
             return Effect.forEach(
               requests,
-              (r) => Request.succeed(r, byId.get(r.accountId) ?? unknownUser(r.accountId)),
+              (r) =>
+                Request.succeed(r, { user: byId.get(r.accountId) ?? unknownUser(r.accountId), keep: true }),
               { discard: true },
             )
           },
@@ -95,7 +105,9 @@ const make = (config: UserDirectoryConfig) =>
             Effect.forEach(
               requests,
               (r) =>
-                isHandBack(error) ? Request.fail(r, error) : Request.succeed(r, unknownUser(r.accountId)),
+                isHandBack(error)
+                  ? Request.fail(r, error)
+                  : Request.succeed(r, { user: unknownUser(r.accountId), keep: !isTransient(error) }),
               { discard: true },
             ),
         }),
@@ -108,9 +120,16 @@ const make = (config: UserDirectoryConfig) =>
       }),
     )
 
-    // Settled and in-flight lookups by account id. A failed (handed-back) lookup is dropped so the
-    // resumed export asks again; a placeholder is kept (asking again would fail the same way).
+    // Settled and in-flight lookups by account id. A handed-back or transient lookup is dropped so
+    // the next call asks again; a placeholder for a refusal is kept (asking again would fail the same way).
     const cache = yield* SynchronizedRef.make(new Map<string, Deferred.Deferred<DirectoryUser, JiraError>>())
+
+    const forget = (accountIds: ReadonlyArray<string>) =>
+      SynchronizedRef.update(cache, (map) => {
+        const next = new Map(map)
+        for (const id of accountIds) next.delete(id)
+        return next
+      })
 
     /** Resolves every id; fails only with a hand-back error (RateLimited, QuotaExhausted). */
     const resolve = (accountIds: ReadonlyArray<string>) =>
@@ -137,20 +156,25 @@ const make = (config: UserDirectoryConfig) =>
           ([accountId, deferred]) =>
             Effect.request(new GetUser({ accountId }), resolver).pipe(
               Effect.exit,
-              Effect.flatMap((exit) =>
-                Exit.isFailure(exit)
-                  ? SynchronizedRef.update(cache, (map) => {
-                      const next = new Map(map)
-                      next.delete(accountId)
-                      return next
-                    }).pipe(Effect.zipRight(Deferred.done(deferred, exit)))
-                  : Deferred.done(deferred, exit),
-              ),
+              Effect.flatMap((exit) => {
+                const keep = Exit.isSuccess(exit) && exit.value.keep
+                const settle = Deferred.done(
+                  deferred,
+                  Exit.map(exit, (lookup) => lookup.user),
+                )
+                return keep ? settle : forget([accountId]).pipe(Effect.zipRight(settle))
+              }),
             ),
           { batching: true, concurrency: "unbounded", discard: true },
         ).pipe(
           Effect.onInterrupt(() =>
-            Effect.forEach(claimed.mine, ([, deferred]) => Deferred.interrupt(deferred), { discard: true }),
+            forget(claimed.mine.map(([id]) => id)).pipe(
+              Effect.zipRight(
+                Effect.forEach(claimed.mine, ([, deferred]) => Deferred.interrupt(deferred), {
+                  discard: true,
+                }),
+              ),
+            ),
           ),
         )
         const result = new Map<string, DirectoryUser>()

@@ -70,6 +70,20 @@ describe("retry policy", () => {
     }).pipe(Effect.provide(jira.layer))
   })
 
+  it.effect("out of retries on 429s without Retry-After, the error still carries a wait", () => {
+    const jira = scripted([burst()])
+    return Effect.gen(function* () {
+      const fiber = yield* Effect.fork(Effect.exit(JiraClient.searchPage(searchReq)))
+      yield* TestClock.adjust("10 minutes")
+      const error = failureOf(yield* Fiber.join(fiber))
+      expect(error).toBeInstanceOf(JiraError)
+      expect(error.reason).toBe("RateLimited")
+      expect(error.message).toBe("Jira asked us to slow down; try again in a moment.")
+      expect(error.retryAfterMs).toBeGreaterThan(0)
+      expect(error.retryAfterMs).toBeLessThanOrEqual(30_000)
+    }).pipe(Effect.provide(jira.layer))
+  })
+
   it.effect("a quota 429 is not retried, surfaces the reset time, and pauses later reads until then", () => {
     const quota = jiraResponse(
       429,

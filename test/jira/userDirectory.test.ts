@@ -100,6 +100,17 @@ describe("UserDirectory", () => {
     }).pipe(Effect.provide(jira.layer))
   })
 
+  it.effect("after a transient failure the placeholders are not kept: the next call asks again", () => {
+    const jira = scripted([jiraResponse(500, "down"), directoryAnswer])
+    return Effect.gen(function* () {
+      const first = yield* UserDirectory.resolve(["u-2"])
+      expect(first.get("u-2")?.known).toBe(false)
+      const second = yield* UserDirectory.resolve(["u-2"])
+      expect(second.get("u-2")?.known).toBe(true)
+      expect(jira.sent.length).toBe(2)
+    }).pipe(Effect.provide(jira.layer))
+  })
+
   it.effect("a rate-limit hand-back propagates, and the users are asked again afterwards", () => {
     const jira = scripted([jiraResponse(429, "", { "Retry-After": "30" }), directoryAnswer])
     return Effect.gen(function* () {
