@@ -1,0 +1,46 @@
+/**
+ * The progress line on standard error (only when it is a terminal): issues done of Jira's approximate
+ * total, issues per second, the time left at that rate, and any wait Jira asked for.
+ */
+export interface Progress {
+  readonly done: number
+  readonly total: number | null
+  readonly elapsedMs: number
+  /** Issues exported by this run (a resumed run starts with some done). */
+  readonly doneThisRun: number
+  readonly waitingMs: number
+  readonly missing: number
+}
+
+const clock = (ms: number) => {
+  const seconds = Math.max(0, Math.round(ms / 1000))
+  const h = Math.floor(seconds / 3600)
+  const m = Math.floor((seconds % 3600) / 60)
+  const s = seconds % 60
+  return h > 0
+    ? `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`
+    : `${m}:${String(s).padStart(2, "0")}`
+}
+
+/** One line, at most `width` characters. */
+export const renderProgress = (p: Progress, width: number): string => {
+  const rate = p.elapsedMs > 0 ? (p.doneThisRun * 1000) / p.elapsedMs : 0
+  // Jira's count is approximate: never show more than 100% or a negative time left.
+  const total = p.total === null ? null : Math.max(p.total, p.done)
+  const fraction = total === null || total === 0 ? null : p.done / total
+  const eta = total !== null && rate > 0 ? clock(((total - p.done) / rate) * 1000) : "?"
+  const parts = [
+    total === null ? `${p.done} issues` : `${p.done}/${total} issues`,
+    `${Math.round(rate)}/s`,
+    `ETA ${eta}`,
+    ...(p.waitingMs > 0 ? [`waiting ${clock(p.waitingMs)} for Jira's rate limit`] : []),
+    ...(p.missing > 0 ? [`${p.missing} gone`] : []),
+  ]
+  const text = parts.join("  ")
+  const barWidth = Math.max(0, Math.min(30, width - text.length - 4))
+  const bar =
+    fraction === null || barWidth < 5
+      ? ""
+      : `[${"=".repeat(Math.round(fraction * barWidth)).padEnd(barWidth, " ")}] `
+  return `${bar}${text}`.slice(0, Math.max(0, width - 1)).padEnd(Math.max(0, width - 1), " ")
+}
