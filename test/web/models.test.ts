@@ -297,3 +297,30 @@ describe("PreviewModel", () => {
     expect(model.state.peek()).toMatchObject({ kind: "ready", table: { request: { jql: "a = 2" } } })
   })
 })
+
+describe("PreviewModel with empty pages", () => {
+  it("follows a few empty pages that still have a token instead of saying nothing matches", async () => {
+    const empty = (next: string | null): PreviewPage => ({
+      columns: [{ id: "key", header: "Key", kind: "text" }],
+      rows: [],
+      issueKeys: [],
+      nextPageToken: next,
+      approximateTotal: 7,
+    })
+    const fake = fakeBackend({
+      "preview/page": (p) =>
+        p.nextPageToken === undefined
+          ? ok(empty("t1"))
+          : p.nextPageToken === "t1"
+            ? ok(empty("t2"))
+            : ok({ ...empty(null), rows: [["ABC-1"]], issueKeys: ["ABC-1"], approximateTotal: null }),
+    })
+    const model = new PreviewModel(fake.backend)
+    await model.load({ jql: "a = 1", columns: ["key"], options: {} })
+    expect(fake.callsTo("preview/page")).toHaveLength(3)
+    expect(model.state.peek()).toMatchObject({
+      kind: "ready",
+      table: { rows: [["ABC-1"]], approximateTotal: 7 },
+    })
+  })
+})

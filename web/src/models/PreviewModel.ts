@@ -7,6 +7,8 @@ import { type Backend, Key } from "../bridge.js"
 import { type ReadSignal, type Signal, signal } from "../state/signal.js"
 
 export const PREVIEW_PAGE_SIZE = 50
+/** Empty pages with a next token followed before the preview shows what it has. */
+export const MAX_EMPTY_PAGES_FOLLOWED = 3
 
 export interface PreviewRequest {
   readonly jql: string
@@ -49,7 +51,19 @@ export class PreviewModel {
   async load(request: PreviewRequest): Promise<void> {
     const generation = ++this.#generation
     this.#state.value = { kind: "loading", request }
-    const result = await this.#backend.call(Key.preview, this.#payload(request, undefined))
+    let result = await this.#backend.call(Key.preview, this.#payload(request, undefined))
+    // Jira may answer a page with no issues but a token (e.g. issues hidden from this user); follow it a
+    // few times rather than saying "no issues" while there are some.
+    for (let hop = 0; hop < MAX_EMPTY_PAGES_FOLLOWED; hop++) {
+      if (generation !== this.#generation || !result.ok) break
+      const token = result.value.nextPageToken
+      if (result.value.rows.length > 0 || token === null) break
+      const total = result.value.approximateTotal
+      const next = await this.#backend.call(Key.preview, this.#payload(request, token))
+      result = next.ok
+        ? { ok: true, value: { ...next.value, approximateTotal: total ?? next.value.approximateTotal } }
+        : next
+    }
     if (generation !== this.#generation) return
     this.#state.value = result.ok
       ? {

@@ -50,12 +50,18 @@ const Options = ({ page, disabled }: { page: PageModel; disabled: boolean }) => 
         <select
           id="opt-preset"
           class="select"
+          aria-describedby="opt-preset-help"
           value={o.preset}
           onChange={(e) => m.setPreset(e.currentTarget.value === "data" ? "data" : "spreadsheet")}
         >
-          <option value="spreadsheet">Spreadsheet (Excel, Sheets, LibreOffice)</option>
-          <option value="data">Data (for scripts and databases)</option>
+          <option value="spreadsheet">Spreadsheet</option>
+          <option value="data">Data</option>
         </select>
+        <p id="opt-preset-help" class="help">
+          {o.preset === "data"
+            ? "For scripts and databases: ISO dates, no BOM, cells as they are."
+            : "For Excel, Google Sheets and LibreOffice: dates they recognise, formulas disarmed."}
+        </p>
       </div>
       <div class="option">
         <label for="opt-delimiter">Delimiter</label>
@@ -86,8 +92,8 @@ const Options = ({ page, disabled }: { page: PageModel; disabled: boolean }) => 
             m.set("dateFormat", d)
           }}
         >
-          <option value="spreadsheet">Spreadsheet (2026-11-29 14:05)</option>
-          <option value="iso">ISO 8601 (2026-11-29T14:05:00+01:00)</option>
+          <option value="spreadsheet">2026-11-29 14:05</option>
+          <option value="iso">ISO 8601</option>
         </select>
       </div>
       <div class="option">
@@ -98,7 +104,7 @@ const Options = ({ page, disabled }: { page: PageModel; disabled: boolean }) => 
           value={o.timeZone}
           onChange={(e) => m.set("timeZone", e.currentTarget.value === "UTC" ? "UTC" : "user")}
         >
-          <option value="user">Your Jira time zone ({zone})</option>
+          <option value="user">Yours ({zone})</option>
           <option value="UTC">UTC</option>
         </select>
       </div>

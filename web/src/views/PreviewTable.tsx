@@ -91,7 +91,9 @@ export const PreviewPanel = ({ page }: { page: PageModel }) => {
         <>
           <p class="preview-count" role="status" data-testid="preview-count">
             {state.table.rows.length === 0
-              ? "No issues match this query."
+              ? state.table.nextPageToken === null
+                ? "No issues match this query."
+                : "Jira has not returned any issues on the first pages; load more to keep looking."
               : state.table.approximateTotal === null
                 ? `Showing ${formatCount(state.table.rows.length, locale)} issues.`
                 : `Showing ${formatCount(state.table.rows.length, locale)} of about ${formatCount(Math.max(state.table.approximateTotal, state.table.rows.length), locale)} issues.`}
