@@ -13,7 +13,7 @@ import {
   STATUSES,
   type StatusDef,
 } from "./catalogue.js"
-import { FIELDS } from "./fields.js"
+import { FIELDS, ISSUE_FIELD_IDS } from "./fields.js"
 import {
   type Core,
   FIRST_ISSUE_ID,
@@ -46,6 +46,11 @@ export interface EmulatorDataset extends Dataset {
   readonly commentsOf: (issueIdOrKey: string) => ReadonlyArray<Readonly<Record<string, unknown>>> | undefined
   /** Every worklog of the issue (the `worklog` field embeds only the first 20); undefined if unknown/deleted. */
   readonly worklogsOf: (issueIdOrKey: string) => ReadonlyArray<Readonly<Record<string, unknown>>> | undefined
+  /**
+   * The issue with only the given fields (unknown ids are left out), or undefined if deleted: a page
+   * of 100 issues x 30 columns costs about a fifth of generating every field.
+   */
+  readonly issueWithFields: (index: number, fieldIds: ReadonlyArray<string>) => IssueRecord | undefined
   /** One field's REST value for issue `index`, without generating the others (deleted issues too). */
   readonly fieldValueAt: (index: number, fieldId: string) => unknown
   /** Key of issue `index` ("ALPHA-12"), deleted issues included; cheap. */
@@ -68,6 +73,7 @@ export interface DatasetOptions {
   readonly cacheSize?: number
 }
 
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(ISSUE_FIELD_IDS)
 const KEY = /^([A-Za-z][A-Za-z0-9_]*)-(\d+)$/
 
 export const createDataset = (options: DatasetOptions): EmulatorDataset => {
@@ -171,6 +177,24 @@ export const createDataset = (options: DatasetOptions): EmulatorDataset => {
     worklogsOf: (idOrKey) => {
       const core = liveCore(idOrKey)
       return core === undefined ? undefined : gen.worklogsOf(core)
+    },
+    issueWithFields: (index, fieldIds) => {
+      if (!isLive(index)) return undefined
+      const cached = cache.get(index)
+      const core = gen.core(index)
+      const memo = {}
+      const fields: Record<string, unknown> = {}
+      for (const id of fieldIds) {
+        if (!KNOWN_FIELDS.has(id)) continue
+        fields[id] = cached !== undefined ? (cached.fields[id] ?? null) : (gen.field(core, id, memo) ?? null)
+      }
+      return {
+        id: core.id,
+        numericId: FIRST_ISSUE_ID + index,
+        key: core.key,
+        projectKey: core.project.key,
+        fields,
+      }
     },
     fieldValueAt: (index, fieldId) => {
       const cached = cache.get(index)

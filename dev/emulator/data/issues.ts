@@ -162,6 +162,8 @@ export class IssueGenerator {
   private readonly resolutionJson: ReadonlyArray<Record<string, unknown>>
   private readonly assignable: ReadonlyArray<number>
   private readonly people: ReadonlyArray<UserRecord>
+  private readonly componentJson: ReadonlyArray<Record<string, unknown>>
+  private readonly versionJson: ReadonlyArray<Record<string, unknown>>
 
   constructor(private readonly ctx: GeneratorContext) {
     const base = ctx.baseUrl
@@ -224,6 +226,8 @@ export class IssueGenerator {
       name: r.name,
     }))
     this.people = ctx.users
+    this.componentJson = COMPONENTS.map((c) => ({ self: `${base}/rest/api/3/component/${c.id}`, ...c }))
+    this.versionJson = VERSIONS.map((v) => ({ self: `${base}/rest/api/3/version/${v.id}`, ...v }))
     // App accounts are not assignable; everyone else (inactive and deleted people too) may be.
     this.assignable = ctx.users.flatMap((u, i) => (u.json.accountType === "app" ? [] : [i]))
   }
@@ -460,7 +464,7 @@ export class IssueGenerator {
   }
 
   private version(v: (typeof VERSIONS)[number]): Record<string, unknown> {
-    return { self: `${this.ctx.baseUrl}/rest/api/3/version/${v.id}`, ...v }
+    return this.versionJson[VERSIONS.indexOf(v)] ?? {}
   }
 
   private group(g: (typeof GROUPS)[number]): Record<string, unknown> {
@@ -520,7 +524,7 @@ export class IssueGenerator {
         return core.labels
       case "components": {
         const rng = this.rng(core, id)
-        return rng.some(COMPONENTS, 2).map((c) => ({ self: `${base}/rest/api/3/component/${c.id}`, ...c }))
+        return rng.some(this.componentJson, 2)
       }
       case "fixVersions":
       case "versions":

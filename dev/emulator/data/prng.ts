@@ -61,10 +61,27 @@ export class Rng {
 
   /** Up to `max` distinct items, in the list's order. */
   some<A>(items: ReadonlyArray<A>, max: number): Array<A> {
-    const count = this.int(max + 1)
-    const chosen = new Set<number>()
-    while (chosen.size < Math.min(count, items.length)) chosen.add(this.int(items.length))
-    return [...chosen].sort((a, b) => a - b).map((i) => items[i] as A)
+    const count = Math.min(this.int(max + 1), items.length)
+    const out: Array<A> = []
+    if (count === 0) return out
+    if (items.length > 31) {
+      const taken = new Set<number>()
+      while (taken.size < count) taken.add(this.int(items.length))
+      for (const i of [...taken].sort((a, b) => a - b)) out.push(items[i] as A)
+      return out
+    }
+    // Lists here are short: mark chosen positions in a bit set, then read them back in order.
+    let chosen = 0
+    let picked = 0
+    while (picked < count) {
+      const bit = 1 << this.int(items.length)
+      if ((chosen & bit) === 0) {
+        chosen |= bit
+        picked++
+      }
+    }
+    for (let i = 0; i < items.length; i++) if ((chosen & (1 << i)) !== 0) out.push(items[i] as A)
+    return out
   }
 
   hex(length: number): string {

@@ -118,6 +118,34 @@ const paragraph = (...content: Array<Adf>): Adf => ({ type: "paragraph", content
 export const adfDoc = (content: ReadonlyArray<Adf>): Adf => ({ type: "doc", version: 1, content })
 export const adfText = (value: string): Adf => adfDoc([paragraph(text(value))])
 
+// Fixed blocks are shared between documents: consumers only read them, and sharing spares the
+// garbage collector when tens of thousands of issues are generated per second.
+const ORDERED_LIST: Adf = {
+  type: "orderedList",
+  attrs: { order: 1 },
+  content: ["first", "second"].map((w) => ({ type: "listItem", content: [paragraph(text(w))] })),
+}
+const CODE_BLOCK: Adf = {
+  type: "codeBlock",
+  attrs: { language: "typescript" },
+  content: [text('const csv = "a,b"\nconsole.log(csv)')],
+}
+const TABLE_HEADER: Adf = {
+  type: "tableRow",
+  content: ["Key", "Value"].map((h) => ({ type: "tableHeader", content: [paragraph(text(h))] })),
+}
+
+const LINK_STATUS_DATE: Adf = paragraph(
+  text("See "),
+  text("the docs", [{ type: "link", attrs: { href: "https://example.test/docs?a=1&b=2" } }]),
+  text(" — status "),
+  { type: "status", attrs: { text: "IN REVIEW", color: "blue", localId: "s1", style: "" } },
+  text(" due "),
+  { type: "date", attrs: { timestamp: String(Date.UTC(2026, 6, 17)) } },
+  { type: "hardBreak" },
+  { type: "emoji", attrs: { shortName: ":rocket:" } },
+)
+
 export interface Mentionable {
   readonly accountId: string
   readonly displayName: string
@@ -152,40 +180,15 @@ export const richDoc = (rng: Rng, people: ReadonlyArray<Mentionable>, hostile: s
         content: [paragraph(text(w))],
       })),
     })
-  if (rng.chance(0.2))
-    blocks.push({
-      type: "orderedList",
-      attrs: { order: 1 },
-      content: ["first", "second"].map((w) => ({ type: "listItem", content: [paragraph(text(w))] })),
-    })
-  if (rng.chance(0.2))
-    blocks.push({
-      type: "codeBlock",
-      attrs: { language: "typescript" },
-      content: [text('const csv = "a,b"\nconsole.log(csv)')],
-    })
-  if (rng.chance(0.25))
-    blocks.push(
-      paragraph(
-        text("See "),
-        text("the docs", [{ type: "link", attrs: { href: "https://example.test/docs?a=1&b=2" } }]),
-        text(" — status "),
-        { type: "status", attrs: { text: "IN REVIEW", color: "blue", localId: "s1", style: "" } },
-        text(" due "),
-        { type: "date", attrs: { timestamp: String(Date.UTC(2026, 6, 17)) } },
-        { type: "hardBreak" },
-        { type: "emoji", attrs: { shortName: ":rocket:" } },
-      ),
-    )
+  if (rng.chance(0.2)) blocks.push(ORDERED_LIST)
+  if (rng.chance(0.2)) blocks.push(CODE_BLOCK)
+  if (rng.chance(0.25)) blocks.push(LINK_STATUS_DATE)
   if (rng.chance(0.15))
     blocks.push({
       type: "table",
       attrs: { isNumberColumnEnabled: false, layout: "default" },
       content: [
-        {
-          type: "tableRow",
-          content: ["Key", "Value"].map((h) => ({ type: "tableHeader", content: [paragraph(text(h))] })),
-        },
+        TABLE_HEADER,
         {
           type: "tableRow",
           content: [rng.pick(WORDS), "1,5"].map((c) => ({

@@ -273,6 +273,22 @@ describe("data set: structure", () => {
     expect(isJson(busy.fields.timetracking) && busy.fields.timetracking.timeSpentSeconds).toBe(spent)
   })
 
+  it("issueWithFields and fieldValueAt give the same values as the whole issue", () => {
+    const wanted = ["summary", "comment", "timespent", "worklog", CUSTOM.sprint, "parent", "nonsense"]
+    for (const i of [0, 5, 9, 62, 1234]) {
+      const whole = issues[i]!
+      const partial = ds.issueWithFields(i, wanted)!
+      expect(partial.key).toBe(whole.key)
+      expect(Object.keys(partial.fields)).toEqual(wanted.slice(0, -1))
+      for (const id of wanted.slice(0, -1)) {
+        expect(partial.fields[id]).toEqual(whole.fields[id])
+        expect(ds.fieldValueAt(i, id)).toEqual(whole.fields[id])
+      }
+      expect(ds.keyAt(i)).toBe(whole.key)
+      expect(ds.indexOf(whole.key)).toBe(i)
+    }
+  })
+
   it("deleting an issue hides it everywhere", () => {
     const local = createDataset({ issues: 100, seed: 5 })
     const victim = local.issueAt(42)!
@@ -282,6 +298,8 @@ describe("data set: structure", () => {
     expect(local.commentsOf(victim.id)).toBeUndefined()
     expect(local.deleteIssue(victim.id)).toBe(false)
     expect(local.deleteIssue("NOPE-1")).toBe(false)
+    expect(local.issueWithFields(42, ["summary"])).toBeUndefined()
+    expect(local.isLive(42)).toBe(false)
     expect(local.issueAt(41)).toBeDefined()
   })
 })

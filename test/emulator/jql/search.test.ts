@@ -368,6 +368,28 @@ describe("JQL search semantics", () => {
     )
   })
 
+  it("statusCategory, !~, user names and e-mails, and same-named fields", () => {
+    const doneCategory = issues.filter((i) => {
+      const s = i.fields.status
+      return isJson(s) && isJson(s.statusCategory) && s.statusCategory.key === "done"
+    })
+    expect(run("statusCategory = Done")).toEqual(doneCategory.map((i) => i.id))
+    expect(run("statusCategory in (done)")).toEqual(doneCategory.map((i) => i.id))
+    expect(run("summary !~ login")).toEqual(
+      issues.filter((i) => !String(i.fields.summary).toLowerCase().includes("login")).map((i) => i.id),
+    )
+    const byAda = run("assignee = currentUser()")
+    expect(run('assignee = "Ada Admin"')).toEqual(byAda)
+    expect(run("assignee = admin@example.test")).toEqual(byAda)
+    const bothEmpty = issues.filter(
+      (i) => i.fields[CUSTOM.categoryA] === null || i.fields[CUSTOM.categoryB] === null,
+    )
+    expect(run("Category is EMPTY")).toEqual(bothEmpty.map((i) => i.id))
+    expect(run("cf[10016] = Software")).toEqual(
+      issues.filter((i) => name(i.fields[CUSTOM.categoryB]) === "Software").map((i) => i.id),
+    )
+  })
+
   it("deleted issues disappear from results", () => {
     const local = createDataset({ issues: 60, seed: 4 })
     const e = createJqlEngine(local)
