@@ -162,6 +162,26 @@ describe("the global page: query, preview and columns", () => {
     })
   })
 
+  it("suggests field names and values from Jira's autocomplete endpoints, from the keyboard", async () => {
+    await withPage(browser, "page-suggestions", async (page) => {
+      await open(page)
+      const box = page.getByLabel("JQL", { exact: true })
+      await box.click()
+      await page.keyboard.type("sta")
+      const options = page.locator("#jql-suggestions [role=option]")
+      await options.first().waitFor()
+      expect((await options.allTextContents())[0]).toMatch(/^Status/)
+      await page.keyboard.press("Enter")
+      expect(await box.inputValue()).toBe("status ")
+      await page.keyboard.type('= "In Pro')
+      await options.filter({ hasText: "In Progress" }).waitFor()
+      await screenshot(page, "page-suggestions")
+      await page.keyboard.press("Tab")
+      expect(await box.inputValue()).toBe('status = "In Progress" ')
+      await page.getByText("The query is valid.").waitFor()
+    })
+  })
+
   it("renders the dark theme with Jira's dark tokens", async () => {
     await withPage(browser, "page-dark", async (page) => {
       await open(page, "?theme=dark")

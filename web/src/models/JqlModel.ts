@@ -53,6 +53,9 @@ const stripTags = (html: string): string =>
     .replace(/&#39;/g, "'")
     .replace(/&amp;/g, "&")
 
+/** `com.atlassian.jira.issue.status.Status` → `Status`: the class name is what a user recognises. */
+const shortType = (type: string): string => type.slice(type.lastIndexOf(".") + 1)
+
 export class JqlModel {
   readonly #text: Signal<string>
   readonly #validation: Signal<Validation>
@@ -134,7 +137,7 @@ export class JqlModel {
         .map((f) => ({
           insert: jqlLiteral(f.value),
           label: stripTags(f.displayName),
-          hint: f.types.join(", "),
+          hint: f.types.map(shortType).join(", "),
         }))
       // Nothing to suggest when the only match is what is already typed.
       const exact = items.length === 1 && items[0]?.insert === context.prefix
