@@ -130,6 +130,20 @@ describe("JiraClient requests and decoding", () => {
     }).pipe(Effect.provide(jira.layer))
   })
 
+  it.effect("an ids page with a bad issue or a fields value that is not an object fails to decode", () => {
+    const jira = scripted([
+      ok({ issues: [{ id: "1" }, { id: null }] }),
+      ok({ issues: [{ id: "1", fields: [1] }] }),
+    ])
+    return Effect.gen(function* () {
+      const ids = failureOf(yield* Effect.exit(JiraClient.searchIds({ jql: "project = A" })))
+      expect(ids.reason).toBe("Decode")
+      expect(ids.details?.[0]).toMatch(/^issues: /)
+      const page = failureOf(yield* Effect.exit(JiraClient.searchPage(searchReq)))
+      expect(page.details?.[0]).toMatch(/^issues\.0\.fields: /)
+    }).pipe(Effect.provide(jira.layer))
+  })
+
   it.effect("a non-JSON 200 is a Decode error too", () => {
     const jira = scripted([ok("<html>maintenance</html>")])
     return Effect.gen(function* () {
