@@ -52,14 +52,15 @@ describe("data set: determinism and scale", () => {
   })
 
   it("200,000 issues are generated lazily and the cache stays bounded", () => {
-    const big = createDataset({ issues: 200_000, seed: 3 })
+    const big = createDataset({ issues: 200_000, seed: 3, cacheSize: 16 })
     expect(big.issueCount).toBe(200_000)
     expect(big.cachedIssues()).toBe(0)
     const last = big.issueAt(199_999)!
     expect(last.id).toBe("209999")
     expect(big.issueByIdOrKey(last.key)?.id).toBe(last.id)
     for (let i = 0; i < 500; i++) big.issueAt(i * 397)
-    expect(big.cachedIssues()).toBeLessThanOrEqual(64)
+    expect(big.cachedIssues()).toBe(16)
+    expect(ds.cachedIssues()).toBe(0)
     expect(big.issueAt(200_000)).toBeUndefined()
   })
 
