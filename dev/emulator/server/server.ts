@@ -192,7 +192,7 @@ export const createListener =
     const user = viewer?.accountId ?? "anonymous"
     const matched = matchRoute(method, url.pathname)
     const endpoint = "route" in matched ? `${method} ${matched.route.template}` : `${method} ${url.pathname}`
-    p.stats.request(endpoint, user, now)
+    p.stats.request(endpoint, user, now, req.socket)
     const inFlight = p.limits.enter(user)
     p.stats.inFlight(inFlight)
     const respond = async () => {
@@ -217,7 +217,8 @@ export const createListener =
         ...reply.headers,
       }
       const retryAfter = headers["retry-after"]
-      if (retryAfter !== undefined) p.stats.gaveRetryAfter(user, sentAt + Number(retryAfter) * 1000)
+      if (retryAfter !== undefined)
+        p.stats.gaveRetryAfter(user, sentAt, sentAt + Number(retryAfter) * 1000, req.socket)
       const bytes = Buffer.byteLength(text)
       headers["content-length"] = String(bytes)
       const issues = reply.status === 200 ? (reply.issuesWithFields ?? 0) + (reply.idOnlyIssues ?? 0) : 0

@@ -5,12 +5,24 @@ export interface EmulatorStats {
   readonly points: number
   readonly rateLimited: { readonly total: number; readonly byReason: Readonly<Record<string, number>> }
   readonly faults: { readonly total: number; readonly byKind: Readonly<Record<string, number>> }
-  /** Requests from a user that arrived before the Retry-After that user was last given had passed. */
+  /**
+   * Requests from a user that arrived before the Retry-After that user was last given had passed,
+   * counting only requests the client could have sent knowing it: on the connection that carried
+   * the 429/503 (HTTP/1.1 reads a response before the next request), or on any other connection
+   * once RETRY_AFTER_GRACE_MS have passed since it was sent.
+   */
   readonly retryAfterViolations: number
   readonly peakInFlightPerUser: number
   readonly bytesSent: number
   readonly issuesServed: number
 }
+
+/**
+ * How long a concurrent client may take to learn of a Retry-After sent to it on another connection:
+ * requests its other fibers had already started (or sent while the 429 sat unread behind other
+ * responses) do not ignore it. Measured: up to ~65 ms in-process with 8 fibers parsing pages.
+ */
+export const RETRY_AFTER_GRACE_MS = 100
 
 const bump = (record: Record<string, number>, key: string, by = 1) => {
   record[key] = (record[key] ?? 0) + by
@@ -30,18 +42,35 @@ export class StatsRecorder {
     bytes: 0,
     issues: 0,
   }
-  /** Per user: the time before which a new request ignores the Retry-After we sent. */
-  private readonly retryAfterUntil = new Map<string, number>()
+  /**
+   * Per user: since when a Retry-After has been in force without a break, until when, and until when
+   * on each connection that carried one.
+   */
+  private readonly retryAfter = new Map<
+    string,
+    { since: number; until: number; byConnection: WeakMap<object, number> }
+  >()
 
-  request(endpoint: string, user: string, now: number): void {
+  /** `connection` is the request's socket: the same object for every request on one keep-alive connection. */
+  request(endpoint: string, user: string, now: number, connection: object): void {
     this.counters.requests++
     bump(this.byEndpoint, endpoint)
-    const until = this.retryAfterUntil.get(user)
-    if (until !== undefined && now < until) this.counters.violations++
+    const given = this.retryAfter.get(user)
+    if (given === undefined || now >= given.until) return
+    const onSameConnection = now < (given.byConnection.get(connection) ?? 0)
+    if (onSameConnection || now >= given.since + RETRY_AFTER_GRACE_MS) this.counters.violations++
   }
 
-  gaveRetryAfter(user: string, until: number): void {
-    this.retryAfterUntil.set(user, Math.max(until, this.retryAfterUntil.get(user) ?? 0))
+  gaveRetryAfter(user: string, sentAt: number, until: number, connection: object): void {
+    const given = this.retryAfter.get(user)
+    // A Retry-After given while another is in force continues it: the client knew since the first.
+    const current =
+      given !== undefined && sentAt < given.until
+        ? given
+        : { since: sentAt, until, byConnection: new WeakMap<object, number>() }
+    current.until = Math.max(current.until, until)
+    current.byConnection.set(connection, Math.max(until, current.byConnection.get(connection) ?? 0))
+    this.retryAfter.set(user, current)
   }
 
   rateLimited(reason: string): void {
@@ -92,6 +121,6 @@ export class StatsRecorder {
       bytes: 0,
       issues: 0,
     }
-    this.retryAfterUntil.clear()
+    this.retryAfter.clear()
   }
 }

@@ -3,6 +3,7 @@
  * whole-response faults: a client that retries correctly still ends with exact results.
  * Time is the emulator's injected clock; the test client "waits" by moving it, so no test sleeps.
  */
+import { Agent, request } from "node:http"
 import { describe, expect, it } from "vitest"
 import {
   type EmulatorOptions,
@@ -11,7 +12,8 @@ import {
   startEmulator,
 } from "../../../dev/emulator/index.js"
 import { ALL_CHAOS } from "../../../dev/emulator/server/chaos.js"
-import { type Answer, asUser, miniature } from "./http.js"
+import { RETRY_AFTER_GRACE_MS } from "../../../dev/emulator/server/stats.js"
+import { type Answer, asUser, basic, miniature } from "./http.js"
 
 const T0 = Date.UTC(2026, 10, 29, 12)
 
@@ -214,15 +216,50 @@ describe("chaos faults", () => {
     expect(await run(`${spec},seed=5`)).not.toEqual(a)
   })
 
-  it("counts a client that ignores Retry-After", async () => {
+  it("counts a client that ignores Retry-After, once it could have read it", async () => {
     const clock = { now: T0 }
     await withEmulator({ chaos: "html429=1" }, clock, async (emulator) => {
       const admin = asUser(emulator, emulator.accounts.admin)
       await admin.get("/rest/api/3/myself")
+      clock.now += RETRY_AFTER_GRACE_MS
       await admin.get("/rest/api/3/myself")
       clock.now += 999
       await admin.get("/rest/api/3/myself")
       expect(emulator.stats().retryAfterViolations).toBe(2)
+    })
+  })
+
+  it("on the connection that carried the 429 a request is a violation at once; elsewhere only after the grace", async () => {
+    const clock = { now: T0 }
+    await withEmulator({ chaos: "html429=1" }, clock, async (emulator) => {
+      const auth = basic(emulator.accounts.admin.email, emulator.apiToken)
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+      const fresh = new Agent({ keepAlive: false })
+      const get = (via: Agent) =>
+        new Promise<number>((resolve, reject) => {
+          const req = request(
+            `${emulator.url}/rest/api/3/myself`,
+            { agent: via, headers: { authorization: auth } },
+            (res) => {
+              res.resume()
+              res.on("end", () => resolve(res.statusCode ?? 0))
+            },
+          )
+          req.on("error", reject)
+          req.end()
+        })
+      try {
+        expect(await get(agent)).toBe(429)
+        // Another connection at the same instant: the client may not have read the 429 yet.
+        await get(fresh)
+        expect(emulator.stats().retryAfterViolations).toBe(0)
+        // The same keep-alive connection: the client read the 429 before sending this.
+        await get(agent)
+        expect(emulator.stats().retryAfterViolations).toBe(1)
+      } finally {
+        agent.destroy()
+        fresh.destroy()
+      }
     })
   })
 })

@@ -130,10 +130,12 @@ describe("burst limits and requests in flight", () => {
       const refused = answers.find((a) => a.status === 429)!
       expect(refused.headers.get("ratelimit-reason")).toBe("jira-burst-based")
       expect(emulator.stats().peakInFlightPerUser).toBe(4)
-      // The admin was told to wait 1 s: a request now is a violation, one after the wait is not.
+      // The admin was told to wait 1 s: a request 100 ms later (time enough to have read the 429)
+      // is a violation, one after the wait is not.
+      clock += 100
       await admin.get("/rest/api/3/field")
       expect(emulator.stats().retryAfterViolations).toBe(1)
-      clock += 1000
+      clock += 900
       await admin.get("/rest/api/3/field")
       await restricted.get("/rest/api/3/field")
       expect(emulator.stats().retryAfterViolations).toBe(1)
