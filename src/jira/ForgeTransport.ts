@@ -49,20 +49,26 @@ export const errorFromForge = (cause: unknown): JiraError => {
 
 const send = (request: JiraRequest) =>
   Effect.tryPromise({
-    try: async (): Promise<JiraResponse> => {
+    try: (): Promise<JiraResponse> =>
       // renderPath percent-encodes every segment and query value, and the client refuses dot segments,
       // so the route is safe to trust.
-      const response = await api.asUser().requestJira(assumeTrustedRoute(renderPath(request)), {
-        method: request.method,
-        headers:
-          request.body === undefined
-            ? { Accept: "application/json" }
-            : { Accept: "application/json", "Content-Type": "application/json" },
-        ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-      })
-      const body = await response.text()
-      return { status: response.status, header: (name) => response.headers.get(name), body }
-    },
+      api
+        .asUser()
+        .requestJira(assumeTrustedRoute(renderPath(request)), {
+          method: request.method,
+          headers:
+            request.body === undefined
+              ? { Accept: "application/json" }
+              : { Accept: "application/json", "Content-Type": "application/json" },
+          ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+        })
+        .then((response) =>
+          response.text().then((body) => ({
+            status: response.status,
+            header: (name: string) => response.headers.get(name),
+            body,
+          })),
+        ),
     catch: errorFromForge,
   })
 

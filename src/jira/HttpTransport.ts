@@ -24,8 +24,8 @@ const make = (config: HttpTransportConfig) => {
     })
   const send = (request: JiraRequest) =>
     Effect.tryPromise({
-      try: async (signal): Promise<JiraResponse> => {
-        const response = await fetch(`${base}${renderPath(request)}`, {
+      try: (signal): Promise<JiraResponse> =>
+        fetch(`${base}${renderPath(request)}`, {
           method: request.method,
           signal,
           headers:
@@ -37,10 +37,13 @@ const make = (config: HttpTransportConfig) => {
                   "Content-Type": "application/json",
                 },
           ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-        })
-        const body = await response.text()
-        return { status: response.status, header: (name) => response.headers.get(name), body }
-      },
+        }).then((response) =>
+          response.text().then((body) => ({
+            status: response.status,
+            header: (name: string) => response.headers.get(name),
+            body,
+          })),
+        ),
       catch: (cause) =>
         unreachable([cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)]),
     }).pipe(
