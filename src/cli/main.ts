@@ -149,7 +149,14 @@ const program = (args: CliArgs, stop: Deferred.Deferred<void>) =>
 
     const showProgress = !args.quiet && process.stderr.isTTY === true
     const startedAt = yield* Clock.currentTimeMillis
-    const state = yield* Ref.make({ last: content, bytes, lastSave: startedAt, lastDraw: 0 })
+    // `last` is the resume point (the cursor after the last unit written); `counters` count every unit.
+    const state = yield* Ref.make({
+      last: content,
+      counters: content.counters,
+      bytes,
+      lastSave: startedAt,
+      lastDraw: 0,
+    })
     const firstDone = content.counters.done
     const draw = (force: boolean) =>
       Effect.gen(function* () {
@@ -160,12 +167,12 @@ const program = (args: CliArgs, stop: Deferred.Deferred<void>) =>
         const quota = yield* RateLimitState.get
         const waitingUntil = Math.max(quota.pausedUntil ?? 0, quota.blockedUntil ?? 0)
         const progress: Progress = {
-          done: s.last.counters.done,
-          total: s.last.counters.total,
+          done: s.counters.done,
+          total: s.counters.total,
           elapsedMs: now - startedAt,
-          doneThisRun: s.last.counters.done - firstDone,
+          doneThisRun: s.counters.done - firstDone,
           waitingMs: waitingUntil > now ? waitingUntil - now : 0,
-          missing: s.last.counters.missingCount,
+          missing: s.counters.missingCount,
         }
         process.stderr.write(`\r${renderProgress(progress, process.stderr.columns ?? 80)}`)
         yield* Ref.update(state, (x) => ({ ...x, lastDraw: now }))
@@ -173,13 +180,14 @@ const program = (args: CliArgs, stop: Deferred.Deferred<void>) =>
 
     const run = exportStream({ jira, format, content, settings: defaultSettings }).pipe(
       Stream.interruptWhen(Deferred.await(stop)),
-      Stream.runForEach(({ text, next }) =>
+      Stream.runForEach(({ text, next, counters }) =>
         Effect.gen(function* () {
           yield* output.write(text)
           const now = yield* Clock.currentTimeMillis
           const s = yield* Ref.updateAndGet(state, (x) => ({
             ...x,
             bytes: x.bytes + Buffer.byteLength(text, "utf8"),
+            counters,
             ...(next === null ? {} : { last: next }),
           }))
           if (out !== null && next !== null && now - s.lastSave >= SAVE_EVERY_MS) {
@@ -213,11 +221,11 @@ const program = (args: CliArgs, stop: Deferred.Deferred<void>) =>
     }
     if (fs.existsSync(cursorFile)) fs.rmSync(cursorFile)
     const endedAt = yield* Clock.currentTimeMillis
-    const done = s.last.counters.done
+    const done = s.counters.done
     const issues = done - firstDone
-    if (s.last.counters.missingCount > 0)
+    if (s.counters.missingCount > 0)
       process.stderr.write(
-        `${s.last.counters.missingCount} issues matched but could no longer be read (deleted or moved): ${s.last.counters.missing.slice(0, 20).join(", ")}\n`,
+        `${s.counters.missingCount} issues matched but could no longer be read (deleted or moved): ${s.counters.missing.slice(0, 20).join(", ")}\n`,
       )
     if (args.stats) {
       const ms = endedAt - startedAt
@@ -226,8 +234,8 @@ const program = (args: CliArgs, stop: Deferred.Deferred<void>) =>
           issues,
           ms,
           issuesPerSecond: ms > 0 ? Math.round((issues * 1000) / ms) : null,
-          missing: s.last.counters.missingCount,
-          truncatedCells: s.last.counters.truncatedCells,
+          missing: s.counters.missingCount,
+          truncatedCells: s.counters.truncatedCells,
           maxRssKb: process.resourceUsage().maxRSS,
         })}\n`,
       )

@@ -126,7 +126,10 @@ export const exportStream = (input: {
   readonly format: RowFormat
   readonly content: CursorContent
   readonly settings?: PipelineSettings
-}): Stream.Stream<{ readonly text: string; readonly next: CursorContent | null }, JiraError> =>
+}): Stream.Stream<
+  { readonly text: string; readonly next: CursorContent | null; readonly counters: Counters },
+  JiraError
+> =>
   exportUnits({
     jira: input.jira,
     format: input.format,
