@@ -16,7 +16,8 @@ Options:
   --seed N              data set seed (default 1)
   --profile NAME        instant (no latency, no burst limits; default) or cloud
                         (120 ms + 3 ms per issue with fields, +0.1 ms per id-only issue,
-                        80 ms other calls, 100 requests/s per endpoint+method, 10 in flight per user)
+                        80 ms other calls, 100 requests/s per endpoint+method (150 for GET issue,
+                        GET user and approximate-count), 10 in flight per user)
   --chaos SPEC          inject faults, see below
   --quota POINTS        hourly points quota (default none: unlimited, like API-token traffic)
   --quota-window DUR    quota window, e.g. 90s, 10m, 1h, 500ms (default 1h)

@@ -49,10 +49,20 @@ export class RateLimits {
   }
 
   /** Takes one token from the endpoint's bucket; false when it is empty (burst 429). */
+  /** The endpoint's refill rate and bucket size, or null without burst limits. */
+  burstOf(endpoint: string): { readonly rate: number; readonly capacity: number } | null {
+    const base = this.profile.burstRequestsPerSecond
+    if (base === null) return null
+    const override = this.profile.burstOverrides[endpoint]
+    return override === undefined
+      ? { rate: base, capacity: this.profile.burstCapacity ?? base }
+      : { rate: override, capacity: override }
+  }
+
   takeBurst(endpoint: string, now: number): boolean {
-    const rate = this.profile.burstRequestsPerSecond
-    if (rate === null) return true
-    const capacity = this.profile.burstCapacity ?? rate
+    const burst = this.burstOf(endpoint)
+    if (burst === null) return true
+    const { rate, capacity } = burst
     const bucket = this.buckets.get(endpoint) ?? { tokens: capacity, at: now }
     bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.at) / 1000) * rate)
     bucket.at = now
@@ -64,8 +74,8 @@ export class RateLimits {
 
   /** Tokens left in an endpoint's bucket (for the rate-limit headers); null without burst limits. */
   burstRemaining(endpoint: string): number | null {
-    if (this.profile.burstRequestsPerSecond === null) return null
-    return Math.floor(this.buckets.get(endpoint)?.tokens ?? this.profile.burstCapacity ?? 0)
+    const burst = this.burstOf(endpoint)
+    return burst === null ? null : Math.floor(this.buckets.get(endpoint)?.tokens ?? burst.capacity)
   }
 
   enter(user: string): number {

@@ -16,6 +16,8 @@ export interface ProfileParams {
   readonly burstRequestsPerSecond: number | null
   /** Bucket size: how many requests may arrive at once before the refill rate applies. */
   readonly burstCapacity: number | null
+  /** Per "METHOD /template" rates that differ from the default (Jira's documented overrides); bucket size = rate. */
+  readonly burstOverrides: Readonly<Record<string, number>>
   /** Requests in flight per user; the excess gets 429 `jira-burst-based`; null = no cap. */
   readonly maxInFlightPerUser: number | null
 }
@@ -29,6 +31,7 @@ export const PROFILES = {
     otherCallLatencyMs: 0,
     burstRequestsPerSecond: null,
     burstCapacity: null,
+    burstOverrides: {},
     maxInFlightPerUser: null,
   },
   cloud: {
@@ -39,6 +42,12 @@ export const PROFILES = {
     otherCallLatencyMs: 80,
     burstRequestsPerSecond: 100,
     burstCapacity: 100,
+    // developer.atlassian.com/cloud/jira/platform/rate-limiting: endpoints with their own steady-state rate.
+    burstOverrides: {
+      "GET /rest/api/3/issue/{issueIdOrKey}": 150,
+      "GET /rest/api/3/user": 150,
+      "POST /rest/api/3/search/approximate-count": 150,
+    },
     maxInFlightPerUser: 10,
   },
 } as const satisfies Record<string, ProfileParams>

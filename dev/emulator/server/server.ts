@@ -255,9 +255,10 @@ const rateLimitHeaders = (p: Pipeline, endpoint: string, now: number): Record<st
         : `"global-app-quota";t=${resetIn}`,
     }
   }
-  const rate = p.limits.profile.burstRequestsPerSecond
+  const burst = p.limits.burstOf(endpoint)
   const left = p.limits.burstRemaining(endpoint)
-  if (rate === null || left === null) return {}
+  if (burst === null || left === null) return {}
+  const rate = burst.rate
   return {
     "x-ratelimit-limit": String(rate),
     "x-ratelimit-remaining": String(left),

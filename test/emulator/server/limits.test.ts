@@ -164,7 +164,7 @@ describe("burst limits and requests in flight", () => {
     }
   })
 
-  it("the cloud profile publishes the numbers benchmarks compute lower bounds from", async () => {
+  it("the cloud profile publishes the numbers benchmarks compute lower bounds from, and applies them", async () => {
     const emulator = await startEmulator({ ...miniature(10), profile: "cloud" })
     try {
       expect(emulator.profile).toEqual(PROFILES.cloud)
@@ -176,6 +176,15 @@ describe("burst limits and requests in flight", () => {
         burstRequestsPerSecond: 100,
         maxInFlightPerUser: 10,
       })
+      const admin = asUser(emulator, emulator.accounts.admin)
+      const [me, count] = await Promise.all([
+        admin.get("/rest/api/3/myself"),
+        admin.post("/rest/api/3/search/approximate-count", { jql: "project = ALP" }),
+      ])
+      expect(me.headers.get("x-ratelimit-limit")).toBe("100")
+      expect(me.headers.get("beta-ratelimit-policy")).toBe('"jira-burst-based";q=100;w=1')
+      // Jira's documented override for approximate-count.
+      expect(count.headers.get("x-ratelimit-limit")).toBe("150")
     } finally {
       await emulator.close()
     }
