@@ -131,6 +131,8 @@ const FUNCTION_NAMES: Record<string, string> = {
   opensprints: "openSprints",
   closedsprints: "closedSprints",
   futuresprints: "futureSprints",
+  standardissuetypes: "standardIssueTypes",
+  subtaskissuetypes: "subTaskIssueTypes",
 }
 const SPRINT_STATES: Record<string, string> = {
   opensprints: "active",
@@ -237,6 +239,9 @@ export class Compiler {
     const flat: ReadonlyArray<Operand> = operand.type === "list" ? flattenList(operand) : [operand]
     for (const o of flat) {
       if (o.type === "empty") empty = true
+      // Jira's special resolution value: no resolution.
+      else if (o.type === "value" && field.kind === "resolution" && o.value.toLowerCase() === "unresolved")
+        empty = true
       else if (o.type === "value") values.push(o.value)
       else if (o.type === "function") {
         const produced = this.callFunction(name, field, o.name, o.args)
@@ -283,6 +288,18 @@ export class Compiler {
       return column.entries.flatMap((e) => {
         const raw = e.raw
         return typeof raw === "object" && raw !== null && "state" in raw && raw.state === state && "id" in raw
+          ? [String(raw.id)]
+          : []
+      })
+    }
+    if (key === "standardissuetypes" || key === "subtaskissuetypes") {
+      if (field.kind !== "issuetype") return invalid()
+      if (!arity(0)) return undefined
+      const wantSubtask = key === "subtaskissuetypes"
+      return this.ctx.columns.enumColumn(field.record.id, field.kind).entries.flatMap((e) => {
+        const raw = e.raw
+        const subtask = typeof raw === "object" && raw !== null && "subtask" in raw && raw.subtask === true
+        return subtask === wantSubtask && typeof raw === "object" && raw !== null && "id" in raw
           ? [String(raw.id)]
           : []
       })

@@ -1,7 +1,19 @@
 /**
  * The emulator's JQL engine (model.ts `JqlEngine`): a real tokenizer and recursive-descent parser,
  * validation with Jira's messages, and a full scan over compact column indexes with the viewer's
- * browse permission applied. `~` semantics: see `textMatcher` in values.ts.
+ * browse permission applied. Choices where Jira is undocumented or where the emulator simplifies:
+ * - `~`: case-insensitive; every word of the query must occur as a substring (phrase in inner double
+ *   quotes: substring); `text ~` covers summary, description, environment, embedded comments and
+ *   text custom fields (see `textMatcher` in values.ts).
+ * - `!=`, `NOT IN` and `!~` never match issues where the field is empty (Jira's rule for `!=`).
+ * - A name shared by several custom fields ("Category") matches when any of them matches.
+ * - Absolute dates in queries are read in UTC (Jira uses the searcher's time zone); relative dates
+ *   and date functions are taken from `options.now`.
+ * - Without ORDER BY, results come in ascending id order; ORDER BY ties are broken by id ascending;
+ *   empty values sort last ascending and first descending; `ORDER BY id` is numeric, `key` sorts by
+ *   project key then number; priority DESC puts Highest first.
+ * - Anonymous viewers browse no project and every field reads as not viewable.
+ * - Not supported: WAS/CHANGED history clauses, entity properties, most list functions.
  */
 import type { Dataset, JqlEngine, JqlSearchOutcome, UserRecord } from "../model.js"
 import { Columns } from "./columns.js"

@@ -390,6 +390,17 @@ describe("JQL search semantics", () => {
     )
   })
 
+  it("resolution = Unresolved and issue type functions", () => {
+    expect(run("resolution = Unresolved")).toEqual(run("resolution is EMPTY"))
+    expect(run("resolution in (Unresolved, Duplicate)")).toEqual(
+      issues
+        .filter((i) => i.fields.resolution === null || name(i.fields.resolution) === "Duplicate")
+        .map((i) => i.id),
+    )
+    expect(run("issuetype in subTaskIssueTypes()")).toEqual(run('issuetype = "Sub-task"'))
+    expect(run("issuetype in standardIssueTypes()")).toEqual(run('issuetype != "Sub-task"'))
+  })
+
   it("deleted issues disappear from results", () => {
     const local = createDataset({ issues: 60, seed: 4 })
     const e = createJqlEngine(local)
