@@ -3,7 +3,7 @@
  * or a wrongly typed one is a 400 (reference §1.1, §1.7, §1.8).
  */
 
-export type PropertyType = "string" | "nullableString" | "integer" | "boolean" | "strings" | "integers"
+export type PropertyType = "string" | "integer" | "boolean" | "strings" | "integers"
 
 export type BeanShape = Readonly<Record<string, PropertyType>>
 
@@ -13,8 +13,6 @@ const fits = (type: PropertyType, value: unknown): boolean => {
   switch (type) {
     case "string":
       return typeof value === "string"
-    case "nullableString":
-      return value === null || typeof value === "string"
     case "integer":
       return typeof value === "number" && Number.isInteger(value)
     case "boolean":
@@ -44,8 +42,8 @@ export const checkBean = (
         ok: false,
         message: `Unrecognized field "${key}" (class ${beanClass}), not marked as ignorable`,
       }
+    // Jackson maps null onto any property (as "not given"); only non-null values must fit the type.
     if (value !== null && !fits(type, value)) return { ok: false, message: INVALID_PAYLOAD }
-    if (value === null && type !== "nullableString" && type !== "string") continue
   }
   return { ok: true, value: record }
 }

@@ -161,7 +161,7 @@ interface SearchInput {
 
 const SEARCH_BEAN: BeanShape = {
   jql: "string",
-  nextPageToken: "nullableString",
+  nextPageToken: "string",
   maxResults: "integer",
   fields: "strings",
   expand: "string",
