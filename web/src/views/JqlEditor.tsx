@@ -74,11 +74,11 @@ export const JqlEditor = ({ page }: { page: PageModel }) => {
   const placeCaret = (caret: number | undefined) => {
     const el = input.current
     if (caret === undefined || el === null) return
-    // The new text is rendered on the next frame; move the caret after it.
-    requestAnimationFrame(() => {
-      el.focus()
-      el.setSelectionRange(caret, caret)
-    })
+    // Write the new text and caret now, not on the next render: keys typed in between would otherwise
+    // land before a caret that is moved back afterwards.
+    el.value = model.text.peek()
+    el.focus()
+    el.setSelectionRange(caret, caret)
   }
 
   const onKeyDown = (e: KeyboardEvent) => {
