@@ -89,5 +89,5 @@ for (const jql of queries)
 globalThis.gc?.()
 const mem = process.memoryUsage()
 console.log(
-  `issues ${issues}: rss ${Math.round(mem.rss / 1e6)} MB, heap used ${Math.round(mem.heapUsed / 1e6)} MB`,
+  `issues ${issues}: rss ${Math.round(mem.rss / 1e6)} MB, heap used ${Math.round(mem.heapUsed / 1e6)} MB, array buffers ${Math.round(mem.arrayBuffers / 1e6)} MB`,
 )
