@@ -7,6 +7,16 @@
 import type { RowSource } from "./source.js"
 import { type Kind, keysOf, restTime, sortTextOf } from "./values.js"
 
+/** A number, or the count inside `votes` ({votes}) and `watches` ({watchCount}) values. */
+const numberOf = (v: unknown): number => {
+  if (typeof v === "number") return v
+  if (typeof v === "object" && v !== null) {
+    if ("votes" in v && typeof v.votes === "number") return v.votes
+    if ("watchCount" in v && typeof v.watchCount === "number") return v.watchCount
+  }
+  return Number.NaN
+}
+
 export interface Entry {
   readonly keys: ReadonlyArray<string>
   readonly raw: unknown
@@ -79,7 +89,7 @@ export class Columns {
     const time = kind === "date" || kind === "datetime"
     for (let row = 0; row < count; row++) {
       const v = this.source.valueAt(row, fieldId)
-      out[row] = time ? restTime(v) : typeof v === "number" ? v : Number.NaN
+      out[row] = time ? restTime(v) : numberOf(v)
     }
     this.numbers.set(fieldId, out)
     return out

@@ -66,6 +66,8 @@ const SYSTEM_KINDS: Record<string, Kind> = {
   aggregatetimeestimate: "number",
   aggregatetimespent: "number",
   workratio: "number",
+  votes: "number",
+  watches: "number",
   security: "security",
   attachment: "attachments",
 }

@@ -398,6 +398,13 @@ describe("JQL search semantics", () => {
         .map((i) => i.id),
     )
     expect(run("issuetype in subTaskIssueTypes()")).toEqual(run('issuetype = "Sub-task"'))
+    const count = (i: IssueRecord, f: string, k: string) =>
+      isJson(i.fields[f]) ? Number((i.fields[f] as Json)[k]) : 0
+    expect(run("votes >= 2 AND watchers < 3")).toEqual(
+      issues
+        .filter((i) => count(i, "votes", "votes") >= 2 && count(i, "watches", "watchCount") < 3)
+        .map((i) => i.id),
+    )
     expect(run("issuetype in standardIssueTypes()")).toEqual(run('issuetype != "Sub-task"'))
   })
 
