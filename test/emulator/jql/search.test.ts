@@ -390,6 +390,25 @@ describe("JQL search semantics", () => {
     )
   })
 
+  it("EMPTY and NULL in every position", () => {
+    const none = issues.filter((i) => i.fields.assignee === null).map((i) => i.id)
+    expect(run("assignee is null")).toEqual(none)
+    expect(run("assignee = EMPTY")).toEqual(none)
+    expect(run("assignee IS NOT NULL")).toEqual(
+      issues.filter((i) => i.fields.assignee !== null).map((i) => i.id),
+    )
+    expect(run("assignee != empty")).toEqual(run("assignee is not empty"))
+    expect(run(`assignee in (EMPTY, ${admin.accountId})`)).toEqual(
+      issues
+        .filter(
+          (i) =>
+            i.fields.assignee === null ||
+            (isJson(i.fields.assignee) && i.fields.assignee.accountId === admin.accountId),
+        )
+        .map((i) => i.id),
+    )
+  })
+
   it("resolution = Unresolved and issue type functions", () => {
     expect(run("resolution = Unresolved")).toEqual(run("resolution is EMPTY"))
     expect(run("resolution in (Unresolved, Duplicate)")).toEqual(
