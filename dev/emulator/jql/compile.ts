@@ -634,6 +634,16 @@ export class Compiler {
             return s < column.offsets[row + 1]! ? rank[column.values[s]!]! : Number.NaN
           })
         }
+        if (field.kind === "priority") {
+          // Without a priority scheme, lower ids are higher priorities (Jira's defaults are 1..5).
+          const rank = column.entries.map((e) =>
+            typeof e.raw === "object" && e.raw !== null && "id" in e.raw ? -Number(e.raw.id) : Number.NaN,
+          )
+          return byNumber((row) => {
+            const s = column.offsets[row]!
+            return s < column.offsets[row + 1]! ? rank[column.values[s]!]! : Number.NaN
+          })
+        }
         return byText((row) => {
           const s = column.offsets[row]!
           return s < column.offsets[row + 1]! ? column.entries[column.values[s]!]?.sortText : undefined

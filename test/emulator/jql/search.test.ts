@@ -2,7 +2,7 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { CUSTOM, createDataset } from "../../../dev/emulator/data/index.js"
 import { createJqlEngine } from "../../../dev/emulator/jql/index.js"
-import type { IssueRecord, UserRecord } from "../../../dev/emulator/model.js"
+import type { Dataset, IssueRecord, UserRecord } from "../../../dev/emulator/model.js"
 
 const ds = createDataset({ issues: 600, seed: 99 })
 const engine = createJqlEngine(ds)
@@ -425,6 +425,36 @@ describe("JQL search semantics", () => {
         .map((i) => i.id),
     )
     expect(run("issuetype in standardIssueTypes()")).toEqual(run('issuetype != "Sub-task"'))
+  })
+
+  it("works on any Dataset through the model interface alone", () => {
+    const local = createDataset({ issues: 120, seed: 8 })
+    const plain: Dataset = {
+      seed: local.seed,
+      issueCount: local.issueCount,
+      users: local.users,
+      projects: local.projects,
+      fields: local.fields,
+      issueAt: local.issueAt,
+      issueByIdOrKey: local.issueByIdOrKey,
+      deleteIssue: local.deleteIssue,
+      userByAccountId: local.userByAccountId,
+      userByEmail: local.userByEmail,
+      canBrowse: local.canBrowse,
+    }
+    const fast = createJqlEngine(local)
+    const generic = createJqlEngine(plain)
+    local.deleteIssue(local.keyAt(3))
+    for (const jql of [
+      "project in (ALPHA, BETA) AND status != Done ORDER BY priority DESC, key",
+      "parent = ALPHA-1 OR key > BETA-5 ORDER BY created",
+      "text ~ ping AND labels is not EMPTY ORDER BY id DESC",
+      "project = VULN",
+    ])
+      for (const viewer of [admin, rita])
+        expect(generic.search(jql, viewer, { requireBounded: true, now })).toEqual(
+          fast.search(jql, viewer, { requireBounded: true, now }),
+        )
   })
 
   it("deleted issues disappear from results", () => {
