@@ -425,7 +425,8 @@ const getUser = (state: ServerState, call: Call): Reply => {
 
 const bulkUsers = (state: ServerState, call: Call): Reply => {
   const q = call.url.searchParams
-  const ids = listItems(q.getAll("accountId"))
+  // Repeated parameters only: Jira does not split account ids on commas.
+  const ids = q.getAll("accountId").filter((id) => id !== "")
   if (ids.length === 0) return errorReply(400, "The accountId query parameter needs to be provided.")
   const startAt = intParam(q.get("startAt"), 0)
   const maxResults = intParam(q.get("maxResults"), 10)
