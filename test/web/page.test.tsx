@@ -168,3 +168,85 @@ describe("payloads", () => {
     })
   })
 })
+
+describe("the export panel while running and after a failure", () => {
+  beforeEach(() => {
+    localStorage.clear()
+    vi.useFakeTimers({
+      now: new Date("2026-11-29T10:00:00Z"),
+      toFake: ["setTimeout", "clearTimeout", "Date"],
+    })
+  })
+  afterEach(() => {
+    cleanup()
+    vi.useRealTimers()
+  })
+
+  it("shows the quota pause in words with the progress, then a network failure with Try again that resumes", async () => {
+    let calls = 0
+    const { page } = await mount({
+      "export/next": ({ cursor }) => {
+        calls++
+        if (calls === 1)
+          return ok({
+            csv: "ABC-1\r\n",
+            cursor: "c1",
+            progress: { done: 1, total: 2, missing: [], truncatedCells: 0 },
+            pausedUntil: "2026-11-29T10:30:00Z",
+          })
+        if (calls <= 7) return fail({ tag: "Transport", message: "The page could not reach the app." })
+        return ok({
+          csv: "ABC-2\r\n",
+          cursor: null,
+          progress: { done: 2, total: 2, missing: [], truncatedCells: 0 },
+          ...(cursor === "c1" ? {} : { csv: "WRONG CURSOR\r\n" }),
+        })
+      },
+    })
+    fireEvent.input(screen.getByLabelText("JQL"), { target: { value: "project = ABC" } })
+    fireEvent.click(screen.getByTestId("export-button"))
+    await vi.advanceTimersByTimeAsync(500)
+    expect(screen.getByTestId("export-state").textContent).toBe(
+      "Paused until 10:30 because the app's hourly Jira quota is spent. The export resumes by itself; keep this page open.",
+    )
+    expect(screen.getByTestId("export-figures").textContent).toContain("1 of about 2 issues")
+    expect(screen.getByRole("progressbar", { name: "Export progress" })).toBeTruthy()
+    // Screen readers hear the state and the progress in tenths.
+    const spoken = screen.getAllByRole("status").map((e) => e.textContent)
+    expect(spoken).toContain(
+      "Paused until 10:30 because the app's hourly Jira quota is spent. The export resumes by itself; keep this page open. 50% done.",
+    )
+    await vi.advanceTimersByTimeAsync(30 * 60_000 + 200)
+    expect(screen.getByTestId("export-state").textContent).toMatch(
+      /^Jira could not be reached; trying again in \d+ s/,
+    )
+    await vi.advanceTimersByTimeAsync(120_000)
+    const error = screen.getByTestId("export-error")
+    expect(error.textContent).toContain("Can't reach Jira")
+    fireEvent.click(screen.getByRole("button", { name: "Try again" }))
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(page.exporter.state.peek().kind).toBe("done")
+    const state = page.exporter.state.peek()
+    if (state.kind !== "done") throw new Error("not done")
+    expect(await state.file.blob.text()).toBe("\uFEFFKEY\r\nABC-1\r\nABC-2\r\n")
+  })
+
+  it("says Cancel stopped the export", async () => {
+    await mount({
+      "export/next": () =>
+        ok({
+          csv: "",
+          cursor: "c0",
+          progress: { done: 0, total: 2, missing: [], truncatedCells: 0 },
+          retryAfterMs: 10_000,
+        }),
+    })
+    fireEvent.input(screen.getByLabelText("JQL"), { target: { value: "project = ABC" } })
+    fireEvent.click(screen.getByTestId("export-button"))
+    await vi.advanceTimersByTimeAsync(500)
+    expect(screen.getByTestId("export-state").textContent).toBe("Waiting 10 s for Jira's rate limit…")
+    fireEvent.click(screen.getByTestId("cancel-button"))
+    await vi.advanceTimersByTimeAsync(0)
+    expect(screen.getByTestId("export-cancelled").textContent).toContain("Export cancelled")
+  })
+})
