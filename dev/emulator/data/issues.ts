@@ -45,7 +45,10 @@ export const FIRST_ISSUE_ID = 10_000
 export const EMBEDDED_PAGE = 20
 
 const DAY = 86_400_000
-const START = Date.UTC(2023, 0, 2, 8, 0, 0)
+/** The newest issue is created shortly before this instant, so "created >= -30d" finds recent work. */
+const END = Date.UTC(2026, 10, 20, 8, 0, 0)
+/** About two years of history, with at least 7 minutes and at most a day between issues. */
+const HISTORY = 2 * 365 * DAY
 const OFFSETS = [330, -480, 60, 0, -210, 345, 540, -420, 630, 120]
 const LABELS = [
   "backend",
@@ -162,6 +165,8 @@ export class IssueGenerator {
   private readonly resolutionJson: ReadonlyArray<Record<string, unknown>>
   private readonly assignable: ReadonlyArray<number>
   private readonly people: ReadonlyArray<UserRecord>
+  private readonly spacing: number
+  private readonly start: number
   private readonly componentJson: ReadonlyArray<Record<string, unknown>>
   private readonly versionJson: ReadonlyArray<Record<string, unknown>>
 
@@ -226,6 +231,8 @@ export class IssueGenerator {
       name: r.name,
     }))
     this.people = ctx.users
+    this.spacing = Math.min(DAY, Math.max(420_000, Math.floor(HISTORY / Math.max(1, ctx.count))))
+    this.start = END - ctx.count * this.spacing
     this.componentJson = COMPONENTS.map((c) => ({ self: `${base}/rest/api/3/component/${c.id}`, ...c }))
     this.versionJson = VERSIONS.map((v) => ({ self: `${base}/rest/api/3/version/${v.id}`, ...v }))
     // App accounts are not assignable; everyone else (inactive and deleted people too) may be.
@@ -266,7 +273,7 @@ export class IssueGenerator {
     const reporter = rng.int(this.people.length)
     const creator = rng.chance(0.8) ? reporter : rng.int(this.people.length)
     // Created times drift forward with the index but jitter, so `ORDER BY created` differs from id order.
-    const created = START + index * 420_000 + rng.int(1_200_000)
+    const created = this.start + index * this.spacing + rng.int(this.spacing * 3)
     const updated = created + rng.int(90 * DAY)
     const resolved = done ? created + rng.int(updated - created + 1) : null
     const statusChanged = resolved ?? created + rng.int(updated - created + 1)
