@@ -58,6 +58,7 @@ interface BenchEmulator {
   readonly projects: ReadonlyArray<string>
   readonly stats: () => Promise<EmulatorStats>
   readonly resetStats: () => Promise<void>
+  readonly warm: () => Promise<void>
   readonly close: () => Promise<void>
 }
 
@@ -80,12 +81,15 @@ const startEmulatorThread = (options: { readonly issues: number; readonly profil
     worker.on("error", reject)
     worker.on("message", (message: { readonly id: number; readonly value: unknown }) => {
       if (message.id === 0) {
-        const v = message.value as Omit<BenchEmulator, "stats" | "resetStats" | "close">
+        const v = message.value as Omit<BenchEmulator, "stats" | "resetStats" | "warm" | "close">
         resolve({
           ...v,
           stats: () => ask("stats") as Promise<EmulatorStats>,
           resetStats: async () => {
             await ask("resetStats")
+          },
+          warm: async () => {
+            await ask("warm")
           },
           close: async () => {
             await ask("close")
@@ -340,6 +344,7 @@ const main = async () => {
   const out: Record<string, unknown> = { issues, columns: COLUMN_COUNT, profile: profile.name }
   const say = (line: string) => process.stdout.write(`${line}\n`)
   try {
+    await emulator.warm()
     const columns = await pickColumns(emulator)
     out.columns = columns.length
     const settings: PipelineSettings = {

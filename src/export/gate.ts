@@ -3,7 +3,7 @@
  * stops taking new work at its time budget and before its text would outgrow the size budget
  * (Forge: 25 s per invocation, 5 MB per response). Work already started is finished and emitted.
  */
-import { Clock, Effect, Ref } from "effect"
+import { Clock, Deferred, Effect, Ref } from "effect"
 
 export interface Gate {
   /** Whether work for about `rows` more rows may start now. The first request is always admitted. */
@@ -13,6 +13,12 @@ export interface Gate {
   /** Whether admission was refused at least once (the stream stopped early on purpose). */
   readonly stopped: Effect.Effect<boolean>
 }
+
+/**
+ * Rows admitted before any output has been measured: without a bytes-per-row figure yet, a burst of
+ * concurrent batches of long rows could outgrow the response on its own.
+ */
+export const ROWS_BEFORE_MEASURE = 200
 
 export interface GateLimits {
   /** Epoch ms after which no new work starts. */
@@ -27,30 +33,59 @@ interface GateState {
   readonly bytes: number
   readonly stopped: boolean
   readonly admitted: number
+  /** Units emitted (even empty ones): after the first, admission never waits. */
+  readonly units: number
 }
 
 export const makeGate = (limits: GateLimits): Effect.Effect<Gate> =>
   Effect.gen(function* () {
-    const state = yield* Ref.make<GateState>({ started: 0, rows: 0, bytes: 0, stopped: false, admitted: 0 })
-    const admit = (rows: number) =>
+    const state = yield* Ref.make<GateState>({
+      started: 0,
+      rows: 0,
+      bytes: 0,
+      stopped: false,
+      admitted: 0,
+      units: 0,
+    })
+    const measured = yield* Deferred.make<void>()
+    const admit = (rows: number): Effect.Effect<boolean> =>
       Effect.gen(function* () {
         const now = yield* Clock.currentTimeMillis
-        return yield* Ref.modify(state, (s): [boolean, GateState] => {
-          if (s.stopped) return [false, s]
+        const decision = yield* Ref.modify(state, (s): ["yes" | "no" | "wait", GateState] => {
+          if (s.stopped) return ["no", s]
           const late = limits.softDeadlineMs !== undefined && now >= limits.softDeadlineMs
+          if (s.admitted > 0 && late) return ["no", { ...s, stopped: true }]
+          if (
+            limits.maxBytes !== undefined &&
+            s.admitted > 0 &&
+            s.units === 0 &&
+            s.started + rows > ROWS_BEFORE_MEASURE
+          )
+            return ["wait", s]
           // Bytes of the work already started plus this one, at the rate measured so far.
           const perRow = s.rows > 0 ? s.bytes / s.rows : 0
           const big =
             limits.maxBytes !== undefined &&
             (s.bytes >= limits.maxBytes || (s.started + rows) * perRow > limits.maxBytes)
-          if (s.admitted > 0 && (late || big)) return [false, { ...s, stopped: true }]
-          return [true, { ...s, started: s.started + rows, admitted: s.admitted + 1 }]
+          if (s.admitted > 0 && (late || big)) return ["no", { ...s, stopped: true }]
+          return ["yes", { ...s, started: s.started + rows, admitted: s.admitted + 1 }]
         })
+        if (decision !== "wait") return decision === "yes"
+        // Not measured yet: wait for the first output (or the deadline), then decide.
+        yield* Deferred.await(measured).pipe(
+          Effect.timeoutOption(Math.max(0, (limits.softDeadlineMs ?? now) - now)),
+        )
+        return yield* admit(rows)
       })
     return {
       admit,
       emitted: (rows, bytes) =>
-        Ref.update(state, (s) => ({ ...s, rows: s.rows + rows, bytes: s.bytes + bytes })),
+        Ref.update(state, (s) => ({
+          ...s,
+          rows: s.rows + rows,
+          bytes: s.bytes + bytes,
+          units: s.units + 1,
+        })).pipe(Effect.zipRight(Deferred.succeed(measured, undefined))),
       stopped: Ref.get(state).pipe(Effect.map((s) => s.stopped)),
     }
   })

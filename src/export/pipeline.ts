@@ -130,13 +130,14 @@ export const exportUnits = (input: PipelineInput): Stream.Stream<Unit, JiraError
           const users = ids.size === 0 ? new Map<string, unknown>() : yield* call(jira.resolveUsers([...ids]))
           const rows = completed.map((issue) => format.formatRow(issue, users))
           const encoded = format.encodeRows(rows)
-          return {
+          const unit: Unit = {
             text: encoded.text,
             rows: rows.length,
             truncatedCells: encoded.truncatedCells,
             missing,
             after,
           }
+          return input.keepCells ? { ...unit, cells: rows, keys: completed.map((i) => i.key ?? i.id) } : unit
         })
 
       const phase = input.phase
@@ -314,6 +315,8 @@ const fastUnits = (
     ),
     Stream.takeWhile(Option.isSome),
     Stream.map((batch) => batch.value),
-    Stream.mapEffect(fetchBatch, { concurrency: settings.requestConcurrency }),
+    // More batches in progress than requests allowed in flight: a batch between requests (decoding,
+    // user lookups, formatting) must not hold back the next bulkfetch. The limiter bounds requests.
+    Stream.mapEffect(fetchBatch, { concurrency: settings.requestConcurrency * 2 }),
   )
 }

@@ -19,7 +19,9 @@ export const jqlAll = (
   user: "admin" | "restricted" = "admin",
 ) => {
   const viewer = emulator.dataset.userByAccountId(emulator.accounts[user].accountId) ?? null
-  const keys = emulator.dataset.projects.filter((p) => emulator.dataset.canBrowse(viewer, p.key)).map((p) => p.key)
+  const keys = emulator.dataset.projects
+    .filter((p) => emulator.dataset.canBrowse(viewer, p.key))
+    .map((p) => p.key)
   return `project in (${keys.join(", ")}) ${order}`
 }
 
