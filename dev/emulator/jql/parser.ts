@@ -84,6 +84,9 @@ const KEYWORDS = new Set([
   "changed",
 ])
 
+/** Nesting of NOT and parentheses the parser accepts (the emulator's own limit; Jira's is unknown). */
+const MAX_DEPTH = 200
+
 const describe = (t: Token): string => (t.kind === "string" ? t.value : t.raw)
 
 /** Quotes a field name or value when JQL needs it. */
@@ -175,7 +178,19 @@ class Parser {
     return clauses.length === 1 ? clauses[0]! : { type: "and", clauses }
   }
 
+  private depth = 0
+
   private not(): Clause {
+    // Guards the call stack against hostile input such as ten thousand opening parentheses.
+    if (++this.depth > MAX_DEPTH) this.fail("The query is nested too deeply.")
+    try {
+      return this.notInner()
+    } finally {
+      this.depth--
+    }
+  }
+
+  private notInner(): Clause {
     const t = this.peek()
     if (this.isWord(t, "not") || t.kind === "bang") {
       this.next()
@@ -286,6 +301,7 @@ class Parser {
     if (t.kind === "eof")
       this.fail(`Expecting either a ${what}, list or function before the end of the query.`)
     if (t.kind === "lparen") {
+      if (++this.depth > MAX_DEPTH) this.fail("The query is nested too deeply.")
       this.next()
       const values: Array<Operand> = [this.operand(what)]
       for (;;) {
@@ -297,6 +313,7 @@ class Parser {
         }
         if (sep.kind === "rparen") {
           this.next()
+          this.depth--
           return { type: "list", values, token: t }
         }
         if (sep.kind === "eof") this.fail("Expecting ')' before the end of the query.")

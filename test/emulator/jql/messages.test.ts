@@ -68,6 +68,16 @@ describe("JQL syntax errors carry Jira's wording and 1-based line/character", ()
     ["created > startOfDay(-1,)", `${E}Function argument must be specified. (line 1, character 25)`],
   ]
   for (const [jql, message] of cases) it(JSON.stringify(jql), () => expect(errors(jql)).toEqual([message]))
+
+  it("refuses absurd nesting instead of overflowing the stack", () => {
+    const deep = `${"(".repeat(10_000)}project = ALPHA${")".repeat(10_000)}`
+    expect(errors(deep)).toEqual([`${E}The query is nested too deeply.`])
+    expect(errors(`project in ${"(".repeat(5_000)}ALPHA${")".repeat(5_000)}`)).toEqual([
+      `${E}The query is nested too deeply.`,
+    ])
+    expect(errors(`${"NOT ".repeat(5_000)}project = ALPHA`)).toEqual([`${E}The query is nested too deeply.`])
+    expect(errors(`${"(".repeat(50)}project = ALPHA${")".repeat(50)}`)).toEqual([])
+  })
 })
 
 describe("JQL validation messages", () => {
