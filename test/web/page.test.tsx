@@ -250,3 +250,33 @@ describe("the export panel while running and after a failure", () => {
     expect(screen.getByTestId("export-cancelled").textContent).toContain("Export cancelled")
   })
 })
+
+describe("focus", () => {
+  beforeEach(() => localStorage.clear())
+  afterEach(() => cleanup())
+  it("moves from Export to Cancel while running and to Download at the end, never to the page body", async () => {
+    let release: () => void = () => undefined
+    const gate = new Promise<void>((r) => {
+      release = r
+    })
+    await mount({
+      "export/next": async () => {
+        await gate
+        return ok({
+          csv: "ABC-1\r\n",
+          cursor: null,
+          progress: { done: 1, total: 1, missing: [], truncatedCells: 0 },
+        })
+      },
+    })
+    fireEvent.input(screen.getByLabelText("JQL"), { target: { value: "project = ABC" } })
+    const exportButton = screen.getByTestId("export-button")
+    exportButton.focus()
+    fireEvent.click(exportButton)
+    await screen.findByTestId("cancel-button")
+    await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByTestId("cancel-button")))
+    release()
+    await screen.findByTestId("download-button")
+    await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByTestId("download-button")))
+  })
+})

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from "preact/hooks"
 import type { Delimiter, UserDisplay } from "../../../src/contract.js"
 import { formatBytes, formatClock, formatCount, formatDuration } from "../format.js"
 import { type Activity, type ExportFile, MAX_CONSECUTIVE_FAILURES } from "../models/ExportModel.js"
@@ -196,8 +197,24 @@ export const ExportPanel = ({ page }: { page: PageModel }) => {
   const state = useSignal(page.exporter.state)
   const locale = page.context.locale
   const running = state.kind === "running"
+  const panel = useRef<HTMLElement>(null)
+  // The button that had the focus (Export, Cancel) disappears when the run changes phase; hand the
+  // focus to the next thing to press instead of dropping it on the page body.
+  useEffect(() => {
+    const focused = document.activeElement
+    if (focused !== null && focused !== document.body) return
+    const next =
+      state.kind === "running"
+        ? "cancel-button"
+        : state.kind === "done"
+          ? "download-button"
+          : state.kind === "idle" || state.kind === "cancelled"
+            ? "export-button"
+            : undefined
+    if (next !== undefined) panel.current?.querySelector<HTMLElement>(`[data-testid="${next}"]`)?.focus()
+  }, [state.kind])
   return (
-    <section class="panel" aria-labelledby="export-heading">
+    <section class="panel" aria-labelledby="export-heading" ref={panel}>
       <h2 id="export-heading">Export</h2>
       <Options page={page} disabled={running} />
       {!running && state.kind !== "done" && (
