@@ -319,6 +319,21 @@ export class IssueGenerator {
     return i < 0 ? null : (this.people[i]?.json ?? null)
   }
 
+  private readonly details = new Map<number, Readonly<Record<string, unknown>>>()
+
+  /** A comment or worklog author: Jira's `UserDetails`, which has no `locale` (unlike `User`). */
+  private author(i: number): Readonly<Record<string, unknown>> | null {
+    const user = this.user(i)
+    if (user === null) return null
+    let details = this.details.get(i)
+    if (details === undefined) {
+      const { locale: _locale, ...rest } = user
+      details = rest
+      this.details.set(i, details)
+    }
+    return details
+  }
+
   private dt(core: Core, ms: number): string {
     return formatDateTime(ms, core.offset)
   }
@@ -362,7 +377,7 @@ export class IssueGenerator {
     const out: Array<Record<string, unknown>> = []
     for (let k = 0; k < count; k++) {
       const id = String(100_000 + core.index * 64 + k)
-      const author = this.user(rng.int(this.people.length))
+      const author = this.author(rng.int(this.people.length))
       const created = core.created + (k + 1) * 3_600_000 + rng.int(3_600_000)
       const body =
         k === 0 && core.index % 29 === 3
@@ -390,7 +405,7 @@ export class IssueGenerator {
     const out: Array<Record<string, unknown>> = []
     for (let k = 0; k < count; k++) {
       const id = String(200_000 + core.index * 64 + k)
-      const author = this.user(rng.pick(this.assignable))
+      const author = this.author(rng.pick(this.assignable))
       const started = core.created + (k + 1) * 7_200_000
       const seconds = rng.range(1, 16) * 900
       out.push({
