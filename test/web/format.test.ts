@@ -40,5 +40,12 @@ describe("format", () => {
       details: [],
     })
     expect(describeError({ tag: "Transport", message: "" }).message).toBe("Can't reach Jira.")
+    expect(
+      describeError({
+        tag: "InvalidJql",
+        message: "Jira could not run this JQL: Field 'x' does not exist.",
+        details: ["Field 'x' does not exist.", "Line 2 is odd."],
+      }).details,
+    ).toEqual(["Line 2 is odd."])
   })
 })

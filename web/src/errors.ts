@@ -51,5 +51,7 @@ export const describeError = (error: ResolverError): Problem => {
     known.next !== undefined && !message.toLowerCase().includes(known.next.toLowerCase())
       ? known.next
       : undefined
-  return { heading: known.heading, message, next, details: error.details ?? [] }
+  // Jira's own words are often quoted in the sentence already; list only what it does not say.
+  const details = (error.details ?? []).filter((line) => !message.includes(line))
+  return { heading: known.heading, message, next, details }
 }
