@@ -77,6 +77,35 @@ describe("export pipeline", () => {
           }),
         )
 
+  it.effect("budgets: each call's text stays within the size budget plus the work already in flight", () =>
+    Effect.gen(function* () {
+      const fake = makeFakeJira(issues)
+      const widest = Math.max(
+        ...referenceCsv(issues)
+          .split("\r\n")
+          .map((line) => line.length + 2),
+      )
+      for (const strategy of ["thrifty", "fast"] as const) {
+        let content: CursorContent | null = (yield* begin(fake, "mod 1", strategy)).content
+        const maxBytes = 2_000
+        // What may still land after the gate closes: every batch in progress, at the widest row.
+        const inFlight =
+          (small.requestConcurrency + 1) * Math.max(small.bulkSize, small.searchPageSize) * widest * 2
+        while (content !== null) {
+          const chunk: ChunkResult = yield* runChunk({
+            jira: fake.jira,
+            format: fakeFormat,
+            content,
+            budget: { timeMs: 15_000, graceMs: 5_000, maxBytes },
+            settings: small,
+          })
+          expect(JSON.stringify(chunk.csv).length).toBeLessThanOrEqual(maxBytes + inFlight)
+          content = chunk.next
+        }
+      }
+    }),
+  )
+
   it.effect("thrifty reads each issue once: one search page per 25 issues", () =>
     Effect.gen(function* () {
       const fake = makeFakeJira(issues)
