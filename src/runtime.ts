@@ -11,6 +11,7 @@ import type { Result } from "./contract.js"
 import { ExportConfig } from "./export/ExportConfig.js"
 import { ForgeTransport } from "./jira/ForgeTransport.js"
 import { JiraClient } from "./jira/JiraClient.js"
+import type { JiraTransport } from "./jira/JiraTransport.js"
 import { RateLimitState } from "./jira/RateLimitState.js"
 import { UserDirectory } from "./jira/UserDirectory.js"
 import { respond } from "./resolvers/respond.js"
@@ -19,11 +20,12 @@ export const ForgeShared = Layer.mergeAll(RateLimitState.layer, ExportConfig.for
 
 export const forgeRuntime = ManagedRuntime.make(ForgeShared)
 
-/** The Jira services of one invocation, as the calling user (`asUser()`). */
-export const ForgeInvocation = UserDirectory.layer().pipe(
-  Layer.provideMerge(JiraClient.layer),
-  Layer.provide(ForgeTransport.layer),
-)
+/** The Jira services of one invocation over `transport`; the quota state comes from the runtime. */
+export const invocationLayer = <E, R>(transport: Layer.Layer<JiraTransport, E, R>) =>
+  UserDirectory.layer().pipe(Layer.provideMerge(JiraClient.layer), Layer.provide(transport))
+
+/** The Jira services of one Forge invocation, as the calling user (`asUser()`). */
+export const ForgeInvocation = invocationLayer(ForgeTransport.layer)
 
 export type ResolverServices = JiraClient | UserDirectory | RateLimitState | ExportConfig
 
