@@ -287,9 +287,12 @@ const fastUnits = (
   }) =>
     Effect.gen(function* () {
       for (;;) {
+        const before = (yield* input.jira.quota).pausedUntil ?? 0
         const result = yield* call(input.jira.bulkFetch(request)).pipe(Effect.either)
         if (result._tag === "Right") {
-          yield* limiter.succeeded
+          // The client waits out 429s itself; a new pause during this call means Jira pushed back.
+          const after = (yield* input.jira.quota).pausedUntil ?? 0
+          yield* after > before ? limiter.slowDown : limiter.succeeded
           return result.right
         }
         const error = result.left

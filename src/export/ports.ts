@@ -44,6 +44,8 @@ export interface QuotaSnapshot {
   readonly limit?: number | undefined
   readonly remaining?: number | undefined
   readonly nearLimit: boolean
+  /** Epoch ms until which Jira asked every request to wait (the latest `Retry-After`). */
+  readonly pausedUntil?: number | undefined
 }
 
 /** The Jira reads of one export, all as the signed-in user. */
