@@ -8,13 +8,21 @@ import { whoami } from "./resolvers/session.js"
 import { runResolver } from "./runtime.js"
 
 const resolver = new Resolver()
-resolver.define(ResolverKey.whoami, ({ payload }) => runResolver(whoami(payload)))
-resolver.define(ResolverKey.fields, ({ payload }) => runResolver(fieldsList(payload)))
-resolver.define(ResolverKey.jqlParse, ({ payload }) => runResolver(jqlParse(payload)))
-resolver.define(ResolverKey.jqlAutocomplete, ({ payload }) => runResolver(jqlAutocomplete(payload)))
-resolver.define(ResolverKey.jqlSuggestions, ({ payload }) => runResolver(jqlSuggestions(payload)))
-resolver.define(ResolverKey.preview, ({ payload, context }) => runResolver(previewPage(payload, context)))
-resolver.define(ResolverKey.exportStart, ({ payload, context }) => runResolver(exportStart(payload, context)))
-resolver.define(ResolverKey.exportNext, ({ payload }) => runResolver(exportNext(payload)))
+resolver.define(ResolverKey.whoami, ({ payload, context }) => runResolver(whoami(payload), context))
+resolver.define(ResolverKey.fields, ({ payload, context }) => runResolver(fieldsList(payload), context))
+resolver.define(ResolverKey.jqlParse, ({ payload, context }) => runResolver(jqlParse(payload), context))
+resolver.define(ResolverKey.jqlAutocomplete, ({ payload, context }) =>
+  runResolver(jqlAutocomplete(payload), context),
+)
+resolver.define(ResolverKey.jqlSuggestions, ({ payload, context }) =>
+  runResolver(jqlSuggestions(payload), context),
+)
+resolver.define(ResolverKey.preview, ({ payload, context }) =>
+  runResolver(previewPage(payload, context), context),
+)
+resolver.define(ResolverKey.exportStart, ({ payload, context }) =>
+  runResolver(exportStart(payload, context), context),
+)
+resolver.define(ResolverKey.exportNext, ({ payload, context }) => runResolver(exportNext(payload), context))
 
 export const handler = resolver.getDefinitions()

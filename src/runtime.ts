@@ -3,10 +3,11 @@
  *
  * Shared by every invocation of a warm function instance: the quota state (Jira's points quota is
  * per app, so what one call learned holds for the next) and the export configuration. Built per
- * invocation: the client and the user directory, whose cache must never carry one user's lookups
- * into another user's call (Forge reuses instances across users).
+ * invocation: the client. The user directory is kept per viewer (the calling account) for a few
+ * minutes, so the calls of one export do not pay Jira's identity points for the same users again,
+ * while one viewer's lookups (what they may see of other users) never reach another viewer.
  */
-import { Effect, Layer, ManagedRuntime } from "effect"
+import { Clock, Context, Effect, Layer, ManagedRuntime } from "effect"
 import type { Result } from "./contract.js"
 import { ExportConfig } from "./export/ExportConfig.js"
 import { ForgeTransport } from "./jira/ForgeTransport.js"
@@ -29,6 +30,57 @@ export const ForgeInvocation = invocationLayer(ForgeTransport.layer)
 
 export type ResolverServices = JiraClient | UserDirectory | RateLimitState | ExportConfig
 
-/** Runs one resolver effect to its `Result`. */
-export const runResolver = <A, E>(effect: Effect.Effect<A, E, ResolverServices>): Promise<Result<A>> =>
-  forgeRuntime.runPromiseExit(Effect.provide(effect, ForgeInvocation)).then(respond)
+/** How long a viewer's user directory serves later invocations (names and e-mails do change). */
+const DIRECTORY_TTL_MS = 10 * 60_000
+/** Viewers whose directory is kept at once; the oldest goes first. */
+const DIRECTORY_VIEWERS = 50
+
+// A warm instance's cache of directories by viewer account id (insertion order = age).
+const directories = new Map<
+  string,
+  { readonly directory: Context.Tag.Service<UserDirectory>; readonly until: number }
+>()
+
+/** The account id Forge says the invocation runs for, when it says one. */
+export const viewerOf = (context: unknown): string | undefined => {
+  if (typeof context !== "object" || context === null) return undefined
+  const id: unknown = Reflect.get(context, "accountId")
+  return typeof id === "string" && id.length > 0 && id.length <= 128 ? id : undefined
+}
+
+/** The Jira services of one Forge invocation for `viewer`, reusing their directory while it is fresh. */
+export const forgeInvocationFor = (viewer: string | undefined) =>
+  Layer.unwrapEffect(
+    Effect.gen(function* () {
+      const now = yield* Clock.currentTimeMillis
+      const kept = viewer === undefined ? undefined : directories.get(viewer)
+      if (kept !== undefined && kept.until > now)
+        return Layer.merge(
+          JiraClient.layer.pipe(Layer.provide(ForgeTransport.layer)),
+          Layer.succeed(UserDirectory, kept.directory),
+        )
+      return ForgeInvocation.pipe(
+        Layer.tap((context) =>
+          Effect.sync(() => {
+            if (viewer === undefined) return
+            directories.delete(viewer)
+            directories.set(viewer, {
+              directory: Context.get(context, UserDirectory),
+              until: now + DIRECTORY_TTL_MS,
+            })
+            for (const oldest of directories.keys()) {
+              if (directories.size <= DIRECTORY_VIEWERS) break
+              directories.delete(oldest)
+            }
+          }),
+        ),
+      )
+    }),
+  )
+
+/** Runs one resolver effect to its `Result`, as the viewer the Forge context names. */
+export const runResolver = <A, E>(
+  effect: Effect.Effect<A, E, ResolverServices>,
+  context?: unknown,
+): Promise<Result<A>> =>
+  forgeRuntime.runPromiseExit(Effect.provide(effect, forgeInvocationFor(viewerOf(context)))).then(respond)
