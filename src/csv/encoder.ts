@@ -81,6 +81,21 @@ interface CellCounter {
   truncated: number
 }
 
+/** Guard and cut one cell as the options say (no quoting yet). */
+const prepareCell = (cell: string, guard: boolean, options: CsvOptions, counter: CellCounter): string => {
+  if (cell.length === 0) return cell
+  if (guard && needsGuard(cell)) cell = `'${cell}`
+  if (options.truncateLongCells && cell.length > EXCEL_CELL_LIMIT) {
+    cell = truncate(cell)
+    counter.truncated += 1
+  }
+  return cell
+}
+
+/** Numbers are never guarded (a "-3" must stay a number), but only when they really are numbers. */
+const guardsCell = (cell: string, kind: Column["kind"] | null | undefined, options: CsvOptions): boolean =>
+  options.formulaGuard && !(kind === "number" && PLAIN_NUMBER.test(cell))
+
 const encodeCell = (
   cell: string,
   guard: boolean,
@@ -88,14 +103,17 @@ const encodeCell = (
   quoteTest: RegExp,
   counter: CellCounter,
 ): string => {
-  if (cell.length === 0) return cell
-  if (guard && needsGuard(cell)) cell = `'${cell}`
-  if (options.truncateLongCells && cell.length > EXCEL_CELL_LIMIT) {
-    cell = truncate(cell)
-    counter.truncated += 1
-  }
+  cell = prepareCell(cell, guard, options, counter)
   return quoteTest.test(cell) ? `"${cell.replace(QUOTES, '""')}"` : cell
 }
+
+/**
+ * The text a cell holds once a spreadsheet has parsed the file: formula-guarded and cut exactly as
+ * {@link encodeRows} writes it, without the CSV quoting. The preview shows this, so what the user sees
+ * is what the file holds.
+ */
+export const cellText = (cell: string, kind: Column["kind"], options: CsvOptions): string =>
+  prepareCell(cell, guardsCell(cell, kind, options), options, { truncated: 0 })
 
 const encodeLine = (
   cells: ReadonlyArray<string>,
@@ -110,8 +128,7 @@ const encodeLine = (
   let line = ""
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i] ?? ""
-    // Numbers are never guarded (a "-3" must stay a number), but only when they really are numbers.
-    const guard = options.formulaGuard && !(kinds?.[i] === "number" && PLAIN_NUMBER.test(cell))
+    const guard = guardsCell(cell, kinds?.[i], options)
     const encoded = encodeCell(cell, guard, options, quoteTest, counter)
     if (i === 0) line = sylkSafe && encoded.startsWith("ID") ? `"${encoded}"` : encoded
     else line += options.delimiter + encoded

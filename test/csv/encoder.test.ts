@@ -3,6 +3,7 @@ import { parse } from "csv-parse/sync"
 import { describe, expect, it } from "vitest"
 import {
   BOM,
+  cellText,
   EXCEL_CELL_LIMIT,
   encodeHeader,
   encodeRows,
@@ -76,6 +77,15 @@ const parseCsv = (text: string, o: CsvOptions): Array<Array<string>> =>
   })
 
 describe("encodeRows / encodeHeader properties", () => {
+  test.prop([table, csvOptions])(
+    "cellText is exactly what a reader parses back from the file (the preview shows it)",
+    (t, o) => {
+      const rows = rowsOf(t)
+      const parsed = parseCsv(encodeRows(rows, t.kinds, o).text, o)
+      expect(parsed).toEqual(rows.map((row) => row.map((c, i) => cellText(c, t.kinds[i] ?? "text", o))))
+    },
+  )
+
   test.prop([table, csvOptions])(
     "csv-parse gives back every cell, the header's width on every row",
     (t, o) => {
