@@ -125,9 +125,16 @@ export const exportUnits = (input: PipelineInput): Stream.Stream<Unit, JiraError
             format.needsComments || format.needsWorklogs
               ? yield* Effect.forEach(issues, complete, { concurrency: settings.completionConcurrency })
               : issues
+          // Users shown in full in these issues need no lookup; only the rest go to the directory.
+          const known = new Map<string, unknown>()
+          for (const issue of completed)
+            for (const [id, user] of format.knownUsers(issue)) known.set(id, user)
           const ids = new Set<string>()
-          for (const issue of completed) for (const id of format.accountIds(issue)) ids.add(id)
-          const users = ids.size === 0 ? new Map<string, unknown>() : yield* call(jira.resolveUsers([...ids]))
+          for (const issue of completed)
+            for (const id of format.accountIds(issue)) if (!known.has(id)) ids.add(id)
+          const looked =
+            ids.size === 0 ? new Map<string, unknown>() : yield* call(jira.resolveUsers([...ids]))
+          const users = looked.size === 0 ? known : new Map([...known, ...looked])
           const rows = completed.map((issue) => format.formatRow(issue, users))
           const encoded = format.encodeRows(rows)
           const unit: Unit = {
@@ -137,7 +144,10 @@ export const exportUnits = (input: PipelineInput): Stream.Stream<Unit, JiraError
             missing,
             after,
           }
-          return input.keepCells ? { ...unit, cells: rows, keys: completed.map((i) => i.key ?? i.id) } : unit
+          // The preview shows the cells as the file holds them (formula guard included).
+          return input.keepCells
+            ? { ...unit, cells: rows.map(format.cellTexts), keys: completed.map((i) => i.key ?? i.id) }
+            : unit
         })
 
       const phase = input.phase

@@ -84,9 +84,13 @@ export interface RowFormat {
   readonly needsComments: boolean
   readonly needsWorklogs: boolean
   readonly accountIds: (issue: ExportIssue) => ReadonlyArray<string>
+  /** Users the issue already shows in full (current name, visible email): no lookup needed for them. */
+  readonly knownUsers: (issue: ExportIssue) => ReadonlyArray<readonly [string, unknown]>
   readonly formatRow: (issue: ExportIssue, users: ReadonlyMap<string, unknown>) => ReadonlyArray<string>
   /** The optional BOM and the header row. */
   readonly header: string
+  /** A row's cells as a reader parses them back from the file (guard and truncation applied). */
+  readonly cellTexts: (row: ReadonlyArray<string>) => ReadonlyArray<string>
   /** Encodes rows; chunks concatenate exactly. */
   readonly encodeRows: (rows: ReadonlyArray<ReadonlyArray<string>>) => {
     readonly text: string

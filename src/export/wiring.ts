@@ -4,9 +4,9 @@
  * src/csv and the options from options.ts.
  */
 import { Effect, Either } from "effect"
-import { encodeHeader, encodeRows } from "../csv/encoder.js"
+import { cellText, encodeHeader, encodeRows } from "../csv/encoder.js"
 import { fieldsToRequest, resolveColumns } from "../fields/columns.js"
-import { collectAccountIds, type DirectoryUserLike, formatRow } from "../fields/format.js"
+import { collectAccountIds, collectKnownUsers, type DirectoryUserLike, formatRow } from "../fields/format.js"
 import { JiraClient } from "../jira/JiraClient.js"
 import type { JiraError } from "../jira/JiraError.js"
 import { RateLimitState } from "../jira/RateLimitState.js"
@@ -72,6 +72,7 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
       needsComments: requested.includes("comment"),
       needsWorklogs: requested.includes("worklog"),
       accountIds: (issue) => collectAccountIds(issue, columns),
+      knownUsers: (issue) => collectKnownUsers(issue, columns).map((user) => [user.accountId, user] as const),
       formatRow: (issue, users) => {
         // The pipeline passes one map per unit; narrow it once, not once per row.
         if (users !== lastUsers) {
@@ -85,6 +86,7 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
         columns.map((c) => c.header),
         csv,
       ),
+      cellTexts: (row) => row.map((cell, i) => cellText(cell, kinds[i] ?? "text", csv)),
       encodeRows: (rows) => encodeRows(rows, kinds, csv),
     }
     return { format: rowFormat, strategy: options.right.strategy }

@@ -453,3 +453,41 @@ export const collectAccountIds = (issue: Issue, columns: ReadonlyArray<Column>):
   }
   return [...ids]
 }
+
+const collectUsers = (value: unknown, into: Map<string, DirectoryUserLike>, depth = 0): void => {
+  if (depth > MAX_FALLBACK_DEPTH) return
+  if (Array.isArray(value)) {
+    for (const v of value) collectUsers(v, into, depth + 1)
+    return
+  }
+  if (!isObject(value) || isAdfDoc(value)) return
+  const accountId = nonEmpty(value.accountId)
+  const displayName = nonEmpty(value.displayName)
+  if (accountId !== undefined && displayName !== undefined && !into.has(accountId)) {
+    const email = nonEmpty(value.emailAddress)
+    into.set(
+      accountId,
+      email === undefined ? { accountId, displayName } : { accountId, displayName, emailAddress: email },
+    )
+  }
+  for (const v of Object.values(value))
+    if (typeof v === "object" && v !== null) collectUsers(v, into, depth + 1)
+}
+
+/**
+ * Users the issue already shows in full (assignee, reporter, authors, pickers, …) over the given
+ * columns. Jira sends current names and visible emails in these objects, so a mention of the same
+ * user needs no `/user/bulk` lookup (identity objects cost 2 points each under Jira's quota). Pure.
+ */
+export const collectKnownUsers = (
+  issue: Issue,
+  columns: ReadonlyArray<Column>,
+): ReadonlyArray<DirectoryUserLike> => {
+  const users = new Map<string, DirectoryUserLike>()
+  for (const column of columns) {
+    if (column.fieldId === null) continue
+    const value = issue.fields?.[column.fieldId]
+    if (typeof value === "object" && value !== null) collectUsers(value, users)
+  }
+  return [...users.values()]
+}

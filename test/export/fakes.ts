@@ -186,6 +186,8 @@ export const fakeFormat: RowFormat = {
   fields: ["summary", "assignee", "comment"],
   needsComments: true,
   needsWorklogs: false,
+  cellTexts: (row) => row,
+  knownUsers: () => [],
   accountIds: (issue) => {
     const id = accountOf(issue)
     return id === undefined ? [] : [id]

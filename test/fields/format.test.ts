@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest"
 import { encodeHeader, encodeRows } from "../../src/csv/encoder.js"
 import { PRESETS } from "../../src/export/options.js"
 import { type Column, resolveColumns } from "../../src/fields/columns.js"
-import { collectAccountIds, formatRow, formatValue } from "../../src/fields/format.js"
+import { collectAccountIds, collectKnownUsers, formatRow, formatValue } from "../../src/fields/format.js"
 import {
   ctxWith,
   directory,
@@ -122,6 +122,30 @@ describe("options", () => {
       "",
       "7",
     ])
+  })
+})
+
+describe("collectKnownUsers", () => {
+  it("finds the users an issue shows in full, with their visible email, once each", () => {
+    const known = collectKnownUsers(issue, columnsFor(["summary", "assignee"]))
+    expect(known).toEqual([
+      {
+        accountId: jane.accountId,
+        displayName: jane.displayName,
+        ...(jane.emailAddress ? { emailAddress: jane.emailAddress } : {}),
+      },
+    ])
+    expect(collectKnownUsers(issue, columnsFor(["summary"]))).toEqual([])
+  })
+
+  it("never takes a mention (an id with a stored name) for a known user", () => {
+    const doc = {
+      type: "doc",
+      content: [{ type: "paragraph", content: [{ type: "mention", attrs: { id: "x", text: "@Old name" } }] }],
+    }
+    expect(collectKnownUsers({ id: "1", fields: { description: doc } }, columnsFor(["description"]))).toEqual(
+      [],
+    )
   })
 })
 
