@@ -67,6 +67,8 @@ export interface ExportJira {
   readonly resolveUsers: (
     accountIds: ReadonlyArray<string>,
   ) => Effect.Effect<ReadonlyMap<string, unknown>, JiraError>
+  /** Tells the user cache about users shown in full, so later mentions of them need no lookup. */
+  readonly rememberUsers: (users: ReadonlyArray<readonly [string, unknown]>) => Effect.Effect<void>
   /** Runs a read with an absolute deadline (epoch ms): a retry wait that does not fit fails as RateLimited. */
   readonly withDeadline: <A>(
     effect: Effect.Effect<A, JiraError>,

@@ -30,6 +30,22 @@ export const liveExportJira: Effect.Effect<ExportJira, never, JiraClient | UserD
       issueWorklogs: (idOrKey) => client.issueWorklogs(idOrKey),
       approximateCount: (jql) => client.approximateCount(jql),
       resolveUsers: (accountIds) => users.resolve(accountIds),
+      rememberUsers: (known) =>
+        users.remember(
+          known.flatMap(([, user]) =>
+            isUser(user)
+              ? [
+                  {
+                    accountId: user.accountId,
+                    displayName: user.displayName,
+                    ...(user.emailAddress === undefined ? {} : { emailAddress: user.emailAddress }),
+                    active: true,
+                    known: true,
+                  },
+                ]
+              : [],
+          ),
+        ),
       withDeadline: (effect, deadlineMs) => JiraDeadline.within(deadlineMs)(effect),
       quota: rateLimits.get,
     }

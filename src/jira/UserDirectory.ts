@@ -186,7 +186,28 @@ const make = (config: UserDirectoryConfig) =>
         return readonlyResult
       }).pipe(Effect.withSpan("UserDirectory.resolve", { attributes: { count: accountIds.length } }))
 
-    return { resolve } as const
+    /**
+     * Takes users that Jira already showed in full (an issue's assignee, reporter, authors…) into the
+     * cache, so a later mention of them costs no lookup. Users already cached or in flight are kept.
+     */
+    const remember = (users: ReadonlyArray<DirectoryUser>) =>
+      users.length === 0
+        ? Effect.void
+        : SynchronizedRef.updateEffect(cache, (map) =>
+            Effect.gen(function* () {
+              const fresh = users.filter((user) => !map.has(user.accountId))
+              if (fresh.length === 0) return map
+              const next = new Map(map)
+              for (const user of fresh) {
+                const deferred = yield* Deferred.make<DirectoryUser, JiraError>()
+                yield* Deferred.succeed(deferred, user)
+                next.set(user.accountId, deferred)
+              }
+              return next
+            }),
+          )
+
+    return { resolve, remember } as const
   })
 
 /**

@@ -123,6 +123,7 @@ export const makeFakeJira = (issues: Array<FakeIssue>, options: FakeOptions = {}
   }
   let bulkCalls = 0
   const jira: ExportJira = {
+    rememberUsers: () => Effect.void,
     searchPage: (r) =>
       request("search", () => {
         const p = page(all(r.jql), Math.min(r.maxResults, options.maxSearchPage ?? 100), r.nextPageToken)

@@ -55,6 +55,21 @@ describe("UserDirectory", () => {
     }).pipe(Effect.provide(jira.layer))
   })
 
+  it.effect("users remembered from issue fields are never looked up; the rest still are", () => {
+    const jira = scripted([directoryAnswer], { batchSize: 25, concurrency: 2 })
+    const seen = { accountId: "u-7", displayName: "Shown In Full", active: true, known: true }
+    return Effect.gen(function* () {
+      yield* UserDirectory.remember([seen])
+      const users = yield* UserDirectory.resolve(["u-7", "u-8"])
+      expect(users.get("u-7")).toEqual(seen)
+      expect(users.get("u-8")?.displayName).toBe("User 8")
+      expect(jira.sent.flatMap((s) => askedIds(s.request))).toEqual(["u-8"])
+      // A user already resolved keeps what the directory answered.
+      yield* UserDirectory.remember([{ ...seen, accountId: "u-8", displayName: "Other" }])
+      expect((yield* UserDirectory.resolve(["u-8"])).get("u-8")?.displayName).toBe("User 8")
+    }).pipe(Effect.provide(jira.layer))
+  })
+
   it.effect("concurrent callers share lookups: nobody asks for the same user twice", () => {
     const jira = scripted([directoryAnswer], { batchSize: 10, concurrency: 3 })
     const lists = Array.from({ length: 6 }, (_, k) =>
