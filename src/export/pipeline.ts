@@ -132,6 +132,7 @@ export const exportUnits = (input: PipelineInput): Stream.Stream<Unit, JiraError
           const ids = new Set<string>()
           for (const issue of completed)
             for (const id of format.accountIds(issue)) if (!known.has(id)) ids.add(id)
+          if (known.size > 0) yield* jira.rememberUsers([...known])
           const looked =
             ids.size === 0 ? new Map<string, unknown>() : yield* call(jira.resolveUsers([...ids]))
           const users = looked.size === 0 ? known : new Map([...known, ...looked])
