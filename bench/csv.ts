@@ -8,6 +8,7 @@
  */
 import { performance } from "node:perf_hooks"
 import { stringify } from "csv-stringify/sync"
+import { seededRandom } from "../dev/emulator/server/chaos.js"
 import { encodeHeader, encodeRows } from "../src/csv/encoder.js"
 import type { CsvOptions } from "../src/export/options.js"
 import type { Column } from "../src/fields/columns.js"
@@ -19,17 +20,8 @@ const CHUNK_ROWS = 1_000
 const ROUNDS = 5
 const SEED = 20_261_129
 
-/** mulberry32: a small seeded generator, so both encoders see the same rows every run. */
-const prng = (seed: number) => {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A small seeded generator (the emulator's mulberry32), so both encoders see the same rows every run. */
+const prng = seededRandom
 
 const WORDS = [
   "export",
