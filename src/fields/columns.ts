@@ -36,14 +36,30 @@ interface PseudoColumn {
   readonly fieldId: string | null
   readonly kind: Column["kind"]
   readonly type: string
+  /** What JQL calls it (`key`, `id`): accepted as a column reference too. */
+  readonly aliases: ReadonlyArray<string>
 }
 
 export const PSEUDO_COLUMNS: ReadonlyArray<PseudoColumn> = [
-  { id: "issuekey", name: "Issue key", fieldId: null, kind: "text", type: "string" },
-  { id: "issueid", name: "Issue id", fieldId: null, kind: "number", type: "number" },
-  { id: "issueurl", name: "Issue URL", fieldId: null, kind: "text", type: "url" },
+  {
+    id: "issuekey",
+    name: "Issue key",
+    fieldId: null,
+    kind: "text",
+    type: "string",
+    aliases: ["key", "issue"],
+  },
+  { id: "issueid", name: "Issue id", fieldId: null, kind: "number", type: "number", aliases: ["id"] },
+  { id: "issueurl", name: "Issue URL", fieldId: null, kind: "text", type: "url", aliases: ["url"] },
   // Jira has no separate field for the category: it is part of the status value.
-  { id: "statuscategory", name: "Status Category", fieldId: "status", kind: "text", type: "statuscategory" },
+  {
+    id: "statuscategory",
+    name: "Status Category",
+    fieldId: "status",
+    kind: "text",
+    type: "statuscategory",
+    aliases: ["statuscategory"],
+  },
 ]
 
 const pseudoById = new Map(PSEUDO_COLUMNS.map((p) => [p.id, p]))
@@ -87,6 +103,8 @@ interface Entry {
   readonly header: string
   readonly column: Column
   readonly info: FieldInfo
+  /** JQL clause names (lower case): `key`, `type`, `fixversion`, `cf[10016]`, … */
+  readonly aliases: ReadonlyArray<string>
 }
 
 const entries = (fields: ReadonlyArray<FieldDetails>): ReadonlyArray<Entry> => {
@@ -107,6 +125,7 @@ const entries = (fields: ReadonlyArray<FieldDetails>): ReadonlyArray<Entry> => {
         header: h,
         column: { id: p.id, fieldId: p.fieldId, header: h, kind: p.kind },
         info: { id: p.id, name: p.name, header: h, custom: false, type: p.type },
+        aliases: p.aliases,
       }
     }),
     ...real.map((f): Entry => {
@@ -117,6 +136,7 @@ const entries = (fields: ReadonlyArray<FieldDetails>): ReadonlyArray<Entry> => {
         header: h,
         column: { id: f.id, fieldId: f.id, header: h, kind: kindOf(f), field: f },
         info: { id: f.id, name: f.name, header: h, custom: f.custom, type: typeLabel(f) },
+        aliases: (f.clauseNames ?? []).map((c) => c.toLowerCase()),
       }
     }),
   ]
@@ -143,6 +163,9 @@ const lookup = (all: ReadonlyArray<Entry>, rawRef: string): Either.Either<Column
       message: `Several fields are called "${ref}"; choose one by its id: ${candidates.map((c) => c.id).join(", ")}.`,
     })
   }
+  // What the user would type in JQL: `key`, `type`, `cf[10016]`. Only when it names one column.
+  const byAlias = all.filter((e) => e.aliases.includes(lower))
+  if (byAlias.length === 1 && byAlias[0] !== undefined) return Either.right(byAlias[0].column)
   return Either.left({
     reason: "UnknownColumn",
     ref: rawRef,

@@ -83,6 +83,14 @@ describe("resolveColumns", () => {
     ])
   })
 
+  it("accepts what JQL calls a field: key, id, type, cf[N]", () => {
+    const story = fields.find((f) => f.clauseNames?.some((c) => c.startsWith("cf[")))
+    const cf = story?.clauseNames?.find((c) => c.startsWith("cf["))
+    expect(cf).toBeDefined()
+    const ids = resolved(["key", "ID", "type", cf ?? ""]).map((c) => c.id)
+    expect(ids).toEqual(["issuekey", "issueid", "issuetype", story?.id])
+  })
+
   it("refuses an unknown column with a sentence", () => {
     const r = resolveColumns(fields, ["Nope"])
     expect(Either.isLeft(r) && r.left.reason).toBe("UnknownColumn")
