@@ -72,7 +72,7 @@ const send = (request: JiraRequest) =>
     catch: errorFromForge,
   })
 
-/** Every read runs as the current user (`asUser()`, never `asApp()`): a user exports exactly what they may browse. */
+/** Every read runs as the current user (`asUser()`, never as the app): a user exports exactly what they may browse. */
 export const ForgeTransport = {
   layer: Layer.succeed(JiraTransport, {
     send: (request) => send(request).pipe(Effect.withSpan("ForgeTransport.send")),
