@@ -79,7 +79,17 @@ export const runChunk = (input: {
       readonly counters: Counters
       readonly phase: Phase | null
       readonly units: number
-    }>({ texts: [], counters: input.content.counters, phase: input.content.phase, units: 0 })
+      readonly bytes: number
+      /** A unit was left for the next call because the answer was full. */
+      readonly full: boolean
+    }>({
+      texts: [],
+      counters: input.content.counters,
+      phase: input.content.phase,
+      units: 0,
+      bytes: 0,
+      full: false,
+    })
     const cutOff = yield* Deferred.make<void>()
     const outcome = yield* exportUnits({
       jira: input.jira,
@@ -93,21 +103,28 @@ export const runChunk = (input: {
       Stream.interruptWhen(
         Effect.sleep(hardDeadlineMs - started).pipe(Effect.zipRight(Deferred.succeed(cutOff, undefined))),
       ),
-      Stream.runForEach((unit) =>
-        Ref.update(state, (s) => {
+      // A unit that would take the answer past the size budget waits for the next call (the first
+      // unit of a call always goes, so every call makes progress).
+      Stream.runForEachWhile((unit) => {
+        const bytes = jsonBytes(unit.text)
+        return Ref.modify(state, (s) => {
+          if (s.units > 0 && s.bytes + bytes > budget.maxBytes) return [false, { ...s, full: true }] as const
           s.texts.push(unit.text)
-          return {
+          const next = {
             texts: s.texts,
             counters: countUnit(s.counters, unit),
             phase: unit.after,
             units: s.units + 1,
+            bytes: s.bytes + bytes,
+            full: false,
           }
-        }).pipe(Effect.zipRight(gate.emitted(unit.rows, jsonBytes(unit.text)))),
-      ),
+          return [true, next] as const
+        }).pipe(Effect.tap((taken) => (taken ? gate.emitted(unit.rows, bytes) : Effect.void)))
+      }),
       Effect.either,
     )
     const s = yield* Ref.get(state)
-    const stoppedEarly = (yield* gate.stopped) || (yield* Deferred.isDone(cutOff))
+    const stoppedEarly = s.full || (yield* gate.stopped) || (yield* Deferred.isDone(cutOff))
     const next = (phase: Phase | null): CursorContent | null =>
       phase === null ? null : { ...input.content, phase, counters: s.counters }
     const csv = s.texts.join("")

@@ -65,7 +65,11 @@ const Token = Schema.String.pipe(Schema.maxLength(8192))
 /** Where the stream stands. Always a point at which every issue before it has been emitted. */
 export const Phase = Schema.Union(
   /** Next `/search/jql` page to read (null: the first). */
-  Schema.TaggedStruct("thrifty", { token: Schema.NullOr(Token) }),
+  Schema.TaggedStruct("thrifty", {
+    token: Schema.NullOr(Token),
+    /** Issues of that page already emitted (a page too large for one answer is cut). */
+    skip: Schema.optional(Schema.Int.pipe(Schema.between(0, 5000))),
+  }),
   /**
    * Ids already listed but not yet emitted, in search order, and the token of the id page after them
    * (null with `more: false` at the last page).

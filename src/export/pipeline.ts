@@ -30,7 +30,16 @@ export interface PipelineSettings {
   readonly completionConcurrency: number
   /** How often a batch is retried for ids bulkfetch listed as retriable `issueErrors`. */
   readonly issueErrorRetries: number
+  /**
+   * Largest unit, in bytes of CSV text (default {@link MAX_UNIT_BYTES}). A page or batch whose rows
+   * are larger is cut into several units, each with a phase to resume from, so one `export/next`
+   * answer never has to hold a whole page of very long rows (Forge answers at most 5 MB).
+   */
+  readonly maxUnitBytes?: number
 }
+
+/** Default {@link PipelineSettings.maxUnitBytes}: a fifth of Forge's 5 MB response limit. */
+export const MAX_UNIT_BYTES = 1_000_000
 
 export const defaultSettings: PipelineSettings = {
   searchPageSize: 100,
@@ -115,16 +124,20 @@ export const exportUnits = (input: PipelineInput): Stream.Stream<Unit, JiraError
           return current
         })
 
-      const toUnit = (
-        issues: ReadonlyArray<ExportIssue>,
-        missing: ReadonlyArray<string>,
-        after: Phase | null,
-      ): Effect.Effect<Unit, JiraError> =>
+      const maxUnitBytes = settings.maxUnitBytes ?? MAX_UNIT_BYTES
+
+      /**
+       * The units of one page or batch: usually one; several when its text is larger than
+       * `maxUnitBytes`, each ending at a position of the source from which the export can resume.
+       */
+      const toUnits = (source: Source): Effect.Effect<ReadonlyArray<Unit>, JiraError> =>
         Effect.gen(function* () {
           const completed =
             format.needsComments || format.needsWorklogs
-              ? yield* Effect.forEach(issues, complete, { concurrency: settings.completionConcurrency })
-              : issues
+              ? yield* Effect.forEach(source.issues, complete, {
+                  concurrency: settings.completionConcurrency,
+                })
+              : source.issues
           // Users shown in full in these issues need no lookup; only the rest go to the directory.
           const known = new Map<string, unknown>()
           for (const issue of completed)
@@ -137,26 +150,88 @@ export const exportUnits = (input: PipelineInput): Stream.Stream<Unit, JiraError
             ids.size === 0 ? new Map<string, unknown>() : yield* call(jira.resolveUsers([...ids]))
           const users = looked.size === 0 ? known : new Map([...known, ...looked])
           const rows = completed.map((issue) => format.formatRow(issue, users))
-          const encoded = format.encodeRows(rows)
-          const unit: Unit = {
-            text: encoded.text,
-            rows: rows.length,
-            truncatedCells: encoded.truncatedCells,
-            missing,
-            after,
+          const unitOf = (
+            from: number,
+            to: number,
+            encoded: { readonly text: string; readonly truncatedCells: number },
+            missing: ReadonlyArray<string>,
+            after: Phase | null,
+          ): Unit => {
+            const unit: Unit = {
+              text: encoded.text,
+              rows: to - from,
+              truncatedCells: encoded.truncatedCells,
+              missing,
+              after,
+            }
+            // The preview shows the cells as the file holds them (formula guard included).
+            return input.keepCells
+              ? {
+                  ...unit,
+                  cells: rows.slice(from, to).map(format.cellTexts),
+                  keys: completed.slice(from, to).map((i) => i.key ?? i.id),
+                }
+              : unit
           }
-          // The preview shows the cells as the file holds them (formula guard included).
-          return input.keepCells
-            ? { ...unit, cells: rows.map(format.cellTexts), keys: completed.map((i) => i.key ?? i.id) }
-            : unit
+          const whole = format.encodeRows(rows)
+          if (rows.length <= 1 || Buffer.byteLength(whole.text) <= maxUnitBytes)
+            return [
+              unitOf(
+                0,
+                rows.length,
+                whole,
+                source.missing.map((m) => m.id),
+                source.after,
+              ),
+            ]
+
+          // Too large for one answer: cut between rows (at least one row a unit).
+          const units: Array<Unit> = []
+          let from = 0
+          let previousCut = Number.NEGATIVE_INFINITY
+          while (from < rows.length) {
+            let to = from
+            let bytes = 0
+            const texts: Array<string> = []
+            let truncatedCells = 0
+            while (to < rows.length) {
+              const row = rows[to]
+              if (row === undefined) break
+              const encoded = format.encodeRows([row])
+              const size = Buffer.byteLength(encoded.text)
+              if (to > from && bytes + size > maxUnitBytes) break
+              texts.push(encoded.text)
+              truncatedCells += encoded.truncatedCells
+              bytes += size
+              to += 1
+            }
+            const last = to >= rows.length
+            const cut = last ? Number.POSITIVE_INFINITY : (source.positions[to - 1] ?? 0) + 1
+            const missing = source.missing
+              .filter((m) => m.position >= previousCut && m.position < cut)
+              .map((m) => m.id)
+            units.push(
+              unitOf(
+                from,
+                to,
+                { text: texts.join(""), truncatedCells },
+                missing,
+                last ? source.after : source.resumeAt(cut),
+              ),
+            )
+            previousCut = cut
+            from = to
+          }
+          return units
         })
 
       const phase = input.phase
-      if (phase._tag === "thrifty") return thriftyUnits(input, settings, call, toUnit, phase.token)
+      if (phase._tag === "thrifty")
+        return thriftyUnits(input, settings, call, toUnits, phase.token, phase.skip ?? 0)
       const pending = decodeIds(phase.pending)
       if (pending._tag === "Left")
         return Stream.fail(new JiraError({ reason: "Decode", message: "The export position is damaged." }))
-      return fastUnits(input, settings, call, toUnit, limiter, {
+      return fastUnits(input, settings, call, toUnits, limiter, {
         ids: pending.right,
         token: phase.token,
         more: phase.more,
@@ -165,44 +240,63 @@ export const exportUnits = (input: PipelineInput): Stream.Stream<Unit, JiraError
   )
 
 type Call = <A>(effect: Effect.Effect<A, JiraError>) => Effect.Effect<A, JiraError>
-type ToUnit = (
-  issues: ReadonlyArray<ExportIssue>,
-  missing: ReadonlyArray<string>,
-  after: Phase | null,
-) => Effect.Effect<Unit, JiraError>
+/** Issues read in one step (a search page or a bulkfetch batch), with where they stand in it. */
+interface Source {
+  readonly issues: ReadonlyArray<ExportIssue>
+  /** Position of each issue in the page or batch, in order. */
+  readonly positions: ReadonlyArray<number>
+  /** Listed but unreadable issues, with their positions. */
+  readonly missing: ReadonlyArray<{ readonly id: string; readonly position: number }>
+  /** Where the export stands after the whole step. */
+  readonly after: Phase | null
+  /** Where it stands when everything before `position` has been emitted. */
+  readonly resumeAt: (position: number) => Phase
+}
+
+type ToUnits = (source: Source) => Effect.Effect<ReadonlyArray<Unit>, JiraError>
 
 const thriftyUnits = (
   input: PipelineInput,
   settings: PipelineSettings,
   call: Call,
-  toUnit: ToUnit,
+  toUnits: ToUnits,
   start: string | null,
+  skip: number,
 ): Stream.Stream<Unit, JiraError> =>
-  Stream.unfoldEffect(Option.some(start), (next) =>
+  Stream.unfoldEffect(Option.some({ token: start, skip }), (next) =>
     Option.isNone(next)
       ? Effect.succeed(Option.none())
       : Effect.gen(function* () {
           if (!(yield* input.gate.admit(settings.searchPageSize))) return Option.none()
+          const { token, skip } = next.value
           const page = yield* call(
             input.jira.searchPage({
               jql: input.jql,
               fields: input.format.fields,
               maxResults: settings.searchPageSize,
-              ...(next.value === null ? {} : { nextPageToken: next.value }),
+              ...(token === null ? {} : { nextPageToken: token }),
             }),
           )
           const following = page.isLast || !page.nextPageToken ? null : page.nextPageToken
           return Option.some([
-            { issues: page.issues, following },
-            following === null ? Option.none<string | null>() : Option.some<string | null>(following),
+            { token, skip, issues: page.issues, following },
+            following === null ? Option.none() : Option.some({ token: following, skip: 0 }),
           ] as const)
         }),
   ).pipe(
     // The next page is read while this one is formatted.
     Stream.buffer({ capacity: 1 }),
-    Stream.mapEffect(({ issues, following }) =>
-      toUnit(issues, [], following === null ? null : { _tag: "thrifty", token: following }),
+    Stream.mapEffect(({ token, skip, issues, following }) =>
+      toUnits({
+        // A cursor inside a page (a page cut into several units) skips what was emitted.
+        issues: issues.slice(skip),
+        positions: issues.slice(skip).map((_, i) => skip + i),
+        missing: [],
+        after: following === null ? null : { _tag: "thrifty", token: following },
+        resumeAt: (position) => ({ _tag: "thrifty", token, skip: position }),
+      }),
     ),
+    Stream.flattenIterables,
   )
 
 interface IdPage {
@@ -215,6 +309,8 @@ interface IdPage {
 interface Batch {
   readonly ids: ReadonlyArray<string>
   readonly after: Phase | null
+  /** Where the export stands when the batch's ids before `position` have been emitted. */
+  readonly resumeAt: (position: number) => Phase
 }
 
 const batchesOf = (page: IdPage, size: number): ReadonlyArray<Batch> => {
@@ -224,6 +320,12 @@ const batchesOf = (page: IdPage, size: number): ReadonlyArray<Batch> => {
     const rest = page.ids.slice(end)
     batches.push({
       ids: page.ids.slice(start, end),
+      resumeAt: (position) => ({
+        _tag: "fast",
+        pending: encodeIds(page.ids.slice(Math.min(start + position, end))),
+        token: page.token,
+        more: page.more,
+      }),
       after:
         rest.length === 0 && !page.more
           ? null
@@ -237,7 +339,7 @@ const fastUnits = (
   input: PipelineInput,
   settings: PipelineSettings,
   call: Call,
-  toUnit: ToUnit,
+  toUnits: ToUnits,
   limiter: Limiter,
   first: IdPage,
 ): Stream.Stream<Unit, JiraError> => {
@@ -272,7 +374,7 @@ const fastUnits = (
       }),
   )
 
-  const fetchBatch = (batch: Batch): Effect.Effect<Unit, JiraError> =>
+  const fetchBatch = (batch: Batch): Effect.Effect<ReadonlyArray<Unit>, JiraError> =>
     Effect.gen(function* () {
       const found = new Map<string, ExportIssue>()
       let wanted: ReadonlyArray<string> = batch.ids
@@ -283,13 +385,23 @@ const fastUnits = (
         wanted = wanted.filter((id) => retriable.has(id) && !found.has(id))
       }
       const ordered: Array<ExportIssue> = []
-      const missing: Array<string> = []
-      for (const id of batch.ids) {
+      const positions: Array<number> = []
+      const missing: Array<{ readonly id: string; readonly position: number }> = []
+      batch.ids.forEach((id, position) => {
         const issue = found.get(id)
-        if (issue === undefined) missing.push(id)
-        else ordered.push(issue)
-      }
-      return yield* toUnit(ordered, missing, batch.after)
+        if (issue === undefined) missing.push({ id, position })
+        else {
+          ordered.push(issue)
+          positions.push(position)
+        }
+      })
+      return yield* toUnits({
+        issues: ordered,
+        positions,
+        missing,
+        after: batch.after,
+        resumeAt: batch.resumeAt,
+      })
     })
 
   const bulkFetchAdaptive = (request: {
@@ -332,5 +444,6 @@ const fastUnits = (
     // One batch in progress per request allowed in flight, plus one: more only holds more issues in
     // memory (each batch is 100 issues of raw, parsed and formatted data) for no measurable speed.
     Stream.mapEffect(fetchBatch, { concurrency: settings.requestConcurrency + 1 }),
+    Stream.flattenIterables,
   )
 }

@@ -106,6 +106,70 @@ describe("export pipeline", () => {
     }),
   )
 
+  it.effect(
+    "pages larger than one answer are cut between rows: exact, and each answer within its budget",
+    () =>
+      Effect.gen(function* () {
+        const rowBytes = referenceCsv(issues)
+          .split("\r\n")
+          .map((line) => JSON.stringify(`${line}\r\n`).length)
+        const widest = Math.max(...rowBytes)
+        // Units of a few rows, answers of a few units: every page and batch has to be cut.
+        const tiny: PipelineSettings = { ...small, maxUnitBytes: 4 * widest }
+        const maxBytes = 10 * widest
+        for (const strategy of ["thrifty", "fast"] as const)
+          for (const jql of ["mod 1", "mod 3 desc"]) {
+            const fake = makeFakeJira(issues)
+            let content: CursorContent | null = (yield* begin(fake, jql, strategy)).content
+            let csv = ""
+            let calls = 0
+            while (content !== null) {
+              const chunk: ChunkResult = yield* runChunk({
+                jira: fake.jira,
+                format: fakeFormat,
+                content,
+                budget: { timeMs: 15_000, graceMs: 5_000, maxBytes },
+                settings: tiny,
+              })
+              // Nothing in flight counts any more: an answer holds at most its budget (or one row).
+              expect(JSON.stringify(chunk.csv).length).toBeLessThanOrEqual(Math.max(maxBytes, widest))
+              csv += chunk.csv
+              calls += 1
+              content = chunk.next === null ? null : yield* decodeCursor(encodeCursor(chunk.next))
+            }
+            expect(csv).toBe(referenceCsv(referenceSearch(issues, jql)))
+            expect(calls).toBeGreaterThan(referenceSearch(issues, jql).length / small.searchPageSize)
+          }
+      }),
+  )
+
+  it.effect("a cut batch reports each deleted issue once, in the unit it falls in", () =>
+    Effect.gen(function* () {
+      const victims = [issues[3]!.id, issues[9]!.id, issues[15]!.id, issues[50]!.id]
+      // Deleted once the first id page is listed, before any batch is fetched.
+      const fake = makeFakeJira(issues, {
+        beforeBulkFetch: (call) => {
+          if (call === 0) for (const id of victims) fake.deleted.add(id)
+        },
+      })
+      const widest = Math.max(
+        ...referenceCsv(issues)
+          .split("\r\n")
+          .map((line) => line.length + 2),
+      )
+      const started = yield* begin(fake, "mod 1", "fast")
+      const result = yield* exportAll(
+        fake,
+        started.content,
+        { timeMs: 15_000, graceMs: 5_000, maxBytes: 6 * widest },
+        { ...small, maxUnitBytes: 3 * widest },
+      )
+      expect([...result.counters.missing].sort()).toEqual([...victims].sort())
+      expect(result.counters.missingCount).toBe(victims.length)
+      expect(result.csv).toBe(referenceCsv(issues.filter((i) => !victims.includes(i.id))))
+    }),
+  )
+
   it.effect("thrifty reads each issue once: one search page per 25 issues", () =>
     Effect.gen(function* () {
       const fake = makeFakeJira(issues)
