@@ -160,8 +160,11 @@ describe("export under chaos", () => {
     })
 
   it("a spent points quota pauses the export until the reset instead of failing it", async () => {
+    // Jira refuses a request once the quota is spent: the start and two pages spend about 208 of 150
+    // points, so the third page is refused unless the window has turned. A 4 s window (not 1.5 s) keeps
+    // that from happening on a loaded machine, where the test used to see no pause at all.
     const harness = await startHarness(
-      { issues: 300, seed: 5, quota: 150, quotaWindowMs: 1_500 },
+      { issues: 300, seed: 5, quota: 150, quotaWindowMs: 4_000 },
       { apiToken: false },
     )
     try {
