@@ -28,20 +28,22 @@ const bump = (record: Record<string, number>, key: string, by = 1) => {
   record[key] = (record[key] ?? 0) + by
 }
 
+const zeroCounters = () => ({
+  requests: 0,
+  points: 0,
+  rateLimited: 0,
+  faults: 0,
+  violations: 0,
+  peak: 0,
+  bytes: 0,
+  issues: 0,
+})
+
 export class StatsRecorder {
   private byEndpoint: Record<string, number> = {}
   private byReason: Record<string, number> = {}
   private byKind: Record<string, number> = {}
-  private counters = {
-    requests: 0,
-    points: 0,
-    rateLimited: 0,
-    faults: 0,
-    violations: 0,
-    peak: 0,
-    bytes: 0,
-    issues: 0,
-  }
+  private counters = zeroCounters()
   /**
    * Per user: since when a Retry-After has been in force without a break, until when, and until when
    * on each connection that carried one.
@@ -111,16 +113,7 @@ export class StatsRecorder {
     this.byEndpoint = {}
     this.byReason = {}
     this.byKind = {}
-    this.counters = {
-      requests: 0,
-      points: 0,
-      rateLimited: 0,
-      faults: 0,
-      violations: 0,
-      peak: 0,
-      bytes: 0,
-      issues: 0,
-    }
+    this.counters = zeroCounters()
     this.retryAfter.clear()
   }
 }
