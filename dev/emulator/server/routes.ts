@@ -18,6 +18,8 @@ export interface PositionLookups {
   readonly indexOf: (idOrKey: string) => number
   /** Whether the issue at a position exists and is not deleted. */
   readonly isLive: (index: number) => boolean
+  /** The issue at a position with only these fields (cheaper than generating all of them). */
+  readonly issueWithFields: (index: number, fieldIds: ReadonlyArray<string>) => IssueRecord | undefined
 }
 
 /** A data set as the server needs it; the comment/worklog lists and position lookups are optional extras. */
@@ -139,9 +141,22 @@ export const stillExists = (dataset: EmulatorDataset, id: string): boolean =>
     ? dataset.isLive(dataset.indexOf(id))
     : dataset.issueByIdOrKey(id) !== undefined
 
-const visible = (state: ServerState, viewer: UserRecord | null, idOrKey: string): IssueRecord | undefined => {
-  const issue = state.dataset.issueByIdOrKey(idOrKey)
-  return issue && state.dataset.canBrowse(viewer, issue.projectKey) ? issue : undefined
+/**
+ * The issue if the viewer may browse it. With `fieldIds`, only those fields need to be there, which a
+ * data set that can generate single fields does about five times cheaper than a whole issue.
+ */
+const visible = (
+  state: ServerState,
+  viewer: UserRecord | null,
+  idOrKey: string,
+  fieldIds?: ReadonlyArray<string>,
+): IssueRecord | undefined => {
+  const { dataset } = state
+  const issue =
+    fieldIds !== undefined && dataset.issueWithFields !== undefined && dataset.indexOf !== undefined
+      ? dataset.issueWithFields(dataset.indexOf(idOrKey), fieldIds)
+      : dataset.issueByIdOrKey(idOrKey)
+  return issue && dataset.canBrowse(viewer, issue.projectKey) ? issue : undefined
 }
 
 const intParam = (value: string | null, fallback: number): number | null => {
@@ -221,7 +236,7 @@ const search = (state: ServerState, call: Call, input: SearchInput): Reply => {
       if (stillExists(state.dataset, id)) issues.push({ id })
       continue
     }
-    const issue = visible(state, call.viewer, id)
+    const issue = visible(state, call.viewer, id, selection.ids)
     if (issue) issues.push(renderIssue(issue, selection, state.site()))
   }
   const served = Math.max(end, state.servedUpTo.get(key) ?? 0)
@@ -313,12 +328,12 @@ export const bulkIssues = (
   fields: ReadonlyArray<string>,
   expand: ReadonlyArray<string>,
 ): ReadonlyArray<Record<string, unknown>> => {
+  const selection = selectFields(state.dataset, fields, "*navigable")
   const byId = new Map<string, IssueRecord>()
   for (const idOrKey of idsOrKeys) {
-    const issue = visible(state, viewer, idOrKey)
+    const issue = visible(state, viewer, idOrKey, selection.ids)
     if (issue) byId.set(issue.id, issue)
   }
-  const selection = selectFields(state.dataset, fields, "*navigable")
   const perIssue = { names: expand.includes("names"), schema: expand.includes("schema") }
   return [...byId.values()]
     .sort((a, b) => a.numericId - b.numericId)
