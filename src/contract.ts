@@ -111,6 +111,7 @@ export const ErrorTag = Schema.Literal(
   "ServerError",
   "Transport",
   "Decode",
+  "TooLarge",
   "Internal",
 )
 export type ErrorTag = typeof ErrorTag.Type

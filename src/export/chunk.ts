@@ -17,6 +17,8 @@ export interface ChunkBudget {
   readonly graceMs: number
   /** Stop taking new work once the response JSON would pass this many bytes (Forge allows 5 MB). */
   readonly maxBytes: number
+  /** Largest answer sent at all (a single row can pass `maxBytes`); default just under Forge's 5 MB. */
+  readonly maxAnswerBytes?: number
 }
 
 export const defaultBudget: ChunkBudget = { timeMs: 15_000, graceMs: 5_000, maxBytes: 3_000_000 }

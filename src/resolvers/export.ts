@@ -3,8 +3,14 @@
  * cursor carries everything (resolvers keep no state); repeating a call with the same cursor gives
  * the same rows, so the page simply repeats a failed call.
  */
-import { Effect } from "effect"
-import { type ExportChunk, ExportNextPayload, type ExportStarted, ExportStartPayload } from "../contract.js"
+import { Effect, Schema } from "effect"
+import {
+  type ExportChunk,
+  ExportNextPayload,
+  type ExportStarted,
+  ExportStartPayload,
+  type ResolverError,
+} from "../contract.js"
 import { type ChunkResult, pauseFor, runChunk } from "../export/chunk.js"
 import { decodeCursor, encodeCursor } from "../export/cursor.js"
 import { ExportConfig } from "../export/ExportConfig.js"
@@ -14,6 +20,25 @@ import { JiraClient } from "../jira/JiraClient.js"
 import { JiraError } from "../jira/JiraError.js"
 import { siteUrlOf } from "./context.js"
 import { decodePayload } from "./respond.js"
+
+/**
+ * Largest `export/next` answer we send: Forge refuses resolver responses over 5 MB. Units are cut
+ * between rows well below this (pipeline `maxUnitBytes`), so only a single row can reach it.
+ */
+export const MAX_ANSWER_BYTES = 4_900_000
+
+/** One row larger than a Forge answer may be: the page cannot export it; the CLI can. */
+export class ExportTooLarge extends Schema.TaggedError<ExportTooLarge>()("ExportTooLarge", {
+  bytes: Schema.Number,
+}) {
+  toResolverError(): ResolverError {
+    const mb = (this.bytes / 1_000_000).toFixed(1)
+    return {
+      tag: "TooLarge",
+      message: `One issue of this export takes ${mb} MB as CSV, more than Jira apps may send at once (5 MB); leave out its long columns (comments, worklogs, descriptions) or export it with the command-line exporter.`,
+    }
+  }
+}
 
 /** The zone dates are written in: the option when it names one, else the user's Jira profile zone. */
 const timeZoneFor = (requested: string | undefined) =>
@@ -79,5 +104,9 @@ export const exportNext = (payload: unknown) =>
       ...(chunk.retryAfterMs === undefined ? {} : { retryAfterMs: chunk.retryAfterMs }),
       ...(chunk.pausedUntil === undefined ? {} : { pausedUntil: chunk.pausedUntil }),
     }
+    // Fail with a sentence rather than send what Forge would refuse on every repeat.
+    const bytes = Buffer.byteLength(JSON.stringify(result))
+    if (bytes > (config.budget.maxAnswerBytes ?? MAX_ANSWER_BYTES))
+      return yield* Effect.fail(new ExportTooLarge({ bytes }))
     return result
   }).pipe(Effect.withSpan("resolver.export/next"))

@@ -1,5 +1,7 @@
 import { Either } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import type { ExportChunk, ResolverError } from "../../src/contract.js"
+import { defaultSettings } from "../../src/export/pipeline.js"
 import { exportNext, exportStart } from "../../src/resolvers/export.js"
 import { exportThrough, type Harness, jqlAll, keysOf, startHarness } from "./emulated.js"
 
@@ -182,6 +184,45 @@ describe("export under chaos", () => {
       expect(result.chunks.some((c) => c.pausedUntil !== undefined || c.retryAfterMs !== undefined)).toBe(
         true,
       )
+    } finally {
+      await harness.emulator.close()
+    }
+  })
+})
+
+describe("answers Forge would refuse", () => {
+  it("a single row larger than a Forge answer fails with a sentence instead of being sent", async () => {
+    const harness = await startHarness(
+      { issues: 120, seed: 11 },
+      {
+        budget: { timeMs: 15_000, graceMs: 5_000, maxBytes: 20_000, maxAnswerBytes: 30_000 },
+        settings: { ...defaultSettings, maxUnitBytes: 10_000 },
+      },
+    )
+    try {
+      // Issue 13 of the data set has a description over 32,767 characters; the data preset keeps it whole.
+      const started = await harness.run(
+        exportStart({
+          jql: jqlAll(harness.emulator),
+          columns: ["issuekey", "description"],
+          options: { preset: "data", strategy: "thrifty" },
+        }),
+      )
+      if (Either.isLeft(started)) throw new Error(started.left.message)
+      let cursor: string | null = started.right.cursor
+      let failure: ResolverError | undefined
+      for (let calls = 0; cursor !== null && failure === undefined && calls < 200; calls++) {
+        const chunk: Either.Either<ExportChunk, ResolverError> = await harness.run(exportNext({ cursor }))
+        if (Either.isLeft(chunk)) failure = chunk.left
+        else {
+          expect(Buffer.byteLength(JSON.stringify(chunk.right))).toBeLessThanOrEqual(30_000)
+          cursor = chunk.right.cursor
+        }
+      }
+      expect(failure).toMatchObject({
+        tag: "TooLarge",
+        message: expect.stringMatching(/command-line exporter\.$/),
+      })
     } finally {
       await harness.emulator.close()
     }

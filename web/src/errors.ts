@@ -36,6 +36,10 @@ const headings: Record<ErrorTag, { heading: string; next?: string }> = {
   ServerError: { heading: "Jira had a problem", next: "Try again in a few minutes." },
   Transport: { heading: "Can't reach Jira", next: "Check your connection, then try again." },
   Decode: { heading: "Jira sent something unexpected", next: "Try again; report it if it keeps happening." },
+  TooLarge: {
+    heading: "An issue is too large to export here",
+    next: "Leave out the comment or worklog columns, or export with the command-line exporter.",
+  },
   Internal: { heading: "Something went wrong", next: "Try again; report it if it keeps happening." },
 }
 
