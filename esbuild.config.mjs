@@ -22,6 +22,9 @@ const options = {
   jsxImportSource: "preact",
   minify: true,
   sourcemap: true,
+  // Maps point at the sources by path; embedding them would ship every dependency's source text in
+  // the Forge resource (counted against its size quota) for no use in production.
+  sourcesContent: false,
   metafile: true,
   legalComments: "none",
   logLevel: "warning",
