@@ -4,7 +4,7 @@
  *
  *   npx tsx bench/csv.ts [--json] [--rows N]
  *
- * Target (DESIGN.md): at least 1.5 times csv-stringify's MB/s.
+ * Target (docs/architecture.md, Targets): at least 1.5 times csv-stringify's MB/s.
  */
 import { performance } from "node:perf_hooks"
 import { stringify } from "csv-stringify/sync"

@@ -22,7 +22,7 @@ import {
   startEmulator,
 } from "./emulator/index.js"
 
-/** Forge limits ([forge-platform.md §2]). */
+/** Forge limits (docs/forge.md §2). */
 export const FORGE_LIMITS = {
   invokePayloadBytes: 500 * 1024,
   invokeResponseBytes: 5 * 1024 * 1024,

@@ -1,7 +1,7 @@
 /**
  * The emulator's internal contract between its data set + JQL engine (`data/`, `jql/`) and its HTTP
  * layer (`server/`, `index.ts`). Values are Jira Cloud REST v3 shapes (see
- * ../shared/reference/jira-cloud-api.md §2.3) so the HTTP layer can send them as they are.
+ * docs/jira-cloud.md §2.3) so the HTTP layer can send them as they are.
  */
 
 /** A user as `/user`, `/user/bulk` and issue fields show it (REST shape), plus what the emulator needs. */

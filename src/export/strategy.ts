@@ -1,6 +1,6 @@
 /**
  * `auto` resolved from what is known when the export starts. API-token traffic is exempt from Jira's
- * points quota (reference/jira-cloud-api.md §6), so it goes fast. An app pays about 1 point per issue
+ * points quota (docs/jira-cloud.md §6), so it goes fast. An app pays about 1 point per issue
  * thrifty and 2 fast: it goes fast only while the export is small and the quota headers do not say
  * points are short.
  */

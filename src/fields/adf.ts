@@ -3,7 +3,7 @@
  * worklog bodies) rendered as readable plain text for a CSV cell.
  *
  * Structure: https://developer.atlassian.com/cloud/jira/platform/apis/document/structure/ and the
- * rendering rules of reference §7. Input is untrusted JSON: every access is checked, unknown nodes
+ * rendering rules of docs/jira-cloud.md §7. Input is untrusted JSON: every access is checked, unknown nodes
  * fall back to their content, and nothing here throws.
  */
 

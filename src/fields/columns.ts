@@ -2,7 +2,7 @@
  * The column model: which columns a user asked for, resolved against `GET /rest/api/3/field`.
  *
  * A column is asked for by field id or by name (case-insensitive); field names are localised and not
- * unique (reference §2.1), so a name that fits several fields is refused with the candidates, and a
+ * unique (docs/jira-cloud.md §2.1), so a name that fits several fields is refused with the candidates, and a
  * header is the name disambiguated with the id when two fields share it.
  */
 import { Either } from "effect"

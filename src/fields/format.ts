@@ -1,5 +1,5 @@
 /**
- * Field values (Jira REST v3 shapes, reference §2.3) as cell text.
+ * Field values (Jira REST v3 shapes, docs/jira-cloud.md §2.3) as cell text.
  *
  * Formatters are pure and total: any JSON gives a string, never a throw and never "[object Object]".
  * Users known only by account id (ADF mentions, id-only values) are collected first by

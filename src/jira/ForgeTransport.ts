@@ -6,7 +6,7 @@ import { type JiraRequest, type JiraResponse, JiraTransport, renderPath } from "
 /**
  * A thrown `@forge/api` error as a JiraError. The platform signals its own refusals with the
  * `forge-proxy-error` header, which `@forge/api` throws as `ProxyRequestError` (e.g. 429
- * `FETCH_LIMIT_EXCEEDED`, ../../../shared/reference/forge-platform.md §4); a plain Jira 429 is a response.
+ * `FETCH_LIMIT_EXCEEDED`, docs/forge.md §4); a plain Jira 429 is a response.
  */
 export const errorFromForge = (cause: unknown): JiraError => {
   if (cause instanceof NeedsAuthenticationError)

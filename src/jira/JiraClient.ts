@@ -1,7 +1,7 @@
 /**
  * Every Jira read the app makes. One pipeline per call: quota gate -> transport -> rate-limit state ->
  * status check -> retry policy (reads only) -> Schema decode -> typed `JiraError`.
- * Endpoints and shapes: ../../../shared/reference/jira-cloud-api.md §1–§5.
+ * Endpoints and shapes: docs/jira-cloud.md §1–§5.
  */
 import { Clock, Duration, Effect, Layer, Option, ParseResult, Schema } from "effect"
 import { excerpt, JiraError, JiraErrors } from "./JiraError.js"

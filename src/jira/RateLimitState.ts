@@ -2,7 +2,7 @@
  * The latest rate-limit and quota state Jira told us about, shared by every request of one runtime so
  * strategy choices (thrifty vs fast) and pauses see the same picture. Atlassian asks apps to "share
  * rate-limit state across threads" (https://developer.atlassian.com/cloud/jira/platform/rate-limiting/);
- * header names and meanings: ../../../shared/reference/jira-cloud-api.md §6.
+ * header names and meanings: docs/jira-cloud.md §6.
  */
 import { Effect, Layer, Ref } from "effect"
 

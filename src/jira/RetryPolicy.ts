@@ -2,7 +2,7 @@
  * How Jira reads are retried, and the deadline that bounds the waiting.
  *
  * Atlassian's guidance (https://developer.atlassian.com/cloud/jira/platform/rate-limiting/, summarised in
- * ../../../shared/reference/jira-cloud-api.md §6): retry only idempotent calls; a `Retry-After` is the
+ * docs/jira-cloud.md §6): retry only idempotent calls; a `Retry-After` is the
  * least to wait; otherwise back off exponentially from about 2 s, doubling, times a random 0.7–1.3,
  * capped, for a bounded number of tries; a spent points quota (`RateLimit-Reason: jira-quota-*`) is
  * not retried at all (every request is refused until the hourly reset).

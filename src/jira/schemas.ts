@@ -1,7 +1,7 @@
 /**
  * Domain shapes decoded from Jira's responses. They keep what the exporter needs and let the rest
  * through untyped where the formatters need the raw value (`Issue.fields`).
- * Shapes: ../shared/reference/jira-cloud-api.md §1–§4 and the official OpenAPI document.
+ * Shapes: docs/jira-cloud.md §1–§4 and the official OpenAPI document.
  */
 import { Schema } from "effect"
 

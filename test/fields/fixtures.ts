@@ -1,5 +1,5 @@
 /**
- * Field values in Jira REST v3 shapes (reference §2.3), one per field of the emulator's `/field`
+ * Field values in Jira REST v3 shapes (docs/jira-cloud.md §2.3), one per field of the emulator's `/field`
  * catalogue, with the hostile text an export must carry intact.
  */
 import { FIELDS } from "../../dev/emulator/data/fields.js"

@@ -1,7 +1,7 @@
 /**
  * The fixed reference data of the emulated site: projects, workflow statuses, priorities, issue
  * types, resolutions, components, versions, sprints, teams, groups and select options, in the
- * REST v3 shapes of ../../../shared/reference/jira-cloud-api.md §2.3.
+ * REST v3 shapes of docs/jira-cloud.md §2.3.
  */
 
 export interface ProjectDef {

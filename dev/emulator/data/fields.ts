@@ -1,5 +1,5 @@
 /**
- * The `/field` catalogue (REST `FieldDetails`, API notes §2.1 and §2.3): every system field an issue
+ * The `/field` catalogue (REST `FieldDetails`, docs/jira-cloud.md §2.1 and §2.3): every system field an issue
  * carries, and one custom field of every common type, including two custom fields both named
  * "Category" (exporters must not key columns by name).
  */

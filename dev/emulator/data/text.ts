@@ -1,5 +1,5 @@
 /**
- * Text and ADF (Atlassian Document Format, API notes §7) generation: plain summaries from word
+ * Text and ADF (Atlassian Document Format, docs/jira-cloud.md §7) generation: plain summaries from word
  * pools, values that break exporters (formula prefixes, control characters, quotes, bidi and
  * full-width text, 32,767+ character cells), and rich ADF documents with mentions, lists, tables,
  * code blocks, links, emoji, status and date nodes.

@@ -1,5 +1,5 @@
 /**
- * The site's users (§3 of the API notes): the two fixed accounts the page tests log in with, plus
+ * The site's users (docs/jira-cloud.md §3): the two fixed accounts the page tests log in with, plus
  * 50+ generated people covering what breaks exporters: inactive accounts, hidden e-mail addresses,
  * an app account, a GDPR-deleted "Former user", non-UTC time zones and awkward display names.
  */

@@ -5,7 +5,7 @@
  *   not     := (NOT | '!') not | '(' or ')' | clause
  *   clause  := field operator operand
  *   operand := value | function '(' args ')' | '(' operand (',' operand)* ')' | EMPTY | NULL
- * Messages follow Jira's wording (see Jira's own TestJqlParsing func test and API notes §4/§5).
+ * Messages follow Jira's wording (see Jira's own TestJqlParsing func test and docs/jira-cloud.md §4/§5).
  */
 import { at, JqlSyntaxError, SYNTAX, type Token, tokenize } from "./tokens.js"
 

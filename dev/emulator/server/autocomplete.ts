@@ -1,4 +1,4 @@
-/** `GET /jql/autocompletedata` and its `/suggestions`, built from the data set (reference §4). */
+/** `GET /jql/autocompletedata` and its `/suggestions`, built from the data set (docs/jira-cloud.md §4). */
 import type { Dataset, FieldRecord } from "../model.js"
 
 const OPERATORS: Readonly<Record<string, ReadonlyArray<string>>> = {

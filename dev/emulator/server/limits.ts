@@ -1,5 +1,5 @@
 /**
- * Jira Cloud's three rate-limit systems as the emulator applies them (reference §6): an hourly points
+ * Jira Cloud's three rate-limit systems as the emulator applies them (docs/jira-cloud.md §6): an hourly points
  * quota (global to the app), token buckets per endpoint+method (shared by every user, like the per-tenant
  * burst limit), and a cap on requests in flight per user.
  */

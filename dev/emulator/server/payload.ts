@@ -1,6 +1,6 @@
 /**
  * Strict request-body checking, like the Jackson beans behind Jira's POST endpoints: an unknown property
- * or a wrongly typed one is a 400 (reference §1.1, §1.7, §1.8).
+ * or a wrongly typed one is a 400 (docs/jira-cloud.md §1.1, §1.7, §1.8).
  */
 
 export type PropertyType = "string" | "integer" | "boolean" | "strings" | "integers"

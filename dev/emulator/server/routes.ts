@@ -1,5 +1,5 @@
 /**
- * The Jira REST endpoints the emulator serves, with Jira's shapes and error bodies (reference §1, §3,
+ * The Jira REST endpoints the emulator serves, with Jira's shapes and error bodies (docs/jira-cloud.md §1, §3,
  * §4, §5). Handlers are synchronous functions from a parsed call to a reply; the pipeline in
  * `server.ts` adds identity, rate limits, chaos, latency and stats around them.
  */
@@ -187,7 +187,7 @@ const SEARCH_BEAN: BeanShape = {
 
 const search = (state: ServerState, call: Call, input: SearchInput): Reply => {
   const faults: Array<string> = []
-  // Check order measured on Jira: token decode, then maxResults range, then unbounded JQL (reference §1.1).
+  // Check order measured on Jira: token decode, then maxResults range, then unbounded JQL (docs/jira-cloud.md §1.1).
   let offset = 0
   let tokenKey: string | null = null
   if (input.nextPageToken !== undefined && input.nextPageToken !== null && input.nextPageToken !== "") {
@@ -279,7 +279,7 @@ const searchGet = (state: ServerState, call: Call): Reply => {
 }
 
 const searchPost = (state: ServerState, call: Call): Reply => {
-  // POST reads its parameters only from the body; query parameters are ignored (reference §1.1).
+  // POST reads its parameters only from the body; query parameters are ignored (docs/jira-cloud.md §1.1).
   const bean = checkBean(
     call.body,
     SEARCH_BEAN,
@@ -560,7 +560,7 @@ export const ROUTES: ReadonlyArray<Route> = [
   route("GET", "/rest/api/3/jql/autocompletedata/suggestions", autocompleteSuggestions),
 ]
 
-/** The removed offset search (reference §1.6): 410 on every method. */
+/** The removed offset search (docs/jira-cloud.md §1.6): 410 on every method. */
 export const isRemovedSearch = (path: string): boolean => /^\/rest\/api\/[23]\/search\/?$/.test(path)
 
 export const matchRoute = (

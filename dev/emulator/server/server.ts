@@ -33,7 +33,7 @@ export interface Pipeline {
   readonly quotaLimit: () => number | null
 }
 
-/** A bad Basic pair is anonymous, as on Jira (reference §3); only users with a login email can log in. */
+/** A bad Basic pair is anonymous, as on Jira (docs/jira-cloud.md §3); only users with a login email can log in. */
 export const identify = (state: ServerState, req: IncomingMessage): UserRecord | null => {
   const forge = req.headers[FORGE_ACCOUNT_HEADER]
   if (typeof forge === "string") return state.dataset.userByAccountId(forge) ?? null

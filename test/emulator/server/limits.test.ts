@@ -1,4 +1,4 @@
-/** Rate limits (reference §6): points quota with its window, burst buckets, in-flight cap, headers, stats. */
+/** Rate limits (docs/jira-cloud.md §6): points quota with its window, burst buckets, in-flight cap, headers, stats. */
 import { describe, expect, it } from "vitest"
 import { PROFILES, type ProfileParams, startEmulator } from "../../../dev/emulator/index.js"
 import { asUser, miniature } from "./http.js"

@@ -1,4 +1,4 @@
-/** The documented behaviours of search, bulkfetch, users and the removed endpoints (reference §1, §3, §5). */
+/** The documented behaviours of search, bulkfetch, users and the removed endpoints (docs/jira-cloud.md §1, §3, §5). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RunningEmulator, startEmulator } from "../../../dev/emulator/index.js"
 import { asUser, miniature, q } from "./http.js"

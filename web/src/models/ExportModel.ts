@@ -3,7 +3,7 @@
  * collecting the CSV text as Blob parts. A failed call is repeated with the same cursor (the cursor is
  * self-contained, so nothing is lost or doubled): after Jira's `retryAfterMs`, at the quota's reset time,
  * or with exponential backoff for network and server errors. Calls are also spaced so the bridge's own
- * limit (500 invokes per 25 s, see forge-platform.md §2) is never reached.
+ * limit (500 invokes per 25 s, see docs/forge.md §2) is never reached.
  */
 import type { ExportOptionsInput, ExportProgress, ResolverError } from "../../../src/contract.js"
 import { type Backend, Key } from "../bridge.js"
