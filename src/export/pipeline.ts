@@ -93,26 +93,33 @@ export interface ExportContext {
   readonly call: <A>(effect: Effect.Effect<A, JiraError>) => Effect.Effect<A, JiraError>
 }
 
+/** The context of one export: a fresh limiter, and the reads bound to it and the deadline. */
+export const makeContext = (input: Omit<PipelineInput, "phase">): Effect.Effect<ExportContext> =>
+  Effect.gen(function* () {
+    const settings = input.settings ?? defaultSettings
+    const limiter = yield* makeLimiter(settings.requestConcurrency)
+    const { jira, deadlineMs } = input
+    return {
+      jira,
+      format: input.format,
+      jql: input.jql,
+      settings,
+      gate: input.gate,
+      deadlineMs,
+      keepCells: input.keepCells === true,
+      maxUnitBytes: settings.maxUnitBytes ?? MAX_UNIT_BYTES,
+      limiter,
+      call: (effect) =>
+        limiter.run(deadlineMs === undefined ? effect : jira.withDeadline(effect, deadlineMs)),
+    }
+  })
+
 /** Builds the unit stream for one export, starting at `phase`. */
 export const exportUnits = (input: PipelineInput): Stream.Stream<Unit, JiraError> =>
   Stream.unwrap(
-    Effect.gen(function* () {
-      const settings = input.settings ?? defaultSettings
-      const limiter = yield* makeLimiter(settings.requestConcurrency)
-      const { jira, deadlineMs } = input
-      const ctx: ExportContext = {
-        jira,
-        format: input.format,
-        jql: input.jql,
-        settings,
-        gate: input.gate,
-        deadlineMs,
-        keepCells: input.keepCells === true,
-        maxUnitBytes: settings.maxUnitBytes ?? MAX_UNIT_BYTES,
-        limiter,
-        call: (effect) =>
-          limiter.run(deadlineMs === undefined ? effect : jira.withDeadline(effect, deadlineMs)),
-      }
-      return input.phase._tag === "thrifty" ? thrifty(ctx, input.phase) : fast(ctx, input.phase)
-    }),
+    makeContext(input).pipe(
+      Effect.map((ctx) =>
+        input.phase._tag === "thrifty" ? thrifty(ctx, input.phase) : fast(ctx, input.phase),
+      ),
+    ),
   )
