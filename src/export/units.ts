@@ -1,0 +1,114 @@
+/**
+ * The issues of one step (a search page or a bulkfetch batch) made into units: comment and worklog
+ * lists that search truncated are completed, account ids are resolved in one batch, rows are
+ * formatted, and the rows are cut into units of at most `maxUnitBytes` (split.ts).
+ */
+import { Effect } from "effect"
+import type { JiraError } from "../jira/JiraError.js"
+import type { Phase } from "./cursor.js"
+import type { ExportContext, Unit } from "./pipeline.js"
+import type { ExportIssue } from "./ports.js"
+import { type Cut, type Listed, splitRows } from "./split.js"
+
+/** Issues read in one step, with where they stand in it. */
+export interface Source {
+  readonly issues: ReadonlyArray<ExportIssue>
+  /** Position of each issue in the page or batch, in order. */
+  readonly positions: ReadonlyArray<number>
+  /** Listed but unreadable issues, with their positions. */
+  readonly missing: ReadonlyArray<Listed>
+  /** Where the export stands after the whole step. */
+  readonly after: Phase | null
+  /** Where it stands when everything before `position` has been emitted. */
+  readonly resumeAt: (position: number) => Phase
+}
+
+/** Whether search returned only part of an issue's `field.list` (its `total` says there are more). */
+const truncatedList = (
+  fields: { readonly [k: string]: unknown } | undefined,
+  field: string,
+  list: string,
+) => {
+  const page = fields?.[field]
+  if (typeof page !== "object" || page === null) return false
+  const items: unknown = Reflect.get(page, list)
+  const total: unknown = Reflect.get(page, "total")
+  return typeof total === "number" && Array.isArray(items) && total > items.length
+}
+
+const withList = (
+  issue: ExportIssue,
+  field: string,
+  list: string,
+  items: ReadonlyArray<unknown>,
+): ExportIssue => {
+  const page = issue.fields?.[field]
+  const base = typeof page === "object" && page !== null ? page : {}
+  return {
+    ...issue,
+    fields: { ...issue.fields, [field]: { ...base, [list]: items, total: items.length } },
+  }
+}
+
+/** Comments/worklogs that search truncated, completed from their own endpoints. */
+const complete = (ctx: ExportContext, issue: ExportIssue) =>
+  Effect.gen(function* () {
+    let current = issue
+    if (ctx.format.needsComments && truncatedList(issue.fields, "comment", "comments")) {
+      const comments = yield* ctx.call(ctx.jira.issueComments(issue.id))
+      current = withList(current, "comment", "comments", comments)
+    }
+    if (ctx.format.needsWorklogs && truncatedList(issue.fields, "worklog", "worklogs")) {
+      const worklogs = yield* ctx.call(ctx.jira.issueWorklogs(issue.id))
+      current = withList(current, "worklog", "worklogs", worklogs)
+    }
+    return current
+  })
+
+/** The units of one page or batch: usually one; several when its text is larger than `maxUnitBytes`. */
+export const toUnits = (ctx: ExportContext, source: Source): Effect.Effect<ReadonlyArray<Unit>, JiraError> =>
+  Effect.gen(function* () {
+    const { format } = ctx
+    const completed =
+      format.needsComments || format.needsWorklogs
+        ? yield* Effect.forEach(source.issues, (issue) => complete(ctx, issue), {
+            concurrency: ctx.settings.completionConcurrency,
+          })
+        : source.issues
+    // Users shown in full in these issues need no lookup; only the rest go to the directory.
+    const known = new Map<string, unknown>()
+    for (const issue of completed) for (const [id, user] of format.knownUsers(issue)) known.set(id, user)
+    const ids = new Set<string>()
+    for (const issue of completed) for (const id of format.accountIds(issue)) if (!known.has(id)) ids.add(id)
+    if (known.size > 0) yield* ctx.jira.rememberUsers([...known])
+    const looked =
+      ids.size === 0 ? new Map<string, unknown>() : yield* ctx.call(ctx.jira.resolveUsers([...ids]))
+    const users = looked.size === 0 ? known : new Map([...known, ...looked])
+    const rows = completed.map((issue) => format.formatRow(issue, users))
+    const cuts = splitRows({
+      rows,
+      positions: source.positions,
+      missing: source.missing,
+      after: source.after,
+      resumeAt: source.resumeAt,
+      encode: (some) => format.encodeRows(some),
+      maxBytes: ctx.maxUnitBytes,
+    })
+    return cuts.map((cut: Cut<Phase | null>): Unit => {
+      const unit: Unit = {
+        text: cut.text,
+        rows: cut.to - cut.from,
+        truncatedCells: cut.truncatedCells,
+        missing: cut.missing,
+        after: cut.after,
+      }
+      // The preview shows the cells as the file holds them (formula guard included).
+      return ctx.keepCells
+        ? {
+            ...unit,
+            cells: rows.slice(cut.from, cut.to).map(format.cellTexts),
+            keys: completed.slice(cut.from, cut.to).map((i) => i.key ?? i.id),
+          }
+        : unit
+    })
+  })
