@@ -15,7 +15,7 @@ import type { Phase } from "./cursor.js"
 import { decodeIds, encodeIds } from "./cursor.js"
 import type { Gate } from "./gate.js"
 import { type Limiter, makeLimiter } from "./limiter.js"
-import type { ExportIssue, ExportJira, RowFormat } from "./ports.js"
+import type { ExportIssue, ExportJira, ExportUser, RowFormat } from "./ports.js"
 
 export interface PipelineSettings {
   /** Issues per `/search/jql` page with fields (Jira caps these at about 100). */
@@ -139,7 +139,7 @@ export const exportUnits = (input: PipelineInput): Stream.Stream<Unit, JiraError
                 })
               : source.issues
           // Users shown in full in these issues need no lookup; only the rest go to the directory.
-          const known = new Map<string, unknown>()
+          const known = new Map<string, ExportUser>()
           for (const issue of completed)
             for (const [id, user] of format.knownUsers(issue)) known.set(id, user)
           const ids = new Set<string>()
@@ -147,7 +147,7 @@ export const exportUnits = (input: PipelineInput): Stream.Stream<Unit, JiraError
             for (const id of format.accountIds(issue)) if (!known.has(id)) ids.add(id)
           if (known.size > 0) yield* jira.rememberUsers([...known])
           const looked =
-            ids.size === 0 ? new Map<string, unknown>() : yield* call(jira.resolveUsers([...ids]))
+            ids.size === 0 ? new Map<string, ExportUser>() : yield* call(jira.resolveUsers([...ids]))
           const users = looked.size === 0 ? known : new Map([...known, ...looked])
           const rows = completed.map((issue) => format.formatRow(issue, users))
           const unitOf = (
