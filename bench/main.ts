@@ -27,12 +27,13 @@ import {
 import { encodeRows } from "../src/csv/encoder.js"
 import { exportStream } from "../src/export/chunk.js"
 import { ExportConfig } from "../src/export/ExportConfig.js"
-import { resolveOptions } from "../src/export/options.js"
+import { cellKindOf, resolveOptions } from "../src/export/options.js"
 import { defaultSettings, type PipelineSettings } from "../src/export/pipeline.js"
 import { startExport } from "../src/export/start.js"
 import { liveExportJira, livePlanner } from "../src/export/wiring.js"
 import { DEFAULT_COLUMNS, fieldsToRequest, listFields, resolveColumns } from "../src/fields/columns.js"
-import { collectAccountIds, type DirectoryUserLike, formatRow } from "../src/fields/format.js"
+import { formatRow } from "../src/fields/format.js"
+import { collectAccountIds, type DirectoryUserLike } from "../src/fields/users.js"
 import { JiraClient } from "../src/jira/JiraClient.js"
 import { JiraLive } from "../src/jira/JiraLive.js"
 
@@ -250,7 +251,7 @@ const sequentialRun = async (
     }
     bytes += encodeRows(
       rows,
-      columns.map((c) => c.kind),
+      columns.map((c) => cellKindOf(c.kind)),
       options.right.csv,
     ).text.length
     issues += rows.length

@@ -5,8 +5,24 @@
  * It keeps no state between calls: every row ends with the line ending, so encoding rows in chunks
  * gives exactly the text of encoding them at once.
  */
-import type { CsvOptions } from "../export/options.js"
-import type { Column } from "../fields/columns.js"
+
+/** How the encoder writes cells and rows (RFC 4180, https://www.rfc-editor.org/rfc/rfc4180). */
+export interface CsvOptions {
+  readonly delimiter: "," | ";" | "\t" | "|"
+  readonly lineEnding: "\r\n" | "\n"
+  /** A UTF-8 byte order mark, so Excel reads the file as UTF-8 rather than the ANSI code page. */
+  readonly bom: boolean
+  /** OWASP CSV injection rule: https://owasp.org/www-community/attacks/CSV_Injection */
+  readonly formulaGuard: boolean
+  /** Cut cells at Excel's 32,767-character cell limit, with a visible marker. */
+  readonly truncateLongCells: boolean
+}
+
+/**
+ * What the encoder needs to know of a column: a `number` cell holding a plain decimal is written as
+ * it is (never guarded, so "-3" stays a number); everything else is text.
+ */
+export type CellKind = "number" | "text"
 
 export interface EncodedChunk {
   readonly text: string
@@ -93,7 +109,7 @@ const prepareCell = (cell: string, guard: boolean, options: CsvOptions, counter:
 }
 
 /** Numbers are never guarded (a "-3" must stay a number), but only when they really are numbers. */
-const guardsCell = (cell: string, kind: Column["kind"] | null | undefined, options: CsvOptions): boolean =>
+const guardsCell = (cell: string, kind: CellKind | null | undefined, options: CsvOptions): boolean =>
   options.formulaGuard && !(kind === "number" && PLAIN_NUMBER.test(cell))
 
 const encodeCell = (
@@ -112,12 +128,12 @@ const encodeCell = (
  * {@link encodeRows} writes it, without the CSV quoting. The preview shows this, so what the user sees
  * is what the file holds.
  */
-export const cellText = (cell: string, kind: Column["kind"], options: CsvOptions): string =>
+export const cellText = (cell: string, kind: CellKind, options: CsvOptions): string =>
   prepareCell(cell, guardsCell(cell, kind, options), options, { truncated: 0 })
 
 const encodeLine = (
   cells: ReadonlyArray<string>,
-  kinds: ReadonlyArray<Column["kind"]> | null,
+  kinds: ReadonlyArray<CellKind> | null,
   options: CsvOptions,
   counter: CellCounter,
   sylkSafe = false,
@@ -152,7 +168,7 @@ export const encodeHeader = (headers: ReadonlyArray<string>, options: CsvOptions
  */
 export const encodeRows = (
   rows: ReadonlyArray<ReadonlyArray<string>>,
-  kinds: ReadonlyArray<Column["kind"]>,
+  kinds: ReadonlyArray<CellKind>,
   options: CsvOptions,
 ): EncodedChunk => {
   const counter: CellCounter = { truncated: 0 }

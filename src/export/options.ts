@@ -1,40 +1,21 @@
 /**
  * Export options: what the user chose (`ExportOptionsInput`, every field optional) completed from a
- * preset into the options the CSV encoder and the field formatters run with. Pure; no Effect runtime.
+ * preset into the options the CSV encoder (src/csv) and the field formatters (src/fields) run with.
+ * Those layers define their own option types; this is where the contract's choices are mapped onto
+ * them. Pure; no Effect runtime.
  */
 import { Either } from "effect"
-import type { ExportOptionsInput } from "../contract.js"
-
-/** How the CSV encoder writes cells and rows (RFC 4180, https://www.rfc-editor.org/rfc/rfc4180). */
-export interface CsvOptions {
-  readonly delimiter: "," | ";" | "\t" | "|"
-  readonly lineEnding: "\r\n" | "\n"
-  /** A UTF-8 byte order mark, so Excel reads the file as UTF-8 rather than the ANSI code page. */
-  readonly bom: boolean
-  /** OWASP CSV injection rule: https://owasp.org/www-community/attacks/CSV_Injection */
-  readonly formulaGuard: boolean
-  /** Cut cells at Excel's 32,767-character cell limit, with a visible marker. */
-  readonly truncateLongCells: boolean
-}
-
-/** How field values become cell text. */
-export interface FormatOptions {
-  readonly dateFormat: "iso" | "spreadsheet" | { readonly pattern: string }
-  /** An IANA zone name or "UTC", already resolved (never "user"). */
-  readonly timeZone: string
-  readonly userDisplay: "displayName" | "email" | "accountId"
-  readonly multiValueSeparator: string
-  readonly durationFormat: "jira" | "hours"
-  /** Jira's working-day length, used to write `1d` in Jira durations. */
-  readonly hoursPerDay: number
-  readonly daysPerWeek: number
-}
+import type { ExportOptionsInput, Preset, Strategy } from "../contract.js"
+import type { CellKind, CsvOptions } from "../csv/encoder.js"
+import type { Column } from "../fields/columns.js"
+import { isValidTimeZone, namedTimeZone } from "../fields/dates.js"
+import type { FormatOptions } from "../fields/options.js"
 
 export interface ResolvedOptions {
-  readonly preset: "spreadsheet" | "data"
+  readonly preset: Preset
   readonly csv: CsvOptions
   readonly format: FormatOptions
-  readonly strategy: "auto" | "thrifty" | "fast"
+  readonly strategy: Strategy
 }
 
 /** Jira's defaults for time tracking (Settings > Time tracking): 8-hour days, 5-day weeks. */
@@ -75,13 +56,6 @@ export const PRESETS: Readonly<Record<ResolvedOptions["preset"], ResolvedOptions
 }
 
 /**
- * Whether the runtime knows `zone` as a time zone. `Intl.DateTimeFormat` is the only portable check
- * (it also accepts aliases such as `Asia/Calcutta`, which `Intl.supportedValuesOf` does not list).
- */
-export const isValidTimeZone = (zone: string): boolean =>
-  zone.length > 0 && Either.isRight(Either.try(() => new Intl.DateTimeFormat("en-US", { timeZone: zone })))
-
-/**
  * Completes the user's choices from the preset (`spreadsheet` unless said otherwise). The time zone
  * `user` (or none) becomes `userTimeZone`, the zone of the user's Jira profile; a zone the runtime does
  * not know is refused with a sentence for the user.
@@ -91,16 +65,11 @@ export const resolveOptions = (
   userTimeZone: string,
 ): Either.Either<ResolvedOptions, string> => {
   const base = PRESETS[input?.preset ?? "spreadsheet"]
-  const requested = input?.timeZone
-  const zone =
-    requested === undefined || requested.toLowerCase() === "user"
-      ? userTimeZone
-      : requested.toUpperCase() === "UTC"
-        ? "UTC"
-        : requested
+  const named = namedTimeZone(input?.timeZone)
+  const zone = named ?? userTimeZone
   if (!isValidTimeZone(zone)) {
     return Either.left(
-      requested === undefined || requested.toLowerCase() === "user"
+      named === undefined
         ? `Your Jira profile's time zone "${zone}" is not one this app knows; choose UTC or a time zone such as Europe/Berlin.`
         : `"${zone}" is not a time zone this app knows; use UTC or a name such as Europe/Berlin.`,
     )
@@ -128,3 +97,6 @@ export const resolveOptions = (
     strategy: input?.strategy ?? base.strategy,
   })
 }
+
+/** What the encoder needs of a column's kind: dates are text to it; only numbers are written apart. */
+export const cellKindOf = (kind: Column["kind"]): CellKind => (kind === "number" ? "number" : "text")

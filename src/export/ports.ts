@@ -5,7 +5,11 @@
  */
 import type { Effect } from "effect"
 import type { ColumnInfo, ExportOptionsInput } from "../contract.js"
+import type { DirectoryUserLike } from "../fields/users.js"
 import type { JiraError } from "../jira/JiraError.js"
+
+/** A user as the export shows it; the directory's users (src/jira/UserDirectory.ts) are ones. */
+export type ExportUser = DirectoryUserLike
 
 /** An issue as search and bulkfetch return it (`src/jira/schemas.ts` `Issue`). */
 export interface ExportIssue {
@@ -66,9 +70,9 @@ export interface ExportJira {
   /** Batched and cached user lookup; the values are handed to the row formatter untouched. */
   readonly resolveUsers: (
     accountIds: ReadonlyArray<string>,
-  ) => Effect.Effect<ReadonlyMap<string, unknown>, JiraError>
+  ) => Effect.Effect<ReadonlyMap<string, ExportUser>, JiraError>
   /** Tells the user cache about users shown in full, so later mentions of them need no lookup. */
-  readonly rememberUsers: (users: ReadonlyArray<readonly [string, unknown]>) => Effect.Effect<void>
+  readonly rememberUsers: (users: ReadonlyArray<readonly [string, ExportUser]>) => Effect.Effect<void>
   /** Runs a read with an absolute deadline (epoch ms): a retry wait that does not fit fails as RateLimited. */
   readonly withDeadline: <A>(
     effect: Effect.Effect<A, JiraError>,
@@ -87,8 +91,8 @@ export interface RowFormat {
   readonly needsWorklogs: boolean
   readonly accountIds: (issue: ExportIssue) => ReadonlyArray<string>
   /** Users the issue already shows in full (current name, visible email): no lookup needed for them. */
-  readonly knownUsers: (issue: ExportIssue) => ReadonlyArray<readonly [string, unknown]>
-  readonly formatRow: (issue: ExportIssue, users: ReadonlyMap<string, unknown>) => ReadonlyArray<string>
+  readonly knownUsers: (issue: ExportIssue) => ReadonlyArray<readonly [string, ExportUser]>
+  readonly formatRow: (issue: ExportIssue, users: ReadonlyMap<string, ExportUser>) => ReadonlyArray<string>
   /** The optional BOM and the header row. */
   readonly header: string
   /** A row's cells as a reader parses them back from the file (guard and truncation applied). */

@@ -6,13 +6,14 @@
 import { Effect, Either } from "effect"
 import { cellText, encodeHeader, encodeRows } from "../csv/encoder.js"
 import { fieldsToRequest, resolveColumns } from "../fields/columns.js"
-import { collectAccountIds, collectKnownUsers, type DirectoryUserLike, formatRow } from "../fields/format.js"
+import { formatRow } from "../fields/format.js"
+import { collectAccountIds, collectKnownUsers } from "../fields/users.js"
 import { JiraClient } from "../jira/JiraClient.js"
 import type { JiraError } from "../jira/JiraError.js"
 import { RateLimitState } from "../jira/RateLimitState.js"
 import { JiraDeadline } from "../jira/RetryPolicy.js"
 import { UserDirectory } from "../jira/UserDirectory.js"
-import { resolveOptions } from "./options.js"
+import { cellKindOf, resolveOptions } from "./options.js"
 import type { ExportJira, PlanFormat, PlanInput, RowFormat } from "./ports.js"
 import { PlanError } from "./start.js"
 
@@ -32,30 +33,18 @@ export const liveExportJira: Effect.Effect<ExportJira, never, JiraClient | UserD
       resolveUsers: (accountIds) => users.resolve(accountIds),
       rememberUsers: (known) =>
         users.remember(
-          known.flatMap(([, user]) =>
-            isUser(user)
-              ? [
-                  {
-                    accountId: user.accountId,
-                    displayName: user.displayName,
-                    ...(user.emailAddress === undefined ? {} : { emailAddress: user.emailAddress }),
-                    active: true,
-                    known: true,
-                  },
-                ]
-              : [],
-          ),
+          known.map(([, user]) => ({
+            accountId: user.accountId,
+            displayName: user.displayName,
+            ...(user.emailAddress === undefined ? {} : { emailAddress: user.emailAddress }),
+            active: true,
+            known: true,
+          })),
         ),
       withDeadline: (effect, deadlineMs) => JiraDeadline.within(deadlineMs)(effect),
       quota: rateLimits.get,
     }
   })
-
-const isUser = (value: unknown): value is DirectoryUserLike =>
-  typeof value === "object" &&
-  value !== null &&
-  typeof Reflect.get(value, "accountId") === "string" &&
-  typeof Reflect.get(value, "displayName") === "string"
 
 /** Resolves a plan's columns (from `/field`) and options into its row format. */
 export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanError | JiraError, JiraClient> =>
@@ -76,11 +65,9 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
     }
     const columns = resolved.right
     const { csv, format } = options.right
-    const kinds = columns.map((c) => c.kind)
+    const kinds = columns.map((c) => cellKindOf(c.kind))
     const requested = fieldsToRequest(columns)
     const siteUrl = plan.siteUrl.replace(/\/+$/, "")
-    let lastUsers: ReadonlyMap<string, unknown> | undefined
-    let known = new Map<string, DirectoryUserLike>()
     const rowFormat: RowFormat = {
       columns: columns.map((c) => ({ id: c.id, header: c.header, kind: c.kind })),
       // Jira answers `fields: []` with every navigable field; ask for the id only instead.
@@ -89,15 +76,7 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
       needsWorklogs: requested.includes("worklog"),
       accountIds: (issue) => collectAccountIds(issue, columns),
       knownUsers: (issue) => collectKnownUsers(issue, columns).map((user) => [user.accountId, user] as const),
-      formatRow: (issue, users) => {
-        // The pipeline passes one map per unit; narrow it once, not once per row.
-        if (users !== lastUsers) {
-          lastUsers = users
-          known = new Map()
-          for (const [id, user] of users) if (isUser(user)) known.set(id, user)
-        }
-        return formatRow(issue, columns, { users: known, options: format, siteUrl })
-      },
+      formatRow: (issue, users) => formatRow(issue, columns, { users, options: format, siteUrl }),
       header: encodeHeader(
         columns.map((c) => c.header),
         csv,

@@ -6,13 +6,11 @@
  * rendering rules of docs/jira-cloud.md §7. Input is untrusted JSON: every access is checked, unknown nodes
  * fall back to their content, and nothing here throws.
  */
+import { isObject, type Json } from "./json.js"
 
 /** The one thing rendering needs from outside: a mention's current display name. */
 export type MentionName = (accountId: string) => string | undefined
 
-type Json = Readonly<Record<string, unknown>>
-
-const isObject = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
 const str = (u: unknown): string | undefined => (typeof u === "string" ? u : undefined)
 const children = (node: Json): ReadonlyArray<unknown> => (Array.isArray(node.content) ? node.content : [])
 const attrs = (node: Json): Json => (isObject(node.attrs) ? node.attrs : {})

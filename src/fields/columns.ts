@@ -6,7 +6,6 @@
  * header is the name disambiguated with the id when two fields share it.
  */
 import { Either } from "effect"
-import type { FieldInfo } from "../contract.js"
 import type { FieldDetails } from "../jira/schemas.js"
 
 export interface Column {
@@ -18,6 +17,18 @@ export interface Column {
   /** `number` cells stay numbers (never quoted or guarded); `date`/`datetime` follow the date options. */
   readonly kind: "text" | "number" | "date" | "datetime"
   readonly field?: FieldDetails
+}
+
+/** A column the user may pick, as the column picker lists it (the contract's `FieldInfo`). */
+export interface FieldChoice {
+  /** The reference to send back: a field id or a pseudo-column id. */
+  readonly id: string
+  readonly name: string
+  /** The header this column gets: the name, disambiguated with the id when two fields share it. */
+  readonly header: string
+  readonly custom: boolean
+  /** A short type label: `string`, `user`, `array<option>`, … */
+  readonly type: string
 }
 
 export type ColumnProblem =
@@ -102,7 +113,7 @@ interface Entry {
   readonly name: string
   readonly header: string
   readonly column: Column
-  readonly info: FieldInfo
+  readonly info: FieldChoice
   /** JQL clause names (lower case): `key`, `type`, `fixversion`, `cf[10016]`, … */
   readonly aliases: ReadonlyArray<string>
 }
@@ -197,5 +208,5 @@ export const fieldsToRequest = (columns: ReadonlyArray<Column>): ReadonlyArray<s
 ]
 
 /** Every column a user may pick: the pseudo-columns, then the fields of `/field` in its order. */
-export const listFields = (fields: ReadonlyArray<FieldDetails>): ReadonlyArray<FieldInfo> =>
+export const listFields = (fields: ReadonlyArray<FieldDetails>): ReadonlyArray<FieldChoice> =>
   entries(fields).map((e) => e.info)

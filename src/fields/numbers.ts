@@ -2,7 +2,7 @@
  * Numbers and durations as cell text. Numbers are written as plain decimals ("4", "2.5", never
  * "1e+21") so every spreadsheet and CSV reader takes them as numbers.
  */
-import type { FormatOptions } from "../export/options.js"
+import type { FormatOptions } from "./options.js"
 
 /** A finite number as a plain decimal; "" for NaN and infinities (no spreadsheet reads them). */
 export const plainDecimal = (n: number): string => {

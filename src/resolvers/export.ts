@@ -16,6 +16,7 @@ import { decodeCursor, encodeCursor } from "../export/cursor.js"
 import { ExportConfig } from "../export/ExportConfig.js"
 import { planOf, startExport } from "../export/start.js"
 import { liveExportJira, livePlanner } from "../export/wiring.js"
+import { namedTimeZone } from "../fields/dates.js"
 import { JiraClient } from "../jira/JiraClient.js"
 import { JiraError } from "../jira/JiraError.js"
 import { siteUrlOf } from "./context.js"
@@ -41,10 +42,12 @@ export class ExportTooLarge extends Schema.TaggedError<ExportTooLarge>()("Export
 }
 
 /** The zone dates are written in: the option when it names one, else the user's Jira profile zone. */
-const timeZoneFor = (requested: string | undefined) =>
-  requested !== undefined && requested.toLowerCase() !== "user"
-    ? Effect.succeed(requested)
+const timeZoneFor = (requested: string | undefined) => {
+  const named = namedTimeZone(requested)
+  return named !== undefined
+    ? Effect.succeed(named)
     : JiraClient.myself().pipe(Effect.map((me) => me.timeZone ?? "UTC"))
+}
 
 export const exportStart = (payload: unknown, context?: unknown) =>
   Effect.gen(function* () {

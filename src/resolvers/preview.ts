@@ -7,6 +7,7 @@ import { type PreviewPage, PreviewPayload } from "../contract.js"
 import { openGate } from "../export/gate.js"
 import { defaultSettings, exportUnits } from "../export/pipeline.js"
 import { liveExportJira, livePlanner } from "../export/wiring.js"
+import { namedTimeZone } from "../fields/dates.js"
 import { JiraClient } from "../jira/JiraClient.js"
 import { siteUrlOf } from "./context.js"
 import { decodePayload } from "./respond.js"
@@ -18,11 +19,7 @@ export const previewPage = (payload: unknown, context?: unknown) =>
   Effect.gen(function* () {
     const input = yield* decodePayload(PreviewPayload)(payload)
     const jira = yield* liveExportJira
-    const requestedZone = input.options?.timeZone
-    const timeZone =
-      requestedZone !== undefined && requestedZone.toLowerCase() !== "user"
-        ? requestedZone
-        : ((yield* JiraClient.myself()).timeZone ?? "UTC")
+    const timeZone = namedTimeZone(input.options?.timeZone) ?? (yield* JiraClient.myself()).timeZone ?? "UTC"
     const planned = yield* livePlanner({
       jql: input.jql,
       columns: input.columns,

@@ -3,6 +3,8 @@ import { parse } from "csv-parse/sync"
 import { describe, expect, it } from "vitest"
 import {
   BOM,
+  type CellKind,
+  type CsvOptions,
   cellText,
   EXCEL_CELL_LIMIT,
   encodeHeader,
@@ -10,8 +12,7 @@ import {
   FORMULA_TRIGGERS,
   TRUNCATION_MARKER,
 } from "../../src/csv/encoder.js"
-import { type CsvOptions, PRESETS } from "../../src/export/options.js"
-import type { Column } from "../../src/fields/columns.js"
+import { PRESETS } from "../../src/export/options.js"
 
 // Characters that break naive CSV writers and spreadsheets, full-width and small formula triggers,
 // and astral characters (surrogate pairs), mixed with ordinary text.
@@ -42,7 +43,7 @@ const csvOptions: fc.Arbitrary<CsvOptions> = fc.record({
 /** A table: kinds per column, a header and rows of that width. */
 const table = fc.integer({ min: 1, max: 6 }).chain((width) =>
   fc.record({
-    kinds: fc.array(fc.constantFrom<Column["kind"]>("text", "number", "date", "datetime"), {
+    kinds: fc.array(fc.constantFrom<CellKind>("text", "number"), {
       minLength: width,
       maxLength: width,
     }),
@@ -54,7 +55,7 @@ const table = fc.integer({ min: 1, max: 6 }).chain((width) =>
 
 /** Number-kind columns get numbers; the rest keep their hostile text. */
 const rowsOf = (t: {
-  kinds: ReadonlyArray<Column["kind"]>
+  kinds: ReadonlyArray<CellKind>
   rows: ReadonlyArray<ReadonlyArray<string>>
   numbers: ReadonlyArray<ReadonlyArray<string>>
 }) => t.rows.map((row, r) => row.map((c, i) => (t.kinds[i] === "number" ? (t.numbers[r]?.[i] ?? "0") : c)))
@@ -63,7 +64,7 @@ const startsWithTrigger = (s: string): boolean =>
   FORMULA_TRIGGERS.has(s.charAt(0)) || FORMULA_TRIGGERS.has(s.trimStart().charAt(0))
 
 /** What a reader must get back: the cell, with the guard's `'` where the guard applies. */
-const expectedCell = (c: string, kind: Column["kind"] | null, o: CsvOptions): string => {
+const expectedCell = (c: string, kind: CellKind | null, o: CsvOptions): string => {
   const isNumber = kind === "number" && /^-?\d+(\.\d+)?$/.test(c)
   return o.formulaGuard && !isNumber && startsWithTrigger(c) ? `'${c}` : c
 }
@@ -152,7 +153,7 @@ describe("encodeRows / encodeHeader properties", () => {
   test.prop([fc.array(numberCell, { minLength: 1, maxLength: 6 }), csvOptions])(
     "number cells are written as they are: never quoted, never guarded",
     (numbers, o) => {
-      const kinds = numbers.map((): Column["kind"] => "number")
+      const kinds = numbers.map((): CellKind => "number")
       expect(encodeRows([numbers], kinds, { ...o, formulaGuard: true }).text).toBe(
         numbers.join(o.delimiter) + o.lineEnding,
       )

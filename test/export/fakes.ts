@@ -152,7 +152,8 @@ export const makeFakeJira = (issues: Array<FakeIssue>, options: FakeOptions = {}
       }),
     issueWorklogs: () => request("worklogs", () => []),
     approximateCount: (jql) => request("count", () => live(jql).length),
-    resolveUsers: (ids) => request("users", () => new Map(ids.map((id) => [id, `Name of ${id}`]))),
+    resolveUsers: (ids) =>
+      request("users", () => new Map(ids.map((id) => [id, { accountId: id, displayName: `Name of ${id}` }]))),
     withDeadline: (effect) => effect,
     quota: Effect.succeed({ nearLimit: false }),
   }
@@ -195,11 +196,11 @@ export const fakeFormat: RowFormat = {
   },
   formatRow: (issue, users) => {
     const id = accountOf(issue)
-    const user = id === undefined ? "" : users.get(id)
+    const user = id === undefined ? undefined : users.get(id)
     return [
       issue.key ?? issue.id,
       String(issue.fields?.summary ?? ""),
-      typeof user === "string" ? user : "",
+      user?.displayName ?? "",
       String(commentCount(issue)),
     ]
   },

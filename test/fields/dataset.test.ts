@@ -7,9 +7,10 @@ import { Either } from "effect"
 import { describe, expect, it } from "vitest"
 import { createDataset, FIELDS } from "../../dev/emulator/data/index.js"
 import { EXCEL_CELL_LIMIT, encodeHeader, encodeRows, TRUNCATION_MARKER } from "../../src/csv/encoder.js"
-import { PRESETS } from "../../src/export/options.js"
+import { cellKindOf, PRESETS } from "../../src/export/options.js"
 import { resolveColumns } from "../../src/fields/columns.js"
-import { collectAccountIds, type DirectoryUserLike, formatRow } from "../../src/fields/format.js"
+import { formatRow } from "../../src/fields/format.js"
+import { collectAccountIds, type DirectoryUserLike } from "../../src/fields/users.js"
 import type { Issue } from "../../src/jira/schemas.js"
 
 const ISSUES = 300
@@ -87,7 +88,7 @@ describe(`the emulator's first ${ISSUES} issues, every field`, () => {
     for (let i = 0; i < rows.length; i += 50) {
       const chunk = encodeRows(
         rows.slice(i, i + 50),
-        columns.map((c) => c.kind),
+        columns.map((c) => cellKindOf(c.kind)),
         preset.csv,
       )
       text += chunk.text

@@ -3,9 +3,10 @@
  * catalogue, with the hostile text an export must carry intact.
  */
 import { FIELDS } from "../../dev/emulator/data/fields.js"
-import type { FormatOptions } from "../../src/export/options.js"
 import { PRESETS } from "../../src/export/options.js"
-import type { DirectoryUserLike, FormatContext } from "../../src/fields/format.js"
+import type { FormatContext } from "../../src/fields/formatters.js"
+import type { FormatOptions } from "../../src/fields/options.js"
+import type { DirectoryUserLike } from "../../src/fields/users.js"
 import type { FieldDetails, Issue } from "../../src/jira/schemas.js"
 
 export const fields: ReadonlyArray<FieldDetails> = FIELDS

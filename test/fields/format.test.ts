@@ -3,9 +3,10 @@ import { parse } from "csv-parse/sync"
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
 import { encodeHeader, encodeRows } from "../../src/csv/encoder.js"
-import { PRESETS } from "../../src/export/options.js"
+import { cellKindOf, PRESETS } from "../../src/export/options.js"
 import { type Column, resolveColumns } from "../../src/fields/columns.js"
-import { collectAccountIds, collectKnownUsers, formatRow, formatValue } from "../../src/fields/format.js"
+import { formatRow, formatValue } from "../../src/fields/format.js"
+import { collectAccountIds, collectKnownUsers } from "../../src/fields/users.js"
 import {
   ctxWith,
   directory,
@@ -271,7 +272,7 @@ describe("spreadsheet preset end to end (what LibreOffice reads)", () => {
   const o = PRESETS.spreadsheet
   const ctx = { ...ctxWith(), options: o.format }
   const row = formatRow(issue, columns, ctx)
-  const kinds = columns.map((c) => c.kind)
+  const kinds = columns.map((c) => cellKindOf(c.kind))
   const text =
     encodeHeader(
       columns.map((c) => c.header),

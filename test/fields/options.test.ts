@@ -1,6 +1,10 @@
 import { Either } from "effect"
-import { describe, expect, it } from "vitest"
-import { PRESETS, resolveOptions } from "../../src/export/options.js"
+import { describe, expect, expectTypeOf, it } from "vitest"
+import type { DateFormat, Delimiter, DurationFormat, UserDisplay } from "../../src/contract.js"
+import type { CsvOptions } from "../../src/csv/encoder.js"
+import { cellKindOf, PRESETS, resolveOptions } from "../../src/export/options.js"
+import { namedTimeZone } from "../../src/fields/dates.js"
+import type { FormatOptions } from "../../src/fields/options.js"
 
 const right = <A>(e: Either.Either<A, string>): A => {
   if (Either.isLeft(e)) throw new Error(e.left)
@@ -84,5 +88,33 @@ describe("resolveOptions", () => {
     expect(Either.isLeft(bad) && bad.left).toMatch(/^"Mars\/Olympus" is not a time zone/)
     const badProfile = resolveOptions(undefined, "Nowhere/Land")
     expect(Either.isLeft(badProfile) && badProfile.left).toMatch(/profile's time zone "Nowhere\/Land"/)
+  })
+})
+
+describe("the contract's choices and the layers' own option types", () => {
+  it("name the same choices, so what the page may send is what the encoder and formatters take", () => {
+    // Checked by the type checker: csv/ and fields/ define their types, the contract its Schemas.
+    expectTypeOf<Delimiter>().toEqualTypeOf<CsvOptions["delimiter"]>()
+    expectTypeOf<DateFormat>().toEqualTypeOf<FormatOptions["dateFormat"]>()
+    expectTypeOf<UserDisplay>().toEqualTypeOf<FormatOptions["userDisplay"]>()
+    expectTypeOf<DurationFormat>().toEqualTypeOf<FormatOptions["durationFormat"]>()
+  })
+
+  it("the encoder writes only number columns apart; dates are text to it", () => {
+    expect(cellKindOf("number")).toBe("number")
+    expect(cellKindOf("text")).toBe("text")
+    expect(cellKindOf("date")).toBe("text")
+    expect(cellKindOf("datetime")).toBe("text")
+  })
+})
+
+describe("namedTimeZone", () => {
+  it("user (any case) or no option means the profile's zone; UTC in any case is UTC; names are kept", () => {
+    expect(namedTimeZone(undefined)).toBeUndefined()
+    expect(namedTimeZone("user")).toBeUndefined()
+    expect(namedTimeZone("User")).toBeUndefined()
+    expect(namedTimeZone("utc")).toBe("UTC")
+    expect(namedTimeZone("Utc")).toBe("UTC")
+    expect(namedTimeZone("Europe/Berlin")).toBe("Europe/Berlin")
   })
 })
