@@ -1,6 +1,6 @@
 import { Effect } from "effect"
-import { type FieldList, FieldsPayload } from "../contract.js"
-import { DEFAULT_COLUMNS, listFields } from "../fields/columns.js"
+import { DEFAULT_COLUMNS, type FieldList, FieldsPayload } from "../contract.js"
+import { listFields } from "../fields/columns.js"
 import { JiraClient } from "../jira/JiraClient.js"
 import { decodePayload } from "./respond.js"
 
