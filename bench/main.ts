@@ -24,6 +24,7 @@ import {
   type ProfileParams,
   startEmulator,
 } from "../dev/emulator/index.js"
+import { DEFAULT_COLUMNS } from "../src/contract/constants.js"
 import { encodeRows } from "../src/csv/encoder.js"
 import { exportStream } from "../src/export/chunk.js"
 import { ExportConfig } from "../src/export/ExportConfig.js"
@@ -31,7 +32,7 @@ import { cellKindOf, resolveOptions } from "../src/export/options.js"
 import { defaultSettings, type PipelineSettings } from "../src/export/pipeline.js"
 import { startExport } from "../src/export/start.js"
 import { liveExportJira, livePlanner } from "../src/export/wiring.js"
-import { DEFAULT_COLUMNS, fieldsToRequest, listFields, resolveColumns } from "../src/fields/columns.js"
+import { fieldsToRequest, listFields, resolveColumns } from "../src/fields/columns.js"
 import { formatRow } from "../src/fields/format.js"
 import { collectAccountIds, type DirectoryUserLike } from "../src/fields/users.js"
 import { JiraClient } from "../src/jira/JiraClient.js"

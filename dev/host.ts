@@ -15,19 +15,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { createRequire } from "node:module"
 import type { AddressInfo } from "node:net"
 import { extname, join, normalize, resolve } from "node:path"
+import { FORGE_LIMITS } from "../src/contract/constants.js"
 import {
   type EmulatorOptions,
   FORGE_ACCOUNT_HEADER,
   type RunningEmulator,
   startEmulator,
 } from "./emulator/index.js"
-
-/** Forge limits (docs/forge.md §2). */
-export const FORGE_LIMITS = {
-  invokePayloadBytes: 500 * 1024,
-  invokeResponseBytes: 5 * 1024 * 1024,
-  invocationMs: 25_000,
-} as const
 
 export interface RealSite {
   readonly url: string

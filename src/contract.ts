@@ -3,37 +3,31 @@
  *
  * The backend decodes every payload with these schemas (with size bounds, so a hostile or buggy
  * caller gets a typed `BadPayload` error, never a crash). The UI imports only the *types* from this
- * file (`import type`), so Effect stays out of the browser bundle.
+ * file (`import type`), so Effect stays out of the browser bundle; the plain values both sides use
+ * (resolver keys, default columns, bounds, Forge's limits) live in the Effect-free
+ * `src/contract/constants.ts`, which this file re-exports.
  *
  * Every resolver answers a {@link Result}: `{ ok: true, value }` or `{ ok: false, error }`, where the
  * error carries a `tag` the UI can branch on and a `message` that is one sentence a user understands.
  */
 import { Schema } from "effect"
+import {
+  MAX_COLUMN_REF_LENGTH,
+  MAX_COLUMNS,
+  MAX_CURSOR_LENGTH,
+  MAX_JQL_LENGTH,
+  ResolverKey,
+} from "./contract/constants.js"
 
-/** Resolver function keys. Forge limits: 500 invokes per 25 s from one page, 5 MB per response. */
-export const ResolverKey = {
-  whoami: "session/whoami",
-  fields: "fields/list",
-  jqlParse: "jql/parse",
-  jqlAutocomplete: "jql/autocomplete",
-  jqlSuggestions: "jql/suggestions",
-  preview: "preview/page",
-  exportStart: "export/start",
-  exportNext: "export/next",
-} as const
-export type ResolverKey = (typeof ResolverKey)[keyof typeof ResolverKey]
-
-// ---------------------------------------------------------------------------------------------
-// Bounds. A Forge invoke payload is at most 500 KB; these keep each field far below it.
-
-/** Longest JQL we accept (Jira itself has no documented limit; 10k characters is generous). */
-export const MAX_JQL_LENGTH = 10_000
-/** Most columns one export may ask for. */
-export const MAX_COLUMNS = 200
-/** Longest column reference (a field id or name). */
-export const MAX_COLUMN_REF_LENGTH = 255
-/** Longest cursor (cursors are self-contained; see src/export/cursor.ts). */
-export const MAX_CURSOR_LENGTH = 400_000
+export {
+  DEFAULT_COLUMNS,
+  FORGE_LIMITS,
+  MAX_COLUMN_REF_LENGTH,
+  MAX_COLUMNS,
+  MAX_CURSOR_LENGTH,
+  MAX_JQL_LENGTH,
+  ResolverKey,
+} from "./contract/constants.js"
 
 const Jql = Schema.String.pipe(Schema.maxLength(MAX_JQL_LENGTH))
 const ColumnRef = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(MAX_COLUMN_REF_LENGTH))
@@ -296,3 +290,26 @@ export const ExportChunk = Schema.Struct({
   pausedUntil: Schema.optional(Schema.String),
 })
 export type ExportChunk = typeof ExportChunk.Type
+
+// ---------------------------------------------------------------------------------------------
+// Every resolver, by key
+
+/** An empty payload, as the page sends it. */
+type Empty = Record<string, never>
+
+/**
+ * What each resolver takes and answers. The page's bridge is typed by it, and the Forge handler
+ * must define every key with an effect of the right answer.
+ */
+export interface ResolverCalls {
+  [ResolverKey.whoami]: { payload: Empty; answer: Whoami }
+  [ResolverKey.fields]: { payload: Empty; answer: FieldList }
+  [ResolverKey.jqlParse]: { payload: typeof JqlParsePayload.Type; answer: JqlParseResult }
+  [ResolverKey.jqlAutocomplete]: { payload: Empty; answer: JqlAutocomplete }
+  [ResolverKey.jqlSuggestions]: { payload: typeof JqlSuggestionsPayload.Type; answer: JqlSuggestions }
+  [ResolverKey.preview]: { payload: typeof PreviewPayload.Type; answer: PreviewPage }
+  [ResolverKey.exportStart]: { payload: ExportStartPayload; answer: ExportStarted }
+  [ResolverKey.exportNext]: { payload: ExportNextPayload; answer: ExportChunk }
+}
+export type Payload<K extends ResolverKey> = ResolverCalls[K]["payload"]
+export type Answer<K extends ResolverKey> = ResolverCalls[K]["answer"]

@@ -1,28 +1,34 @@
 import Resolver from "@forge/resolver"
-import { ResolverKey } from "./contract.js"
+import type { Effect } from "effect"
+import { type Answer, ResolverKey } from "./contract.js"
 import { exportNext, exportStart } from "./resolvers/export.js"
 import { fieldsList } from "./resolvers/fields.js"
 import { jqlAutocomplete, jqlParse, jqlSuggestions } from "./resolvers/jql.js"
 import { previewPage } from "./resolvers/preview.js"
+import type { ResolverFailure } from "./resolvers/respond.js"
 import { whoami } from "./resolvers/session.js"
-import { runResolver } from "./runtime.js"
+import { type ResolverServices, runResolver } from "./runtime.js"
+
+// Typed by the contract: a key without a resolver, or a resolver answering the wrong shape, does not compile.
+const resolvers: {
+  readonly [K in ResolverKey]: (
+    payload: unknown,
+    context: unknown,
+  ) => Effect.Effect<Answer<K>, ResolverFailure, ResolverServices>
+} = {
+  [ResolverKey.whoami]: whoami,
+  [ResolverKey.fields]: fieldsList,
+  [ResolverKey.jqlParse]: jqlParse,
+  [ResolverKey.jqlAutocomplete]: jqlAutocomplete,
+  [ResolverKey.jqlSuggestions]: jqlSuggestions,
+  [ResolverKey.preview]: previewPage,
+  [ResolverKey.exportStart]: exportStart,
+  [ResolverKey.exportNext]: exportNext,
+}
 
 const resolver = new Resolver()
-resolver.define(ResolverKey.whoami, ({ payload, context }) => runResolver(whoami(payload), context))
-resolver.define(ResolverKey.fields, ({ payload, context }) => runResolver(fieldsList(payload), context))
-resolver.define(ResolverKey.jqlParse, ({ payload, context }) => runResolver(jqlParse(payload), context))
-resolver.define(ResolverKey.jqlAutocomplete, ({ payload, context }) =>
-  runResolver(jqlAutocomplete(payload), context),
-)
-resolver.define(ResolverKey.jqlSuggestions, ({ payload, context }) =>
-  runResolver(jqlSuggestions(payload), context),
-)
-resolver.define(ResolverKey.preview, ({ payload, context }) =>
-  runResolver(previewPage(payload, context), context),
-)
-resolver.define(ResolverKey.exportStart, ({ payload, context }) =>
-  runResolver(exportStart(payload, context), context),
-)
-resolver.define(ResolverKey.exportNext, ({ payload, context }) => runResolver(exportNext(payload), context))
+const define = <K extends ResolverKey>(key: K) =>
+  resolver.define(key, ({ payload, context }) => runResolver(resolvers[key](payload, context), context))
+for (const key of Object.values(ResolverKey)) define(key)
 
 export const handler = resolver.getDefinitions()

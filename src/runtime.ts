@@ -15,7 +15,7 @@ import { JiraClient } from "./jira/JiraClient.js"
 import type { JiraTransport } from "./jira/JiraTransport.js"
 import { RateLimitState } from "./jira/RateLimitState.js"
 import { UserDirectory } from "./jira/UserDirectory.js"
-import { respond } from "./resolvers/respond.js"
+import { type ResolverFailure, respond } from "./resolvers/respond.js"
 
 export const ForgeShared = Layer.mergeAll(RateLimitState.layer, ExportConfig.forge)
 
@@ -78,9 +78,12 @@ export const forgeInvocationFor = (viewer: string | undefined) =>
     }),
   )
 
-/** Runs one resolver effect to its `Result`, as the viewer the Forge context names. */
-export const runResolver = <A, E>(
-  effect: Effect.Effect<A, E, ResolverServices>,
+/**
+ * Runs one resolver effect to its `Result`, as the viewer the Forge context names. Only effects whose
+ * failures all have a sentence for the page (a {@link ResolverFailure}) are accepted.
+ */
+export const runResolver = <A>(
+  effect: Effect.Effect<A, ResolverFailure, ResolverServices>,
   context?: unknown,
 ): Promise<Result<A>> =>
   forgeRuntime.runPromiseExit(Effect.provide(effect, forgeInvocationFor(viewerOf(context)))).then(respond)

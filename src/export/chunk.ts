@@ -4,6 +4,7 @@
  * fails part-way loses nothing: its cursor still points at the first unit it did not emit.
  */
 import { Clock, Deferred, Effect, Either, Ref, Stream } from "effect"
+import { FORGE_LIMITS } from "../contract/constants.js"
 import type { JiraError } from "../jira/JiraError.js"
 import { type Counters, type CursorContent, MAX_MISSING_LISTED, type Phase } from "./cursor.js"
 import { makeGate, openGate } from "./gate.js"
@@ -21,7 +22,15 @@ export interface ChunkBudget {
   readonly maxAnswerBytes?: number
 }
 
-export const defaultBudget: ChunkBudget = { timeMs: 15_000, graceMs: 5_000, maxBytes: 3_000_000 }
+/**
+ * A call inside Forge's limits (docs/forge.md §2): new work stops at 60% of the 25 s, work under way
+ * gets another 20%, which leaves a fifth for answering; the text stays under 60% of the 5 MB answer.
+ */
+export const defaultBudget: ChunkBudget = {
+  timeMs: FORGE_LIMITS.invocationMs * 0.6,
+  graceMs: FORGE_LIMITS.invocationMs * 0.2,
+  maxBytes: Math.floor(FORGE_LIMITS.invokeResponseBytes * 0.6),
+}
 
 export interface ChunkResult {
   readonly csv: string

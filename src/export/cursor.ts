@@ -11,17 +11,19 @@
  */
 import { createHash } from "node:crypto"
 import { Effect, Either, Schema } from "effect"
-import { ExportOptionsInput, MAX_CURSOR_LENGTH, type ResolverError } from "../contract.js"
+import {
+  ExportOptionsInput,
+  MAX_COLUMN_REF_LENGTH,
+  MAX_COLUMNS,
+  MAX_CURSOR_LENGTH,
+  MAX_JQL_LENGTH,
+} from "../contract.js"
 
 /** A bad, truncated or altered cursor. */
 export class BadCursor extends Schema.TaggedError<BadCursor>()("BadCursor", {
   reason: Schema.Literal("Malformed", "Checksum", "Version"),
   message: Schema.String,
-}) {
-  toResolverError(): ResolverError {
-    return { tag: "BadCursor", message: this.message }
-  }
-}
+}) {}
 
 /** Most missing issue keys a cursor carries (the count goes on). */
 export const MAX_MISSING_LISTED = 1000
@@ -93,8 +95,10 @@ export type Counters = typeof Counters.Type
 
 export const CursorContent = Schema.Struct({
   v: Schema.Literal(1),
-  jql: Schema.String.pipe(Schema.maxLength(10_000)),
-  columns: Schema.Array(Schema.String.pipe(Schema.maxLength(255))).pipe(Schema.maxItems(200)),
+  jql: Schema.String.pipe(Schema.maxLength(MAX_JQL_LENGTH)),
+  columns: Schema.Array(Schema.String.pipe(Schema.maxLength(MAX_COLUMN_REF_LENGTH))).pipe(
+    Schema.maxItems(MAX_COLUMNS),
+  ),
   options: ExportOptionsInput,
   timeZone: Schema.String.pipe(Schema.maxLength(64)),
   siteUrl: Schema.String.pipe(Schema.maxLength(2048)),

@@ -3,7 +3,7 @@
  * the total), resolves the columns and options, picks the strategy, and makes the first cursor.
  */
 import { Effect, Schema } from "effect"
-import type { ColumnInfo, ExportStartPayload, ResolverError } from "../contract.js"
+import type { ColumnInfo, ExportStartPayload } from "../contract.js"
 import type { JiraError } from "../jira/JiraError.js"
 import type { CursorContent } from "./cursor.js"
 import type { ExportJira, PlanFormat, PlanInput, RowFormat } from "./ports.js"
@@ -14,15 +14,7 @@ export class PlanError extends Schema.TaggedError<PlanError>()("PlanError", {
   reason: Schema.Literal("UnknownColumn", "AmbiguousColumn", "BadPayload"),
   message: Schema.String,
   details: Schema.optional(Schema.Array(Schema.String)),
-}) {
-  toResolverError(): ResolverError {
-    return {
-      tag: this.reason,
-      message: this.message,
-      ...(this.details === undefined ? {} : { details: [...this.details] }),
-    }
-  }
-}
+}) {}
 
 /** Builds the row format of a plan (columns from `/field`, options for the user's time zone). */
 export type Planner<R = never> = (plan: PlanInput) => Effect.Effect<PlanFormat, PlanError | JiraError, R>

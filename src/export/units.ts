@@ -7,7 +7,7 @@ import { Effect } from "effect"
 import type { JiraError } from "../jira/JiraError.js"
 import type { Phase } from "./cursor.js"
 import type { ExportContext, Unit } from "./pipeline.js"
-import type { ExportIssue } from "./ports.js"
+import type { ExportIssue, ExportUser } from "./ports.js"
 import { type Cut, type Listed, splitRows } from "./split.js"
 
 /** Issues read in one step, with where they stand in it. */
@@ -76,13 +76,13 @@ export const toUnits = (ctx: ExportContext, source: Source): Effect.Effect<Reado
           })
         : source.issues
     // Users shown in full in these issues need no lookup; only the rest go to the directory.
-    const known = new Map<string, unknown>()
+    const known = new Map<string, ExportUser>()
     for (const issue of completed) for (const [id, user] of format.knownUsers(issue)) known.set(id, user)
     const ids = new Set<string>()
     for (const issue of completed) for (const id of format.accountIds(issue)) if (!known.has(id)) ids.add(id)
     if (known.size > 0) yield* ctx.jira.rememberUsers([...known])
     const looked =
-      ids.size === 0 ? new Map<string, unknown>() : yield* ctx.call(ctx.jira.resolveUsers([...ids]))
+      ids.size === 0 ? new Map<string, ExportUser>() : yield* ctx.call(ctx.jira.resolveUsers([...ids]))
     const users = looked.size === 0 ? known : new Map([...known, ...looked])
     const rows = completed.map((issue) => format.formatRow(issue, users))
     const cuts = splitRows({

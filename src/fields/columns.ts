@@ -75,16 +75,6 @@ export const PSEUDO_COLUMNS: ReadonlyArray<PseudoColumn> = [
 
 const pseudoById = new Map(PSEUDO_COLUMNS.map((p) => [p.id, p]))
 
-export const DEFAULT_COLUMNS: ReadonlyArray<string> = [
-  "issuekey",
-  "summary",
-  "status",
-  "assignee",
-  "priority",
-  "created",
-  "updated",
-]
-
 const numericTypes = new Set(["number", "votes", "watches"])
 
 /** The cell kind of a Jira field, from its schema type. */

@@ -9,7 +9,7 @@ import {
   ExportNextPayload,
   type ExportStarted,
   ExportStartPayload,
-  type ResolverError,
+  FORGE_LIMITS,
 } from "../contract.js"
 import { type ChunkResult, pauseFor, runChunk } from "../export/chunk.js"
 import { decodeCursor, encodeCursor } from "../export/cursor.js"
@@ -20,26 +20,20 @@ import { namedTimeZone } from "../fields/dates.js"
 import { JiraClient } from "../jira/JiraClient.js"
 import { JiraError } from "../jira/JiraError.js"
 import { siteUrlOf } from "./context.js"
-import { decodePayload } from "./respond.js"
+import { decodePayload } from "./payload.js"
 
 /**
- * Largest `export/next` answer we send: Forge refuses resolver responses over 5 MB. Units are cut
- * between rows well below this (pipeline `maxUnitBytes`), so only a single row can reach it.
+ * Largest `export/next` answer we send: Forge refuses resolver answers over 5 MB (docs/forge.md §2),
+ * and the answer travels inside envelopes we do not measure, so we keep a twentieth of it spare.
+ * Units are cut between rows well below this (pipeline `maxUnitBytes`), so only a single row can
+ * reach it.
  */
-export const MAX_ANSWER_BYTES = 4_900_000
+export const MAX_ANSWER_BYTES = Math.floor(FORGE_LIMITS.invokeResponseBytes * 0.95)
 
 /** One row larger than a Forge answer may be: the page cannot export it; the CLI can. */
 export class ExportTooLarge extends Schema.TaggedError<ExportTooLarge>()("ExportTooLarge", {
   bytes: Schema.Number,
-}) {
-  toResolverError(): ResolverError {
-    const mb = (this.bytes / 1_000_000).toFixed(1)
-    return {
-      tag: "TooLarge",
-      message: `One issue of this export takes ${mb} MB as CSV, more than Jira apps may send at once (5 MB); leave out its long columns (comments, worklogs, descriptions) or export it with the command-line exporter.`,
-    }
-  }
-}
+}) {}
 
 /** The zone dates are written in: the option when it names one, else the user's Jira profile zone. */
 const timeZoneFor = (requested: string | undefined) => {

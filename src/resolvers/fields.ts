@@ -1,8 +1,8 @@
 import { Effect } from "effect"
-import { type FieldList, FieldsPayload } from "../contract.js"
-import { DEFAULT_COLUMNS, listFields } from "../fields/columns.js"
+import { DEFAULT_COLUMNS, type FieldList, FieldsPayload } from "../contract.js"
+import { listFields } from "../fields/columns.js"
 import { JiraClient } from "../jira/JiraClient.js"
-import { decodePayload } from "./respond.js"
+import { decodePayload } from "./payload.js"
 
 /** `fields/list`: every column the user may pick (pseudo-columns, then Jira's fields) and the defaults. */
 export const fieldsList = (payload: unknown) =>

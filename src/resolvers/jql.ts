@@ -13,7 +13,7 @@ import {
   JqlSuggestionsPayload,
 } from "../contract.js"
 import { JiraClient } from "../jira/JiraClient.js"
-import { decodePayload } from "./respond.js"
+import { decodePayload } from "./payload.js"
 
 const POSITION = /\(line (\d+), character (\d+)\)/
 

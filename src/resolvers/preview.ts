@@ -10,7 +10,7 @@ import { liveExportJira, livePlanner } from "../export/wiring.js"
 import { namedTimeZone } from "../fields/dates.js"
 import { JiraClient } from "../jira/JiraClient.js"
 import { siteUrlOf } from "./context.js"
-import { decodePayload } from "./respond.js"
+import { decodePayload } from "./payload.js"
 
 /** Rows per preview page unless the page asks for another size. */
 export const PREVIEW_PAGE_SIZE = 50

@@ -1,63 +1,61 @@
-import { Cause, Effect, Exit, Option, ParseResult, Schema } from "effect"
+/**
+ * The one way a resolver's failure reaches the page: every typed failure a resolver may return is in
+ * {@link ResolverFailure}, and {@link toResolverError} turns each into the contract's `ResolverError`
+ * (a tag the page branches on, one sentence, what to do next). The switch has no default, so a failure
+ * added to the union without a sentence does not compile.
+ */
+import { Cause, Exit, Option } from "effect"
 import type { ResolverError, Result } from "../contract.js"
-import { JiraError } from "../jira/JiraError.js"
+import type { BadCursor } from "../export/cursor.js"
+import type { PlanError } from "../export/start.js"
+import type { JiraError } from "../jira/JiraError.js"
+import type { ExportTooLarge } from "./export.js"
+import type { BadPayload } from "./payload.js"
 
-/** A payload that did not match the contract. */
-export class BadPayload extends Schema.TaggedError<BadPayload>()("BadPayload", {
-  message: Schema.String,
-  details: Schema.Array(Schema.String),
-}) {}
+/** Every failure a resolver may return. `runResolver` accepts only effects that fail with these. */
+export type ResolverFailure = JiraError | BadPayload | BadCursor | PlanError | ExportTooLarge
 
-/** Decodes a resolver payload, turning a mismatch into a `BadPayload` that names the path. */
-export const decodePayload =
-  <A, I>(schema: Schema.Schema<A, I>) =>
-  (payload: unknown): Effect.Effect<A, BadPayload> =>
-    Schema.decodeUnknown(schema, { onExcessProperty: "error" })(payload).pipe(
-      Effect.mapError(
-        (error) =>
-          new BadPayload({
-            message: "The page sent a request the app does not understand; reload the page and try again.",
-            details: ParseResult.ArrayFormatter.formatErrorSync(error)
-              .slice(0, 5)
-              .map((issue) => `${issue.path.join(".") || "payload"}: ${issue.message}`.slice(0, 300)),
-          }),
-      ),
-    )
-
-/** Any typed error a resolver may surface. */
-export interface TaggedProblem {
-  readonly _tag: string
-  readonly message: string
+/** What a defect (a bug, not a failure) shows: never its stack trace. */
+export const internalError: ResolverError = {
+  tag: "Internal",
+  message: "Something went wrong in the app; try again, and report it if it persists.",
 }
+
+const withDetails = (details: ReadonlyArray<string> | undefined) =>
+  details === undefined ? {} : { details: [...details] }
 
 /** Maps a typed failure to the contract's error shape. */
-export const toResolverError = (error: unknown): ResolverError => {
-  if (error instanceof JiraError) {
-    return {
-      tag: error.reason,
-      message: error.message,
-      ...(error.details === undefined ? {} : { details: [...error.details] }),
-      ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
-      ...(error.resetAt === undefined ? {} : { resetAt: error.resetAt }),
+export const toResolverError = (failure: ResolverFailure): ResolverError => {
+  switch (failure._tag) {
+    case "JiraError":
+      return {
+        tag: failure.reason,
+        message: failure.message,
+        ...withDetails(failure.details),
+        ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
+        ...(failure.resetAt === undefined ? {} : { resetAt: failure.resetAt }),
+      }
+    case "BadPayload":
+      return { tag: "BadPayload", message: failure.message, ...withDetails(failure.details) }
+    case "BadCursor":
+      return { tag: "BadCursor", message: failure.message }
+    case "PlanError":
+      return { tag: failure.reason, message: failure.message, ...withDetails(failure.details) }
+    case "ExportTooLarge": {
+      const mb = (failure.bytes / 1_000_000).toFixed(1)
+      return {
+        tag: "TooLarge",
+        message: `One issue of this export takes ${mb} MB as CSV, more than Jira apps may send at once (5 MB); leave out its long columns (comments, worklogs, descriptions) or export it with the command-line exporter.`,
+      }
     }
-  }
-  if (error instanceof BadPayload)
-    return { tag: "BadPayload", message: error.message, details: [...error.details] }
-  if (typeof error === "object" && error !== null && "toResolverError" in error) {
-    const convert = error.toResolverError
-    if (typeof convert === "function") return convert.call(error)
-  }
-  return {
-    tag: "Internal",
-    message: "Something went wrong in the app; try again, and report it if it persists.",
   }
 }
 
-/** Runs a resolver effect to a `Result`: failures become typed errors, defects an `Internal` error (logged). */
-export const respond = <A, E>(exit: Exit.Exit<A, E>): Result<A> => {
+/** A resolver's exit as its `Result`: failures become typed errors, defects an `Internal` error (logged). */
+export const respond = <A>(exit: Exit.Exit<A, ResolverFailure>): Result<A> => {
   if (Exit.isSuccess(exit)) return { ok: true, value: exit.value }
   const failure = Cause.failureOption(exit.cause)
   if (Option.isSome(failure)) return { ok: false, error: toResolverError(failure.value) }
   console.error("resolver defect", Cause.pretty(exit.cause))
-  return { ok: false, error: toResolverError(undefined) }
+  return { ok: false, error: internalError }
 }

@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import { type Whoami, WhoamiPayload } from "../contract.js"
 import { JiraClient } from "../jira/JiraClient.js"
-import { decodePayload } from "./respond.js"
+import { decodePayload } from "./payload.js"
 
 /** `session/whoami`: the signed-in user, read from Jira as that user. */
 export const whoami = (payload: unknown) =>

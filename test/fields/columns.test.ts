@@ -1,12 +1,7 @@
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
-import {
-  type Column,
-  DEFAULT_COLUMNS,
-  fieldsToRequest,
-  listFields,
-  resolveColumns,
-} from "../../src/fields/columns.js"
+import { DEFAULT_COLUMNS } from "../../src/contract/constants.js"
+import { type Column, fieldsToRequest, listFields, resolveColumns } from "../../src/fields/columns.js"
 import type { FieldDetails } from "../../src/jira/schemas.js"
 import { fields } from "./fixtures.js"
 

@@ -9,7 +9,7 @@ import { ExportConfig } from "../../src/export/ExportConfig.js"
 import type { PipelineSettings } from "../../src/export/pipeline.js"
 import { HttpTransport } from "../../src/jira/HttpTransport.js"
 import { RateLimitState } from "../../src/jira/RateLimitState.js"
-import { toResolverError } from "../../src/resolvers/respond.js"
+import { type ResolverFailure, toResolverError } from "../../src/resolvers/respond.js"
 import { invocationLayer, type ResolverServices } from "../../src/runtime.js"
 
 /** Every project of the data set, in key order (Jira refuses unbounded queries). */
@@ -27,8 +27,8 @@ export const jqlAll = (
 
 export interface Harness {
   readonly emulator: RunningEmulator
-  readonly run: <A, E>(
-    effect: Effect.Effect<A, E, ResolverServices>,
+  readonly run: <A>(
+    effect: Effect.Effect<A, ResolverFailure, ResolverServices>,
     user?: "admin" | "restricted",
   ) => Promise<Either.Either<A, ResolverError>>
 }
@@ -67,8 +67,8 @@ export const startHarness = async (
 /** Runs a whole export through export/start and export/next, honouring retryAfterMs hand-backs. */
 export const exportThrough = async (
   harness: Harness,
-  start: () => Effect.Effect<ExportStarted, unknown, ResolverServices>,
-  next: (cursor: string) => Effect.Effect<ExportChunk, unknown, ResolverServices>,
+  start: () => Effect.Effect<ExportStarted, ResolverFailure, ResolverServices>,
+  next: (cursor: string) => Effect.Effect<ExportChunk, ResolverFailure, ResolverServices>,
   user: "admin" | "restricted" = "admin",
 ) => {
   const started: Either.Either<ExportStarted, ResolverError> = await harness.run(start(), user)

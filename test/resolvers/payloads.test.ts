@@ -6,11 +6,12 @@ import { exportNext, exportStart } from "../../src/resolvers/export.js"
 import { fieldsList } from "../../src/resolvers/fields.js"
 import { jqlAutocomplete, jqlParse, jqlProblem, jqlSuggestions } from "../../src/resolvers/jql.js"
 import { previewPage } from "../../src/resolvers/preview.js"
+import type { ResolverFailure } from "../../src/resolvers/respond.js"
 import type { ResolverServices } from "../../src/runtime.js"
 import { exportThrough, type Harness, jqlAll, keysOf, startHarness } from "./emulated.js"
 
 const resolvers: ReadonlyArray<
-  readonly [string, (payload: unknown) => Effect.Effect<unknown, unknown, ResolverServices>]
+  readonly [string, (payload: unknown) => Effect.Effect<unknown, ResolverFailure, ResolverServices>]
 > = [
   ["export/start", (p) => exportStart(p)],
   ["export/next", exportNext],
@@ -46,7 +47,7 @@ describe("resolver payloads", () => {
 
   it("oversized payloads are refused before any Jira call", async () => {
     const cases: ReadonlyArray<
-      readonly [(p: unknown) => Effect.Effect<unknown, unknown, ResolverServices>, unknown]
+      readonly [(p: unknown) => Effect.Effect<unknown, ResolverFailure, ResolverServices>, unknown]
     > = [
       [(p) => exportStart(p), { jql: "x".repeat(MAX_JQL_LENGTH + 1), columns: ["summary"] }],
       [(p) => exportStart(p), { jql: "project = A", columns: Array.from({ length: 201 }, () => "summary") }],

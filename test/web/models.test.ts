@@ -160,7 +160,7 @@ describe("JqlModel", () => {
 
 describe("ColumnsModel", () => {
   const fields = [
-    field("key", "Key"),
+    field("issuekey", "Issue key"),
     field("summary", "Summary"),
     field("status", "Status", "status"),
     field("assignee", "Assignee", "user"),
@@ -181,7 +181,7 @@ describe("ColumnsModel", () => {
     model.remove("summary")
     model.move(0, 99)
     expect(model.selected.peek()).toEqual([
-      "key",
+      "issuekey",
       "status",
       "assignee",
       "priority",
@@ -193,7 +193,7 @@ describe("ColumnsModel", () => {
   })
 
   it("searches by name, id and type", () => {
-    const model = new ColumnsModel(["key"], () => undefined)
+    const model = new ColumnsModel(["issuekey"], () => undefined)
     model.load(fields, DEFAULT_COLUMNS)
     model.setSearch("date")
     expect(model.available.peek().map((f) => f.id)).toEqual(["created", "updated"])
@@ -202,9 +202,9 @@ describe("ColumnsModel", () => {
   })
 
   it("drops remembered columns that Jira no longer lists", () => {
-    const model = new ColumnsModel(["key", "customfield_99999"], () => undefined)
+    const model = new ColumnsModel(["issuekey", "customfield_99999"], () => undefined)
     model.load(fields, DEFAULT_COLUMNS)
-    expect(model.selected.peek()).toEqual(["key"])
+    expect(model.selected.peek()).toEqual(["issuekey"])
   })
 })
 

@@ -1,50 +1,16 @@
 /**
  * The page's only door to the backend. Models depend on the `Backend` interface; `forgeBackend` adapts
- * `@forge/bridge` to it, and tests pass a fake. Only *types* come from the contract, so Effect stays out
- * of the bundle.
+ * `@forge/bridge` to it, and tests pass a fake. Types come from the Schema contract (`import type`);
+ * values only from its Effect-free constants, so Effect stays out of the bundle.
  */
-import type {
-  ExportChunk,
-  ExportNextPayload,
-  ExportStarted,
-  ExportStartPayload,
-  FieldList,
-  JqlAutocomplete,
-  JqlParseResult,
-  JqlSuggestions,
-  JqlSuggestionsPayload,
-  PreviewPage,
-  PreviewPayload,
-  ResolverKey,
-  Result,
-  Whoami,
-} from "../../src/contract.js"
 
-/** The resolver keys, copied so no runtime value is imported from the contract (typed to stay equal). */
-export const Key: typeof ResolverKey = {
-  whoami: "session/whoami",
-  fields: "fields/list",
-  jqlParse: "jql/parse",
-  jqlAutocomplete: "jql/autocomplete",
-  jqlSuggestions: "jql/suggestions",
-  preview: "preview/page",
-  exportStart: "export/start",
-  exportNext: "export/next",
-}
+import { ResolverKey } from "../../src/contract/constants.js"
+import type { Answer, Payload, Result } from "../../src/contract.js"
 
-/** What each resolver takes and answers. */
-export interface Calls {
-  "session/whoami": [Record<string, never>, Whoami]
-  "fields/list": [Record<string, never>, FieldList]
-  "jql/parse": [{ readonly jql: string }, JqlParseResult]
-  "jql/autocomplete": [Record<string, never>, JqlAutocomplete]
-  "jql/suggestions": [(typeof JqlSuggestionsPayload)["Type"], JqlSuggestions]
-  "preview/page": [(typeof PreviewPayload)["Type"], PreviewPage]
-  "export/start": [ExportStartPayload, ExportStarted]
-  "export/next": [ExportNextPayload, ExportChunk]
-}
-export type Payload<K extends ResolverKey> = Calls[K][0]
-export type Answer<K extends ResolverKey> = Calls[K][1]
+export type { Answer, Payload } from "../../src/contract.js"
+
+/** The resolver keys, as the contract defines them. */
+export const Key = ResolverKey
 
 /** What the page knows about where it runs (from `view.getContext()`). */
 export interface PageContext {

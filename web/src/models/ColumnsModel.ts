@@ -2,19 +2,13 @@
  * The column picker: every field the user can see, a search over them, and the chosen columns in order.
  * Remembered per user (through `onChange`).
  */
+
+import { DEFAULT_COLUMNS } from "../../../src/contract/constants.js"
 import type { FieldInfo } from "../../../src/contract.js"
 import { computed, type ReadSignal, type Signal, signal } from "../state/signal.js"
 
-/** The default set when Jira's list does not say otherwise. */
-export const DEFAULT_COLUMNS: ReadonlyArray<string> = [
-  "key",
-  "summary",
-  "status",
-  "assignee",
-  "priority",
-  "created",
-  "updated",
-]
+/** The default set when Jira's list does not say otherwise: the backend's own defaults. */
+export { DEFAULT_COLUMNS }
 
 const MAX_MATCHES = 200
 

@@ -1,0 +1,62 @@
+/**
+ * The plain values the backend (`src/`), the Custom UI (`web/`) and the local Forge host (`dev/`) share:
+ * resolver keys, the default columns, the bounds of a payload and Forge's limits.
+ *
+ * This module imports nothing. The page imports its values directly, so the browser bundle stays free
+ * of Effect; the Schema contract (`src/contract.ts`) re-exports them for the backend.
+ */
+
+/** Resolver function keys, as `manifest.yml`'s resolver and the page's `invoke` name them. */
+export const ResolverKey = {
+  whoami: "session/whoami",
+  fields: "fields/list",
+  jqlParse: "jql/parse",
+  jqlAutocomplete: "jql/autocomplete",
+  jqlSuggestions: "jql/suggestions",
+  preview: "preview/page",
+  exportStart: "export/start",
+  exportNext: "export/next",
+} as const
+export type ResolverKey = (typeof ResolverKey)[keyof typeof ResolverKey]
+
+/**
+ * Forge's limits on one resolver invocation and on the page's bridge (docs/forge.md §2,
+ * https://developer.atlassian.com/platform/forge/platform-quotas-and-limits/). The local host enforces
+ * them; the export's per-call budgets are fractions of them.
+ */
+export const FORGE_LIMITS = {
+  /** Largest `invoke` payload the page may send: 500 KB. */
+  invokePayloadBytes: 500 * 1024,
+  /** Largest resolver answer the page may receive: 5 MB. */
+  invokeResponseBytes: 5 * 1024 * 1024,
+  /** Forge stops a resolver after 25 s, whatever the manifest says. */
+  invocationMs: 25_000,
+  /** `@forge/bridge` throws on the 501st `invoke` within 25 s (it does not queue). */
+  bridgeInvokes: 500,
+  bridgeWindowMs: 25_000,
+} as const
+
+/**
+ * The columns a new user starts with: ids as `fields/list` lists them (`issuekey` is the issue key
+ * pseudo-column; `key` is only its JQL alias), so the page's picker keeps every one of them.
+ */
+export const DEFAULT_COLUMNS: ReadonlyArray<string> = [
+  "issuekey",
+  "summary",
+  "status",
+  "assignee",
+  "priority",
+  "created",
+  "updated",
+]
+
+// Bounds of a payload. Each keeps its field far below Forge's 500 KB invoke payload.
+
+/** Longest JQL we accept (Jira itself has no documented limit; 10k characters is generous). */
+export const MAX_JQL_LENGTH = 10_000
+/** Most columns one export may ask for. */
+export const MAX_COLUMNS = 200
+/** Longest column reference (a field id or name). */
+export const MAX_COLUMN_REF_LENGTH = 255
+/** Longest cursor (cursors are self-contained; see src/export/cursor.ts); its payload fits the invoke limit. */
+export const MAX_CURSOR_LENGTH = 400_000

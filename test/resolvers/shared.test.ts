@@ -1,0 +1,60 @@
+/**
+ * What the backend and the page share has one definition: the page's default columns are the ones
+ * `fields/list` lists and resolves, and every bound and budget fits Forge's limits.
+ */
+import { Either } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { FORGE_LIMITS, MAX_CURSOR_LENGTH } from "../../src/contract/constants.js"
+import { defaultBudget } from "../../src/export/chunk.js"
+import { resolveColumns } from "../../src/fields/columns.js"
+import { JiraClient } from "../../src/jira/JiraClient.js"
+import { MAX_ANSWER_BYTES } from "../../src/resolvers/export.js"
+import { fieldsList } from "../../src/resolvers/fields.js"
+import { ColumnsModel, DEFAULT_COLUMNS as PAGE_DEFAULT_COLUMNS } from "../../web/src/models/ColumnsModel.js"
+import { type Harness, startHarness } from "./emulated.js"
+
+describe("default columns", () => {
+  let harness: Harness
+  beforeAll(async () => {
+    harness = await startHarness({ issues: 10, seed: 2 })
+  })
+  afterAll(async () => {
+    await harness.emulator.close()
+  })
+
+  it("the page starts with the columns fields/list names, and keeps them all", async () => {
+    const answer = await harness.run(fieldsList({}))
+    if (Either.isLeft(answer)) throw new Error(answer.left.message)
+    expect(PAGE_DEFAULT_COLUMNS).toEqual(answer.right.defaults)
+    // Jira's answer without defaults: the page falls back on its own, which must survive the field list.
+    const model = new ColumnsModel(undefined, () => undefined)
+    expect(model.selected.peek()).toEqual(answer.right.defaults)
+    model.load(answer.right.fields, [])
+    expect(model.selected.peek()).toEqual(answer.right.defaults)
+  })
+
+  it("each default column resolves to itself, so the export gets exactly the columns the page shows", async () => {
+    const fields = await harness.run(JiraClient.fields())
+    if (Either.isLeft(fields)) throw new Error(fields.left.message)
+    const resolved = resolveColumns(fields.right, PAGE_DEFAULT_COLUMNS)
+    expect(Either.map(resolved, (columns) => columns.map((c) => c.id))).toEqual(
+      Either.right(PAGE_DEFAULT_COLUMNS),
+    )
+  })
+})
+
+describe("Forge's limits", () => {
+  it("the longest cursor the contract accepts still fits an invoke payload", () => {
+    const payload = JSON.stringify({
+      functionKey: "export/next",
+      payload: { cursor: "a".repeat(MAX_CURSOR_LENGTH) },
+    })
+    expect(Buffer.byteLength(payload)).toBeLessThan(FORGE_LIMITS.invokePayloadBytes)
+  })
+
+  it("an export/next call stops taking work and answers inside one invocation", () => {
+    expect(defaultBudget.timeMs + defaultBudget.graceMs).toBeLessThan(FORGE_LIMITS.invocationMs)
+    expect(defaultBudget.maxBytes).toBeLessThan(MAX_ANSWER_BYTES)
+    expect(MAX_ANSWER_BYTES).toBeLessThan(FORGE_LIMITS.invokeResponseBytes)
+  })
+})
