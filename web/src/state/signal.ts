@@ -1,7 +1,7 @@
 /**
  * A small signal store: enough for "a model exposes read-only signals and actions". It stays
  * hand-written: @preact/signals-core 1.14.5 behind this same interface made the page 2.3 KB larger
- * minified (0.75 KB gzip), and its `subscribe` calls the listener at once, which every model and
+ * minified (0.8 KB gzip), and its `subscribe` calls the listener at once, which every model and
  * test here would have to work around, for features the models do not use (effects, disposal).
  *
  * - `computed` caches: every source carries a version that moves only when its value changes, and a
