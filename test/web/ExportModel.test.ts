@@ -283,4 +283,39 @@ describe("ExportModel", () => {
     expect(model.remainingMs.peek()).toBeGreaterThan(8_000)
     model.cancel()
   })
+
+  it("tells issues/s and time left once per chunk, from that chunk's count and arrival time together", async () => {
+    let done = 0
+    const fake = fakeBackend({
+      "export/start": () => ok({ ...started, approximateTotal: 300 }),
+      "export/next": async () => {
+        await new Promise((r) => setTimeout(r, 1_000))
+        done += 100
+        return ok({
+          csv: "x\r\n",
+          cursor: done < 300 ? "more" : null,
+          progress: { done, total: 300, missing: [], truncatedCells: 0 },
+        })
+      },
+    })
+    const model = new ExportModel(fake.backend, systemClock)
+    const startedAt = Date.now()
+    const rates: Array<number | undefined> = []
+    const left: Array<number | undefined> = []
+    const stopRate = model.rate.subscribe(() => rates.push(model.rate.peek()))
+    const stopLeft = model.remainingMs.subscribe(() => left.push(model.remainingMs.peek()))
+    const run = model.start(request)
+    await vi.advanceTimersByTimeAsync(5_000)
+    await run
+    stopRate()
+    stopLeft()
+    // Each answer arrives about 1 s after the previous one: 100 issues/s throughout, never a value
+    // mixing one chunk's count with the previous chunk's time.
+    const elapsed = (fake.callsTo("export/next").at(-1)?.at ?? 0) + 1_000 - startedAt
+    expect(rates).toHaveLength(3)
+    expect(rates.at(-1)).toBeCloseTo(300_000 / elapsed)
+    for (const rate of rates) expect(rate).toBeLessThanOrEqual(100)
+    expect(left).toHaveLength(3)
+    expect(left.at(-1)).toBe(0)
+  })
 })

@@ -14,18 +14,13 @@ import {
   type StatusDef,
 } from "./catalogue.js"
 import { FIELDS, ISSUE_FIELD_IDS } from "./fields.js"
-import {
-  type Core,
-  FIRST_ISSUE_ID,
-  IssueGenerator,
-  indexOfNumber,
-  issueNumberOf,
-  projectIndexOf,
-} from "./issues.js"
+import { type Core, FIRST_ISSUE_ID, indexOfNumber, issueNumberOf, projectIndexOf } from "./issue-core.js"
+import { IssueGenerator } from "./issues.js"
 import { createUsers } from "./users.js"
 
+export { EMBEDDED_PAGE } from "./activity.js"
 export { CUSTOM, FIELDS } from "./fields.js"
-export { EMBEDDED_PAGE, FIRST_ISSUE_ID } from "./issues.js"
+export { FIRST_ISSUE_ID } from "./issue-core.js"
 export { HOSTILE_TEXTS, LONG_TEXT } from "./text.js"
 export { ADMIN_ACCOUNT_ID, API_TOKEN, RESTRICTED_ACCOUNT_ID } from "./users.js"
 export { RESTRICTED_PROJECT }

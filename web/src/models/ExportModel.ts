@@ -10,7 +10,7 @@ import { type Backend, Key } from "../bridge.js"
 import { type Clock, sleep } from "../clock.js"
 import { isRetryable } from "../errors.js"
 import { fileNameFor } from "../format.js"
-import { computed, type ReadSignal, type Signal, signal } from "../state/signal.js"
+import { batch, computed, type ReadSignal, type Signal, signal } from "../state/signal.js"
 
 /** Bridge limit 500 calls / 25 s = one per 50 ms; 60 ms keeps a margin for the page's other calls. */
 export const MIN_CALL_SPACING_MS = 60
@@ -130,8 +130,10 @@ export class ExportModel {
     const run = ++this.#run
     this.#startedAt = this.#clock.now()
     this.#waitedMs = 0
-    this.#now.value = this.#startedAt
-    this.#progress.value = emptyProgress
+    batch(() => {
+      this.#now.value = this.#startedAt
+      this.#progress.value = emptyProgress
+    })
     this.#position = undefined
     return this.#go(run, request, undefined)
   }
@@ -195,8 +197,11 @@ export class ExportModel {
       if (!chunk.ok) return
       const value = chunk.value
       if (value.csv !== "") parts.push(value.csv)
-      this.#progress.value = value.progress
-      this.#now.value = this.#clock.now()
+      // Together, so the rate never divides this chunk's count by the previous chunk's time.
+      batch(() => {
+        this.#progress.value = value.progress
+        this.#now.value = this.#clock.now()
+      })
       cursor = value.cursor
       if (cursor === null) break
       const pausedUntil = value.pausedUntil === undefined ? Number.NaN : Date.parse(value.pausedUntil)

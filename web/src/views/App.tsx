@@ -1,6 +1,6 @@
 import { Component, type ComponentChildren } from "preact"
 import type { PageModel } from "../models/PageModel.js"
-import { useSignal } from "../state/signal.js"
+import { useValue } from "../state/signal.js"
 import { ColumnPicker } from "./ColumnPicker.js"
 import { ErrorNotice } from "./ErrorNotice.js"
 import { ExportPanel } from "./ExportPanel.js"
@@ -26,8 +26,8 @@ export class ErrorBoundary extends Component<{ children: ComponentChildren }, { 
 }
 
 export const App = ({ page }: { page: PageModel }) => {
-  const status = useSignal(page.status)
-  const me = useSignal(page.me)
+  const status = useValue(page.status)
+  const me = useValue(page.me)
   return (
     <main class="page">
       <header class="page-header">

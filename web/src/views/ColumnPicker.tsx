@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks"
 import type { ColumnsModel } from "../models/ColumnsModel.js"
-import { useSignal } from "../state/signal.js"
+import { useValue } from "../state/signal.js"
 
 /**
  * Two lists: the fields that can be added (with search) and the chosen columns in file order. Columns
@@ -8,9 +8,9 @@ import { useSignal } from "../state/signal.js"
  * removes it). Every move is announced to screen readers.
  */
 export const ColumnPicker = ({ model }: { model: ColumnsModel }) => {
-  const available = useSignal(model.available)
-  const selected = useSignal(model.selectedFields)
-  const search = useSignal(model.search)
+  const available = useValue(model.available)
+  const selected = useValue(model.selectedFields)
+  const search = useValue(model.search)
   const [announcement, setAnnouncement] = useState("")
   const [dragFrom, setDragFrom] = useState<number | undefined>(undefined)
   const [dropAt, setDropAt] = useState<number | undefined>(undefined)

@@ -4,7 +4,7 @@ import { formatBytes, formatClock, formatCount, formatDuration } from "../format
 import { type Activity, type ExportFile, MAX_CONSECUTIVE_FAILURES } from "../models/ExportModel.js"
 import type { DateChoice } from "../models/OptionsModel.js"
 import type { PageModel } from "../models/PageModel.js"
-import { useSignal } from "../state/signal.js"
+import { useValue } from "../state/signal.js"
 import { ErrorNotice } from "./ErrorNotice.js"
 
 /** The current state in words. */
@@ -40,7 +40,7 @@ const download = (file: ExportFile) => {
 }
 
 const Options = ({ page, disabled }: { page: PageModel; disabled: boolean }) => {
-  const o = useSignal(page.options.options)
+  const o = useValue(page.options.options)
   const m = page.options
   const zone = page.me.peek()?.timeZone ?? page.context.timeZone
   return (
@@ -152,10 +152,10 @@ const Options = ({ page, disabled }: { page: PageModel; disabled: boolean }) => 
 
 const Progress = ({ page, activity }: { page: PageModel; activity: Activity }) => {
   const exporter = page.exporter
-  const progress = useSignal(exporter.progress)
-  const now = useSignal(exporter.now)
-  const rate = useSignal(exporter.rate)
-  const remaining = useSignal(exporter.remainingMs)
+  const progress = useValue(exporter.progress)
+  const now = useValue(exporter.now)
+  const rate = useValue(exporter.rate)
+  const remaining = useValue(exporter.remainingMs)
   const locale = page.context.locale
   const zone = page.me.peek()?.timeZone ?? page.context.timeZone
   const total = progress.total === null ? undefined : Math.max(progress.total, progress.done)
@@ -194,7 +194,7 @@ const Progress = ({ page, activity }: { page: PageModel; activity: Activity }) =
 
 /** Options, the Export button, progress while it runs, and the Download button at the end. */
 export const ExportPanel = ({ page }: { page: PageModel }) => {
-  const state = useSignal(page.exporter.state)
+  const state = useValue(page.exporter.state)
   const locale = page.context.locale
   const running = state.kind === "running"
   const panel = useRef<HTMLElement>(null)

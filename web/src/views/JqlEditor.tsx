@@ -2,7 +2,7 @@ import { useRef } from "preact/hooks"
 import type { JqlProblem } from "../../../src/contract.js"
 import type { Validation } from "../models/JqlModel.js"
 import type { PageModel } from "../models/PageModel.js"
-import { useSignal } from "../state/signal.js"
+import { useValue } from "../state/signal.js"
 
 /** Where Jira says the problem is: the line, with a marker under the character. */
 const Pointer = ({ text, problem }: { text: string; problem: JqlProblem }) => {
@@ -64,10 +64,10 @@ const ValidationMessage = ({ validation, text }: { validation: Validation; text:
 /** The JQL box: Ctrl/Cmd+Enter searches, suggestions follow the caret, Jira checks the query as you type. */
 export const JqlEditor = ({ page }: { page: PageModel }) => {
   const model = page.jql
-  const text = useSignal(model.text)
-  const validation = useSignal(model.validation)
-  const suggestions = useSignal(model.suggestions)
-  const hint = useSignal(page.hint)
+  const text = useValue(model.text)
+  const validation = useValue(model.validation)
+  const suggestions = useValue(model.suggestions)
+  const hint = useValue(page.hint)
   const input = useRef<HTMLTextAreaElement>(null)
   const open = suggestions.items.length > 0
 

@@ -2,7 +2,7 @@ import type { ColumnInfo } from "../../../src/contract.js"
 import { formatCount } from "../format.js"
 import type { PageModel } from "../models/PageModel.js"
 import type { PreviewTable as Table } from "../models/PreviewModel.js"
-import { useSignal } from "../state/signal.js"
+import { useValue } from "../state/signal.js"
 import { ErrorNotice } from "./ErrorNotice.js"
 
 const isKeyColumn = (c: ColumnInfo | undefined) => c?.id === "key" || c?.id === "issuekey"
@@ -65,7 +65,7 @@ const Rows = ({ page, table }: { page: PageModel; table: Table }) => {
 
 /** The first page of results; "Load more" appends the next. */
 export const PreviewPanel = ({ page }: { page: PageModel }) => {
-  const state = useSignal(page.preview.state)
+  const state = useValue(page.preview.state)
   const locale = page.context.locale
   return (
     <section class="panel" aria-labelledby="preview-heading" aria-busy={state.kind === "loading"}>
