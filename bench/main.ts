@@ -7,10 +7,12 @@
  *   id met (each id once; one call per *mention* would take tens of minutes and measure nothing new),
  * - the lower bound the profile allows for the fast strategy (latency, burst limit, in-flight cap),
  * - peak RSS of command-line exports of 10,000 and 100,000 issues (child processes, instant profile,
- *   since memory does not depend on latency).
+ *   since memory does not depend on latency),
+ * - start-up of the built exporter against the transpiled sources (bench/startup.ts).
  *
- * `npm run bench -- csv` runs bench/csv.ts instead. `--json`: the last line is one JSON object with
- * every figure printed. `--issues N`, `--rss-issues A,B`, `--skip-rss`, `--skip-sequential` shrink runs.
+ * `npm run bench -- csv` runs bench/csv.ts instead, `npm run bench -- startup` only the start-up.
+ * `--json`: the last line is one JSON object with every figure printed. `--issues N`,
+ * `--rss-issues A,B`, `--skip-rss`, `--skip-sequential`, `--skip-startup` shrink runs.
  */
 import { spawn } from "node:child_process"
 import * as path from "node:path"
@@ -37,6 +39,7 @@ import { formatRow } from "../src/fields/format.js"
 import { collectAccountIds, type DirectoryUserLike } from "../src/fields/users.js"
 import { JiraClient } from "../src/jira/JiraClient.js"
 import { JiraLive } from "../src/jira/JiraLive.js"
+import { runStartupBench } from "./startup.js"
 
 const COLUMN_COUNT = 30
 /**
@@ -340,12 +343,17 @@ const main = async () => {
       "rss-issues": { type: "string", default: "10000,100000" },
       "skip-rss": { type: "boolean", default: false },
       "skip-sequential": { type: "boolean", default: false },
+      "skip-startup": { type: "boolean", default: false },
     },
   })
   if (positionals[0] === "csv") {
     const csv = await import("./csv.js").catch(() => undefined)
     if (csv === undefined) throw new Error("bench/csv.ts is not there yet.")
     await csv.runCsvBench({ json: values.json })
+    return
+  }
+  if (positionals[0] === "startup") {
+    await runStartupBench({ json: values.json })
     return
   }
   const issues = Number(values.issues)
@@ -409,6 +417,7 @@ const main = async () => {
       say(`peak RSS ${large.issues} / ${small.issues} issues = ${out.rssRatio} (target <= 1.3)`)
     }
   }
+  if (!values["skip-startup"]) out.cliStartup = await runStartupBench()
   if (values.json) say(JSON.stringify(out))
 }
 

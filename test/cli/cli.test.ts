@@ -4,8 +4,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RunningEmulator, startEmulator } from "../../dev/emulator/index.js"
-
-const CLI = path.join(__dirname, "..", "..", "src", "cli", "main.ts")
+import { CLI_BUNDLE, ensureCliBundle } from "../support/cliBundle.js"
 
 interface Run {
   readonly code: number | null
@@ -17,6 +16,7 @@ describe("command-line exporter against the emulator", () => {
   let dir: string
   let jql: string
   beforeAll(async () => {
+    ensureCliBundle()
     // Slow responses now and then, so an interruption lands mid-export.
     emulator = await startEmulator({ issues: 1500, seed: 9, chaos: "slow=0.2:60,seed=2" })
     jql = `project in (${emulator.dataset.projects.map((p) => p.key).join(", ")}) ORDER BY key ASC`
@@ -29,7 +29,7 @@ describe("command-line exporter against the emulator", () => {
 
   const cli = (args: ReadonlyArray<string>, interruptWhen?: (out: string) => boolean) =>
     new Promise<Run>((resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+      const child = spawn(process.execPath, [CLI_BUNDLE, ...args], {
         env: {
           ...process.env,
           JIRA_SITE: emulator.url,

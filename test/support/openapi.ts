@@ -1,25 +1,16 @@
 /**
- * Validation of emulator responses against the official Jira Cloud OpenAPI document. The spec lives
- * beside the repository (`../shared/jira-platform-openapi.v3.json`); `JIRA_OPENAPI_PATH` overrides it.
- * The spec is loaded once; `$ref`s are resolved by ajv through one registered document.
+ * Validation of emulator responses against the official Jira Cloud OpenAPI document, through the
+ * trimmed copy kept in the repository (dev/emulator/spec/, refreshed by `npm run spec:trim`). The spec
+ * is loaded once; `$ref`s are resolved by ajv through one registered document.
  */
-import { existsSync, readFileSync } from "node:fs"
+import { readFileSync } from "node:fs"
 import path from "node:path"
 import Ajv, { type ValidateFunction } from "ajv"
 import addFormats from "ajv-formats"
 
-const SPEC_FILE = "jira-platform-openapi.v3.json"
-
-/** `JIRA_OPENAPI_PATH`, else `../shared/` beside the repository root (this file is `<root>/test/support/`). */
-export const openApiPath = (): string => {
-  const fromEnv = process.env.JIRA_OPENAPI_PATH
-  if (fromEnv) return fromEnv
-  const candidates = [
-    path.resolve(__dirname, "../../../shared", SPEC_FILE),
-    path.resolve(process.cwd(), "../shared", SPEC_FILE),
-  ]
-  return candidates.find((c) => existsSync(c)) ?? candidates[0]!
-}
+/** The trimmed copy (this file is `<root>/test/support/`). */
+export const openApiPath = (): string =>
+  path.resolve(__dirname, "../../dev/emulator/spec/jira-platform-openapi.trimmed.json")
 
 interface Operation {
   readonly responses: Record<string, { readonly content?: Record<string, { readonly schema?: unknown }> }>
@@ -83,7 +74,9 @@ export const responseSchema = (operationId: string, status: number): unknown => 
       if (!content) return undefined
       return (content["application/json"] ?? Object.values(content)[0])?.schema
     }
-  throw new Error(`No operation ${operationId} in ${openApiPath()}.`)
+  throw new Error(
+    `No operation ${operationId} in the trimmed OpenAPI copy: add its path to OPERATIONS in dev/emulator/spec/trim.ts and run npm run spec:trim.`,
+  )
 }
 
 const compile = (cacheKey: string, schema: unknown): ValidateFunction => {

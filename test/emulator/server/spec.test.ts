@@ -1,7 +1,8 @@
 /**
  * Every endpoint's answers, for several queries and users, validated against the response schema of
- * the same operation in the official Jira Cloud OpenAPI document; once with the generated data set
- * and JQL engine (the default wiring) and once with the small hand-written one.
+ * the same operation in the official Jira Cloud OpenAPI document (its trimmed copy in dev/emulator/spec/);
+ * once with the generated data set and JQL engine (the default wiring) and once with the small
+ * hand-written one.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RunningEmulator, startEmulator } from "../../../dev/emulator/index.js"
