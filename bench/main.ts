@@ -24,6 +24,7 @@ import {
   type ProfileParams,
   startEmulator,
 } from "../dev/emulator/index.js"
+import { httpJira } from "../src/cli/jiraLayer.js"
 import { encodeRows } from "../src/csv/encoder.js"
 import { exportStream } from "../src/export/chunk.js"
 import { ExportConfig } from "../src/export/ExportConfig.js"
@@ -34,7 +35,6 @@ import { liveExportJira, livePlanner } from "../src/export/wiring.js"
 import { DEFAULT_COLUMNS, fieldsToRequest, listFields, resolveColumns } from "../src/fields/columns.js"
 import { collectAccountIds, type DirectoryUserLike, formatRow } from "../src/fields/format.js"
 import { JiraClient } from "../src/jira/JiraClient.js"
-import { JiraLive } from "../src/jira/JiraLive.js"
 
 const COLUMN_COUNT = 30
 /**
@@ -133,7 +133,7 @@ const figures = async (
 
 /** The 30 columns: the app's defaults, then the other fields in `/field` order (no pseudo-columns). */
 const pickColumns = async (emulator: BenchEmulator): Promise<Array<string>> => {
-  const layer = JiraLive.http({
+  const layer = httpJira({
     baseUrl: emulator.url,
     email: emulator.accounts.admin.email,
     apiToken: emulator.apiToken,
@@ -157,7 +157,7 @@ const engineRun = async (
 ): Promise<RunFigures> => {
   const runtime = ManagedRuntime.make(
     Layer.mergeAll(
-      JiraLive.http({
+      httpJira({
         baseUrl: emulator.url,
         email: emulator.accounts.admin.email,
         apiToken: emulator.apiToken,
