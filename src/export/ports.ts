@@ -5,20 +5,15 @@
  */
 import type { Effect } from "effect"
 import type { ColumnInfo, ExportOptionsInput } from "../contract.js"
+import type { SearchPageRequest } from "../jira/JiraClient.js"
 import type { JiraError } from "../jira/JiraError.js"
+import type { QuotaSnapshot } from "../jira/quotaHeaders.js"
 
 /** An issue as search and bulkfetch return it (`src/jira/schemas.ts` `Issue`). */
 export interface ExportIssue {
   readonly id: string
   readonly key?: string | undefined
   readonly fields?: { readonly [field: string]: unknown } | undefined
-}
-
-export interface SearchPageRequest {
-  readonly jql: string
-  readonly fields: ReadonlyArray<string>
-  readonly maxResults: number
-  readonly nextPageToken?: string
 }
 
 export interface SearchPage {
@@ -39,14 +34,11 @@ export interface BulkFetchResult {
   readonly issueErrors: ReadonlyArray<{ readonly id: string }>
 }
 
-/** What the quota headers last said (src/jira/RateLimitState.ts). */
-export interface QuotaSnapshot {
-  readonly limit?: number | undefined
-  readonly remaining?: number | undefined
-  readonly nearLimit: boolean
-  /** Epoch ms until which Jira asked every request to wait (the latest `Retry-After`). */
-  readonly pausedUntil?: number | undefined
-}
+/**
+ * What the export reads of the shared quota state: the headers' verdict for choosing a strategy, and
+ * `pausedUntil`, the epoch ms until which Jira asked every request to wait (the latest `Retry-After`).
+ */
+export type QuotaReading = Pick<QuotaSnapshot, "limit" | "remaining" | "nearLimit" | "pausedUntil">
 
 /** The Jira reads of one export, all as the signed-in user. */
 export interface ExportJira {
@@ -74,7 +66,7 @@ export interface ExportJira {
     effect: Effect.Effect<A, JiraError>,
     deadlineMs: number,
   ) => Effect.Effect<A, JiraError>
-  readonly quota: Effect.Effect<QuotaSnapshot>
+  readonly quota: Effect.Effect<QuotaReading>
 }
 
 /** How rows of one export are made: bound to the resolved columns and options. */
