@@ -4,10 +4,18 @@
  * rate-limit state across threads" (https://developer.atlassian.com/cloud/jira/platform/rate-limiting/);
  * header names and meanings: docs/jira-cloud.md §6.
  */
-import { Clock, Duration, Effect, Layer, Option, Ref } from "effect"
+import { Clock, Duration, Effect, Layer, Option, Random, Ref } from "effect"
 import { type JiraError, JiraErrors } from "./JiraError.js"
 import { emptySnapshot, type Header, nextSnapshot } from "./quotaHeaders.js"
 import { JiraDeadline } from "./RetryPolicy.js"
+
+/**
+ * Requests held by a shared pause leave at its end plus a random 0 to this many ms, never before the
+ * end: released together they would all reach Jira in the same millisecond and draw the next 429
+ * (Atlassian: add jitter so waiting clients do not retry in step,
+ * https://developer.atlassian.com/cloud/jira/platform/rate-limiting/).
+ */
+export const PAUSE_SPREAD_MS = 250
 
 const make = Effect.gen(function* () {
   const state = yield* Ref.make(emptySnapshot)
@@ -32,7 +40,10 @@ const make = Effect.gen(function* () {
       const deadline = yield* JiraDeadline.current
       if (Option.isSome(deadline) && end > deadline.value)
         return yield* JiraErrors.rateLimited(end - now, { path })
-      yield* Effect.sleep(Duration.millis(end - now))
+      const spread = yield* Random.nextIntBetween(0, PAUSE_SPREAD_MS + 1)
+      // The spread never pushes a wait that fits the deadline past it.
+      const release = Option.isSome(deadline) ? Math.min(end + spread, deadline.value) : end + spread
+      yield* Effect.sleep(Duration.millis(release - now))
       // Another answer may have moved the pause while we slept.
       return yield* gate(path)
     })
