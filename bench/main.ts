@@ -26,6 +26,7 @@ import {
   type ProfileParams,
   startEmulator,
 } from "../dev/emulator/index.js"
+import { httpJira } from "../src/cli/jiraLayer.js"
 import { DEFAULT_COLUMNS } from "../src/contract/constants.js"
 import { encodeRows } from "../src/csv/encoder.js"
 import { exportStream } from "../src/export/chunk.js"
@@ -38,7 +39,6 @@ import { fieldsToRequest, listFields, resolveColumns } from "../src/fields/colum
 import { formatRow } from "../src/fields/format.js"
 import { collectAccountIds, type DirectoryUserLike } from "../src/fields/users.js"
 import { JiraClient } from "../src/jira/JiraClient.js"
-import { JiraLive } from "../src/jira/JiraLive.js"
 import { runStartupBench } from "./startup.js"
 
 const COLUMN_COUNT = 30
@@ -138,7 +138,7 @@ const figures = async (
 
 /** The 30 columns: the app's defaults, then the other fields in `/field` order (no pseudo-columns). */
 const pickColumns = async (emulator: BenchEmulator): Promise<Array<string>> => {
-  const layer = JiraLive.http({
+  const layer = httpJira({
     baseUrl: emulator.url,
     email: emulator.accounts.admin.email,
     apiToken: emulator.apiToken,
@@ -162,7 +162,7 @@ const engineRun = async (
 ): Promise<RunFigures> => {
   const runtime = ManagedRuntime.make(
     Layer.mergeAll(
-      JiraLive.http({
+      httpJira({
         baseUrl: emulator.url,
         email: emulator.accounts.admin.email,
         apiToken: emulator.apiToken,

@@ -17,13 +17,24 @@ import { RateLimitState } from "./jira/RateLimitState.js"
 import { UserDirectory } from "./jira/UserDirectory.js"
 import { type ResolverFailure, respond } from "./resolvers/respond.js"
 
-export const ForgeShared = Layer.mergeAll(RateLimitState.layer, ExportConfig.forge)
+/** What a warm instance keeps for all its invocations. */
+export const ForgeShared: Layer.Layer<RateLimitState | ExportConfig> = Layer.mergeAll(
+  RateLimitState.layer,
+  ExportConfig.layerForge,
+)
 
 export const forgeRuntime = ManagedRuntime.make(ForgeShared)
 
-/** The Jira services of one invocation over `transport`; the quota state comes from the runtime. */
-export const invocationLayer = <E, R>(transport: Layer.Layer<JiraTransport, E, R>) =>
-  UserDirectory.layer().pipe(Layer.provideMerge(JiraClient.layer), Layer.provide(transport))
+/**
+ * The Jira services of one invocation over `transport`, with a fresh user directory unless one is
+ * given; the quota state comes from the runtime. The Forge wiring below is this over `ForgeTransport`;
+ * tests build it over a scripted or HTTP transport.
+ */
+export const invocationLayer = <E, R>(
+  transport: Layer.Layer<JiraTransport, E, R>,
+  directory: Layer.Layer<UserDirectory, never, JiraClient> = UserDirectory.layer(),
+): Layer.Layer<JiraClient | UserDirectory, E, R | RateLimitState> =>
+  directory.pipe(Layer.provideMerge(JiraClient.layer), Layer.provide(transport))
 
 /** The Jira services of one Forge invocation, as the calling user (`asUser()`). */
 export const ForgeInvocation = invocationLayer(ForgeTransport.layer)
@@ -55,10 +66,7 @@ export const forgeInvocationFor = (viewer: string | undefined) =>
       const now = yield* Clock.currentTimeMillis
       const kept = viewer === undefined ? undefined : directories.get(viewer)
       if (kept !== undefined && kept.until > now)
-        return Layer.merge(
-          JiraClient.layer.pipe(Layer.provide(ForgeTransport.layer)),
-          Layer.succeed(UserDirectory, kept.directory),
-        )
+        return invocationLayer(ForgeTransport.layer, Layer.succeed(UserDirectory, kept.directory))
       return ForgeInvocation.pipe(
         Layer.tap((context) =>
           Effect.sync(() => {

@@ -19,9 +19,9 @@ import { PlanError, planOf, startExport } from "../export/start.js"
 import { liveExportJira, livePlanner } from "../export/wiring.js"
 import { JiraClient } from "../jira/JiraClient.js"
 import { JiraError } from "../jira/JiraError.js"
-import { JiraLive } from "../jira/JiraLive.js"
 import { RateLimitState } from "../jira/RateLimitState.js"
 import { type CliArgs, parseCli, USAGE } from "./args.js"
+import { httpJira } from "./jiraLayer.js"
 import { type Progress, renderProgress } from "./progress.js"
 
 /** How often the cursor file is rewritten while an export runs into a file. */
@@ -262,7 +262,7 @@ const main = () => {
     return
   }
   const args = parsed.right.args
-  const layer = JiraLive.http({ baseUrl: args.site, email: args.email, apiToken: args.token })
+  const layer = httpJira({ baseUrl: args.site, email: args.email, apiToken: args.token })
   const stop = Effect.runSync(Deferred.make<void>())
   const fiber = Effect.runFork(program(args, stop).pipe(Effect.provide(layer)))
   // Ctrl-C (or a termination signal) stops the stream; the program saves the cursor and says how to resume.

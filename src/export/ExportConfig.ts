@@ -2,7 +2,7 @@
  * How exports run in this process: the per-call budgets of `export/next`, the pipeline's page sizes
  * and bounds, and whether reads use an API token (exempt from Jira's points quota, so `auto` goes fast).
  */
-import { Context, Layer } from "effect"
+import { Effect, Layer } from "effect"
 import { type ChunkBudget, defaultBudget } from "./chunk.js"
 import { defaultSettings, type PipelineSettings } from "./pipeline.js"
 
@@ -12,14 +12,15 @@ export interface ExportConfigShape {
   readonly apiToken: boolean
 }
 
-export class ExportConfig extends Context.Tag("ExportConfig")<ExportConfig, ExportConfigShape>() {
+/** The export settings of this process; `layerForge` for the Forge app, `layer(config)` elsewhere. */
+export class ExportConfig extends Effect.Tag("ExportConfig")<ExportConfig, ExportConfigShape>() {
   /** Forge: app traffic (points quota applies), Forge's 25 s / 5 MB limits. */
-  static readonly forge = Layer.succeed(ExportConfig, {
+  static readonly layerForge: Layer.Layer<ExportConfig> = Layer.succeed(ExportConfig, {
     budget: defaultBudget,
     settings: defaultSettings,
     apiToken: false,
   })
-  static readonly layer = (config: Partial<ExportConfigShape>) =>
+  static readonly layer = (config: Partial<ExportConfigShape>): Layer.Layer<ExportConfig> =>
     Layer.succeed(ExportConfig, {
       budget: config.budget ?? defaultBudget,
       settings: config.settings ?? defaultSettings,

@@ -6,7 +6,9 @@
 import type { Effect } from "effect"
 import type { ColumnInfo, ExportOptionsInput } from "../contract.js"
 import type { DirectoryUserLike } from "../fields/users.js"
+import type { SearchPageRequest } from "../jira/JiraClient.js"
 import type { JiraError } from "../jira/JiraError.js"
+import type { QuotaSnapshot } from "../jira/quotaHeaders.js"
 
 /** A user as the export shows it; the directory's users (src/jira/UserDirectory.ts) are ones. */
 export type ExportUser = DirectoryUserLike
@@ -16,13 +18,6 @@ export interface ExportIssue {
   readonly id: string
   readonly key?: string | undefined
   readonly fields?: { readonly [field: string]: unknown } | undefined
-}
-
-export interface SearchPageRequest {
-  readonly jql: string
-  readonly fields: ReadonlyArray<string>
-  readonly maxResults: number
-  readonly nextPageToken?: string
 }
 
 export interface SearchPage {
@@ -43,14 +38,11 @@ export interface BulkFetchResult {
   readonly issueErrors: ReadonlyArray<{ readonly id: string }>
 }
 
-/** What the quota headers last said (src/jira/RateLimitState.ts). */
-export interface QuotaSnapshot {
-  readonly limit?: number | undefined
-  readonly remaining?: number | undefined
-  readonly nearLimit: boolean
-  /** Epoch ms until which Jira asked every request to wait (the latest `Retry-After`). */
-  readonly pausedUntil?: number | undefined
-}
+/**
+ * What the export reads of the shared quota state: the headers' verdict for choosing a strategy, and
+ * `pausedUntil`, the epoch ms until which Jira asked every request to wait (the latest `Retry-After`).
+ */
+export type QuotaReading = Pick<QuotaSnapshot, "limit" | "remaining" | "nearLimit" | "pausedUntil">
 
 /** The Jira reads of one export, all as the signed-in user. */
 export interface ExportJira {
@@ -78,7 +70,7 @@ export interface ExportJira {
     effect: Effect.Effect<A, JiraError>,
     deadlineMs: number,
   ) => Effect.Effect<A, JiraError>
-  readonly quota: Effect.Effect<QuotaSnapshot>
+  readonly quota: Effect.Effect<QuotaReading>
 }
 
 /** How rows of one export are made: bound to the resolved columns and options. */

@@ -4,7 +4,7 @@
  * thrifty and 2 fast: it goes fast only while the export is small and the quota headers do not say
  * points are short.
  */
-import type { QuotaSnapshot } from "./ports.js"
+import type { QuotaReading } from "./ports.js"
 
 /** Largest export an app runs fast when nothing says points are short. */
 export const SMALL_EXPORT = 2000
@@ -15,7 +15,7 @@ const FAST_POINTS_PER_ISSUE = 2.1
 export const chooseStrategy = (input: {
   readonly requested: "auto" | "thrifty" | "fast"
   readonly apiToken: boolean
-  readonly quota: QuotaSnapshot
+  readonly quota: QuotaReading
   readonly approximateTotal: number | null
 }): "thrifty" | "fast" => {
   if (input.requested !== "auto") return input.requested

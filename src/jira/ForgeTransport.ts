@@ -1,5 +1,5 @@
 import api, { assumeTrustedRoute, NeedsAuthenticationError, ProxyRequestError } from "@forge/api"
-import { Effect, Layer } from "effect"
+import { type Context, Effect, Layer } from "effect"
 import { JiraError } from "./JiraError.js"
 import { type JiraRequest, type JiraResponse, JiraTransport, renderPath } from "./JiraTransport.js"
 
@@ -72,9 +72,13 @@ const send = (request: JiraRequest) =>
     catch: errorFromForge,
   })
 
-/** Every read runs as the current user (`asUser()`, never as the app): a user exports exactly what they may browse. */
-export const ForgeTransport = {
-  layer: Layer.succeed(JiraTransport, {
-    send: (request) => send(request).pipe(Effect.withSpan("ForgeTransport.send")),
-  }),
+/**
+ * The Forge adapter of `JiraTransport`. Every read runs as the current user (`asUser()`, never as the
+ * app): a user exports exactly what they may browse.
+ */
+export class ForgeTransport implements Context.Tag.Service<JiraTransport> {
+  readonly send = (request: JiraRequest): Effect.Effect<JiraResponse, JiraError> =>
+    send(request).pipe(Effect.withSpan("ForgeTransport.send"))
+
+  static readonly layer: Layer.Layer<JiraTransport> = Layer.succeed(JiraTransport, new ForgeTransport())
 }

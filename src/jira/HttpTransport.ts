@@ -1,4 +1,4 @@
-import { Duration, Effect, Layer } from "effect"
+import { type Context, Duration, Effect, Layer } from "effect"
 import { JiraError } from "./JiraError.js"
 import { type JiraRequest, type JiraResponse, JiraTransport, renderPath } from "./JiraTransport.js"
 
@@ -58,7 +58,17 @@ const make = (config: HttpTransportConfig) => {
   return { send }
 }
 
-/** Basic auth with an API token: for the CLI, the local host against a real site, and tests. */
-export const HttpTransport = {
-  layer: (config: HttpTransportConfig) => Layer.succeed(JiraTransport, make(config)),
+/**
+ * The HTTP adapter of `JiraTransport`: Basic auth with an API token, for the CLI, the local host
+ * against a real site, and tests against the emulator.
+ */
+export class HttpTransport implements Context.Tag.Service<JiraTransport> {
+  readonly send: (request: JiraRequest) => Effect.Effect<JiraResponse, JiraError>
+
+  constructor(config: HttpTransportConfig) {
+    this.send = make(config).send
+  }
+
+  static readonly layer = (config: HttpTransportConfig): Layer.Layer<JiraTransport> =>
+    Layer.succeed(JiraTransport, new HttpTransport(config))
 }

@@ -1,4 +1,4 @@
-import { Context, Effect, Layer } from "effect"
+import { Effect, Layer } from "effect"
 import type { JiraError } from "./JiraError.js"
 
 /** One HTTP request to Jira, relative to the site (`/rest/api/3/...`). */
@@ -23,17 +23,20 @@ export interface JiraResponse {
 }
 
 /**
- * The port every Jira read goes through. Adapters: `ForgeTransport` (`@forge/api` `asUser()`) and
- * `HttpTransport` (fetch + Basic auth API token). Any HTTP status is a response; the transport fails only
- * when no Jira response came back: reason `Transport`, or, for a Forge platform refusal (the
- * `forge-proxy-error` header), `RateLimited` / `Unauthorized`.
+ * The port every Jira read goes through. Adapters, each a class whose static `layer` provides this tag:
+ * `ForgeTransport` (`@forge/api` `asUser()`) and `HttpTransport` (fetch + Basic auth API token); they
+ * live in their own files so that the CLI never loads `@forge/api`. Any HTTP status is a response; the
+ * transport fails only when no Jira response came back: reason `Transport`, or, for a Forge platform
+ * refusal (the `forge-proxy-error` header), `RateLimited` / `Unauthorized`.
  */
-export class JiraTransport extends Context.Tag("JiraTransport")<
+export class JiraTransport extends Effect.Tag("JiraTransport")<
   JiraTransport,
   { readonly send: (request: JiraRequest) => Effect.Effect<JiraResponse, JiraError> }
 >() {
   /** A scripted transport for tests: `answer` sees each request and returns the response (or fails). */
-  static readonly layerTest = (answer: (request: JiraRequest) => Effect.Effect<JiraResponse, JiraError>) =>
+  static readonly layerTest = (
+    answer: (request: JiraRequest) => Effect.Effect<JiraResponse, JiraError>,
+  ): Layer.Layer<JiraTransport> =>
     Layer.succeed(JiraTransport, { send: (request) => Effect.suspend(() => answer(request)) })
 }
 
@@ -64,3 +67,6 @@ export const renderPath = (request: JiraRequest): string => {
   const query = (request.query ?? []).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
   return query.length === 0 ? path : `${path}?${query.join("&")}`
 }
+
+/** `/rest/api/3/search/jql` from a request, unencoded and without the query: how errors name it. */
+export const pathOf = (request: JiraRequest): string => `/${request.path.join("/")}`

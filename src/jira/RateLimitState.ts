@@ -4,149 +4,50 @@
  * rate-limit state across threads" (https://developer.atlassian.com/cloud/jira/platform/rate-limiting/);
  * header names and meanings: docs/jira-cloud.md §6.
  */
-import { Effect, Layer, Ref } from "effect"
-
-/** What the last responses said about the app's quota. */
-export interface QuotaSnapshot {
-  /** Capacity of the current window (`X-RateLimit-Limit`, or `q` of a `RateLimit-Policy` quota policy). */
-  readonly limit?: number
-  /** What is left of it (`X-RateLimit-Remaining`, or `r` of a `RateLimit` quota policy). */
-  readonly remaining?: number
-  /** Less than 20% left (`X-RateLimit-NearLimit: true`, or remaining/limit below 0.2). */
-  readonly nearLimit: boolean
-  /** When the window resets (ISO 8601), when Jira said so. */
-  readonly resetAt?: string
-  /** `RateLimit-Reason` of the latest response that carried rate-limit headers (429s only). */
-  readonly reason?: string
-  /** Only `Beta-` quota headers were seen: the points quota is reported but not enforced for this app yet. */
-  readonly betaOnly: boolean
-  /** Epoch ms until which the quota is known to be spent: every request before then would be refused. */
-  readonly blockedUntil?: number
-  /**
-   * Epoch ms before which no request may be sent: the end of the latest `Retry-After` Jira gave. It
-   * holds for every request of the runtime, not only the one that was refused: Jira counts a request
-   * from the same user before that time as ignoring it.
-   */
-  readonly pausedUntil?: number
-  /** Epoch ms of the response this snapshot was last updated from. */
-  readonly updatedAt?: number
-}
-
-export const emptySnapshot: QuotaSnapshot = { nearLimit: false, betaOnly: false }
-
-type Header = (name: string) => string | null
-
-const numberHeader = (value: string | null): number | undefined => {
-  if (value === null || value.trim() === "") return undefined
-  const n = Number(value.trim())
-  return Number.isFinite(n) ? n : undefined
-}
-
-interface StructuredItem {
-  readonly name: string
-  readonly params: ReadonlyMap<string, number>
-}
+import { Clock, Duration, Effect, Layer, Option, Random, Ref } from "effect"
+import { type JiraError, JiraErrors } from "./JiraError.js"
+import { emptySnapshot, type Header, nextSnapshot } from "./quotaHeaders.js"
+import { JiraDeadline } from "./RetryPolicy.js"
 
 /**
- * Parses an RFC 9651 list like `"global-app-quota";q=65000;w=3600, "jira-burst-based";q=100;w=1`
- * (the IETF RateLimit header draft Jira follows). Unparseable members are skipped.
+ * Requests held by a shared pause leave at its end plus a random 0 to this many ms, never before the
+ * end: released together they would all reach Jira in the same millisecond and draw the next 429
+ * (Atlassian: add jitter so waiting clients do not retry in step,
+ * https://developer.atlassian.com/cloud/jira/platform/rate-limiting/).
  */
-export const parseStructuredList = (value: string | null): ReadonlyArray<StructuredItem> =>
-  (value ?? "")
-    .split(",")
-    .map((member) => member.trim())
-    .filter((member) => member.length > 0)
-    .map((member) => {
-      const [rawName = "", ...rawParams] = member.split(";")
-      const params = new Map<string, number>()
-      for (const param of rawParams) {
-        const [key, raw] = param.split("=")
-        const n = numberHeader(raw ?? null)
-        if (key !== undefined && n !== undefined) params.set(key.trim(), n)
-      }
-      return { name: rawName.trim().replace(/^"|"$/g, ""), params }
-    })
-
-/** Quota policies only: burst buckets refill every second and say nothing about the hourly points. */
-const quotaItems = (items: ReadonlyArray<StructuredItem>) =>
-  items.filter((item) => item.name.includes("quota"))
-
-const minParam = (items: ReadonlyArray<StructuredItem>, key: string): number | undefined => {
-  const values = items.flatMap((item) => {
-    const v = item.params.get(key)
-    return v === undefined ? [] : [v]
-  })
-  return values.length === 0 ? undefined : Math.min(...values)
-}
-
-/** A date header as ISO 8601 (Jira sends both `2026-06-05T06:00Z` and full seconds), or undefined. */
-export const isoDate = (value: string | null): string | undefined => {
-  if (value === null || value.trim() === "") return undefined
-  const ms = new Date(value.trim()).getTime()
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined
-}
-
-/**
- * What one response's headers say, merged over the previous snapshot (values a response does not carry
- * stay as they were: `X-RateLimit-Reset` only comes with 429s). Returns the previous snapshot unchanged
- * when the response carries no rate-limit header at all.
- */
-export const nextSnapshot = (previous: QuotaSnapshot, header: Header, nowMs: number): QuotaSnapshot => {
-  const enforcedPolicy = quotaItems(parseStructuredList(header("RateLimit-Policy")))
-  const enforcedState = quotaItems(parseStructuredList(header("RateLimit")))
-  const betaPolicy = quotaItems(parseStructuredList(header("Beta-RateLimit-Policy")))
-  const betaState = quotaItems(parseStructuredList(header("Beta-RateLimit")))
-  const xLimit = numberHeader(header("X-RateLimit-Limit"))
-  const xRemaining = numberHeader(header("X-RateLimit-Remaining"))
-  const xNear = header("X-RateLimit-NearLimit")
-  const xReset = isoDate(header("X-RateLimit-Reset") ?? header("X-Beta-RateLimit-Reset"))
-  const reason = header("RateLimit-Reason") ?? undefined
-  const betaLimit = numberHeader(header("X-Beta-RateLimit-Limit"))
-  const betaRemaining = numberHeader(header("X-Beta-RateLimit-Remaining"))
-
-  const sawEnforced = enforcedPolicy.length > 0 || enforcedState.length > 0
-  const sawBeta = betaPolicy.length > 0 || betaState.length > 0 || betaLimit !== undefined
-  const sawAny =
-    sawEnforced || sawBeta || xLimit !== undefined || xRemaining !== undefined || xNear !== null || reason
-  if (!sawAny) return previous
-
-  const limit =
-    xLimit ?? minParam(enforcedPolicy, "q") ?? minParam(betaPolicy, "q") ?? betaLimit ?? previous.limit
-  const remaining =
-    xRemaining ??
-    minParam(enforcedState, "r") ??
-    minParam(betaState, "r") ??
-    betaRemaining ??
-    // A quota policy without `r` means "not near the limit" (Jira only sends `r` close to it).
-    (sawEnforced || sawBeta ? undefined : previous.remaining)
-  const resetSeconds = minParam(enforcedState, "t") ?? minParam(betaState, "t")
-  const resetAt =
-    xReset ??
-    (resetSeconds === undefined ? undefined : new Date(nowMs + resetSeconds * 1000).toISOString()) ??
-    previous.resetAt
-  const nearLimit =
-    xNear !== null
-      ? xNear.trim().toLowerCase() === "true"
-      : limit !== undefined && remaining !== undefined && limit > 0 && remaining / limit < 0.2
-  const blockedUntil =
-    previous.blockedUntil !== undefined && previous.blockedUntil > nowMs ? previous.blockedUntil : undefined
-  const pausedUntil =
-    previous.pausedUntil !== undefined && previous.pausedUntil > nowMs ? previous.pausedUntil : undefined
-  return {
-    ...(limit === undefined ? {} : { limit }),
-    ...(remaining === undefined ? {} : { remaining }),
-    nearLimit,
-    ...(resetAt === undefined ? {} : { resetAt }),
-    ...(reason === undefined ? {} : { reason }),
-    betaOnly: sawBeta && !sawEnforced ? true : sawEnforced ? false : previous.betaOnly,
-    ...(blockedUntil === undefined ? {} : { blockedUntil }),
-    ...(pausedUntil === undefined ? {} : { pausedUntil }),
-    updatedAt: nowMs,
-  }
-}
+export const PAUSE_SPREAD_MS = 250
 
 const make = Effect.gen(function* () {
   const state = yield* Ref.make(emptySnapshot)
+
+  /**
+   * Lets a request to `path` go. Waits out a `Retry-After` another request was given (Jira counts any
+   * request from the same user before then as ignoring it), or hands the wait back when it does not fit
+   * the deadline. Refuses locally while the quota is known to be spent, so we never hammer Jira.
+   */
+  const gate = (path: string): Effect.Effect<void, JiraError> =>
+    Effect.gen(function* () {
+      const now = yield* Clock.currentTimeMillis
+      const known = yield* Ref.get(state)
+      if (known.blockedUntil !== undefined && now < known.blockedUntil)
+        return yield* JiraErrors.quotaExhausted(
+          known.resetAt ?? new Date(known.blockedUntil).toISOString(),
+          known.blockedUntil - now,
+          { path, details: ["The hourly quota was spent; no request was sent."] },
+        )
+      const end = known.pausedUntil
+      if (end === undefined || now >= end) return
+      const deadline = yield* JiraDeadline.current
+      if (Option.isSome(deadline) && end > deadline.value)
+        return yield* JiraErrors.rateLimited(end - now, { path })
+      const spread = yield* Random.nextIntBetween(0, PAUSE_SPREAD_MS + 1)
+      // The spread never pushes a wait that fits the deadline past it.
+      const release = Option.isSome(deadline) ? Math.min(end + spread, deadline.value) : end + spread
+      yield* Effect.sleep(Duration.millis(release - now))
+      // Another answer may have moved the pause while we slept.
+      return yield* gate(path)
+    })
+
   return {
     /** The latest known quota state. */
     get: Ref.get(state),
@@ -168,15 +69,17 @@ const make = Effect.gen(function* () {
         remaining: 0,
         nearLimit: true,
       })),
+    gate,
   } as const
 })
 
-/** The shared quota state; `layer` gives each runtime its own. */
+/**
+ * The shared quota state and the gate every request passes. `layer` makes a fresh one: compose it once
+ * per runtime (src/runtime.ts, the CLI) so every client of that runtime shares it.
+ */
 export class RateLimitState extends Effect.Tag("RateLimitState")<
   RateLimitState,
   Effect.Effect.Success<typeof make>
 >() {
-  static readonly layer = Layer.effect(RateLimitState, make)
-  /** A fresh, unshared state (used when a client is built without one). */
-  static readonly make = make
+  static readonly layer: Layer.Layer<RateLimitState> = Layer.effect(RateLimitState, make)
 }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
 import fc from "fast-check"
-import { errorFromResponse, JiraClient } from "../../src/jira/JiraClient.js"
+import { JiraClient } from "../../src/jira/JiraClient.js"
 import { JiraError } from "../../src/jira/JiraError.js"
 import { isSafeSegment, jiraResponse, renderPath } from "../../src/jira/JiraTransport.js"
-import { emptySnapshot, nextSnapshot } from "../../src/jira/RateLimitState.js"
+import { emptySnapshot, nextSnapshot } from "../../src/jira/quotaHeaders.js"
+import { errorFromResponse } from "../../src/jira/responseError.js"
 import { ok, scripted, searchReq } from "./scripted.js"
 
 const failureOf = <A>(exit: Exit.Exit<A, JiraError>): JiraError => {

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { createDataset } from "../../dev/emulator/data/index.js"
 import { type RunningEmulator, startEmulator } from "../../dev/emulator/index.js"
+import { httpJira } from "../../src/cli/jiraLayer.js"
 import { JiraClient } from "../../src/jira/JiraClient.js"
-import { JiraLive } from "../../src/jira/JiraLive.js"
 import { defaultRetrySettings, JiraRetrySettings } from "../../src/jira/RetryPolicy.js"
 import { UserDirectory } from "../../src/jira/UserDirectory.js"
 
@@ -28,7 +28,7 @@ afterAll(async () => {
 type Who = "admin" | "restricted"
 
 const jiraAs = (who: Who, users = { batchSize: 100, concurrency: 4 }) =>
-  JiraLive.http(
+  httpJira(
     { baseUrl: emulator.url, email: emulator.accounts[who].email, apiToken: emulator.apiToken },
     users,
   ).pipe(Layer.provide(Layer.succeed(JiraRetrySettings, { ...defaultRetrySettings, initialDelayMs: 200 })))
@@ -113,7 +113,7 @@ describe("JiraClient against the emulator", () => {
 
   it.live("wrong credentials fail when the HTTP layer is built, instead of reading as anonymous", () =>
     Effect.gen(function* () {
-      const wrong = JiraLive.http({
+      const wrong = httpJira({
         baseUrl: emulator.url,
         email: emulator.accounts.admin.email,
         apiToken: "nope",

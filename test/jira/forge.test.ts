@@ -7,10 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "@effect/vi
 import { Effect, Layer } from "effect"
 import { createDataset } from "../../dev/emulator/data/index.js"
 import { type RunningEmulator, startEmulator } from "../../dev/emulator/index.js"
-import { ForgeTransport } from "../../src/jira/ForgeTransport.js"
 import { JiraClient } from "../../src/jira/JiraClient.js"
-import { JiraLive } from "../../src/jira/JiraLive.js"
 import { defaultRetrySettings, JiraRetrySettings } from "../../src/jira/RetryPolicy.js"
+import { ForgeInvocation, ForgeShared, forgeInvocationFor } from "../../src/runtime.js"
 
 interface Descriptor {
   readonly type: string
@@ -48,7 +47,8 @@ const viaEmulator: ForgeFetch = (descriptor, path, init) => {
 }
 
 const quickRetries = Layer.succeed(JiraRetrySettings, { ...defaultRetrySettings, initialDelayMs: 10 })
-const forgeClient = JiraClient.layer.pipe(Layer.provide(ForgeTransport.layer), Layer.provide(quickRetries))
+// What src/runtime.ts runs: the invocation's services over ForgeTransport, the runtime's shared state.
+const forgeClient = ForgeInvocation.pipe(Layer.provide(ForgeShared), Layer.provide(quickRetries))
 
 describe("ForgeTransport", () => {
   it.live("reads run asUser() through @forge/api and reach Jira with safely built paths", () =>
@@ -77,13 +77,17 @@ describe("ForgeTransport", () => {
     }).pipe(Effect.provide(forgeClient)),
   )
 
-  it.live("the whole live Forge layer (client, quota state, user directory) works over it", () =>
+  it.live("the runtime's Forge wiring (client, quota state, user directory) works over it", () =>
     Effect.gen(function* () {
       hook.__forge_fetch__ = viaEmulator
       const count = yield* JiraClient.approximateCount("project = BETA")
       expect(count).toBe(emulator.referenceSearch("project = BETA", emulator.accounts.admin.accountId).length)
       expect(seen.every((c) => c.descriptor.provider === "user")).toBe(true)
-    }).pipe(Effect.provide(JiraLive.forge.pipe(Layer.provide(quickRetries)))),
+    }).pipe(
+      Effect.provide(forgeInvocationFor(undefined)),
+      Effect.provide(ForgeShared),
+      Effect.provide(quickRetries),
+    ),
   )
 
   it.live("a forge-proxy-error 429 becomes RateLimited and is retried", () =>

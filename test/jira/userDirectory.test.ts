@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Exit, Fiber, TestClock } from "effect"
+import { Effect, Exit, Fiber, Random, TestClock } from "effect"
 import type { JiraRequest } from "../../src/jira/JiraTransport.js"
 import { jiraResponse } from "../../src/jira/JiraTransport.js"
 import { JiraDeadline } from "../../src/jira/RetryPolicy.js"
@@ -143,6 +143,7 @@ describe("UserDirectory", () => {
       const users = yield* Fiber.join(fiber)
       expect(users.get("u-1")?.known).toBe(true)
       expect(jira.sent.map((s) => s.at)).toEqual([0, 30_000])
-    }).pipe(Effect.provide(jira.layer))
+      // Without the release spread (pause.test.ts), so the held lookup leaves right at the end.
+    }).pipe(Effect.provide(jira.layer), Effect.withRandom(Random.fixed([0])))
   })
 })

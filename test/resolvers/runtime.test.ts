@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Context, Effect, Layer } from "effect"
 import { UserDirectory } from "../../src/jira/UserDirectory.js"
-import { forgeInvocationFor, viewerOf } from "../../src/runtime.js"
+import { ForgeShared, forgeInvocationFor, viewerOf } from "../../src/runtime.js"
 
 const directoryOf = (viewer: string | undefined) =>
   Layer.build(forgeInvocationFor(viewer)).pipe(Effect.map((context) => Context.get(context, UserDirectory)))
@@ -25,6 +25,6 @@ describe("Forge runtime", () => {
       expect(b).not.toBe(a1)
       expect(anonymous1).not.toBe(anonymous2)
       expect(anonymous1).not.toBe(a1)
-    }),
+    }).pipe(Effect.provide(ForgeShared)),
   )
 })
