@@ -71,6 +71,43 @@ export interface Dataset {
   readonly canBrowse: (viewer: UserRecord | null, projectKey: string) => boolean
 }
 
+/** One change of one field (REST `ChangeDetails`); ids and texts are null where Jira sends null. */
+export interface ChangeItem {
+  readonly field: string
+  readonly fieldtype: "jira" | "custom"
+  readonly fieldId: string
+  readonly from: string | null
+  readonly fromString: string | null
+  readonly to: string | null
+  readonly toString: string | null
+}
+
+/** One entry of an issue's history (REST `Changelog`). */
+export interface ChangeHistory {
+  readonly id: string
+  /** REST `UserDetails` of whoever made the change. */
+  readonly author: Readonly<Record<string, unknown>>
+  readonly created: string
+  readonly items: ReadonlyArray<ChangeItem>
+}
+
+/** An issue's whole history, oldest first; `at` holds each entry's instant (epoch ms) for ordering. */
+export interface IssueChangelog {
+  readonly issueId: string
+  readonly numericId: number
+  readonly projectKey: string
+  readonly histories: ReadonlyArray<ChangeHistory>
+  readonly at: ReadonlyArray<number>
+}
+
+/** What a data set offers for the changelog and status endpoints (docs/jira-cloud.md §10). */
+export interface ChangelogSource {
+  /** The issue's history, or undefined if it does not exist or was deleted (permissions are the caller's). */
+  readonly changelogOf: (idOrKey: string) => IssueChangelog | undefined
+  /** REST `StatusDetails` of every status the issues use, with its category. */
+  readonly statuses: ReadonlyArray<Readonly<Record<string, unknown>>>
+}
+
 /** A JQL problem with Jira's exact wording (e.g. "Error in the JQL Query: … (line 1, character 9)"). */
 export interface JqlMessage {
   readonly message: string

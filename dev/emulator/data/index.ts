@@ -3,7 +3,14 @@
  * is a pure function of (seed, i), built on demand (an optional bounded LRU can keep some), so 200,000
  * issues cost no memory until asked for, plus the JQL engine's compact indexes.
  */
-import type { Dataset, FieldRecord, IssueRecord, ProjectRecord, UserRecord } from "../model.js"
+import type {
+  ChangelogSource,
+  Dataset,
+  FieldRecord,
+  IssueRecord,
+  ProjectRecord,
+  UserRecord,
+} from "../model.js"
 import {
   ISSUE_TYPE_LIST,
   PRIORITIES,
@@ -13,10 +20,12 @@ import {
   STATUSES,
   type StatusDef,
 } from "./catalogue.js"
+import { CHANGELOG_FIELD_IDS, ChangelogGenerator } from "./changelog.js"
 import { FIELDS, ISSUE_FIELD_IDS } from "./fields.js"
 import { type Core, FIRST_ISSUE_ID, indexOfNumber, issueNumberOf, projectIndexOf } from "./issue-core.js"
 import { IssueGenerator } from "./issues.js"
 import { createUsers } from "./users.js"
+import { statusDetails, WORKFLOW } from "./workflow.js"
 
 export { EMBEDDED_PAGE } from "./activity.js"
 export { CUSTOM, FIELDS } from "./fields.js"
@@ -36,7 +45,7 @@ export interface DatasetCatalogue {
 }
 
 /** The model's `Dataset` plus what the emulator's HTTP layer and JQL engine need beyond it. */
-export interface EmulatorDataset extends Dataset {
+export interface EmulatorDataset extends Dataset, ChangelogSource {
   /** Every comment of the issue (the `comment` field embeds only the first 20); undefined if unknown/deleted. */
   readonly commentsOf: (issueIdOrKey: string) => ReadonlyArray<Readonly<Record<string, unknown>>> | undefined
   /** Every worklog of the issue (the `worklog` field embeds only the first 20); undefined if unknown/deleted. */
@@ -92,6 +101,7 @@ export const createDataset = (options: DatasetOptions): EmulatorDataset => {
   const byEmail = new Map(
     users.flatMap((u) => (u.loginEmail === null ? [] : [[u.loginEmail.toLowerCase(), u] as const])),
   )
+  const changelogs = new ChangelogGenerator({ seed, users, workflow: WORKFLOW })
   const deleted = new Set<number>()
   const cache = new Map<number, IssueRecord>()
 
@@ -209,5 +219,19 @@ export const createDataset = (options: DatasetOptions): EmulatorDataset => {
       resolutions: RESOLUTIONS,
     },
     cachedIssues: () => cache.size,
+    changelogOf: (idOrKey) => {
+      const index = indexOf(idOrKey)
+      if (!isLive(index)) return undefined
+      const core = gen.core(index)
+      const fields = Object.fromEntries(CHANGELOG_FIELD_IDS.map((id) => [id, gen.field(core, id) ?? null]))
+      const issue = {
+        id: core.id,
+        numericId: FIRST_ISSUE_ID + index,
+        key: core.key,
+        projectKey: core.project.key,
+      }
+      return changelogs.of({ ...issue, fields }, index)
+    },
+    statuses: statusDetails(WORKFLOW, baseUrl),
   }
 }

@@ -47,6 +47,7 @@ export const PROFILES = {
       "GET /rest/api/3/issue/{issueIdOrKey}": 150,
       "GET /rest/api/3/user": 150,
       "POST /rest/api/3/search/approximate-count": 150,
+      "GET /rest/api/3/issue/{issueIdOrKey}/changelog": 200,
     },
     maxInFlightPerUser: 10,
   },

@@ -4,8 +4,10 @@
  * `server.ts` adds identity, rate limits, chaos, latency and stats around them.
  */
 import { createHash } from "node:crypto"
-import type { Dataset, IssueRecord, JqlEngine, UserRecord } from "../model.js"
+import type { ChangelogSource, Dataset, IssueRecord, JqlEngine, UserRecord } from "../model.js"
 import { autocompleteData, suggestions } from "./autocomplete.js"
+import { bulkChangelogs } from "./changelogBulk.js"
+import { issueChangelog, statusList } from "./changelogRoutes.js"
 import type { ChaosDraw } from "./chaos.js"
 import type { DatasetExtras } from "./miniature.js"
 import { type BeanShape, checkBean, INVALID_PAYLOAD, stringOf, stringsOf } from "./payload.js"
@@ -22,8 +24,11 @@ export interface PositionLookups {
   readonly issueWithFields: (index: number, fieldIds: ReadonlyArray<string>) => IssueRecord | undefined
 }
 
-/** A data set as the server needs it; the comment/worklog lists and position lookups are optional extras. */
-export type EmulatorDataset = Dataset & Partial<DatasetExtras> & Partial<PositionLookups>
+/** A data set as the server needs it; comment/worklog lists, position lookups and histories are optional extras. */
+export type EmulatorDataset = Dataset &
+  Partial<DatasetExtras> &
+  Partial<PositionLookups> &
+  Partial<ChangelogSource>
 
 export interface ServerState {
   readonly dataset: EmulatorDataset
@@ -553,6 +558,9 @@ export const ROUTES: ReadonlyArray<Route> = [
   route("GET", "/rest/api/3/issue/{issueIdOrKey}", getIssue),
   route("GET", "/rest/api/3/issue/{issueIdOrKey}/comment", comments),
   route("GET", "/rest/api/3/issue/{issueIdOrKey}/worklog", worklogs),
+  route("GET", "/rest/api/3/issue/{issueIdOrKey}/changelog", issueChangelog),
+  route("POST", "/rest/api/3/changelog/bulkfetch", bulkChangelogs),
+  route("GET", "/rest/api/3/status", statusList),
   route("GET", "/rest/api/3/user", getUser),
   route("GET", "/rest/api/3/user/bulk", bulkUsers),
   route("POST", "/rest/api/3/jql/parse", parseJql),

@@ -1,0 +1,101 @@
+/**
+ * One issue's history and the status list (docs/jira-cloud.md §10): `GET /issue/{issueIdOrKey}/changelog`
+ * and `GET /status`, with Jira's shapes and paging (the bulk fetch is in `changelogBulk.ts`). An issue
+ * the viewer cannot browse is a 404, as Jira does. Registered in `routes.ts`, so points, burst limits,
+ * chaos and stats apply as to every route.
+ */
+import type { IssueChangelog, UserRecord } from "../model.js"
+import { INVALID_PAYLOAD } from "./payload.js"
+import type { Call, EmulatorDataset, Reply, ServerState } from "./routes.js"
+
+/** `GET /issue/{id}/changelog` pages: 100 by default, and no more however many are asked for. */
+const ISSUE_PAGE = 100
+const ISSUE_NOT_FOUND = "Issue does not exist or you do not have permission to see it."
+
+export const jiraError = (status: number, message: string): Reply => ({
+  status,
+  json: { errorMessages: [message], errors: {} },
+})
+
+/** The issue's history if the viewer may browse it; a data set that keeps no histories shows none. */
+export const visibleChangelog = (
+  dataset: EmulatorDataset,
+  viewer: UserRecord | null,
+  idOrKey: string,
+): IssueChangelog | undefined => {
+  if (dataset.changelogOf !== undefined) {
+    const log = dataset.changelogOf(idOrKey)
+    return log && dataset.canBrowse(viewer, log.projectKey) ? log : undefined
+  }
+  const issue = dataset.issueByIdOrKey(idOrKey)
+  if (!issue || !dataset.canBrowse(viewer, issue.projectKey)) return undefined
+  const { id: issueId, numericId, projectKey } = issue
+  return { issueId, numericId, projectKey, histories: [], at: [] }
+}
+
+const intParam = (value: string | null, fallback: number): number | null => {
+  if (value === null || value === "") return fallback
+  return /^-?\d+$/.test(value) ? Number(value) : null
+}
+
+export const issueChangelog = (state: ServerState, call: Call): Reply => {
+  const idOrKey = call.params.issueIdOrKey ?? ""
+  const log = visibleChangelog(state.dataset, call.viewer, idOrKey)
+  if (!log) return jiraError(404, ISSUE_NOT_FOUND)
+  const q = call.url.searchParams
+  const startAt = intParam(q.get("startAt"), 0)
+  const asked = intParam(q.get("maxResults"), ISSUE_PAGE)
+  if (startAt === null || startAt < 0 || asked === null || asked < 0) return jiraError(400, INVALID_PAYLOAD)
+  const maxResults = Math.min(asked, ISSUE_PAGE)
+  const total = log.histories.length
+  const faults: Array<string> = []
+  let size = maxResults
+  if (call.draw.shortPage && size > 1 && startAt + size < total) {
+    size = 1 + Math.floor(call.draw.pick * (size - 1))
+    faults.push("short-pages")
+  }
+  const values = log.histories.slice(startAt, startAt + size)
+  const end = startAt + values.length
+  const isLast = end >= total
+  const pageUrl = (at: number) =>
+    `${state.site()}/rest/api/3/issue/${encodeURIComponent(idOrKey)}/changelog?startAt=${at}&maxResults=${maxResults}`
+  return {
+    status: 200,
+    json: {
+      self: pageUrl(startAt),
+      ...(isLast ? {} : { nextPage: pageUrl(end) }),
+      maxResults,
+      startAt,
+      total,
+      isLast,
+      values,
+    },
+    objects: 1,
+    faults,
+  }
+}
+
+// ---- statuses -------------------------------------------------------------------------------------
+
+const inUse = new WeakMap<EmulatorDataset, ReadonlyArray<unknown>>()
+
+/** The distinct statuses the issues carry, for a small data set that does not list them itself. */
+const statusesInUse = (dataset: EmulatorDataset): ReadonlyArray<unknown> => {
+  const known = inUse.get(dataset)
+  if (known) return known
+  const byId = new Map<string, unknown>()
+  for (let i = 0; i < dataset.issueCount; i++) {
+    const status = dataset.issueAt(i)?.fields.status
+    if (typeof status === "object" && status !== null && "id" in status) byId.set(String(status.id), status)
+  }
+  const found = [...byId.values()]
+  inUse.set(dataset, found)
+  return found
+}
+
+/** The statuses of the workflows of the projects the viewer can browse: none for a viewer who browses nothing. */
+export const statusList = (state: ServerState, call: Call): Reply => {
+  const { dataset } = state
+  const browses = dataset.projects.some((p) => dataset.canBrowse(call.viewer, p.key))
+  return { status: 200, json: browses ? (dataset.statuses ?? statusesInUse(dataset)) : [] }
+}
