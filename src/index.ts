@@ -1,5 +1,5 @@
 import Resolver from "@forge/resolver"
-import { ResolverKey } from "./contract.js"
+import { ResolverKey, type Result } from "./contract.js"
 import { exportNext, exportStart } from "./resolvers/export.js"
 import { fieldsList } from "./resolvers/fields.js"
 import { jqlAutocomplete, jqlParse, jqlSuggestions } from "./resolvers/jql.js"
@@ -25,4 +25,23 @@ resolver.define(ResolverKey.exportStart, ({ payload, context }) =>
 )
 resolver.define(ResolverKey.exportNext, ({ payload, context }) => runResolver(exportNext(payload), context))
 
-export const handler = resolver.getDefinitions()
+const definitions = resolver.getDefinitions()
+const known: ReadonlySet<string> = new Set(Object.values(ResolverKey))
+
+const unknownFunction: Result<never> = {
+  ok: false,
+  error: {
+    tag: "BadPayload",
+    message: "The app has no such function; reload the page to get the current app.",
+  },
+}
+
+/**
+ * `@forge/resolver` looks a key up with `in`, which also finds `constructor`, `toString` and
+ * `__proto__` on the prototype: `constructor` would answer the whole invocation context. Only our own
+ * keys reach it; any other gets one sentence.
+ */
+export const handler: typeof definitions = (event, backendRuntimePayload) =>
+  known.has(event.call.functionKey)
+    ? definitions(event, backendRuntimePayload)
+    : Promise.resolve(unknownFunction)
