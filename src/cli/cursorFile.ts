@@ -30,18 +30,23 @@ export type SavedCursor = typeof SavedCursor.Type
 const SavedCursorJson = Schema.parseJson(SavedCursor)
 
 /** The fingerprint of `file` just before byte `bytes`. */
-export const tailOf = (file: string, bytes: number): Effect.Effect<string, CliFailure> =>
-  Effect.try({
-    try: () => {
-      const length = Math.min(bytes, TAIL_BYTES)
-      const buffer = Buffer.alloc(length)
-      const fd = fs.openSync(file, "r")
-      const read = fs.readSync(fd, buffer, 0, length, bytes - length)
-      fs.closeSync(fd)
-      return createHash("sha256").update(buffer.subarray(0, read)).digest("base64url")
-    },
-    catch: (e) => new CliFailure({ message: `${file} could not be read back: ${String(e)}` }),
-  })
+export const tailOf = (file: string, bytes: number): Effect.Effect<string, CliFailure> => {
+  const failed = (e: unknown) => new CliFailure({ message: `${file} could not be read back: ${String(e)}` })
+  return Effect.acquireUseRelease(
+    Effect.try({ try: () => fs.openSync(file, "r"), catch: failed }),
+    (fd) =>
+      Effect.try({
+        try: () => {
+          const length = Math.min(bytes, TAIL_BYTES)
+          const buffer = Buffer.alloc(length)
+          const read = fs.readSync(fd, buffer, 0, length, bytes - length)
+          return createHash("sha256").update(buffer.subarray(0, read)).digest("base64url")
+        },
+        catch: failed,
+      }),
+    (fd) => Effect.try(() => fs.closeSync(fd)).pipe(Effect.ignore),
+  )
+}
 
 export const readSaved = (file: string): Effect.Effect<SavedCursor, CliInputError> =>
   Effect.try({

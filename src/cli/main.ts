@@ -257,10 +257,16 @@ const main = () => {
     })
   const whole = Effect.gen(function* () {
     const resumed = args.resume === undefined ? undefined : yield* prepareResume(args, args.resume)
-    if (resumed === undefined && args.out !== undefined && !args.force && fs.existsSync(args.out))
-      return yield* new CliInputError({
-        message: `${args.out} already exists; add --force to replace it, or choose another --out.`,
-      })
+    if (resumed === undefined && args.out !== undefined && !args.force) {
+      if (fs.existsSync(args.out))
+        return yield* new CliInputError({
+          message: `${args.out} already exists; add --force to replace it, or choose another --out.`,
+        })
+      if (fs.existsSync(`${args.out}.partial`) && fs.existsSync(args.cursorFile))
+        return yield* new CliInputError({
+          message: `An interrupted export into ${args.out} can be continued with --resume ${args.cursorFile}; add --force to start it over.`,
+        })
+    }
     const waiting = yield* makeWaiting("check the email and API token")
     const exporting = program(args, resumed, stop, streaming, waiting).pipe(
       Effect.provide(layer),

@@ -160,6 +160,11 @@ describe("command-line exporter, hardened", () => {
       expect(altered.stderr).toContain("was changed")
       expect(fs.readFileSync(partial).equals(changed)).toBe(true)
 
+      // A new export would throw the interrupted one away: only with --force.
+      const over = await cli(["--jql", jql, "--out", out, "--quiet"])
+      expect(over.code).toBe(2)
+      expect(over.stderr).toContain(`--resume ${cursor}`)
+
       // The other flags a resume would ignore are refused the same way (args.test.ts).
       const ignored = await cli(["--resume", cursor, "--jql", jql, "--quiet"])
       expect(ignored.code).toBe(2)
