@@ -21,6 +21,7 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "./emulator/index.js"
+import { invokeRefusal, ownOrigins } from "./invokeGuard.js"
 
 /** Forge limits (docs/forge.md §2). */
 export const FORGE_LIMITS = {
@@ -252,27 +253,12 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
     surfaceColor: colorMode === "dark" ? "#1D2125" : "#FFFFFF",
   })
 
-  // Set once the server listens: the origins the served page can have.
-  let ownOrigins: ReadonlySet<string> = new Set()
-
-  /**
-   * Why an invoke is refused, if it is. A cross-site page can POST `text/plain` to 127.0.0.1 without a
-   * CORS preflight; requiring JSON forces one (which this host never grants), and the browser's
-   * `Origin` must be this host's, so no other page (nor a DNS-rebound name) can run resolvers.
-   */
-  const invokeRefusal = (req: IncomingMessage): { status: number; message: string } | undefined => {
-    const type = req.headers["content-type"]
-    if (type === undefined || !/^application\/json\s*(;|$)/i.test(type))
-      return { status: 415, message: "The local Forge host takes invokes as application/json only." }
-    const origin = req.headers.origin
-    if (origin === undefined || !ownOrigins.has(origin))
-      return { status: 403, message: "Only the page this local Forge host serves may invoke its resolvers." }
-    return undefined
-  }
+  // Set once the server listens (invokeGuard.ts).
+  let origins: ReadonlySet<string> = new Set()
 
   const invoke = async (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now()
-    const refusal = invokeRefusal(req)
+    const refusal = invokeRefusal(req.headers, origins)
     if (refusal !== undefined) {
       req.resume()
       return sendJson(res, refusal.status, { message: refusal.message })
@@ -376,11 +362,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => done())
   })
   const { port } = server.address() as AddressInfo
-  ownOrigins = new Set(
-    ["127.0.0.1", "localhost", "[::1]", ...(options.host === undefined ? [] : [options.host])].map(
-      (name) => `http://${name}:${port}`,
-    ),
-  )
+  origins = ownOrigins(port, options.host)
 
   return {
     url: `http://127.0.0.1:${port}/`,
