@@ -22,6 +22,7 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "./emulator/index.js"
+import { invokeRefusal, ownOrigins } from "./invokeGuard.js"
 
 export interface RealSite {
   readonly url: string
@@ -246,8 +247,16 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
     surfaceColor: colorMode === "dark" ? "#1D2125" : "#FFFFFF",
   })
 
+  // Set once the server listens (invokeGuard.ts).
+  let origins: ReadonlySet<string> = new Set()
+
   const invoke = async (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now()
+    const refusal = invokeRefusal(req.headers, origins)
+    if (refusal !== undefined) {
+      req.resume()
+      return sendJson(res, refusal.status, { message: refusal.message })
+    }
     const raw = await readBody(req, FORGE_LIMITS.invokePayloadBytes)
     const record = (functionKey: string, status: number, requestBytes: number, responseBytes: number) =>
       invocations.push({ functionKey, status, requestBytes, responseBytes, ms: performance.now() - started })
@@ -347,6 +356,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => done())
   })
   const { port } = server.address() as AddressInfo
+  origins = ownOrigins(port, options.host)
 
   return {
     url: `http://127.0.0.1:${port}/`,

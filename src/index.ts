@@ -1,6 +1,6 @@
 import Resolver from "@forge/resolver"
 import type { Effect } from "effect"
-import { type Answer, ResolverKey } from "./contract.js"
+import { type Answer, ResolverKey, type Result } from "./contract.js"
 import { exportNext, exportStart } from "./resolvers/export.js"
 import { fieldsList } from "./resolvers/fields.js"
 import { jqlAutocomplete, jqlParse, jqlSuggestions } from "./resolvers/jql.js"
@@ -31,4 +31,23 @@ const define = <K extends ResolverKey>(key: K) =>
   resolver.define(key, ({ payload, context }) => runResolver(resolvers[key](payload, context), context))
 for (const key of Object.values(ResolverKey)) define(key)
 
-export const handler = resolver.getDefinitions()
+const definitions = resolver.getDefinitions()
+const known: ReadonlySet<string> = new Set(Object.values(ResolverKey))
+
+const unknownFunction: Result<never> = {
+  ok: false,
+  error: {
+    tag: "BadPayload",
+    message: "The app has no such function; reload the page to get the current app.",
+  },
+}
+
+/**
+ * `@forge/resolver` looks a key up with `in`, which also finds `constructor`, `toString` and
+ * `__proto__` on the prototype: `constructor` would answer the whole invocation context. Only our own
+ * keys reach it; any other gets one sentence.
+ */
+export const handler: typeof definitions = (event, backendRuntimePayload) =>
+  known.has(event.call.functionKey)
+    ? definitions(event, backendRuntimePayload)
+    : Promise.resolve(unknownFunction)

@@ -8,6 +8,7 @@ import { createDataset } from "./data/index.js"
 import { createJqlEngine } from "./jql/index.js"
 import type { JqlEngine } from "./model.js"
 import { Chaos, type ChaosSpec, NO_CHAOS, parseChaos } from "./server/chaos.js"
+import { EventLoopProbe } from "./server/eventloop.js"
 import { RateLimits } from "./server/limits.js"
 import { type ProfileName, type ProfileParams, resolveProfile } from "./server/profiles.js"
 import {
@@ -24,7 +25,7 @@ import { PageTokens } from "./server/tokens.js"
 export { CHAOS_HELP, type ChaosSpec, parseChaos } from "./server/chaos.js"
 export { PROFILES, type ProfileName, type ProfileParams } from "./server/profiles.js"
 export type { EmulatorDataset } from "./server/routes.js"
-export type { EmulatorStats } from "./server/stats.js"
+export type { EmulatorStats, RetryAfterViolation } from "./server/stats.js"
 export { API_TOKEN, FORGE_ACCOUNT_HEADER }
 
 export interface EmulatorOptions {
@@ -120,7 +121,8 @@ export const startEmulator = (options: EmulatorOptions = {}): Promise<RunningEmu
     options.quota ?? null,
     options.quotaWindowMs ?? DEFAULT_QUOTA_WINDOW_MS,
   )
-  const stats = new StatsRecorder()
+  const loop = new EventLoopProbe()
+  const stats = new StatsRecorder(() => loop.delayMs())
   const pipeline: Pipeline = {
     state,
     limits,
@@ -167,6 +169,7 @@ export const startEmulator = (options: EmulatorOptions = {}): Promise<RunningEmu
     server.keepAliveTimeout = 65_000
     server.on("error", reject)
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+      loop.start()
       const { port } = server.address() as AddressInfo
       site = `http://127.0.0.1:${port}`
       resolve({
@@ -192,6 +195,7 @@ export const startEmulator = (options: EmulatorOptions = {}): Promise<RunningEmu
         issueJson: (id, fields, accountId) => bulkIssues(state, viewerOf(accountId), [id], fields, [])[0],
         close: () =>
           new Promise((done) => {
+            loop.stop()
             server.close(() => done())
             server.closeAllConnections()
           }),

@@ -131,6 +131,22 @@ export const parseArgs = (argv: ReadonlyArray<string>): MainOptions | "help" => 
   return options
 }
 
+/** One sentence for a server that could not listen, instead of Node's stack trace. */
+export const listenFailure = (cause: unknown, host: string, port: number): string => {
+  const code = typeof cause === "object" && cause !== null ? Reflect.get(cause, "code") : undefined
+  switch (code) {
+    case "EADDRINUSE":
+      return `Port ${port} on ${host} is already in use; stop what runs there or pick another with --port N (0 picks a free one).`
+    case "EACCES":
+      return `Listening on port ${port} of ${host} is not permitted; pick a port above 1023 with --port N.`
+    case "EADDRNOTAVAIL":
+    case "ENOTFOUND":
+      return `${host} is not an address of this machine; use --host 127.0.0.1.`
+    default:
+      return `The emulator could not listen on ${host}:${port}: ${cause instanceof Error ? cause.message : String(cause)}.`
+  }
+}
+
 const main = async () => {
   let parsed: MainOptions | "help"
   try {
@@ -153,6 +169,9 @@ const main = async () => {
     ...(parsed.quota === undefined ? {} : { quota: parsed.quota }),
     ...(parsed.quotaWindowMs === undefined ? {} : { quotaWindowMs: parsed.quotaWindowMs }),
     ...(parsed.fieldPageCap === undefined ? {} : { fieldPageCap: parsed.fieldPageCap }),
+  }).catch((cause: unknown) => {
+    process.stderr.write(`${listenFailure(cause, parsed.host, parsed.port)}\n`)
+    process.exit(1)
   })
   const { admin, restricted } = emulator.accounts
   process.stdout.write(

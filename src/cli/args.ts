@@ -2,7 +2,11 @@
  * Command-line arguments: node:util `parseArgs` for the syntax, Schema for the values, each problem
  * one sentence (exit code 2). Credentials may come from the environment so they stay out of shell
  * history: JIRA_SITE, JIRA_EMAIL, JIRA_API_TOKEN.
+ *
+ * File paths are made absolute against the directory the user ran the command in: `npm run` starts
+ * scripts in the project root and says where the user was in INIT_CWD.
  */
+import * as path from "node:path"
 import { parseArgs } from "node:util"
 import { Either, ParseResult, Schema } from "effect"
 import { Delimiter, MAX_COLUMNS, MAX_JQL_LENGTH, Preset, Strategy } from "../contract.js"
@@ -17,11 +21,16 @@ export const USAGE = `Usage: npm run export -- --jql "project = ABC ORDER BY key
   --preset P          spreadsheet | data
   --delimiter D       , ; tab |
   --strategy S        auto | thrifty | fast
-  --out FILE          write the CSV to FILE (default: standard output)
-  --resume FILE       continue an interrupted export from its saved cursor file
+  --out FILE          write the CSV to FILE (default: standard output); it is written as
+                      FILE.partial and renamed when the export is complete
+  --force             replace FILE if it exists (otherwise an existing FILE is refused)
+  --resume FILE       continue an interrupted export from its saved cursor file, into the
+                      same file, with the same query, columns and options
   --cursor-file FILE  where to save the cursor on failure (default: FILE.cursor beside --out,
                       else ./liquitim-export.cursor)
-  --quiet             no progress bar
+  --timeout S         give up on a request Jira has not answered in S seconds (default 30;
+                      it is tried again a few times)
+  --quiet             no progress bar and no waiting notices
   --stats             print one JSON line of figures on standard error at the end
   --help              this text
 
@@ -44,9 +53,16 @@ export const CliArgs = Schema.Struct({
   preset: Schema.optional(Preset),
   delimiter: Schema.optional(Delimiter),
   strategy: Schema.optional(Strategy),
+  /** Absolute. */
   out: Schema.optional(Schema.String.pipe(Schema.minLength(1))),
+  /** Absolute. */
   resume: Schema.optional(Schema.String.pipe(Schema.minLength(1))),
-  cursorFile: Schema.optional(Schema.String.pipe(Schema.minLength(1))),
+  /** Absolute; the default is filled in. */
+  cursorFile: Schema.String.pipe(Schema.minLength(1)),
+  force: Schema.Boolean,
+  timeoutSeconds: Schema.Number.pipe(
+    Schema.between(1, 3600, { message: () => "--timeout takes seconds, from 1 to 3600" }),
+  ),
   quiet: Schema.Boolean,
   stats: Schema.Boolean,
 })
@@ -60,10 +76,20 @@ const splitColumns = (text: string) =>
     .map((c) => c.trim())
     .filter((c) => c !== "")
 
-/** Parses argv (without node and script) and the environment; Left is one sentence for the user. */
+/** Default `--timeout`: Jira answers in a few seconds; a site silent this long is not coming back soon. */
+export const DEFAULT_TIMEOUT_SECONDS = 30
+
+/** What `--resume` takes from the cursor file; giving it again would be silently ignored. */
+const FIXED_BY_RESUME = ["jql", "columns", "preset", "delimiter", "strategy"] as const
+
+/**
+ * Parses argv (without node and script) and the environment; Left is one sentence for the user.
+ * Relative paths are resolved against INIT_CWD when npm set it, else against `cwd`.
+ */
 export const parseCli = (
   argv: ReadonlyArray<string>,
   env: Readonly<Record<string, string | undefined>>,
+  cwd: string = process.cwd(),
 ): Either.Either<Parsed, string> => {
   const parsed = Either.try({
     try: () =>
@@ -83,6 +109,8 @@ export const parseCli = (
           out: { type: "string" },
           resume: { type: "string" },
           "cursor-file": { type: "string" },
+          force: { type: "boolean", default: false },
+          timeout: { type: "string" },
           quiet: { type: "boolean", default: false },
           stats: { type: "boolean", default: false },
           help: { type: "boolean", default: false },
@@ -101,27 +129,52 @@ export const parseCli = (
   if (token === undefined) return Either.left("Give an API token with --token or JIRA_API_TOKEN.")
   if (v.jql === undefined && v.resume === undefined)
     return Either.left("Give the issues to export with --jql, or --resume a saved cursor file.")
+  if (v.resume !== undefined) {
+    const fixed = FIXED_BY_RESUME.find((name) => v[name] !== undefined)
+    if (fixed !== undefined)
+      return Either.left(
+        `--resume continues the saved export with its own query, columns and options; --${fixed} cannot change them (start a new export instead).`,
+      )
+  }
+  const columns = v.columns === undefined ? undefined : splitColumns(v.columns)
+  if (columns !== undefined && columns.length === 0)
+    return Either.left(
+      "--columns names no column; give field ids or names separated by commas, or leave it out for the default columns.",
+    )
+  const timeout = v.timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(v.timeout.trim() || Number.NaN)
+  const base = env.INIT_CWD !== undefined && env.INIT_CWD !== "" ? env.INIT_CWD : cwd
+  const absolute = (file: string | undefined) =>
+    file === undefined || file === "" ? file : path.resolve(base, file)
+  const out = absolute(v.out)
+  const resume = absolute(v.resume)
+  const cursorFile =
+    absolute(v["cursor-file"]) ??
+    resume ??
+    (out === undefined ? path.resolve(base, "liquitim-export.cursor") : `${out}.cursor`)
   const input = {
     site,
     email,
     token,
     ...(v.jql === undefined ? {} : { jql: v.jql }),
-    ...(v.columns === undefined ? {} : { columns: splitColumns(v.columns) }),
+    ...(columns === undefined ? {} : { columns }),
     ...(v.preset === undefined ? {} : { preset: v.preset }),
     ...(v.delimiter === undefined ? {} : { delimiter: v.delimiter === "tab" ? "\t" : v.delimiter }),
     ...(v.strategy === undefined ? {} : { strategy: v.strategy }),
-    ...(v.out === undefined ? {} : { out: v.out }),
-    ...(v.resume === undefined ? {} : { resume: v.resume }),
-    ...(v["cursor-file"] === undefined ? {} : { cursorFile: v["cursor-file"] }),
+    ...(out === undefined ? {} : { out }),
+    ...(resume === undefined ? {} : { resume }),
+    cursorFile,
+    force: v.force,
+    timeoutSeconds: timeout,
     quiet: v.quiet,
     stats: v.stats,
   }
   const decoded = Schema.decodeUnknownEither(CliArgs)(input)
   if (Either.isLeft(decoded)) {
     const [first] = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
-    const where = first?.path.length
-      ? `--${String(first.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: `
-      : ""
+    const where =
+      first?.path.length && !first.message.startsWith("--")
+        ? `--${String(first.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: `
+        : ""
     return Either.left(`${where}${first?.message ?? "the arguments are not valid"}.`)
   }
   return Either.right({ _tag: "Run", args: decoded.right })

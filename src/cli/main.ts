@@ -4,15 +4,16 @@
  * fast. The CSV streams to the file (or standard output) as it is made; memory stays flat however
  * many issues there are.
  *
- * Resumption: the cursor file holds the cursor and the number of bytes of the output that belong to
- * it. `--resume` cuts the output back to that length and continues, so a file is exact even after a
- * hard kill between two saves.
+ * Resumption: the cursor file holds the cursor and the identity of the output it belongs to (see
+ * cursorFile.ts, output.ts). `--resume` checks that it continues the same site and the same file,
+ * cuts the file back to the bytes the cursor accounts for and continues, so a file is exact even
+ * after a hard kill between two saves.
  */
 import * as fs from "node:fs"
-import { Cause, Clock, Deferred, Effect, Either, Exit, Option, Ref, Schema, Stream } from "effect"
+import { Cause, Clock, Deferred, Effect, Either, Exit, Fiber, Option, Ref, Stream } from "effect"
 import { DEFAULT_COLUMNS } from "../contract/constants.js"
 import { exportStream } from "../export/chunk.js"
-import { BadCursor, type CursorContent, decodeCursor, encodeCursor } from "../export/cursor.js"
+import { BadCursor, type CursorContent, decodeCursor } from "../export/cursor.js"
 import { defaultSettings } from "../export/pipeline.js"
 import type { RowFormat } from "../export/ports.js"
 import { PlanError, planOf, startExport } from "../export/start.js"
@@ -21,108 +22,72 @@ import { JiraClient } from "../jira/JiraClient.js"
 import { JiraError } from "../jira/JiraError.js"
 import { RateLimitState } from "../jira/RateLimitState.js"
 import { type CliArgs, parseCli, USAGE } from "./args.js"
+import { readSaved, type SavedCursor, saveCursor } from "./cursorFile.js"
+import { CliFailure, CliInputError, OutputClosed } from "./errors.js"
 import { httpJira } from "./jiraLayer.js"
-import { type Progress, renderProgress } from "./progress.js"
+import { newFileOutput, type Output, resumedOutput, standardOutput } from "./output.js"
+import { issueCount, missingReport, type Progress, renderProgress } from "./progress.js"
+import { makeWaiting, nowWaitingFor, type Waiting, watchWaiting } from "./waiting.js"
 
 /** How often the cursor file is rewritten while an export runs into a file. */
 const SAVE_EVERY_MS = 2_000
 /** How often the progress bar is redrawn. */
 const DRAW_EVERY_MS = 200
 
-const SavedCursor = Schema.parseJson(
-  Schema.Struct({ cursor: Schema.String, bytes: Schema.NonNegativeInt, out: Schema.NullOr(Schema.String) }),
-)
-
-/** Bad input: exit code 2 with this sentence. */
-class CliInputError extends Schema.TaggedError<CliInputError>()("CliInputError", {
-  message: Schema.String,
-}) {}
-/** A failure after which the cursor could not be or need not be saved. */
-class CliFailure extends Schema.TaggedError<CliFailure>()("CliFailure", { message: Schema.String }) {}
-
-const cursorFileOf = (args: CliArgs) =>
-  args.cursorFile ?? args.resume ?? (args.out === undefined ? "liquitim-export.cursor" : `${args.out}.cursor`)
-
-const readSaved = (file: string) =>
-  Effect.try({
-    try: () => fs.readFileSync(file, "utf8"),
-    catch: () => new CliInputError({ message: `The cursor file ${file} could not be read.` }),
-  }).pipe(
-    Effect.flatMap((text) =>
-      Schema.decodeUnknown(SavedCursor)(text).pipe(
-        Effect.mapError(
-          () => new CliInputError({ message: `${file} is not a cursor file of this exporter.` }),
-        ),
-      ),
-    ),
-  )
-
-interface Output {
-  readonly write: (text: string) => Effect.Effect<void, CliFailure>
-  readonly close: Effect.Effect<void>
+/** Sites compare without trailing slashes and case in the scheme and host. */
+const siteKey = (site: string) => {
+  const trimmed = site.replace(/\/+$/, "")
+  const host = /^[a-z]+:\/\/[^/]+/i.exec(trimmed)?.[0] ?? trimmed
+  return `${host.toLowerCase()}${trimmed.slice(host.length)}`
 }
 
-const openOutput = (out: string | null, resumeAt: number | undefined): Effect.Effect<Output, CliFailure> =>
-  Effect.try({
-    try: (): Output => {
-      if (out === null) {
-        const write = (text: string) =>
-          Effect.async<void, CliFailure>((resume) => {
-            // Standard output applies back-pressure: wait for it to drain before the next chunk.
-            if (process.stdout.write(text)) resume(Effect.void)
-            else process.stdout.once("drain", () => resume(Effect.void))
-          })
-        return { write, close: Effect.void }
-      }
-      const fd = fs.openSync(out, resumeAt === undefined ? "w" : "r+")
-      if (resumeAt !== undefined) fs.ftruncateSync(fd, resumeAt)
-      let position = resumeAt ?? 0
-      return {
-        write: (text) =>
-          Effect.try({
-            try: () => {
-              const buffer = Buffer.from(text, "utf8")
-              fs.writeSync(fd, buffer, 0, buffer.length, position)
-              position += buffer.length
-            },
-            catch: (e) => new CliFailure({ message: `Writing ${out} failed: ${String(e)}` }),
-          }),
-        close: Effect.sync(() => fs.closeSync(fd)),
-      }
-    },
-    catch: (e) => new CliFailure({ message: `${out} could not be opened for writing: ${String(e)}` }),
+interface Resumed {
+  readonly saved: SavedCursor
+  readonly content: CursorContent
+  readonly output: Output
+}
+
+/** What `--resume` continues, checked before any request: the same site, the cursor's own file. */
+const prepareResume = (
+  args: CliArgs,
+  cursorFile: string,
+): Effect.Effect<Resumed, CliFailure | CliInputError | BadCursor> =>
+  Effect.gen(function* () {
+    const saved = yield* readSaved(cursorFile)
+    const content = yield* decodeCursor(saved.cursor)
+    if (siteKey(content.siteUrl) !== siteKey(args.site))
+      return yield* new CliInputError({
+        message: `This cursor continues an export from ${content.siteUrl}, not ${args.site}; resume it with --site ${content.siteUrl}.`,
+      })
+    const output = yield* resumedOutput(saved, args.out, args.force)
+    return { saved, content, output }
   })
 
-const saveCursor = (file: string, content: CursorContent, bytes: number, out: string | null) =>
-  Effect.try({
-    try: () => {
-      // Write then rename, so a kill mid-save never leaves half a cursor file.
-      fs.writeFileSync(`${file}.tmp`, JSON.stringify({ cursor: encodeCursor(content), bytes, out }))
-      fs.renameSync(`${file}.tmp`, file)
-    },
-    catch: (e) => new CliFailure({ message: `The cursor could not be saved to ${file}: ${String(e)}` }),
-  })
-
-const program = (args: CliArgs, stop: Deferred.Deferred<void>) =>
+const program = (
+  args: CliArgs,
+  resumed: Resumed | undefined,
+  stop: Deferred.Deferred<void>,
+  streaming: Deferred.Deferred<void>,
+  waiting: Waiting,
+) =>
   Effect.gen(function* () {
     const jira = yield* liveExportJira
-    const cursorFile = cursorFileOf(args)
+    const cursorFile = args.cursorFile
     let content: CursorContent
     let format: RowFormat
     let output: Output
     let bytes: number
-    let out: string | null
-    if (args.resume !== undefined) {
-      const saved = yield* readSaved(args.resume)
-      content = yield* decodeCursor(saved.cursor)
+    if (resumed !== undefined) {
+      content = resumed.content
+      output = resumed.output
+      yield* nowWaitingFor(waiting, "list the fields")
       format = (yield* livePlanner(planOf(content))).format
-      out = args.out ?? saved.out
-      if (out === null && saved.bytes > 0)
+      if (output.identity.out === null && resumed.saved.bytes > 0)
         yield* Effect.logDebug("resuming to standard output: append this output to the first part yourself")
-      output = yield* openOutput(out, out === null ? undefined : saved.bytes)
-      bytes = saved.bytes
+      bytes = resumed.saved.bytes
     } else {
       const me = yield* JiraClient.myself()
+      yield* nowWaitingFor(waiting, "check the query and list the fields")
       const started = yield* startExport({
         jira,
         planner: livePlanner,
@@ -141,11 +106,18 @@ const program = (args: CliArgs, stop: Deferred.Deferred<void>) =>
       })
       content = started.content
       format = started.format
-      out = args.out ?? null
-      output = yield* openOutput(out, undefined)
-      yield* output.write(started.header)
+      output = args.out === undefined ? standardOutput : yield* newFileOutput(args.out, args.force)
       bytes = Buffer.byteLength(started.header, "utf8")
+      yield* output.write(started.header).pipe(Effect.tapError(() => output.close))
     }
+    // From here on, Ctrl-C stops the stream at a unit's end and saves the cursor.
+    yield* Deferred.succeed(streaming, undefined)
+    yield* nowWaitingFor(
+      waiting,
+      content.counters.done === 0
+        ? "send the first issues"
+        : `send the issues after the first ${content.counters.done}`,
+    )
 
     const showProgress = !args.quiet && process.stderr.isTTY === true
     const startedAt = yield* Clock.currentTimeMillis
@@ -177,12 +149,17 @@ const program = (args: CliArgs, stop: Deferred.Deferred<void>) =>
         process.stderr.write(`\r${renderProgress(progress, process.stderr.columns ?? 80)}`)
         yield* Ref.update(state, (x) => ({ ...x, lastDraw: now }))
       })
+    const save = Effect.gen(function* () {
+      const s = yield* Ref.get(state)
+      yield* saveCursor(cursorFile, s.last, { ...output.identity, bytes: s.bytes })
+    })
 
     const run = exportStream({ jira, format, content, settings: defaultSettings }).pipe(
       Stream.interruptWhen(Deferred.await(stop)),
       Stream.runForEach(({ text, next, counters }) =>
         Effect.gen(function* () {
           yield* output.write(text)
+          yield* nowWaitingFor(waiting, `send the issues after the first ${counters.done}`)
           const now = yield* Clock.currentTimeMillis
           const s = yield* Ref.updateAndGet(state, (x) => ({
             ...x,
@@ -190,8 +167,8 @@ const program = (args: CliArgs, stop: Deferred.Deferred<void>) =>
             counters,
             ...(next === null ? {} : { last: next }),
           }))
-          if (out !== null && next !== null && now - s.lastSave >= SAVE_EVERY_MS) {
-            yield* saveCursor(cursorFile, next, s.bytes, out)
+          if (output.identity.out !== null && next !== null && now - s.lastSave >= SAVE_EVERY_MS) {
+            yield* save
             yield* Ref.update(state, (x) => ({ ...x, lastSave: now }))
           }
           yield* draw(false)
@@ -201,49 +178,49 @@ const program = (args: CliArgs, stop: Deferred.Deferred<void>) =>
     const exit = yield* Effect.exit(run)
     yield* draw(true)
     if (showProgress) process.stderr.write("\n")
-    yield* output.close
     const s = yield* Ref.get(state)
-    if (yield* Deferred.isDone(stop)) {
-      yield* saveCursor(cursorFile, s.last, s.bytes, out)
+    const stopped = yield* Deferred.isDone(stop)
+    if (Exit.isSuccess(exit) && !stopped) {
+      yield* output.finish
+      if (fs.existsSync(cursorFile)) fs.rmSync(cursorFile)
+      const endedAt = yield* Clock.currentTimeMillis
+      yield* Effect.sync(() => summarize(args, s.counters, s.counters.done - firstDone, endedAt - startedAt))
+      return
+    }
+    yield* output.close
+    const failure = Exit.isFailure(exit) ? Cause.failureOption(exit.cause) : Option.none()
+    // The reader went away (`| head -1`): what it read is what it wanted.
+    if (Option.isSome(failure) && failure.value instanceof OutputClosed) return yield* failure.value
+    yield* save
+    if (stopped || Option.isNone(failure))
       return yield* new CliFailure({
-        message: `Interrupted after ${s.last.counters.done} issues; continue with --resume ${cursorFile}`,
+        message: `Interrupted after ${issueCount(s.last.counters.done)}; continue with --resume ${cursorFile}`,
       })
-    }
-    if (Exit.isFailure(exit)) {
-      yield* saveCursor(cursorFile, s.last, s.bytes, out)
-      const reason = Cause.failureOption(exit.cause).pipe(
-        Option.map((e) => e.message),
-        Option.getOrElse(() => "the export was interrupted"),
-      )
-      return yield* new CliFailure({
-        message: `${reason} The export stopped after ${s.last.counters.done} issues; continue it with --resume ${cursorFile}`,
-      })
-    }
-    if (fs.existsSync(cursorFile)) fs.rmSync(cursorFile)
-    const endedAt = yield* Clock.currentTimeMillis
-    const done = s.counters.done
-    const issues = done - firstDone
-    if (s.counters.missingCount > 0)
-      process.stderr.write(
-        `${s.counters.missingCount} issues matched but could no longer be read (deleted or moved): ${s.counters.missing.slice(0, 20).join(", ")}\n`,
-      )
-    if (args.stats) {
-      const ms = endedAt - startedAt
-      process.stderr.write(
-        `${JSON.stringify({
-          issues,
-          ms,
-          issuesPerSecond: ms > 0 ? Math.round((issues * 1000) / ms) : null,
-          missing: s.counters.missingCount,
-          truncatedCells: s.counters.truncatedCells,
-          maxRssKb: process.resourceUsage().maxRSS,
-        })}\n`,
-      )
-    }
+    return yield* new CliFailure({
+      message: `${failure.value.message} The export stopped after ${issueCount(s.last.counters.done)}; continue it with --resume ${cursorFile}`,
+    })
   })
 
+/** The lines after a complete export: issues that vanished meanwhile, and `--stats`. */
+const summarize = (args: CliArgs, counters: CursorContent["counters"], done: number, ms: number) => {
+  if (counters.missingCount > 0)
+    process.stderr.write(`${missingReport(counters.missingCount, counters.missing)}\n`)
+  if (args.stats)
+    process.stderr.write(
+      `${JSON.stringify({
+        issues: done,
+        ms,
+        issuesPerSecond: ms > 0 ? Math.round((done * 1000) / ms) : null,
+        missing: counters.missingCount,
+        truncatedCells: counters.truncatedCells,
+        maxRssKb: process.resourceUsage().maxRSS,
+      })}\n`,
+    )
+}
+
 /** 0 done, 2 bad input (one sentence), 1 failure (cursor saved where there was one). */
-const exitCodeOf = (error: unknown): 1 | 2 => {
+const exitCodeOf = (error: unknown): 0 | 1 | 2 => {
+  if (error instanceof OutputClosed) return 0
   if (error instanceof CliInputError || error instanceof BadCursor || error instanceof PlanError) return 2
   if (error instanceof JiraError && (error.reason === "InvalidJql" || error.reason === "Unauthorized"))
     return 2
@@ -251,6 +228,9 @@ const exitCodeOf = (error: unknown): 1 | 2 => {
 }
 
 const main = () => {
+  // A closed pipe is reported to the write that hit it (output.ts), not thrown at the process.
+  process.stdout.on("error", () => {})
+  process.stderr.on("error", () => {})
   const parsed = parseCli(process.argv.slice(2), process.env)
   if (Either.isLeft(parsed)) {
     process.stderr.write(`${parsed.left}\n\n${USAGE}\n`)
@@ -262,22 +242,60 @@ const main = () => {
     return
   }
   const args = parsed.right.args
-  const layer = httpJira({ baseUrl: args.site, email: args.email, apiToken: args.token })
+  const layer = httpJira({
+    baseUrl: args.site,
+    email: args.email,
+    apiToken: args.token,
+    requestTimeoutMs: args.timeoutSeconds * 1000,
+  })
   const stop = Effect.runSync(Deferred.make<void>())
-  const fiber = Effect.runFork(program(args, stop).pipe(Effect.provide(layer)))
-  // Ctrl-C (or a termination signal) stops the stream; the program saves the cursor and says how to resume.
+  const streaming = Effect.runSync(Deferred.make<void>())
+  const showNotices = !args.quiet
+  const say = (line: string) =>
+    Effect.sync(() => {
+      process.stderr.write(`${process.stderr.isTTY ? "\r\x1b[K" : ""}${line}\n`)
+    })
+  const whole = Effect.gen(function* () {
+    const resumed = args.resume === undefined ? undefined : yield* prepareResume(args, args.resume)
+    if (resumed === undefined && args.out !== undefined && !args.force) {
+      if (fs.existsSync(args.out))
+        return yield* new CliInputError({
+          message: `${args.out} already exists; add --force to replace it, or choose another --out.`,
+        })
+      if (fs.existsSync(`${args.out}.partial`) && fs.existsSync(args.cursorFile))
+        return yield* new CliInputError({
+          message: `An interrupted export into ${args.out} can be continued with --resume ${args.cursorFile}; add --force to start it over.`,
+        })
+    }
+    const waiting = yield* makeWaiting("check the email and API token")
+    const exporting = program(args, resumed, stop, streaming, waiting).pipe(
+      Effect.provide(layer),
+      Effect.tapErrorCause(() => resumed?.output.close ?? Effect.void),
+    )
+    return yield* showNotices ? Effect.raceFirst(exporting, watchWaiting(waiting, args.site, say)) : exporting
+  })
+  const fiber = Effect.runFork(whole)
+  // Ctrl-C (or a termination signal) stops the stream, and the program saves the cursor and says how
+  // to resume; before the stream there is nothing to save, so it simply stops.
   for (const signal of ["SIGINT", "SIGTERM"] as const)
-    process.once(signal, () => Effect.runFork(Deferred.succeed(stop, undefined)))
+    process.once(signal, () =>
+      Effect.runFork(
+        Effect.if(Deferred.isDone(streaming), {
+          onTrue: () => Deferred.succeed(stop, undefined),
+          onFalse: () => Fiber.interrupt(fiber),
+        }),
+      ),
+    )
   fiber.addObserver((exit) => {
     if (Exit.isSuccess(exit)) return
     const failure = Cause.failureOption(exit.cause)
     if (Option.isSome(failure)) {
-      process.stderr.write(`${failure.value.message}\n`)
+      if (!(failure.value instanceof OutputClosed)) process.stderr.write(`${failure.value.message}\n`)
       process.exitCode = exitCodeOf(failure.value)
     } else {
       process.stderr.write(
         Cause.isInterruptedOnly(exit.cause)
-          ? "Interrupted.\n"
+          ? "Interrupted before the export started; nothing was written.\n"
           : `Unexpected failure: ${Cause.pretty(exit.cause)}\n`,
       )
       process.exitCode = 1

@@ -1,6 +1,7 @@
 /**
  * The progress line on standard error (only when it is a terminal): issues done of Jira's approximate
- * total, issues per second, the time left at that rate, and any wait Jira asked for.
+ * total, issues per second, the time left at that rate, and any wait Jira asked for. Also the closing
+ * line about issues that could not be read.
  */
 export interface Progress {
   readonly done: number
@@ -43,4 +44,17 @@ export const renderProgress = (p: Progress, width: number): string => {
       ? ""
       : `[${"=".repeat(Math.round(fraction * barWidth)).padEnd(barWidth, " ")}] `
   return `${bar}${text}`.slice(0, Math.max(0, width - 1)).padEnd(Math.max(0, width - 1), " ")
+}
+
+/** "1 issue", "2 issues". */
+export const issueCount = (n: number): string => `${n} ${n === 1 ? "issue" : "issues"}`
+
+/**
+ * The line about issues that matched but could no longer be read, listing at most `shown` of them.
+ * They are named by id: an issue that could not be read is known only by the id the search gave.
+ */
+export const missingReport = (missingCount: number, missing: ReadonlyArray<string>, shown = 20): string => {
+  const listed = missing.slice(0, shown)
+  const more = missingCount > listed.length ? ", …" : ""
+  return `${issueCount(missingCount)} matched but could no longer be read (deleted, moved or hidden since): ${listed.length === 1 ? "issue id" : "issue ids"} ${listed.join(", ")}${more}`
 }

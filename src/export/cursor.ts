@@ -109,7 +109,9 @@ export const CursorContent = Schema.Struct({
 export type CursorContent = typeof CursorContent.Type
 
 const Envelope = Schema.parseJson(Schema.Struct({ c: CursorContent, sum: Schema.String }))
-const VersionProbe = Schema.parseJson(Schema.Struct({ c: Schema.Struct({ v: Schema.Unknown }) }))
+// Only a cursor that states a version number can be blamed on another version; empty or shapeless
+// content is damage.
+const VersionProbe = Schema.parseJson(Schema.Struct({ c: Schema.Struct({ v: Schema.Int }) }))
 
 /** JSON with sorted keys, so the checksum does not depend on the order an object was built in. */
 const canonical = (value: unknown): string => {

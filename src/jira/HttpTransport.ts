@@ -50,8 +50,14 @@ const make = (config: HttpTransportConfig) => {
       // Interrupting the fiber aborts the fetch (the `signal` above), so nothing keeps running.
       Effect.timeoutFail({
         duration: Duration.millis(config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
-        onTimeout: () =>
-          unreachable([`No answer within ${config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS} ms.`]),
+        // The site may well have been reached: say what it did not answer, and how long we waited.
+        onTimeout: () => {
+          const seconds = Math.round((config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) / 1000)
+          return new JiraError({
+            reason: "Transport",
+            message: `Jira at ${base} did not answer ${request.method} ${renderPath(request).split("?")[0]} within ${seconds} s; check the site URL and your network.`,
+          })
+        },
       }),
       Effect.withSpan("HttpTransport.send"),
     )

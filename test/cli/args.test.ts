@@ -2,7 +2,7 @@ import { Either } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { parseCli } from "../../src/cli/args.js"
-import { renderProgress } from "../../src/cli/progress.js"
+import { missingReport, renderProgress } from "../../src/cli/progress.js"
 
 const env = { JIRA_SITE: "https://example.atlassian.net", JIRA_EMAIL: "a@example.test", JIRA_API_TOKEN: "t" }
 
@@ -54,6 +54,73 @@ describe("command-line arguments", () => {
   })
 })
 
+describe("command-line arguments that would be silently ignored or misread", () => {
+  const refusal = (argv: ReadonlyArray<string>, environment: Record<string, string> = env) => {
+    const parsed = parseCli(argv, environment, "/somewhere")
+    expect(Either.isLeft(parsed)).toBe(true)
+    const sentence = Either.isLeft(parsed) ? parsed.left : ""
+    expect(sentence.split("\n")).toHaveLength(1)
+    expect(sentence).toMatch(/\.$/)
+    return sentence
+  }
+  const run = (
+    argv: ReadonlyArray<string>,
+    environment: Record<string, string> = env,
+    cwd = "/somewhere",
+  ) => {
+    const parsed = parseCli(argv, environment, cwd)
+    if (Either.isLeft(parsed) || parsed.right._tag !== "Run") throw new Error(`not a run: ${String(parsed)}`)
+    return parsed.right.args
+  }
+
+  for (const columns of ["", " ", ", ,"])
+    it(`refuses --columns ${JSON.stringify(columns)}, which names no column`, () => {
+      expect(refusal(["--jql", "x", "--columns", columns])).toContain("--columns")
+    })
+
+  for (const [flag, value] of [
+    ["--jql", "project = B"],
+    ["--columns", "key"],
+    ["--preset", "data"],
+    ["--delimiter", ";"],
+    ["--strategy", "fast"],
+  ] as const)
+    it(`refuses ${flag} with --resume instead of ignoring it`, () => {
+      const sentence = refusal(["--resume", "x.cursor", flag, value])
+      expect(sentence).toContain("--resume")
+      expect(sentence).toContain(flag)
+    })
+
+  it("resolves relative paths against the caller's directory (INIT_CWD under npm run), else the working directory", () => {
+    const underNpm = run(
+      ["--jql", "x", "--out", "out/a.csv"],
+      { ...env, INIT_CWD: "/home/me/work" },
+      "/project",
+    )
+    expect(underNpm.out).toBe("/home/me/work/out/a.csv")
+    expect(underNpm.cursorFile).toBe("/home/me/work/out/a.csv.cursor")
+    const direct = run(["--jql", "x", "--out", "a.csv"], env, "/here")
+    expect(direct.out).toBe("/here/a.csv")
+    expect(run(["--jql", "x", "--out", "/abs/a.csv"], { ...env, INIT_CWD: "/elsewhere" }).out).toBe(
+      "/abs/a.csv",
+    )
+    const resumed = run(["--resume", "r.cursor"], { ...env, INIT_CWD: "/home/me" }, "/project")
+    expect(resumed.resume).toBe("/home/me/r.cursor")
+    expect(resumed.cursorFile).toBe("/home/me/r.cursor")
+    expect(run(["--jql", "x"], { ...env, INIT_CWD: "/home/me" }, "/project").cursorFile).toBe(
+      "/home/me/liquitim-export.cursor",
+    )
+  })
+
+  it("takes --timeout in seconds and --force, and refuses a timeout that is not a number of seconds", () => {
+    expect(run(["--jql", "x"]).timeoutSeconds).toBe(30)
+    expect(run(["--jql", "x"]).force).toBe(false)
+    expect(run(["--jql", "x", "--timeout", "5", "--force"])).toMatchObject({ timeoutSeconds: 5, force: true })
+    for (const timeout of ["soon", "0", ""])
+      expect(refusal(["--jql", "x", "--timeout", timeout])).toContain("--timeout")
+  })
+})
+
 describe("progress line", () => {
   it("fits the terminal and never shows more than the total", () => {
     fc.assert(
@@ -84,5 +151,20 @@ describe("progress line", () => {
     expect(line).toContain("10/100 issues")
     expect(line).toContain("10/s")
     expect(line).toContain("waiting 0:03")
+  })
+})
+
+describe("the line about issues that could not be read", () => {
+  it("says what the list holds (ids) and counts in good English", () => {
+    expect(missingReport(1, ["13314"])).toBe(
+      "1 issue matched but could no longer be read (deleted, moved or hidden since): issue id 13314",
+    )
+    expect(missingReport(2, ["13314", "13315"])).toMatch(/^2 issues matched .*: issue ids 13314, 13315$/)
+    expect(
+      missingReport(
+        25,
+        Array.from({ length: 25 }, (_, i) => String(100 + i)),
+      ),
+    ).toMatch(/^25 issues .*: issue ids 100, .*, 119, …$/)
   })
 })

@@ -70,7 +70,8 @@ describe("command-line exporter against the emulator", () => {
       const part = path.join(dir, `part-${strategy}.csv`)
       const first = await cli(
         ["--jql", jql, "--strategy", strategy, "--out", part, "--quiet"],
-        (out) => size(out) > 20_000,
+        // The export is written to FILE.partial until it is complete.
+        (out) => size(`${out}.partial`) > 20_000,
       )
       expect(first.code).toBe(1)
       expect(first.stderr).toContain("--resume")

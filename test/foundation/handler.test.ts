@@ -60,4 +60,15 @@ describe("the Forge handler", () => {
       error: { tag: "Unauthorized", message: expect.stringMatching(/\.$/) },
     })
   })
+
+  it("an unknown function key, even one every object has, answers one sentence and nothing else", async () => {
+    for (const key of ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf", "no/such"]) {
+      const result = await call(key, {}, emulator.accounts.admin.accountId)
+      expect(result).toEqual({
+        ok: false,
+        error: { tag: "BadPayload", message: expect.stringMatching(/^[^\n]+\.$/) },
+      })
+      expect(JSON.stringify(result)).not.toContain(emulator.accounts.admin.accountId)
+    }
+  })
 })

@@ -164,6 +164,12 @@ const visible = (
   return issue && dataset.canBrowse(viewer, issue.projectKey) ? issue : undefined
 }
 
+/** The viewer's "browse project" permission. */
+const browsableBy =
+  (state: ServerState, viewer: UserRecord | null) =>
+  (projectKey: string): boolean =>
+    state.dataset.canBrowse(viewer, projectKey)
+
 const intParam = (value: string | null, fallback: number): number | null => {
   if (value === null || value === "") return fallback
   return /^-?\d+$/.test(value) ? Number(value) : null
@@ -242,7 +248,7 @@ const search = (state: ServerState, call: Call, input: SearchInput): Reply => {
       continue
     }
     const issue = visible(state, call.viewer, id, selection.ids)
-    if (issue) issues.push(renderIssue(issue, selection, state.site()))
+    if (issue) issues.push(renderIssue(issue, selection, state.site(), browsableBy(state, call.viewer)))
   }
   const served = Math.max(end, state.servedUpTo.get(key) ?? 0)
   state.servedUpTo.set(key, served)
@@ -342,7 +348,7 @@ export const bulkIssues = (
   const perIssue = { names: expand.includes("names"), schema: expand.includes("schema") }
   return [...byId.values()]
     .sort((a, b) => a.numericId - b.numericId)
-    .map((issue) => renderIssue(issue, selection, state.site(), perIssue))
+    .map((issue) => renderIssue(issue, selection, state.site(), browsableBy(state, viewer), perIssue))
 }
 
 const bulkFetch = (state: ServerState, call: Call): Reply => {
@@ -376,7 +382,7 @@ const getIssue = (state: ServerState, call: Call): Reply => {
   const q = call.url.searchParams
   const expand = listItems(q.getAll("expand"))
   const selection = selectFields(state.dataset, q.getAll("fields"), "*all")
-  const json = renderIssue(issue, selection, state.site(), {
+  const json = renderIssue(issue, selection, state.site(), browsableBy(state, call.viewer), {
     names: expand.includes("names"),
     schema: expand.includes("schema"),
   })
@@ -521,7 +527,12 @@ const autocompleteSuggestions = (state: ServerState, call: Call): Reply => {
   const q = call.url.searchParams
   return {
     status: 200,
-    json: suggestions(state.dataset, q.get("fieldName") ?? "", q.get("fieldValue") ?? ""),
+    json: suggestions(
+      state.dataset,
+      browsableBy(state, call.viewer),
+      q.get("fieldName") ?? "",
+      q.get("fieldValue") ?? "",
+    ),
   }
 }
 

@@ -68,16 +68,41 @@ export const selectFields = (
   }
 }
 
-/** An `IssueBean` as search/bulkfetch return it; `perIssue` adds `names`/`schema` inside the issue. */
+/** The project of an issue key (`OPS-12` is in `OPS`). */
+const projectOfKey = (key: unknown): string | undefined =>
+  typeof key === "string" && key.lastIndexOf("-") > 0 ? key.slice(0, key.lastIndexOf("-")) : undefined
+
+/**
+ * Jira leaves out of `issuelinks` the links whose other issue the viewer cannot browse, so neither
+ * its key nor its summary reaches them.
+ */
+const browsableLinks = (links: unknown, browsable: (projectKey: string) => boolean): unknown => {
+  if (!Array.isArray(links)) return links
+  return links.filter((link: unknown) => {
+    if (typeof link !== "object" || link === null) return true
+    const other: unknown = Reflect.get(link, "inwardIssue") ?? Reflect.get(link, "outwardIssue")
+    const project =
+      typeof other === "object" && other !== null ? projectOfKey(Reflect.get(other, "key")) : undefined
+    return project === undefined || browsable(project)
+  })
+}
+
+/**
+ * An `IssueBean` as search/bulkfetch return it, as `browsable` (the viewer's project permission) lets
+ * them see it; `perIssue` adds `names`/`schema` inside the issue.
+ */
 export const renderIssue = (
   issue: IssueRecord,
   selection: FieldSelection,
   site: string,
+  browsable: (projectKey: string) => boolean,
   perIssue: { readonly names: boolean; readonly schema: boolean } = { names: false, schema: false },
 ): Record<string, unknown> => {
   if (selection.idOnly) return { id: issue.id }
   const fields: Record<string, unknown> = {}
-  for (const id of selection.ids) if (id in issue.fields) fields[id] = issue.fields[id]
+  for (const id of selection.ids)
+    if (id in issue.fields)
+      fields[id] = id === "issuelinks" ? browsableLinks(issue.fields[id], browsable) : issue.fields[id]
   return {
     expand: EXPAND,
     id: issue.id,

@@ -1,3 +1,20 @@
+/** One request that came while a Retry-After was in force (the first MAX_VIOLATIONS_LISTED are kept). */
+export interface RetryAfterViolation {
+  /** `METHOD /template` of the request. */
+  readonly endpoint: string
+  /** On the connection that carried the 429/503, or on another one after the grace. */
+  readonly connection: "same" | "other"
+  /**
+   * Since that connection's latest 429/503 was sent (`same`), or since the first Retry-After of the
+   * run the user had been given (`other`).
+   */
+  readonly msAfter429: number
+  /** How much of the wait was left. */
+  readonly msBeforeRetryEnd: number
+  /** The emulator's event-loop delay when the request was read: a busy server reads requests late. */
+  readonly eventLoopDelayMs: number
+}
+
 /** What clients did, as `GET /__emulator/stats` reports it. */
 export interface EmulatorStats {
   readonly requests: { readonly total: number; readonly byEndpoint: Readonly<Record<string, number>> }
@@ -12,6 +29,8 @@ export interface EmulatorStats {
    * once RETRY_AFTER_GRACE_MS have passed since it was sent.
    */
   readonly retryAfterViolations: number
+  /** The first violations, each with what it takes to tell a client's fault from a busy server. */
+  readonly retryAfterViolationDetails: ReadonlyArray<RetryAfterViolation>
   readonly peakInFlightPerUser: number
   readonly bytesSent: number
   readonly issuesServed: number
@@ -23,6 +42,9 @@ export interface EmulatorStats {
  * responses) do not ignore it. Measured: up to ~65 ms in-process with 8 fibers parsing pages.
  */
 export const RETRY_AFTER_GRACE_MS = 100
+
+/** Violations listed in detail; the count goes on. */
+export const MAX_VIOLATIONS_LISTED = 100
 
 const bump = (record: Record<string, number>, key: string, by = 1) => {
   record[key] = (record[key] ?? 0) + by
@@ -44,14 +66,18 @@ export class StatsRecorder {
   private byReason: Record<string, number> = {}
   private byKind: Record<string, number> = {}
   private counters = zeroCounters()
+  private violations: Array<RetryAfterViolation> = []
   /**
-   * Per user: since when a Retry-After has been in force without a break, until when, and until when
-   * on each connection that carried one.
+   * Per user: since when a Retry-After has been in force without a break, until when, and on each
+   * connection that carried one, when it was sent and until when.
    */
   private readonly retryAfter = new Map<
     string,
-    { since: number; until: number; byConnection: WeakMap<object, number> }
+    { since: number; until: number; byConnection: WeakMap<object, { sentAt: number; until: number }> }
   >()
+
+  /** `eventLoopDelayMs` reads the server's current event-loop delay (see eventloop.ts). */
+  constructor(private readonly eventLoopDelayMs: () => number = () => 0) {}
 
   /** `connection` is the request's socket: the same object for every request on one keep-alive connection. */
   request(endpoint: string, user: string, now: number, connection: object): void {
@@ -59,8 +85,18 @@ export class StatsRecorder {
     bump(this.byEndpoint, endpoint)
     const given = this.retryAfter.get(user)
     if (given === undefined || now >= given.until) return
-    const onSameConnection = now < (given.byConnection.get(connection) ?? 0)
-    if (onSameConnection || now >= given.since + RETRY_AFTER_GRACE_MS) this.counters.violations++
+    const onConnection = given.byConnection.get(connection)
+    const onSameConnection = onConnection !== undefined && now < onConnection.until
+    if (!onSameConnection && now < given.since + RETRY_AFTER_GRACE_MS) return
+    this.counters.violations++
+    if (this.violations.length < MAX_VIOLATIONS_LISTED)
+      this.violations.push({
+        endpoint,
+        connection: onSameConnection ? "same" : "other",
+        msAfter429: now - (onSameConnection ? onConnection.sentAt : given.since),
+        msBeforeRetryEnd: (onSameConnection ? onConnection.until : given.until) - now,
+        eventLoopDelayMs: this.eventLoopDelayMs(),
+      })
   }
 
   gaveRetryAfter(user: string, sentAt: number, until: number, connection: object): void {
@@ -69,9 +105,11 @@ export class StatsRecorder {
     const current =
       given !== undefined && sentAt < given.until
         ? given
-        : { since: sentAt, until, byConnection: new WeakMap<object, number>() }
+        : { since: sentAt, until, byConnection: new WeakMap<object, { sentAt: number; until: number }>() }
     current.until = Math.max(current.until, until)
-    current.byConnection.set(connection, Math.max(until, current.byConnection.get(connection) ?? 0))
+    const before = current.byConnection.get(connection)
+    // The latest 429 on a connection is the one its client had just read.
+    current.byConnection.set(connection, { sentAt, until: Math.max(until, before?.until ?? 0) })
     this.retryAfter.set(user, current)
   }
 
@@ -103,6 +141,7 @@ export class StatsRecorder {
       rateLimited: { total: c.rateLimited, byReason: { ...this.byReason } },
       faults: { total: c.faults, byKind: { ...this.byKind } },
       retryAfterViolations: c.violations,
+      retryAfterViolationDetails: [...this.violations],
       peakInFlightPerUser: c.peak,
       bytesSent: c.bytes,
       issuesServed: c.issues,
@@ -114,6 +153,7 @@ export class StatsRecorder {
     this.byReason = {}
     this.byKind = {}
     this.counters = zeroCounters()
+    this.violations = []
     this.retryAfter.clear()
   }
 }

@@ -1,5 +1,6 @@
 /** The `npm run emulator` command line: flags, durations, and exit code 2 with a sentence on bad input. */
-import { spawnSync } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
+import { createServer } from "node:net"
 import path from "node:path"
 import { describe, expect, it } from "vitest"
 import { parseArgs, parseDuration } from "../../../dev/emulator/main.js"
@@ -72,5 +73,35 @@ describe("emulator command line", () => {
     expect(help.status).toBe(0)
     expect(help.stdout).toContain("storm429=R")
     expect(help.stdout).toContain("--quota-window")
+  })
+
+  it("says in one sentence that a busy --port is in use, with no stack trace", async () => {
+    const root = path.resolve(__dirname, "../../..")
+    const tsx = path.join(root, "node_modules/.bin/tsx")
+    const busy = createServer()
+    await new Promise<void>((done) => busy.listen(0, "127.0.0.1", done))
+    const address = busy.address()
+    const port = typeof address === "object" && address !== null ? address.port : 0
+    try {
+      const run = await new Promise<{ code: number | null; stderr: string }>((done, fail) => {
+        const child = spawn(tsx, ["dev/emulator/main.ts", "--port", String(port), "--issues", "10"], {
+          cwd: root,
+          stdio: ["ignore", "ignore", "pipe"],
+        })
+        let stderr = ""
+        child.stderr.on("data", (d) => {
+          stderr += String(d)
+        })
+        child.on("error", fail)
+        child.on("close", (code) => done({ code, stderr }))
+      })
+      expect(run.code).toBe(1)
+      expect(run.stderr.trim().split("\n")).toHaveLength(1)
+      expect(run.stderr).toContain(`Port ${port}`)
+      expect(run.stderr).toContain("already in use")
+      expect(run.stderr).toContain("--port")
+    } finally {
+      await new Promise<void>((done) => busy.close(() => done()))
+    }
   })
 })

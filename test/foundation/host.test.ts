@@ -1,0 +1,58 @@
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { type RunningHost, startHost } from "../../dev/host.js"
+
+/**
+ * The local Forge host listens on 127.0.0.1, which any web page the developer opens can POST to: only
+ * the page the host serves may make it run resolvers.
+ */
+describe("the local Forge host's invoke endpoint", () => {
+  let host: RunningHost
+  let dist: string
+  beforeAll(async () => {
+    dist = fs.mkdtempSync(path.join(os.tmpdir(), "liquitim-host-"))
+    fs.writeFileSync(path.join(dist, "index.html"), "<html><head></head><body></body></html>")
+    host = await startHost({ distDir: dist, emulator: { issues: 20, seed: 1 } })
+  })
+  afterAll(async () => {
+    await host?.close()
+    fs.rmSync(dist, { recursive: true, force: true })
+  })
+
+  const invoke = (headers: Record<string, string>) =>
+    fetch(`${host.url}__host/invoke`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ functionKey: "session/whoami", payload: {} }),
+    })
+
+  it("answers the page it serves (JSON, its own origin)", async () => {
+    const own = `http://127.0.0.1:${host.port}`
+    const response = await invoke({ "content-type": "application/json", origin: own })
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({ result: { ok: true } })
+  })
+
+  it("refuses a text/plain invoke (a cross-site form or fetch needs no preflight for it)", async () => {
+    const before = host.invocations().length
+    const response = await invoke({ "content-type": "text/plain", origin: "https://evil.example" })
+    expect(response.status).toBe(415)
+    expect((await response.json()).message).toMatch(/application\/json/)
+    expect(host.invocations().length).toBe(before)
+  })
+
+  it("refuses JSON from another origin, a rebound host name, or no origin at all", async () => {
+    const before = host.invocations().length
+    for (const origin of ["https://evil.example", `http://evil.example:${host.port}`, undefined]) {
+      const response = await invoke({
+        "content-type": "application/json",
+        ...(origin === undefined ? {} : { origin }),
+      })
+      expect(response.status).toBe(403)
+      expect((await response.json()).message).toMatch(/\.$/)
+    }
+    expect(host.invocations().length).toBe(before)
+  })
+})
