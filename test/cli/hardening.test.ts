@@ -8,14 +8,9 @@ import * as fs from "node:fs"
 import { createServer, type Server, type Socket } from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
-import { pathToFileURL } from "node:url"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RunningEmulator, startEmulator } from "../../dev/emulator/index.js"
-
-const ROOT = path.join(__dirname, "..", "..")
-const CLI = path.join(ROOT, "src", "cli", "main.ts")
-// tsx by path: some runs start in a directory with no node_modules.
-const TSX = pathToFileURL(path.join(ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href
+import { CLI_BUNDLE, ensureCliBundle } from "../support/cliBundle.js"
 
 interface Run {
   readonly code: number | null
@@ -37,6 +32,7 @@ describe("command-line exporter, hardened", () => {
   let dir: string
   let jql: string
   beforeAll(async () => {
+    ensureCliBundle()
     // Jira Cloud's latency, so that an export lasts long enough to be interrupted part-way.
     emulator = await startEmulator({ issues: 400, seed: 4, profile: "cloud" })
     jql = `project in (${emulator.dataset.projects.map((p) => p.key).join(", ")}) ORDER BY key ASC`
@@ -49,7 +45,7 @@ describe("command-line exporter, hardened", () => {
 
   const cli = (args: ReadonlyArray<string>, options: Options = {}) =>
     new Promise<Run>((resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", TSX, CLI, ...args], {
+      const child = spawn(process.execPath, [CLI_BUNDLE, ...args], {
         cwd: options.cwd ?? dir,
         env: {
           ...process.env,
