@@ -28,7 +28,11 @@ describe("saved filters", () => {
     const answer = await admin().get("/rest/api/3/filter/10000")
     expect(answer.status).toBe(200)
     expectMatchesSpec("getFilter", 200, answer.json)
-    expect(answer.json).toMatchObject({ id: "10000", jql: "project = ALPHA ORDER BY key ASC", favourite: true })
+    expect(answer.json).toMatchObject({
+      id: "10000",
+      jql: "project = ALPHA ORDER BY key ASC",
+      favourite: true,
+    })
     expect(answer.json.owner.accountId).toBe(emulator.accounts.admin.accountId)
   })
 
@@ -118,8 +122,15 @@ describe("boards and sprints", () => {
     const ids = emulator.referenceSearch(`sprint = ${sprints[1]?.id}`, emulator.accounts.admin.accountId)
     expect(ids.length).toBeGreaterThan(0)
     for (const id of ids.slice(0, 20)) {
-      const issue = emulator.issueJson(id, ["customfield_10010", "project"], emulator.accounts.admin.accountId)
-      const values: Array<{ id: number; boardId: number }> = Reflect.get(issue?.fields ?? {}, "customfield_10010")
+      const issue = emulator.issueJson(
+        id,
+        ["customfield_10010", "project"],
+        emulator.accounts.admin.accountId,
+      )
+      const values: Array<{ id: number; boardId: number }> = Reflect.get(
+        issue?.fields ?? {},
+        "customfield_10010",
+      )
       expect(values.map((v) => v.id)).toContain(sprints[1]?.id)
       expect(values.every((v) => v.boardId === 1)).toBe(true)
     }
