@@ -22,6 +22,7 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "./emulator/index.js"
+import { contextSearch, framedHtml, type HostModule, hostModule, MODAL_FRAME_CSS } from "./hostModules.js"
 import { invokeRefusal, ownOrigins } from "./invokeGuard.js"
 
 export interface RealSite {
@@ -89,7 +90,7 @@ const bridgeShim = `(() => {
   const params = new URLSearchParams(location.search);
   const colorMode = params.get("theme") === "dark" ? "dark" : "light";
   let contextPromise;
-  const context = () => (contextPromise ??= post("./__host/context", { colorMode }));
+  const context = () => (contextPromise ??= post("./__host/context", { colorMode, search: location.search }));
   window.__hostCalls = [];
   window.__bridge = {
     callBridge: async (method, args) => {
@@ -108,6 +109,7 @@ const bridgeShim = `(() => {
           }
           return undefined;
         }
+        case "close": { window.__hostClosed = true; document.body.classList.add("host-closed"); return true; }
         case "open": { window.__hostOpened = (window.__hostOpened || []).concat([args]); return undefined; }
         case "navigate": { window.__hostNavigated = (window.__hostNavigated || []).concat([args]); return undefined; }
         case "changeWindowTitle": { document.title = String(args && args.title || document.title); return undefined; }
@@ -232,17 +234,17 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
   const invocations: Invocation[] = []
   const cloudId = "00000000-0000-4000-8000-00000000c10d"
 
-  const context = (colorMode: string) => ({
+  const context = (colorMode: string, module: HostModule = hostModule("", siteUrl)) => ({
     accountId,
     cloudId,
     siteUrl,
     locale: "en-US",
     timezone: "Europe/Berlin",
-    moduleKey: "issue-export-page",
-    localId: `ari:cloud:ecosystem::extension/local/issue-export-page`,
+    moduleKey: module.moduleKey,
+    localId: `ari:cloud:ecosystem::extension/local/${module.moduleKey}`,
     environmentId: "local",
     environmentType: "DEVELOPMENT",
-    extension: { type: "jira:globalPage", location: `${siteUrl}/jira/apps/local/local` },
+    extension: module.extension,
     theme: { colorMode },
     surfaceColor: colorMode === "dark" ? "#1D2125" : "#FFFFFF",
   })
@@ -306,10 +308,13 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
     }
   }
 
-  const serveStatic = async (pathname: string, res: ServerResponse) => {
+  const serveStatic = async (pathname: string, search: string, res: ServerResponse) => {
     if (pathname === "/" || pathname === "/index.html") {
       // The shim goes before the bundle, as an external script (Forge's CSP allows no inline script).
-      const html = indexHtml.replace("<head>", '<head>\n    <script src="./__host/bridge.js"></script>')
+      const html = framedHtml(
+        indexHtml.replace("<head>", '<head>\n    <script src="./__host/bridge.js"></script>'),
+        hostModule(search, siteUrl),
+      )
       res.writeHead(200, { "content-type": contentTypes[".html"], "cache-control": "no-store" })
       return res.end(html)
     }
@@ -325,7 +330,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
   }
 
   const server = createServer((req, res) => {
-    const { pathname } = new URL(req.url ?? "/", "http://127.0.0.1")
+    const { pathname, search } = new URL(req.url ?? "/", "http://127.0.0.1")
     const route = async () => {
       if (req.method === "GET" && pathname === "/__host/bridge.js") {
         res.writeHead(200, { "content-type": contentTypes[".js"], "cache-control": "no-store" })
@@ -335,13 +340,24 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
         res.writeHead(200, { "content-type": contentTypes[".css"] })
         return res.end(tokensCss())
       }
+      if (req.method === "GET" && pathname === "/__host/modal.css") {
+        res.writeHead(200, { "content-type": contentTypes[".css"] })
+        return res.end(MODAL_FRAME_CSS)
+      }
       if (req.method === "POST" && pathname === "/__host/context") {
         const raw = await readBody(req, 10_000)
         const colorMode = raw !== "too-large" && raw.toString("utf8").includes('"dark"') ? "dark" : "light"
-        return sendJson(res, 200, context(colorMode))
+        return sendJson(
+          res,
+          200,
+          context(
+            colorMode,
+            hostModule(contextSearch(raw === "too-large" ? "" : raw.toString("utf8")), siteUrl),
+          ),
+        )
       }
       if (req.method === "POST" && pathname === "/__host/invoke") return invoke(req, res)
-      if (req.method === "GET") return serveStatic(pathname, res)
+      if (req.method === "GET") return serveStatic(pathname, search, res)
       return sendJson(res, 405, { message: `${req.method} is not supported here.` })
     }
     route().catch((error: unknown) => {

@@ -16,6 +16,8 @@ import {
   MAX_COLUMNS,
   MAX_CURSOR_LENGTH,
   MAX_JQL_LENGTH,
+  MAX_LISTED_FILTERS,
+  MAX_SELECTED_ISSUES,
   ResolverKey,
 } from "./contract/constants.js"
 
@@ -26,12 +28,24 @@ export {
   MAX_COLUMNS,
   MAX_CURSOR_LENGTH,
   MAX_JQL_LENGTH,
+  MAX_LISTED_FILTERS,
+  MAX_SELECTED_ISSUES,
   ResolverKey,
 } from "./contract/constants.js"
 
 const Jql = Schema.String.pipe(Schema.maxLength(MAX_JQL_LENGTH))
 const ColumnRef = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(MAX_COLUMN_REF_LENGTH))
 const Columns = Schema.Array(ColumnRef).pipe(Schema.maxItems(MAX_COLUMNS))
+/** An issue key as Jira writes it (`ABC-123`). */
+const IssueKey = Schema.String.pipe(
+  Schema.maxLength(64),
+  Schema.pattern(/^[A-Za-z][A-Za-z0-9_]*-[1-9][0-9]{0,14}$/),
+)
+/**
+ * Issues the user selected (the issue navigator's ticks), in the navigator's order: the preview and
+ * the export then hold exactly these, in this order, instead of the query's issues.
+ */
+const IssueKeys = Schema.Array(IssueKey).pipe(Schema.minItems(1), Schema.maxItems(MAX_SELECTED_ISSUES))
 /**
  * The site's base URL as the page's `view.getContext()` gives it (`siteUrl`), for the Issue URL
  * column: a Forge resolver's context has only the cloud id. Optional; without it the resolver uses
@@ -221,6 +235,7 @@ export const PreviewPayload = Schema.Struct({
   nextPageToken: Schema.optional(Schema.String.pipe(Schema.maxLength(4096))),
   pageSize: Schema.optional(Schema.Int.pipe(Schema.between(1, 100))),
   siteUrl: Schema.optional(SiteUrl),
+  issueKeys: Schema.optional(IssueKeys),
 })
 export const ColumnInfo = Schema.Struct({
   id: Schema.String,
@@ -247,6 +262,7 @@ export const ExportStartPayload = Schema.Struct({
   columns: Columns,
   options: Schema.optional(ExportOptionsInput),
   siteUrl: Schema.optional(SiteUrl),
+  issueKeys: Schema.optional(IssueKeys),
 })
 export type ExportStartPayload = typeof ExportStartPayload.Type
 
@@ -292,6 +308,51 @@ export const ExportChunk = Schema.Struct({
 export type ExportChunk = typeof ExportChunk.Type
 
 // ---------------------------------------------------------------------------------------------
+// context/start, filters/list
+
+/**
+ * The page's `view.getContext().extension`, passed on as it is: the resolver decodes it as untrusted
+ * input (docs/forge.md §3), so it is only bounded here.
+ */
+export const ContextStartPayload = Schema.Struct({
+  extension: Schema.Unknown,
+})
+export type ContextStartPayload = typeof ContextStartPayload.Type
+
+export const StartingPoint = Schema.Struct({
+  /** Which place opened the page. */
+  origin: Schema.Literal("global", "navigator", "board", "sprint", "project"),
+  /** Where the user came from, for the page's heading ("Sprint ALPHA Sprint 2", "Filter Open bugs"). */
+  label: Schema.String,
+  /** The query to start with; empty on the global page. */
+  jql: Schema.String,
+  /** The issues the user selected in the navigator, in its order; empty when none. */
+  selectedKeys: Schema.Array(Schema.String),
+  /** The saved filter's own columns (field ids, as the page's columns name them); null when none. */
+  columns: Schema.NullOr(Schema.Array(Schema.String)),
+  /** The saved filter on screen, when there is one. */
+  filter: Schema.NullOr(Schema.Struct({ id: Schema.String, name: Schema.String })),
+})
+export type StartingPoint = typeof StartingPoint.Type
+
+export const FiltersListPayload = EmptyPayload
+export const FilterSummary = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  jql: Schema.String,
+  starred: Schema.Boolean,
+  /** Owned by the signed-in user. */
+  mine: Schema.Boolean,
+  ownerName: Schema.NullOr(Schema.String),
+})
+export type FilterSummary = typeof FilterSummary.Type
+export const FilterList = Schema.Struct({
+  /** Starred first, then the user's own, then the rest; by name within each. */
+  filters: Schema.Array(FilterSummary).pipe(Schema.maxItems(MAX_LISTED_FILTERS)),
+})
+export type FilterList = typeof FilterList.Type
+
+// ---------------------------------------------------------------------------------------------
 // Every resolver, by key
 
 /** An empty payload, as the page sends it. */
@@ -310,6 +371,8 @@ export interface ResolverCalls {
   [ResolverKey.preview]: { payload: typeof PreviewPayload.Type; answer: PreviewPage }
   [ResolverKey.exportStart]: { payload: ExportStartPayload; answer: ExportStarted }
   [ResolverKey.exportNext]: { payload: ExportNextPayload; answer: ExportChunk }
+  [ResolverKey.contextStart]: { payload: ContextStartPayload; answer: StartingPoint }
+  [ResolverKey.filtersList]: { payload: Empty; answer: FilterList }
 }
 export type Payload<K extends ResolverKey> = ResolverCalls[K]["payload"]
 export type Answer<K extends ResolverKey> = ResolverCalls[K]["answer"]

@@ -4,6 +4,7 @@ import { type Answer, ResolverKey, type Result } from "./contract.js"
 import { exportNext, exportStart } from "./resolvers/export.js"
 import { fieldsList } from "./resolvers/fields.js"
 import { jqlAutocomplete, jqlParse, jqlSuggestions } from "./resolvers/jql.js"
+import { contextStart, filtersList } from "./resolvers/places.js"
 import { previewPage } from "./resolvers/preview.js"
 import type { ResolverFailure } from "./resolvers/respond.js"
 import { whoami } from "./resolvers/session.js"
@@ -24,6 +25,8 @@ const resolvers: {
   [ResolverKey.preview]: previewPage,
   [ResolverKey.exportStart]: exportStart,
   [ResolverKey.exportNext]: exportNext,
+  [ResolverKey.contextStart]: contextStart,
+  [ResolverKey.filtersList]: filtersList,
 }
 
 const resolver = new Resolver()

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
+import { userInRole } from "./data/accounts.js"
 import { createDataset } from "./data/index.js"
 import { createJqlEngine } from "./jql/index.js"
 import type { JqlEngine } from "./model.js"
@@ -82,15 +83,8 @@ const DEFAULT_FIELD_PAGE_CAP = 100
 /** Search id lists kept at once (each up to the whole data set's ids). */
 const SEARCH_CACHE_ENTRIES = 16
 
-/** The accounts the local host and tests log in as (the generated data set uses these ids too). */
-const ADMIN_ACCOUNT_ID = "5b10a2844c20165700ede21g"
-const RESTRICTED_ACCOUNT_ID = "5b10ac8d82e05b22cc7d4ef5"
-
 const account = (dataset: EmulatorDataset, hidden: boolean): EmulatorAccount => {
-  const user =
-    dataset.userByAccountId(hidden ? RESTRICTED_ACCOUNT_ID : ADMIN_ACCOUNT_ID) ??
-    dataset.users.find((u) => u.loginEmail !== null && u.hiddenProjects.size > 0 === hidden) ??
-    dataset.users.find((u) => u.loginEmail !== null)
+  const user = userInRole(dataset, hidden ? "restricted" : "admin")
   if (!user || user.loginEmail === null) throw new Error("The data set has no user who can log in.")
   return { accountId: user.accountId, email: user.loginEmail, displayName: user.displayName }
 }

@@ -16,6 +16,8 @@ export const ResolverKey = {
   preview: "preview/page",
   exportStart: "export/start",
   exportNext: "export/next",
+  contextStart: "context/start",
+  filtersList: "filters/list",
 } as const
 export type ResolverKey = (typeof ResolverKey)[keyof typeof ResolverKey]
 
@@ -60,3 +62,11 @@ export const MAX_COLUMNS = 200
 export const MAX_COLUMN_REF_LENGTH = 255
 /** Longest cursor (cursors are self-contained; see src/export/cursor.ts); its payload fits the invoke limit. */
 export const MAX_CURSOR_LENGTH = 400_000
+/**
+ * Most selected issues an export of "only the selected issues" takes: far more than a navigator page
+ * shows (Jira's issue navigator lists 50 issues a page), and the keys stay a few KB in the payload
+ * and the cursor.
+ */
+export const MAX_SELECTED_ISSUES = 1000
+/** Most saved filters the global page's picker lists. */
+export const MAX_LISTED_FILTERS = 500

@@ -58,7 +58,11 @@ export const fetchInSearchOrder = (
     let wanted: ReadonlyArray<string> = ids
     for (let attempt = 0; attempt <= ctx.settings.issueErrorRetries && wanted.length > 0; attempt++) {
       const result = yield* bulkFetchAdaptive(ctx, { ids: wanted, fields: ctx.format.fields })
-      for (const issue of result.issues) found.set(issue.id, issue)
+      for (const issue of result.issues) {
+        found.set(issue.id, issue)
+        // Selected issues are listed by key (src/export/start.ts `selectedPhase`).
+        if (issue.key !== undefined) found.set(issue.key, issue)
+      }
       const retriable = new Set(result.issueErrors.map((e) => e.id))
       wanted = wanted.filter((id) => retriable.has(id) && !found.has(id))
     }

@@ -5,7 +5,7 @@
 import { Effect, Schema } from "effect"
 import type { ColumnInfo, ExportStartPayload } from "../contract.js"
 import type { JiraError } from "../jira/JiraError.js"
-import type { CursorContent } from "./cursor.js"
+import type { CursorContent, Phase } from "./cursor.js"
 import type { ExportJira, PlanFormat, PlanInput, RowFormat } from "./ports.js"
 import { chooseStrategy } from "./strategy.js"
 
@@ -38,8 +38,9 @@ export const startExport = <R = never>(input: {
   readonly apiToken: boolean
 }): Effect.Effect<Started, PlanError | JiraError, R> =>
   Effect.gen(function* () {
+    const selected = input.payload.issueKeys
     const plan: PlanInput = {
-      jql: input.payload.jql,
+      jql: selected === undefined ? input.payload.jql : selectedJql(selected),
       columns: input.payload.columns,
       options: input.payload.options ?? {},
       timeZone: input.timeZone,
@@ -49,12 +50,16 @@ export const startExport = <R = never>(input: {
       concurrency: 2,
     })
     const quota = yield* input.jira.quota
-    const strategy = chooseStrategy({
-      requested: planned.strategy,
-      apiToken: input.apiToken,
-      quota,
-      approximateTotal: total,
-    })
+    // Selected issues are bulk-fetched in the given order whatever the strategy: a search cannot keep it.
+    const strategy =
+      selected === undefined
+        ? chooseStrategy({
+            requested: planned.strategy,
+            apiToken: input.apiToken,
+            quota,
+            approximateTotal: total,
+          })
+        : "fast"
     const content: CursorContent = {
       v: 1,
       jql: plan.jql,
@@ -64,9 +69,11 @@ export const startExport = <R = never>(input: {
       siteUrl: plan.siteUrl,
       strategy,
       phase:
-        strategy === "thrifty"
-          ? { _tag: "thrifty", token: null }
-          : { _tag: "fast", pending: "", token: null, more: true },
+        selected !== undefined
+          ? selectedPhase(selected)
+          : strategy === "thrifty"
+            ? { _tag: "thrifty", token: null }
+            : { _tag: "fast", pending: "", token: null, more: true },
       counters: { done: 0, total, missing: [], missingCount: 0, truncatedCells: 0 },
     }
     return {
@@ -78,6 +85,20 @@ export const startExport = <R = never>(input: {
       format: planned.format,
     }
   })
+
+/** The query of exactly these issues (Jira validates the keys; the order comes from the list). */
+export const selectedJql = (keys: ReadonlyArray<string>): string => `issuekey in (${keys.join(", ")})`
+
+/**
+ * The selected issues as a fast phase whose listing is already done: the keys, in the navigator's
+ * order, are the pending list, so the cursor carries them and no search runs.
+ */
+export const selectedPhase = (keys: ReadonlyArray<string>): Phase => ({
+  _tag: "fast",
+  pending: [...keys],
+  token: null,
+  more: false,
+})
 
 /** The plan a cursor was made from, to rebuild its row format on every call. */
 export const planOf = (content: CursorContent): PlanInput => ({

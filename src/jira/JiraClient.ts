@@ -7,6 +7,7 @@ import { Clock, Effect, Layer, Schema } from "effect"
 import { JiraErrors } from "./JiraError.js"
 import { isSafeSegment, type JiraRequest, JiraTransport, pathOf } from "./JiraTransport.js"
 import { lastByTotal, offsetPages, pageEnd } from "./paging.js"
+import { placeReads } from "./places.js"
 import { RateLimitState } from "./RateLimitState.js"
 import { JiraRetrySettings, jiraReadRetry, retryRead } from "./RetryPolicy.js"
 import { decodeBody, errorFromResponse, type RequestKind } from "./responseError.js"
@@ -312,6 +313,7 @@ const make = Effect.gen(function* () {
     autocompleteData,
     autocompleteSuggestions,
     usersBulk,
+    ...placeReads(getJson),
   } as const
 })
 

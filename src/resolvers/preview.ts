@@ -6,6 +6,7 @@ import { Effect, Option, Stream } from "effect"
 import { type PreviewPage, PreviewPayload } from "../contract.js"
 import { openGate } from "../export/gate.js"
 import { defaultSettings, exportUnits } from "../export/pipeline.js"
+import { selectedJql, selectedPhase } from "../export/start.js"
 import { liveExportJira, livePlanner } from "../export/wiring.js"
 import { namedTimeZone } from "../fields/dates.js"
 import { JiraClient } from "../jira/JiraClient.js"
@@ -28,17 +29,28 @@ export const previewPage = (payload: unknown, context?: unknown) =>
       siteUrl: siteUrlOf(input.siteUrl, context),
     })
     const first = input.nextPageToken === undefined
+    const selected = input.issueKeys
+    const jql = selected === undefined ? input.jql : selectedJql(selected)
+    const size = input.pageSize ?? PREVIEW_PAGE_SIZE
     const page = exportUnits({
       jira,
       format: planned.format,
-      jql: input.jql,
-      phase: { _tag: "thrifty", token: input.nextPageToken ?? null },
+      jql,
+      // Selected issues: the first batch of them, in the given order (one preview page).
+      phase:
+        selected === undefined
+          ? { _tag: "thrifty", token: input.nextPageToken ?? null }
+          : selectedPhase(selected.slice(0, size)),
       gate: openGate,
-      settings: { ...defaultSettings, searchPageSize: input.pageSize ?? PREVIEW_PAGE_SIZE },
+      settings: {
+        ...defaultSettings,
+        searchPageSize: size,
+        bulkSize: Math.min(size, defaultSettings.bulkSize),
+      },
       keepCells: true,
     }).pipe(Stream.runHead)
     // The count validates the JQL with Jira's own messages, so it runs first on the first page.
-    const total = first ? yield* jira.approximateCount(input.jql) : null
+    const total = first ? yield* jira.approximateCount(jql) : null
     const unit = yield* page
     const result: PreviewPage = {
       columns: planned.format.columns,

@@ -33,8 +33,39 @@ describe("manifest.yml", () => {
     expect(manifest.modules.function).toEqual([{ key: "resolver", handler: "index.handler" }])
     expect(manifest.resources).toEqual([{ key: "main", path: "web/dist" }])
     expect(manifest.app.runtime.name).toBe("nodejs24.x")
-    expect([...manifest.permissions.scopes].sort()).toEqual(["read:jira-user", "read:jira-work"])
+    expect([...manifest.permissions.scopes].sort()).toEqual([
+      "read:board-scope.admin:jira-software",
+      "read:jira-user",
+      "read:jira-work",
+      "read:project:jira",
+      "read:sprint:jira-software",
+    ])
+    for (const scope of manifest.permissions.scopes) expect(scope).toMatch(/^read:/)
     expect(manifestRuleViolations(manifest)).toEqual([])
+  })
+
+  it("opens the same page and resolver from the navigator, a board, a sprint and a project", async () => {
+    const manifest = parse(await readFile(manifestPath, "utf8"))
+    const entryPoints = [
+      "jira:issueNavigatorAction",
+      "jira:boardAction",
+      "jira:sprintAction",
+      "jira:projectPage",
+    ]
+    for (const module of entryPoints) {
+      expect(manifest.modules[module], module).toHaveLength(1)
+      expect(manifest.modules[module][0], module).toMatchObject({
+        resource: "main",
+        resolver: { function: "resolver" },
+      })
+    }
+    // The actions open as modals wide enough for the preview table.
+    for (const module of ["jira:issueNavigatorAction", "jira:boardAction", "jira:sprintAction"])
+      expect(manifest.modules[module][0].viewportSize, module).toBe("xlarge")
+    const keys = Object.values<ReadonlyArray<{ key: string }>>(manifest.modules).flatMap((list) =>
+      list.map((m) => m.key),
+    )
+    expect(new Set(keys).size).toBe(keys.length)
   })
 
   it("the built index.html uses relative asset paths and carries no CSP meta tag", async () => {

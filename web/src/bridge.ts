@@ -19,6 +19,8 @@ export interface PageContext {
   readonly locale: string
   readonly timeZone: string
   readonly colorMode: "light" | "dark"
+  /** The module's extension context (which place opened the page); decoded by the `context/start` resolver. */
+  readonly extension?: unknown
 }
 
 export interface Backend {
@@ -30,6 +32,8 @@ export interface Backend {
   context(): Promise<PageContext>
   /** Opens the issue in Jira in a new tab. */
   openIssue(issueKey: string): Promise<void>
+  /** Closes the dialog an action opened the page in (`view.close()`). */
+  close?(): Promise<void>
 }
 
 /** The error a thrown `invoke` turns into. */
@@ -54,7 +58,7 @@ export const enableTheme = async (): Promise<void> => {
 
 /** Adapts `@forge/bridge` (loaded lazily: it needs the host's bridge object at import time). */
 export const forgeBackend = async (): Promise<Backend> => {
-  const { invoke, router, getContext } = await import("./forgeBridge.js")
+  const { invoke, router, getContext, close } = await import("./forgeBridge.js")
   return {
     call: async (key, payload) => {
       try {
@@ -73,8 +77,10 @@ export const forgeBackend = async (): Promise<Backend> => {
         locale: context.locale,
         timeZone: context.timezone,
         colorMode: context.theme?.colorMode === "dark" ? "dark" : "light",
+        extension: context.extension,
       }
     },
     openIssue: (issueKey) => router.open({ target: "issue", issueKey }),
+    close: () => close(),
   }
 }

@@ -7,5 +7,6 @@
  */
 export { invoke } from "../../node_modules/@forge/bridge/out/invoke/invoke.js"
 export { router } from "../../node_modules/@forge/bridge/out/router/router.js"
+export { close } from "../../node_modules/@forge/bridge/out/view/close.js"
 export { getContext } from "../../node_modules/@forge/bridge/out/view/getContext.js"
 export { theme } from "../../node_modules/@forge/bridge/out/view/theme.js"

@@ -11,6 +11,15 @@ import { issueChangelog, statusList } from "./changelogRoutes.js"
 import type { ChaosDraw } from "./chaos.js"
 import type { DatasetExtras } from "./miniature.js"
 import { type BeanShape, checkBean, INVALID_PAYLOAD, stringOf, stringsOf } from "./payload.js"
+import {
+  boardConfiguration,
+  boardSprints,
+  favouriteFilters,
+  filterColumns,
+  getFilter,
+  getSprint,
+  searchFilters,
+} from "./places.js"
 import { listItems, renderIssue, selectFields } from "./selection.js"
 import type { PageTokens } from "./tokens.js"
 
@@ -577,6 +586,17 @@ export const ROUTES: ReadonlyArray<Route> = [
   route("POST", "/rest/api/3/jql/parse", parseJql),
   route("GET", "/rest/api/3/jql/autocompletedata", autocomplete),
   route("GET", "/rest/api/3/jql/autocompletedata/suggestions", autocompleteSuggestions),
+  route("GET", "/rest/api/3/filter/search", searchFilters),
+  route("GET", "/rest/api/3/filter/favourite", favouriteFilters),
+  route("GET", "/rest/api/3/filter/{id}", getFilter),
+  route("GET", "/rest/api/3/filter/{id}/columns", filterColumns),
+]
+
+/** Jira Software's Agile API: not in the platform OpenAPI document, so listed apart from ROUTES. */
+export const AGILE_ROUTES: ReadonlyArray<Route> = [
+  route("GET", "/rest/agile/1.0/board/{boardId}/configuration", boardConfiguration),
+  route("GET", "/rest/agile/1.0/board/{boardId}/sprint", boardSprints),
+  route("GET", "/rest/agile/1.0/sprint/{sprintId}", getSprint),
 ]
 
 /** The removed offset search (docs/jira-cloud.md §1.6): 410 on every method. */
@@ -587,7 +607,7 @@ export const matchRoute = (
   path: string,
 ): { readonly route: Route; readonly params: Record<string, string> } | { readonly wrongMethod: boolean } => {
   let wrongMethod = false
-  for (const r of ROUTES) {
+  for (const r of [...ROUTES, ...AGILE_ROUTES]) {
     const m = r.pattern.exec(path)
     if (!m) continue
     if (r.method !== method) {

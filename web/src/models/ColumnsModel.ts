@@ -100,6 +100,13 @@ export class ColumnsModel {
     this.#set(list)
   }
 
+  /** The columns of the place the page started from ("as on screen"); unknown ids are left out. */
+  useColumns(ids: ReadonlyArray<string>): void {
+    const known = new Set(this.#fields.peek().map((f) => f.id))
+    const kept = ids.filter((id) => known.has(id))
+    if (kept.length > 0) this.#set(kept)
+  }
+
   resetToDefaults(): void {
     this.#set(this.#defaults.peek())
   }

@@ -30,6 +30,8 @@ export interface ExportRequest {
   readonly options: ExportOptionsInput
   readonly siteUrl?: string
   readonly timeZone?: string
+  /** Only these issues, in this order (the navigator's selection). */
+  readonly issueKeys?: ReadonlyArray<string>
 }
 
 /** What the run is doing right now, in the terms the page words it. */
@@ -179,6 +181,7 @@ export class ExportModel {
           columns: request.columns,
           options: request.options,
           ...(request.siteUrl === undefined ? {} : { siteUrl: request.siteUrl }),
+          ...(request.issueKeys === undefined ? {} : { issueKeys: request.issueKeys }),
         }),
       )
       if (!started.ok) return

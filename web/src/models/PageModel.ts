@@ -2,7 +2,7 @@
  * The global page: who is signed in, and the four parts of the screen (query, columns, preview, export)
  * wired together and remembered per user.
  */
-import type { ResolverError, Whoami } from "../../../src/contract.js"
+import type { FilterSummary, ResolverError, Whoami } from "../../../src/contract.js"
 import { type Backend, Key, type PageContext } from "../bridge.js"
 import type { Clock } from "../clock.js"
 import { type Prefs, storagePrefs } from "../prefs.js"
@@ -12,6 +12,7 @@ import { ExportModel } from "./ExportModel.js"
 import { JqlModel } from "./JqlModel.js"
 import { OptionsModel, restoreOptions, toInput } from "./OptionsModel.js"
 import { PreviewModel, type PreviewRequest } from "./PreviewModel.js"
+import { StartModel } from "./StartModel.js"
 
 /** Quiet time after a column or option change before the preview is refreshed. */
 export const REFRESH_DEBOUNCE_MS = 300
@@ -20,6 +21,8 @@ export type PageStatus =
   | { readonly kind: "loading" }
   | { readonly kind: "ready" }
   | { readonly kind: "failed"; readonly error: ResolverError }
+
+const selected = (keys: ReadonlyArray<string> | undefined) => (keys === undefined ? {} : { issueKeys: keys })
 
 /** Used when the host gives no context (never in Jira; keeps the page usable elsewhere). */
 const fallbackContext: PageContext = {
@@ -42,6 +45,8 @@ export class PageModel {
   readonly options: OptionsModel
   readonly preview: PreviewModel
   readonly exporter: ExportModel
+  /** Where the page starts (the place in Jira that opened it), the selection, the filter picker. */
+  readonly start: StartModel
   readonly #clock: Clock
   #cancelRefresh: () => void = () => undefined
 
@@ -64,12 +69,21 @@ export class PageModel {
     })
     this.preview = new PreviewModel(backend)
     this.exporter = new ExportModel(backend, clock)
+    this.start = new StartModel(backend, context)
   }
 
   /** Builds the page model for the signed-in user (context from the host; storage may be absent). */
   static async create(backend: Backend, clock: Clock, storage: Storage | undefined): Promise<PageModel> {
     const context = await backend.context().catch(() => fallbackContext)
-    return new PageModel(backend, clock, context, storagePrefs(storage, context.accountId))
+    const prefs = storagePrefs(storage, context.accountId)
+    // A place's query and columns are that place's: they do not replace what the global page remembers.
+    const fromPlace = new StartModel(backend, context).fromPlace
+    return new PageModel(
+      backend,
+      clock,
+      context,
+      fromPlace ? { load: () => prefs.load(), save: () => undefined } : prefs,
+    )
   }
 
   get status(): ReadSignal<PageStatus> {
@@ -97,6 +111,8 @@ export class PageModel {
       return
     }
     this.columns.load(fields.value.fields, fields.value.defaults)
+    if (this.start.fromPlace) return this.#startFromPlace()
+    void this.start.loadFilters()
     this.#status.value = { kind: "ready" }
     if (this.jql.text.peek().trim() !== "") {
       void this.jql.validateNow()
@@ -113,7 +129,46 @@ export class PageModel {
       options: toInput(this.options.options.peek()),
       // The resolver's context has no site URL; the "Issue URL" column needs it.
       ...(/^https?:\/\/\S+$/.test(siteUrl) ? { siteUrl: siteUrl.replace(/\/+$/, "") } : {}),
+      ...selected(this.start.selectedKeys()),
     }
+  }
+
+  /** Starts where Jira opened the page: that place's query (previewed) and columns; a hidden place fails. */
+  async #startFromPlace(): Promise<void> {
+    const point = await this.start.load()
+    if (!point.ok) {
+      this.#status.value = { kind: "failed", error: point.error }
+      return
+    }
+    this.jql.setText(point.value.jql, point.value.jql.length)
+    this.jql.closeSuggestions()
+    if (point.value.columns !== null) this.columns.useColumns(point.value.columns)
+    this.#status.value = { kind: "ready" }
+    void this.jql.validateNow()
+    await this.search()
+  }
+
+  /** Only the selected issues, or all of the query's (the choice changes what the preview shows). */
+  setOnlySelected(on: boolean): Promise<void> {
+    this.start.setOnlySelected(on)
+    return this.search()
+  }
+
+  /** A saved filter chosen in the picker: its query, previewed; its own columns offered. */
+  useFilter(filter: FilterSummary): Promise<void> {
+    this.jql.setText(filter.jql, filter.jql.length)
+    this.jql.closeSuggestions()
+    void this.start.offerColumnsOf(filter)
+    return this.search()
+  }
+
+  /** Close (in a dialog): asks first while an export runs, and stops it when the user closes anyway. */
+  requestClose(): Promise<void> {
+    return this.start.requestClose(this.exporter.state.peek().kind === "running")
+  }
+  closeAnyway(): Promise<void> {
+    this.exporter.cancel()
+    return this.start.close()
   }
 
   /** Runs the query into the preview (Search button, Ctrl/Cmd+Enter). */

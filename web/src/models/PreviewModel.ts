@@ -15,6 +15,8 @@ export interface PreviewRequest {
   readonly columns: ReadonlyArray<string>
   readonly options: ExportOptionsInput
   readonly siteUrl?: string
+  /** Only these issues, in this order (the navigator's selection). */
+  readonly issueKeys?: ReadonlyArray<string>
 }
 
 export interface PreviewTable {
@@ -117,6 +119,7 @@ export class PreviewModel {
     return {
       jql: request.jql,
       columns: request.columns,
+      ...(request.issueKeys === undefined ? {} : { issueKeys: request.issueKeys }),
       options: request.options,
       pageSize: PREVIEW_PAGE_SIZE,
       ...(nextPageToken === undefined ? {} : { nextPageToken }),

@@ -6,6 +6,7 @@ import { ErrorNotice } from "./ErrorNotice.js"
 import { ExportPanel } from "./ExportPanel.js"
 import { JqlEditor } from "./JqlEditor.js"
 import { PreviewPanel } from "./PreviewTable.js"
+import { StartBar } from "./StartBar.js"
 
 /** A rendering bug shows a sentence and a way out, never a blank page. */
 export class ErrorBoundary extends Component<{ children: ComponentChildren }, { failed: boolean }> {
@@ -38,6 +39,7 @@ export const App = ({ page }: { page: PageModel }) => {
           </p>
         )}
       </header>
+      <StartBar page={page} />
       {status.kind === "loading" && (
         <p class="muted" role="status">
           Loading your fields…
