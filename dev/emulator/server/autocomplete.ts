@@ -131,27 +131,26 @@ export const suggestions = (
 ) => {
   const name = fieldName.toLowerCase()
   const candidates = new Map<string, string>()
-  if (name === "project")
-    for (const p of dataset.projects)
-      if (browsable(p.key)) candidates.set(p.key, `${p.name} (${p.key})`)
-      else if (["assignee", "reporter", "creator"].includes(name))
-        for (const u of dataset.users) candidates.set(u.accountId, u.displayName)
-      else {
-        const field = dataset.fields.find(
-          (f) => f.clauseNames.some((c) => c.toLowerCase() === name) || f.id === fieldName,
-        )
-        if (field)
-          for (let i = 0; i < Math.min(dataset.issueCount, SUGGESTION_SCAN); i++) {
-            const issue = dataset.issueAt(i)
-            if (issue === undefined || !browsable(issue.projectKey)) continue
-            const raw = issue.fields[field.id]
-            for (const v of Array.isArray(raw) ? raw : [raw]) {
-              const n = nameOf(v)
-              const keyOf = n === null ? null : ISSUE_KEY.exec(n)
-              if (n !== null && (keyOf === null || browsable(keyOf[1] ?? ""))) candidates.set(n, n)
-            }
-          }
+  if (name === "project") {
+    for (const p of dataset.projects) if (browsable(p.key)) candidates.set(p.key, `${p.name} (${p.key})`)
+  } else if (["assignee", "reporter", "creator"].includes(name)) {
+    for (const u of dataset.users) candidates.set(u.accountId, u.displayName)
+  } else {
+    const field = dataset.fields.find(
+      (f) => f.clauseNames.some((c) => c.toLowerCase() === name) || f.id === fieldName,
+    )
+    if (field)
+      for (let i = 0; i < Math.min(dataset.issueCount, SUGGESTION_SCAN); i++) {
+        const issue = dataset.issueAt(i)
+        if (issue === undefined || !browsable(issue.projectKey)) continue
+        const raw = issue.fields[field.id]
+        for (const v of Array.isArray(raw) ? raw : [raw]) {
+          const n = nameOf(v)
+          const keyOf = n === null ? null : ISSUE_KEY.exec(n)
+          if (n !== null && (keyOf === null || browsable(keyOf[1] ?? ""))) candidates.set(n, n)
+        }
       }
+  }
   const results: Array<{ value: string; displayName: string }> = []
   for (const [value, display] of candidates) {
     const displayName = bolden(display, fieldValue)

@@ -79,4 +79,16 @@ describe("what the restricted user cannot browse stays hidden", () => {
       expect(mentionsHidden(JSON.stringify(answer.json))).toBe(false)
     }
   })
+
+  it("still suggests the values the user may see, for every kind of field", async () => {
+    // A dangling `else` once tied every non-project field to the project loop: no suggestions at all.
+    const restricted = asUser(emulator, emulator.accounts.restricted)
+    for (const fieldName of ["status", "labels", "assignee", "project"]) {
+      const answer = await restricted.get(
+        `/rest/api/3/jql/autocompletedata/suggestions?${q({ fieldName, fieldValue: "" })}`,
+      )
+      const results = (answer.json as { results: ReadonlyArray<unknown> }).results
+      expect(results.length, fieldName).toBeGreaterThan(0)
+    }
+  })
 })
