@@ -7,6 +7,7 @@
  */
 import { Either } from "effect"
 import type { FieldDetails } from "../jira/schemas.js"
+import { HISTORY_FIELDS, HISTORY_PSEUDO_COLUMNS, isHistoryColumn } from "./historyColumns.js"
 
 export interface Column {
   /** What the user sent back: a field id or a pseudo-column id. */
@@ -71,6 +72,7 @@ export const PSEUDO_COLUMNS: ReadonlyArray<PseudoColumn> = [
     type: "statuscategory",
     aliases: ["statuscategory"],
   },
+  ...HISTORY_PSEUDO_COLUMNS.map((c) => ({ ...c, fieldId: null, aliases: [] })),
 ]
 
 const pseudoById = new Map(PSEUDO_COLUMNS.map((p) => [p.id, p]))
@@ -194,8 +196,14 @@ export const resolveColumns = (
 
 /** The Jira field ids to request for these columns, each once, in column order. */
 export const fieldsToRequest = (columns: ReadonlyArray<Column>): ReadonlyArray<string> => [
-  ...new Set(columns.flatMap((c) => (c.fieldId === null ? [] : [c.fieldId]))),
+  ...new Set(
+    columns.flatMap((c) => (isHistoryColumn(c) ? HISTORY_FIELDS : c.fieldId === null ? [] : [c.fieldId])),
+  ),
 ]
+
+/** Whether any column is computed from the status history (the export then reads changelogs). */
+export const needsStatusHistory = (columns: ReadonlyArray<Pick<Column, "id">>): boolean =>
+  columns.some(isHistoryColumn)
 
 /** Every column a user may pick: the pseudo-columns, then the fields of `/field` in its order. */
 export const listFields = (fields: ReadonlyArray<FieldDetails>): ReadonlyArray<FieldChoice> =>
