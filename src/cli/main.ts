@@ -20,7 +20,7 @@ import { liveExportJira, livePlanner } from "../export/wiring.js"
 import { JiraClient } from "../jira/JiraClient.js"
 import { JiraError } from "../jira/JiraError.js"
 import { RateLimitState } from "../jira/RateLimitState.js"
-import { type CliArgs, parseCli, USAGE } from "./args.js"
+import { type CliArgs, historyOptionOf, parseCli, USAGE } from "./args.js"
 import { httpJira } from "./jiraLayer.js"
 import { type Progress, renderProgress } from "./progress.js"
 
@@ -133,6 +133,7 @@ const program = (args: CliArgs, stop: Deferred.Deferred<void>) =>
             ...(args.preset === undefined ? {} : { preset: args.preset }),
             ...(args.delimiter === undefined ? {} : { delimiter: args.delimiter }),
             ...(args.strategy === undefined ? {} : { strategy: args.strategy }),
+            ...historyOptionOf(args),
           },
         },
         timeZone: me.timeZone ?? "UTC",

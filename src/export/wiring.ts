@@ -79,7 +79,8 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
     if (mode !== undefined) {
       const fields = mode.fields ?? []
       const rowFormat = formatOf(HISTORY_COLUMNS, csv, {
-        fields: ["id"],
+        // A small field: with `fields: ["id"]` alone an answer may leave the key out.
+        fields: ["status"],
         changelogFields: fields,
         formatRow: () => [],
         formatRows: (issue, users) => historyRows(issue, fields, { users, options: format, siteUrl }),
