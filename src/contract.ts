@@ -174,6 +174,8 @@ export const FieldInfo = Schema.Struct({
   custom: Schema.Boolean,
   /** A short type label for the picker: `string`, `user`, `array<option>`, `datetime`, … */
   type: Schema.String,
+  /** What a computed column means (the history columns' definitions), shown in the picker. */
+  help: Schema.optional(Schema.String),
 })
 export type FieldInfo = typeof FieldInfo.Type
 export const FieldList = Schema.Struct({

@@ -30,6 +30,8 @@ export interface FieldChoice {
   readonly custom: boolean
   /** A short type label: `string`, `user`, `array<option>`, … */
   readonly type: string
+  /** What a computed column means, for the picker. */
+  readonly help?: string
 }
 
 export type ColumnProblem =
@@ -50,6 +52,7 @@ interface PseudoColumn {
   readonly type: string
   /** What JQL calls it (`key`, `id`): accepted as a column reference too. */
   readonly aliases: ReadonlyArray<string>
+  readonly help?: string
 }
 
 export const PSEUDO_COLUMNS: ReadonlyArray<PseudoColumn> = [
@@ -127,7 +130,14 @@ const entries = (fields: ReadonlyArray<FieldDetails>): ReadonlyArray<Entry> => {
         name: p.name,
         header: h,
         column: { id: p.id, fieldId: p.fieldId, header: h, kind: p.kind },
-        info: { id: p.id, name: p.name, header: h, custom: false, type: p.type },
+        info: {
+          id: p.id,
+          name: p.name,
+          header: h,
+          custom: false,
+          type: p.type,
+          ...(p.help === undefined ? {} : { help: p.help }),
+        },
         aliases: p.aliases,
       }
     }),
