@@ -409,13 +409,6 @@ const main = async () => {
         run: (withColumns, strategy) => engineRun(emulator, withColumns, strategy, settings),
         say,
       })
-    if (!values["skip-history"])
-      out.history = await runHistoryBench({
-        columns,
-        baselines: { fast, thrifty },
-        run: (withColumns, strategy) => engineRun(emulator, withColumns, strategy, settings),
-        say,
-      })
   } finally {
     await emulator.close()
   }
