@@ -12,7 +12,8 @@
  *
  * `npm run bench -- csv` runs bench/csv.ts instead, `npm run bench -- startup` only the start-up.
  * `--json`: the last line is one JSON object with every figure printed. `--issues N`,
- * `--rss-issues A,B`, `--skip-rss`, `--skip-sequential`, `--skip-startup` shrink runs.
+ * `--rss-issues A,B`, `--skip-rss`, `--skip-sequential`, `--skip-startup`, `--skip-history` shrink runs.
+ * The history section (bench/history.ts) runs both strategies again with `timeInStatus` added.
  */
 import { spawn } from "node:child_process"
 import * as path from "node:path"
@@ -39,6 +40,7 @@ import { fieldsToRequest, listFields, resolveColumns } from "../src/fields/colum
 import { formatRow } from "../src/fields/format.js"
 import { collectAccountIds, type DirectoryUserLike } from "../src/fields/users.js"
 import { JiraClient } from "../src/jira/JiraClient.js"
+import { runHistoryBench } from "./history.js"
 import { runStartupBench } from "./startup.js"
 
 const COLUMN_COUNT = 30
@@ -344,6 +346,7 @@ const main = async () => {
       "skip-rss": { type: "boolean", default: false },
       "skip-sequential": { type: "boolean", default: false },
       "skip-startup": { type: "boolean", default: false },
+      "skip-history": { type: "boolean", default: false },
     },
   })
   if (positionals[0] === "csv") {
@@ -399,6 +402,13 @@ const main = async () => {
       out.thriftySpeedup = Number((sequential.wallMs / thrifty.wallMs).toFixed(2))
       say(`fast is ${out.fastSpeedup}x the sequential loop (target >= 8); thrifty ${out.thriftySpeedup}x`)
     }
+    if (!values["skip-history"])
+      out.history = await runHistoryBench({
+        columns,
+        baselines: { fast, thrifty },
+        run: (withColumns, strategy) => engineRun(emulator, withColumns, strategy, settings),
+        say,
+      })
   } finally {
     await emulator.close()
   }

@@ -75,6 +75,17 @@ export const DurationFormat = Schema.Literal("jira", "hours")
 export type DurationFormat = typeof DurationFormat.Type
 
 export const Strategy = Schema.Literal("auto", "thrifty", "fast")
+
+/** Most field ids of a history export: Jira's changelog bulk fetch takes at most 10. */
+export const MAX_HISTORY_FIELDS = 10
+export const HistoryMode = Schema.Struct({
+  fields: Schema.optional(
+    Schema.Array(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(255))).pipe(
+      Schema.maxItems(MAX_HISTORY_FIELDS),
+    ),
+  ),
+})
+export type HistoryMode = typeof HistoryMode.Type
 export type Strategy = typeof Strategy.Type
 
 /**
@@ -97,6 +108,11 @@ export const ExportOptionsInput = Schema.Struct({
   hoursPerDay: Schema.optional(Schema.Number.pipe(Schema.greaterThan(0), Schema.lessThanOrEqualTo(24))),
   daysPerWeek: Schema.optional(Schema.Number.pipe(Schema.greaterThan(0), Schema.lessThanOrEqualTo(7))),
   strategy: Schema.optional(Strategy),
+  /**
+   * The history export: one row per changed item (`Issue key, Date, Author, Field, From, To`) instead
+   * of one row per issue; `fields` (up to 10 field ids, Jira's limit) keeps only their changes.
+   */
+  history: Schema.optional(HistoryMode),
 })
 export type ExportOptionsInput = typeof ExportOptionsInput.Type
 
@@ -172,6 +188,8 @@ export const FieldInfo = Schema.Struct({
   custom: Schema.Boolean,
   /** A short type label for the picker: `string`, `user`, `array<option>`, `datetime`, … */
   type: Schema.String,
+  /** What a computed column means (the history columns' definitions), shown in the picker. */
+  help: Schema.optional(Schema.String),
 })
 export type FieldInfo = typeof FieldInfo.Type
 export const FieldList = Schema.Struct({

@@ -9,7 +9,15 @@
 import * as path from "node:path"
 import { parseArgs } from "node:util"
 import { Either, ParseResult, Schema } from "effect"
-import { Delimiter, MAX_COLUMNS, MAX_JQL_LENGTH, Preset, Strategy } from "../contract.js"
+import {
+  Delimiter,
+  type HistoryMode,
+  MAX_COLUMNS,
+  MAX_HISTORY_FIELDS,
+  MAX_JQL_LENGTH,
+  Preset,
+  Strategy,
+} from "../contract.js"
 
 export const USAGE = `Usage: npm run export -- --jql "project = ABC ORDER BY key" [options]
 
@@ -17,10 +25,13 @@ export const USAGE = `Usage: npm run export -- --jql "project = ABC ORDER BY key
   --email E           Atlassian account email                           (or JIRA_EMAIL)
   --token T           API token                                         (or JIRA_API_TOKEN)
   --jql Q             the JQL query (bounded, as Jira requires)
-  --columns LIST      comma-separated field ids or names (default: the app's default columns)
+  --columns LIST      comma-separated field ids or names (default: the app's default columns);
+                      also timeInStatus, leadTime, cycleTime, statusChanges, lastStatusChange
   --preset P          spreadsheet | data
   --delimiter D       , ; tab |
   --strategy S        auto | thrifty | fast
+  --history           one row per changed item: Issue key, Date, Author, Field, From, To
+  --history-fields L  with --history: only changes of these field ids, e.g. status,assignee (at most 10)
   --out FILE          write the CSV to FILE (default: standard output); it is written as
                       FILE.partial and renamed when the export is complete
   --force             replace FILE if it exists (otherwise an existing FILE is refused)
@@ -53,7 +64,12 @@ export const CliArgs = Schema.Struct({
   preset: Schema.optional(Preset),
   delimiter: Schema.optional(Delimiter),
   strategy: Schema.optional(Strategy),
-  /** Absolute. */
+  history: Schema.Boolean,
+  historyFields: Schema.optional(
+    Schema.Array(Schema.String.pipe(Schema.minLength(1))).pipe(
+      Schema.maxItems(MAX_HISTORY_FIELDS, { message: () => `at most ${MAX_HISTORY_FIELDS} field ids` }),
+    ),
+  ),
   out: Schema.optional(Schema.String.pipe(Schema.minLength(1))),
   /** Absolute. */
   resume: Schema.optional(Schema.String.pipe(Schema.minLength(1))),
@@ -80,7 +96,7 @@ const splitColumns = (text: string) =>
 export const DEFAULT_TIMEOUT_SECONDS = 30
 
 /** What `--resume` takes from the cursor file; giving it again would be silently ignored. */
-const FIXED_BY_RESUME = ["jql", "columns", "preset", "delimiter", "strategy"] as const
+const FIXED_BY_RESUME = ["jql", "columns", "preset", "delimiter", "strategy", "history-fields"] as const
 
 /**
  * Parses argv (without node and script) and the environment; Left is one sentence for the user.
@@ -106,6 +122,8 @@ export const parseCli = (
           preset: { type: "string" },
           delimiter: { type: "string" },
           strategy: { type: "string" },
+          history: { type: "boolean", default: false },
+          "history-fields": { type: "string" },
           out: { type: "string" },
           resume: { type: "string" },
           "cursor-file": { type: "string" },
@@ -127,10 +145,12 @@ export const parseCli = (
   if (site === undefined) return Either.left("Say which Jira site to read with --site or JIRA_SITE.")
   if (email === undefined) return Either.left("Give your Atlassian account email with --email or JIRA_EMAIL.")
   if (token === undefined) return Either.left("Give an API token with --token or JIRA_API_TOKEN.")
+  if (v["history-fields"] !== undefined && !v.history)
+    return Either.left("--history-fields goes with --history.")
   if (v.jql === undefined && v.resume === undefined)
     return Either.left("Give the issues to export with --jql, or --resume a saved cursor file.")
   if (v.resume !== undefined) {
-    const fixed = FIXED_BY_RESUME.find((name) => v[name] !== undefined)
+    const fixed = FIXED_BY_RESUME.find((name) => v[name] !== undefined) ?? (v.history ? "history" : undefined)
     if (fixed !== undefined)
       return Either.left(
         `--resume continues the saved export with its own query, columns and options; --${fixed} cannot change them (start a new export instead).`,
@@ -160,6 +180,8 @@ export const parseCli = (
     ...(v.preset === undefined ? {} : { preset: v.preset }),
     ...(v.delimiter === undefined ? {} : { delimiter: v.delimiter === "tab" ? "\t" : v.delimiter }),
     ...(v.strategy === undefined ? {} : { strategy: v.strategy }),
+    history: v.history,
+    ...(v["history-fields"] === undefined ? {} : { historyFields: splitColumns(v["history-fields"]) }),
     ...(out === undefined ? {} : { out }),
     ...(resume === undefined ? {} : { resume }),
     cursorFile,
@@ -179,3 +201,7 @@ export const parseCli = (
   }
   return Either.right({ _tag: "Run", args: decoded.right })
 }
+
+/** The history mode the arguments ask for, as export options. */
+export const historyOptionOf = (args: CliArgs): { readonly history?: HistoryMode } =>
+  args.history ? { history: args.historyFields === undefined ? {} : { fields: args.historyFields } } : {}

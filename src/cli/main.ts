@@ -21,7 +21,7 @@ import { liveExportJira, livePlanner } from "../export/wiring.js"
 import { JiraClient } from "../jira/JiraClient.js"
 import { JiraError } from "../jira/JiraError.js"
 import { RateLimitState } from "../jira/RateLimitState.js"
-import { type CliArgs, parseCli, USAGE } from "./args.js"
+import { type CliArgs, historyOptionOf, parseCli, USAGE } from "./args.js"
 import { readSaved, type SavedCursor, saveCursor } from "./cursorFile.js"
 import { CliFailure, CliInputError, OutputClosed } from "./errors.js"
 import { httpJira } from "./jiraLayer.js"
@@ -98,6 +98,7 @@ const program = (
             ...(args.preset === undefined ? {} : { preset: args.preset }),
             ...(args.delimiter === undefined ? {} : { delimiter: args.delimiter }),
             ...(args.strategy === undefined ? {} : { strategy: args.strategy }),
+            ...historyOptionOf(args),
           },
         },
         timeZone: me.timeZone ?? "UTC",

@@ -25,6 +25,9 @@ export class BadCursor extends Schema.TaggedError<BadCursor>()("BadCursor", {
   message: Schema.String,
 }) {}
 
+/** Most statuses a cursor keeps (a site's statuses; each becomes a "Time in …" column). */
+export const MAX_STATUSES = 1000
+
 /** Most missing issue keys a cursor carries (the count goes on). */
 export const MAX_MISSING_LISTED = 1000
 
@@ -105,6 +108,24 @@ export const CursorContent = Schema.Struct({
   strategy: Schema.Literal("thrifty", "fast"),
   phase: Phase,
   counters: Counters,
+  /**
+   * History columns and the history mode: the as-of instant fixed at the start and the statuses read
+   * then, so a resumed export gives the same numbers and the same header. Optional: older cursors decode.
+   */
+  history: Schema.optional(
+    Schema.Struct({
+      asOf: Schema.Number,
+      statuses: Schema.optional(
+        Schema.Array(
+          Schema.Struct({
+            id: Schema.String.pipe(Schema.maxLength(64)),
+            name: Schema.String.pipe(Schema.maxLength(255)),
+            category: Schema.String.pipe(Schema.maxLength(64)),
+          }),
+        ).pipe(Schema.maxItems(MAX_STATUSES)),
+      ),
+    }),
+  ),
 })
 export type CursorContent = typeof CursorContent.Type
 

@@ -9,6 +9,7 @@
  */
 import { Effect, Stream } from "effect"
 import type { JiraError } from "../jira/JiraError.js"
+import { type ChangelogReader, makeChangelogReader } from "./changelogs.js"
 import type { Phase } from "./cursor.js"
 import { fast } from "./fast.js"
 import type { Gate } from "./gate.js"
@@ -91,6 +92,8 @@ export interface ExportContext {
   readonly limiter: Limiter
   /** Runs a Jira read under the limiter and, when there is one, the deadline. */
   readonly call: <A>(effect: Effect.Effect<A, JiraError>) => Effect.Effect<A, JiraError>
+  /** Reads the changelogs the rows need (changelogs.ts); absent when no column needs them. */
+  readonly changelogs: ChangelogReader | undefined
 }
 
 /** The context of one export: a fresh limiter, and the reads bound to it and the deadline. */
@@ -99,6 +102,9 @@ export const makeContext = (input: Omit<PipelineInput, "phase">): Effect.Effect<
     const settings = input.settings ?? defaultSettings
     const limiter = yield* makeLimiter(settings.requestConcurrency)
     const { jira, deadlineMs } = input
+    const call = <A>(effect: Effect.Effect<A, JiraError>) =>
+      limiter.run(deadlineMs === undefined ? effect : jira.withDeadline(effect, deadlineMs))
+    const fieldIds = input.format.changelogFields
     return {
       jira,
       format: input.format,
@@ -109,8 +115,8 @@ export const makeContext = (input: Omit<PipelineInput, "phase">): Effect.Effect<
       keepCells: input.keepCells === true,
       maxUnitBytes: settings.maxUnitBytes ?? MAX_UNIT_BYTES,
       limiter,
-      call: (effect) =>
-        limiter.run(deadlineMs === undefined ? effect : jira.withDeadline(effect, deadlineMs)),
+      call,
+      changelogs: fieldIds === undefined ? undefined : makeChangelogReader({ jira, fieldIds, call }),
     }
   })
 

@@ -5,7 +5,10 @@
  */
 import type { Effect } from "effect"
 import type { ColumnInfo, ExportOptionsInput } from "../contract.js"
+import type { StatusInfo } from "../fields/statusTimes.js"
 import type { DirectoryUserLike } from "../fields/users.js"
+import type { ChangelogBulkRequest } from "../jira/changelogRequests.js"
+import type { ChangeHistory } from "../jira/changelogSchemas.js"
 import type { SearchPageRequest } from "../jira/JiraClient.js"
 import type { JiraError } from "../jira/JiraError.js"
 import type { QuotaSnapshot } from "../jira/quotaHeaders.js"
@@ -18,6 +21,8 @@ export interface ExportIssue {
   readonly id: string
   readonly key?: string | undefined
   readonly fields?: { readonly [field: string]: unknown } | undefined
+  /** The issue's history, oldest first, attached when a column or the history mode needs it. */
+  readonly changelog?: { readonly histories: ReadonlyArray<ChangeHistory> } | undefined
 }
 
 export interface SearchPage {
@@ -56,6 +61,10 @@ export interface ExportJira {
     readonly ids: ReadonlyArray<string>
     readonly fields: ReadonlyArray<string>
   }) => Effect.Effect<BulkFetchResult, JiraError>
+  /** Histories of up to 1,000 issues, read to the last page; issues without any are absent. */
+  readonly changelogBulk: (
+    request: ChangelogBulkRequest,
+  ) => Effect.Effect<ReadonlyMap<string, ReadonlyArray<ChangeHistory>>, JiraError>
   readonly issueComments: (idOrKey: string) => Effect.Effect<ReadonlyArray<unknown>, JiraError>
   readonly issueWorklogs: (idOrKey: string) => Effect.Effect<ReadonlyArray<unknown>, JiraError>
   readonly approximateCount: (jql: string) => Effect.Effect<number, JiraError>
@@ -81,10 +90,20 @@ export interface RowFormat {
   /** Whether a comment / worklog column needs the complete lists (search truncates them). */
   readonly needsComments: boolean
   readonly needsWorklogs: boolean
+  /**
+   * Field ids whose changelogs the rows need (`status` for the history columns, the chosen fields of
+   * the history mode; `[]` there means every field). Absent: no changelogs are read.
+   */
+  readonly changelogFields?: ReadonlyArray<string>
   readonly accountIds: (issue: ExportIssue) => ReadonlyArray<string>
   /** Users the issue already shows in full (current name, visible email): no lookup needed for them. */
   readonly knownUsers: (issue: ExportIssue) => ReadonlyArray<readonly [string, ExportUser]>
   readonly formatRow: (issue: ExportIssue, users: ReadonlyMap<string, ExportUser>) => ReadonlyArray<string>
+  /** Several rows per issue (the history mode: one per changed item); when absent, one `formatRow` each. */
+  readonly formatRows?: (
+    issue: ExportIssue,
+    users: ReadonlyMap<string, ExportUser>,
+  ) => ReadonlyArray<ReadonlyArray<string>>
   /** The optional BOM and the header row. */
   readonly header: string
   /** A row's cells as a reader parses them back from the file (guard and truncation applied). */
@@ -111,10 +130,22 @@ export interface PlanInput {
   /** The user's time zone, fixed at export/start so every chunk formats dates the same way. */
   readonly timeZone: string
   readonly siteUrl: string
+  /** For history columns and the history mode: fixed at export/start and kept in the cursor. */
+  readonly history?: HistoryPlan
+}
+
+/** What a history export keeps from start to end, so every chunk computes the same numbers. */
+export interface HistoryPlan {
+  /** The as-of instant (epoch ms): the current status counts up to it; later changes are not counted. */
+  readonly asOf: number
+  /** The statuses and their categories (`/rest/api/3/status` at the start); read when absent. */
+  readonly statuses?: ReadonlyArray<StatusInfo> | undefined
 }
 
 export interface PlanFormat {
   readonly format: RowFormat
   /** The strategy asked for in the options (`auto` when not given). */
   readonly strategy: "auto" | "thrifty" | "fast"
+  /** The history plan to keep in the cursor, when the columns need one. */
+  readonly history?: HistoryPlan
 }

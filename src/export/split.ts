@@ -17,8 +17,9 @@ export interface Listed {
   readonly position: number
 }
 
-export interface SplitInput<P> {
-  readonly rows: ReadonlyArray<ReadonlyArray<string>>
+export interface SplitInput<P, R = ReadonlyArray<string>> {
+  /** Rows, or groups of rows that must stay in one unit (an issue's history rows). */
+  readonly rows: ReadonlyArray<R>
   /** Position of each row in the source, strictly increasing. */
   readonly positions: ReadonlyArray<number>
   /** Listed but unreadable issues; each is reported by the unit whose span holds its position. */
@@ -27,7 +28,7 @@ export interface SplitInput<P> {
   readonly after: P
   /** Where it stands when everything before `position` has been emitted. */
   readonly resumeAt: (position: number) => P
-  readonly encode: (rows: ReadonlyArray<ReadonlyArray<string>>) => Encoded
+  readonly encode: (rows: ReadonlyArray<R>) => Encoded
   readonly maxBytes: number
 }
 
@@ -45,7 +46,7 @@ export interface Cut<P> extends Encoded {
  * but the last resumes just past its last row's position, so listed-but-missing issues between two
  * rows are reported by the earlier unit and never twice.
  */
-export const splitRows = <P>(input: SplitInput<P>): ReadonlyArray<Cut<P>> => {
+export const splitRows = <P, R = ReadonlyArray<string>>(input: SplitInput<P, R>): ReadonlyArray<Cut<P>> => {
   const { rows, encode, maxBytes } = input
   const whole = encode(rows)
   if (rows.length <= 1 || Buffer.byteLength(whole.text) <= maxBytes)

@@ -2,7 +2,7 @@
  * `export/start`: validates the JQL (Jira's own messages, through approximate-count, which also gives
  * the total), resolves the columns and options, picks the strategy, and makes the first cursor.
  */
-import { Effect, Schema } from "effect"
+import { Clock, Effect, Schema } from "effect"
 import type { ColumnInfo, ExportStartPayload } from "../contract.js"
 import type { JiraError } from "../jira/JiraError.js"
 import type { CursorContent, Phase } from "./cursor.js"
@@ -45,6 +45,8 @@ export const startExport = <R = never>(input: {
       options: input.payload.options ?? {},
       timeZone: input.timeZone,
       siteUrl: input.siteUrl,
+      // The as-of instant of history columns: fixed now, kept in the cursor.
+      history: { asOf: yield* Clock.currentTimeMillis },
     }
     const [total, planned] = yield* Effect.all([input.jira.approximateCount(plan.jql), input.planner(plan)], {
       concurrency: 2,
@@ -75,6 +77,7 @@ export const startExport = <R = never>(input: {
             ? { _tag: "thrifty", token: null }
             : { _tag: "fast", pending: "", token: null, more: true },
       counters: { done: 0, total, missing: [], missingCount: 0, truncatedCells: 0 },
+      ...(planned.history === undefined ? {} : { history: planned.history }),
     }
     return {
       header: planned.format.header,
@@ -107,4 +110,5 @@ export const planOf = (content: CursorContent): PlanInput => ({
   options: content.options,
   timeZone: content.timeZone,
   siteUrl: content.siteUrl,
+  ...(content.history === undefined ? {} : { history: content.history }),
 })

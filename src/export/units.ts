@@ -3,9 +3,9 @@
  * lists that search truncated are completed, account ids are resolved in one batch, rows are
  * formatted, and the rows are cut into units of at most `maxUnitBytes` (split.ts).
  */
-import { Effect } from "effect"
+import { Effect, Either } from "effect"
 import type { JiraError } from "../jira/JiraError.js"
-import type { Phase } from "./cursor.js"
+import { decodeIds, type Phase } from "./cursor.js"
 import type { ExportContext, Unit } from "./pipeline.js"
 import type { ExportIssue, ExportUser } from "./ports.js"
 import { type Cut, type Listed, splitRows } from "./split.js"
@@ -65,16 +65,27 @@ const complete = (ctx: ExportContext, issue: ExportIssue) =>
     return current
   })
 
+/** Ids the export reads after this source, when its phase lists them (the fast strategy's pending ids). */
+const upcomingIds = (after: Phase | null): ReadonlyArray<string> => {
+  if (after?._tag !== "fast") return []
+  const ids = decodeIds(after.pending)
+  return Either.isRight(ids) ? ids.right : []
+}
+
 /** The units of one page or batch: usually one; several when its text is larger than `maxUnitBytes`. */
 export const toUnits = (ctx: ExportContext, source: Source): Effect.Effect<ReadonlyArray<Unit>, JiraError> =>
   Effect.gen(function* () {
     const { format } = ctx
+    const withHistories =
+      ctx.changelogs === undefined || source.issues.length === 0
+        ? source.issues
+        : yield* ctx.changelogs.attach(source.issues, upcomingIds(source.after))
     const completed =
       format.needsComments || format.needsWorklogs
-        ? yield* Effect.forEach(source.issues, (issue) => complete(ctx, issue), {
+        ? yield* Effect.forEach(withHistories, (issue) => complete(ctx, issue), {
             concurrency: ctx.settings.completionConcurrency,
           })
-        : source.issues
+        : withHistories
     // Users shown in full in these issues need no lookup; only the rest go to the directory.
     const known = new Map<string, ExportUser>()
     for (const issue of completed) for (const [id, user] of format.knownUsers(issue)) known.set(id, user)
@@ -84,14 +95,17 @@ export const toUnits = (ctx: ExportContext, source: Source): Effect.Effect<Reado
     const looked =
       ids.size === 0 ? new Map<string, ExportUser>() : yield* ctx.call(ctx.jira.resolveUsers([...ids]))
     const users = looked.size === 0 ? known : new Map([...known, ...looked])
-    const rows = completed.map((issue) => format.formatRow(issue, users))
+    // An issue's rows stay together: a unit boundary (a resume point) is always between issues.
+    const groups = completed.map((issue) =>
+      format.formatRows === undefined ? [format.formatRow(issue, users)] : format.formatRows(issue, users),
+    )
     const cuts = splitRows({
-      rows,
+      rows: groups,
       positions: source.positions,
       missing: source.missing,
       after: source.after,
       resumeAt: source.resumeAt,
-      encode: (some) => format.encodeRows(some),
+      encode: (some) => format.encodeRows(some.flat()),
       maxBytes: ctx.maxUnitBytes,
     })
     return cuts.map((cut: Cut<Phase | null>): Unit => {
@@ -106,8 +120,10 @@ export const toUnits = (ctx: ExportContext, source: Source): Effect.Effect<Reado
       return ctx.keepCells
         ? {
             ...unit,
-            cells: rows.slice(cut.from, cut.to).map(format.cellTexts),
-            keys: completed.slice(cut.from, cut.to).map((i) => i.key ?? i.id),
+            cells: groups.slice(cut.from, cut.to).flat().map(format.cellTexts),
+            keys: completed
+              .slice(cut.from, cut.to)
+              .flatMap((issue, i) => (groups[cut.from + i] ?? []).map(() => issue.key ?? issue.id)),
           }
         : unit
     })

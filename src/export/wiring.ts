@@ -4,17 +4,20 @@
  * src/csv and the options from options.ts.
  */
 import { Effect, Either } from "effect"
-import { cellText, encodeHeader, encodeRows } from "../csv/encoder.js"
-import { fieldsToRequest, resolveColumns } from "../fields/columns.js"
+import { type CsvOptions, cellText, encodeHeader, encodeRows } from "../csv/encoder.js"
+import { type Column, fieldsToRequest, needsStatusHistory, resolveColumns } from "../fields/columns.js"
 import { formatRow } from "../fields/format.js"
+import { expandStatusColumns } from "../fields/historyColumns.js"
+import { HISTORY_COLUMNS, historyRows } from "../fields/historyRows.js"
 import { collectAccountIds, collectKnownUsers } from "../fields/users.js"
 import { JiraClient } from "../jira/JiraClient.js"
 import type { JiraError } from "../jira/JiraError.js"
 import { RateLimitState } from "../jira/RateLimitState.js"
 import { JiraDeadline } from "../jira/RetryPolicy.js"
 import { UserDirectory } from "../jira/UserDirectory.js"
+import { MAX_STATUSES } from "./cursor.js"
 import { cellKindOf, resolveOptions } from "./options.js"
-import type { ExportJira, PlanFormat, PlanInput, RowFormat } from "./ports.js"
+import type { ExportJira, ExportUser, PlanFormat, PlanInput, RowFormat } from "./ports.js"
 import { PlanError } from "./start.js"
 
 /** The Jira port of the pipeline over the runtime's Jira services. */
@@ -27,6 +30,7 @@ export const liveExportJira: Effect.Effect<ExportJira, never, JiraClient | UserD
       searchPage: (request) => client.searchPage(request),
       searchIds: (request) => client.searchIds(request),
       bulkFetch: (request) => client.bulkFetch(request),
+      changelogBulk: (request) => client.changelogBulk(request),
       issueComments: (idOrKey) => client.issueComments(idOrKey),
       issueWorklogs: (idOrKey) => client.issueWorklogs(idOrKey),
       approximateCount: (jql) => client.approximateCount(jql),
@@ -46,11 +50,44 @@ export const liveExportJira: Effect.Effect<ExportJira, never, JiraClient | UserD
     }
   })
 
+/** The site's statuses with their categories, as the history columns keep them. */
+const readStatuses = JiraClient.statuses().pipe(
+  Effect.map((list) =>
+    list
+      .slice(0, MAX_STATUSES)
+      .map((s) => ({ id: s.id, name: s.name, category: s.statusCategory?.key ?? "" })),
+  ),
+)
+
+/** The history plan of an export that needs one: the statuses are read once, at the start. */
+const historyPlanOf = (plan: PlanInput) =>
+  Effect.gen(function* () {
+    const asOf = plan.history?.asOf
+    if (asOf === undefined) return undefined
+    // Lead and cycle time need the categories as much as time in status needs the names.
+    return { asOf, statuses: plan.history?.statuses ?? (yield* readStatuses) }
+  })
+
 /** Resolves a plan's columns (from `/field`) and options into its row format. */
 export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanError | JiraError, JiraClient> =>
   Effect.gen(function* () {
     const options = resolveOptions(plan.options, plan.timeZone)
     if (Either.isLeft(options)) return yield* new PlanError({ reason: "BadPayload", message: options.left })
+    const siteUrl = plan.siteUrl.replace(/\/+$/, "")
+    const { csv, format, strategy } = options.right
+    const mode = plan.options.history
+    if (mode !== undefined) {
+      const fields = mode.fields ?? []
+      const rowFormat = formatOf(HISTORY_COLUMNS, csv, {
+        // A small field: with `fields: ["id"]` alone an answer may leave the key out.
+        fields: ["status"],
+        changelogFields: fields,
+        formatRow: () => [],
+        formatRows: (issue, users) => historyRows(issue, fields, { users, options: format, siteUrl }),
+      })
+      const history = plan.history === undefined ? {} : { history: { asOf: plan.history.asOf } }
+      return { format: rowFormat, strategy, ...history }
+    }
     const fields = yield* JiraClient.fields()
     const resolved = resolveColumns(fields, plan.columns)
     if (Either.isLeft(resolved)) {
@@ -63,26 +100,48 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
           : {}),
       })
     }
-    const columns = resolved.right
-    const { csv, format } = options.right
-    const kinds = columns.map((c) => cellKindOf(c.kind))
+    const history = needsStatusHistory(resolved.right) ? yield* historyPlanOf(plan) : undefined
+    const columns =
+      history?.statuses === undefined ? resolved.right : expandStatusColumns(resolved.right, history.statuses)
     const requested = fieldsToRequest(columns)
-    const siteUrl = plan.siteUrl.replace(/\/+$/, "")
-    const rowFormat: RowFormat = {
-      columns: columns.map((c) => ({ id: c.id, header: c.header, kind: c.kind })),
+    const ctx = (users: ReadonlyMap<string, ExportUser>) => ({
+      users,
+      options: format,
+      siteUrl,
+      ...(history === undefined
+        ? {}
+        : { history: { asOfMs: history.asOf, statuses: history.statuses ?? [] } }),
+    })
+    const rowFormat = formatOf(columns, csv, {
       // Jira answers `fields: []` with every navigable field; ask for the id only instead.
       fields: requested.length === 0 ? ["id"] : requested,
-      needsComments: requested.includes("comment"),
-      needsWorklogs: requested.includes("worklog"),
+      ...(history === undefined ? {} : { changelogFields: ["status"] }),
       accountIds: (issue) => collectAccountIds(issue, columns),
       knownUsers: (issue) => collectKnownUsers(issue, columns).map((user) => [user.accountId, user] as const),
-      formatRow: (issue, users) => formatRow(issue, columns, { users, options: format, siteUrl }),
-      header: encodeHeader(
-        columns.map((c) => c.header),
-        csv,
-      ),
-      cellTexts: (row) => row.map((cell, i) => cellText(cell, kinds[i] ?? "text", csv)),
-      encodeRows: (rows) => encodeRows(rows, kinds, csv),
-    }
-    return { format: rowFormat, strategy: options.right.strategy }
+      formatRow: (issue, users) => formatRow(issue, columns, ctx(users)),
+    })
+    return { format: rowFormat, strategy, ...(history === undefined ? {} : { history }) }
   })
+
+/** A row format over these columns: the header, the encoder and what every format shares. */
+const formatOf = (
+  columns: ReadonlyArray<Column>,
+  csv: CsvOptions,
+  rows: Pick<RowFormat, "fields" | "formatRow"> & Partial<RowFormat>,
+): RowFormat => {
+  const kinds = columns.map((c) => cellKindOf(c.kind))
+  return {
+    columns: columns.map((c) => ({ id: c.id, header: c.header, kind: c.kind })),
+    needsComments: rows.fields.includes("comment"),
+    needsWorklogs: rows.fields.includes("worklog"),
+    accountIds: () => [],
+    knownUsers: () => [],
+    header: encodeHeader(
+      columns.map((c) => c.header),
+      csv,
+    ),
+    cellTexts: (row) => row.map((cell, i) => cellText(cell, kinds[i] ?? "text", csv)),
+    encodeRows: (encoded) => encodeRows(encoded, kinds, csv),
+    ...rows,
+  }
+}

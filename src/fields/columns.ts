@@ -7,6 +7,7 @@
  */
 import { Either } from "effect"
 import type { FieldDetails } from "../jira/schemas.js"
+import { HISTORY_FIELDS, HISTORY_PSEUDO_COLUMNS, isHistoryColumn } from "./historyColumns.js"
 
 export interface Column {
   /** What the user sent back: a field id or a pseudo-column id. */
@@ -29,6 +30,8 @@ export interface FieldChoice {
   readonly custom: boolean
   /** A short type label: `string`, `user`, `array<option>`, … */
   readonly type: string
+  /** What a computed column means, for the picker. */
+  readonly help?: string
 }
 
 export type ColumnProblem =
@@ -49,6 +52,7 @@ interface PseudoColumn {
   readonly type: string
   /** What JQL calls it (`key`, `id`): accepted as a column reference too. */
   readonly aliases: ReadonlyArray<string>
+  readonly help?: string
 }
 
 export const PSEUDO_COLUMNS: ReadonlyArray<PseudoColumn> = [
@@ -71,6 +75,7 @@ export const PSEUDO_COLUMNS: ReadonlyArray<PseudoColumn> = [
     type: "statuscategory",
     aliases: ["statuscategory"],
   },
+  ...HISTORY_PSEUDO_COLUMNS.map((c) => ({ ...c, fieldId: null, aliases: [] })),
 ]
 
 const pseudoById = new Map(PSEUDO_COLUMNS.map((p) => [p.id, p]))
@@ -125,7 +130,14 @@ const entries = (fields: ReadonlyArray<FieldDetails>): ReadonlyArray<Entry> => {
         name: p.name,
         header: h,
         column: { id: p.id, fieldId: p.fieldId, header: h, kind: p.kind },
-        info: { id: p.id, name: p.name, header: h, custom: false, type: p.type },
+        info: {
+          id: p.id,
+          name: p.name,
+          header: h,
+          custom: false,
+          type: p.type,
+          ...(p.help === undefined ? {} : { help: p.help }),
+        },
         aliases: p.aliases,
       }
     }),
@@ -194,8 +206,14 @@ export const resolveColumns = (
 
 /** The Jira field ids to request for these columns, each once, in column order. */
 export const fieldsToRequest = (columns: ReadonlyArray<Column>): ReadonlyArray<string> => [
-  ...new Set(columns.flatMap((c) => (c.fieldId === null ? [] : [c.fieldId]))),
+  ...new Set(
+    columns.flatMap((c) => (isHistoryColumn(c) ? HISTORY_FIELDS : c.fieldId === null ? [] : [c.fieldId])),
+  ),
 ]
+
+/** Whether any column is computed from the status history (the export then reads changelogs). */
+export const needsStatusHistory = (columns: ReadonlyArray<Pick<Column, "id">>): boolean =>
+  columns.some(isHistoryColumn)
 
 /** Every column a user may pick: the pseudo-columns, then the fields of `/field` in its order. */
 export const listFields = (fields: ReadonlyArray<FieldDetails>): ReadonlyArray<FieldChoice> =>

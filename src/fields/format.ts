@@ -31,6 +31,7 @@ import {
   user,
   worklogs,
 } from "./formatters.js"
+import { historyCell, isHistoryColumn } from "./historyColumns.js"
 import { isObject } from "./json.js"
 
 const bySystem: Readonly<Record<string, Formatter>> = {
@@ -150,6 +151,7 @@ const cellOf = (issue: Issue, column: Column, ctx: FormatContext): string => {
       return isObject(status) ? named(status.statusCategory, ctx) : ""
     }
   }
+  if (isHistoryColumn(column)) return historyCell(issue, column, ctx)
   if (column.fieldId === null) return ""
   const value = issue.fields?.[column.fieldId]
   if (value === null || value === undefined) return ""

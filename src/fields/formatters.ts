@@ -3,11 +3,13 @@
  * of value. Pure and total: any JSON gives a string, never a throw and never "[object Object]".
  * Which formatter a column uses is chosen in format.ts.
  */
+
 import { adfToText, isAdfDoc } from "./adf.js"
 import { formatDate, formatDateTime } from "./dates.js"
 import { isObject, MAX_VALUE_DEPTH, nonEmpty } from "./json.js"
 import { formatDuration, plainDecimal } from "./numbers.js"
 import type { FormatOptions } from "./options.js"
+import type { HistoryContext } from "./statusTimes.js"
 import type { DirectoryUserLike } from "./users.js"
 
 export interface FormatContext {
@@ -16,6 +18,8 @@ export interface FormatContext {
   readonly options: FormatOptions
   /** The site's base URL without a trailing slash, for the Issue URL column. */
   readonly siteUrl: string
+  /** For the status-history columns: the export's as-of instant and the site's statuses. */
+  readonly history?: HistoryContext
 }
 
 export type Formatter = (value: unknown, ctx: FormatContext) => string

@@ -4,6 +4,7 @@
  * -> typed `JiraError`. Endpoints and shapes: docs/jira-cloud.md §1–§5.
  */
 import { Clock, Effect, Layer, Schema } from "effect"
+import { changelogReads } from "./changelogRequests.js"
 import { JiraErrors } from "./JiraError.js"
 import { isSafeSegment, type JiraRequest, JiraTransport, pathOf } from "./JiraTransport.js"
 import { lastByTotal, offsetPages, pageEnd } from "./paging.js"
@@ -301,6 +302,7 @@ const make = Effect.gen(function* () {
   })
 
   return {
+    ...changelogReads(getJson),
     myself,
     fields,
     searchPage,

@@ -4,6 +4,7 @@
  * Shapes: docs/jira-cloud.md §1–§4 and the official OpenAPI document.
  */
 import { Schema } from "effect"
+import { ChangeHistory } from "./changelogSchemas.js"
 
 const OptionalNullableString = Schema.optional(Schema.NullOr(Schema.String))
 
@@ -70,6 +71,8 @@ export const Issue = Schema.Struct({
   fields: Schema.optional(FieldValues),
   /** With `expand=renderedFields`. */
   renderedFields: Schema.optional(FieldValues),
+  /** Attached by the export from `changelog/bulkfetch` (Jira's own `expand=changelog` shape). */
+  changelog: Schema.optional(Schema.Struct({ histories: Schema.Array(ChangeHistory) })),
 })
 export type Issue = typeof Issue.Type
 

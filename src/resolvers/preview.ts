@@ -2,7 +2,7 @@
  * `preview/page`: one page of rows formatted exactly as the CSV will hold them (same row format,
  * comment completion and user lookups as the export), with Jira's approximate total on the first page.
  */
-import { Effect, Option, Stream } from "effect"
+import { Clock, Effect, Option, Stream } from "effect"
 import { type PreviewPage, PreviewPayload } from "../contract.js"
 import { openGate } from "../export/gate.js"
 import { defaultSettings, exportUnits } from "../export/pipeline.js"
@@ -27,6 +27,8 @@ export const previewPage = (payload: unknown, context?: unknown) =>
       options: input.options ?? {},
       timeZone,
       siteUrl: siteUrlOf(input.siteUrl, context),
+      // History columns count the current status up to now.
+      history: { asOf: yield* Clock.currentTimeMillis },
     })
     const first = input.nextPageToken === undefined
     const selected = input.issueKeys

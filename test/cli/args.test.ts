@@ -84,9 +84,10 @@ describe("command-line arguments that would be silently ignored or misread", () 
     ["--preset", "data"],
     ["--delimiter", ";"],
     ["--strategy", "fast"],
+    ["--history", undefined],
   ] as const)
     it(`refuses ${flag} with --resume instead of ignoring it`, () => {
-      const sentence = refusal(["--resume", "x.cursor", flag, value])
+      const sentence = refusal(["--resume", "x.cursor", flag, ...(value === undefined ? [] : [value])])
       expect(sentence).toContain("--resume")
       expect(sentence).toContain(flag)
     })

@@ -151,6 +151,7 @@ export const makeFakeJira = (issues: Array<FakeIssue>, options: FakeOptions = {}
         return Array.from({ length: issue?.comments ?? 0 }, (_, i) => ({ id: String(i) }))
       }),
     issueWorklogs: () => request("worklogs", () => []),
+    changelogBulk: () => request("changelogs", () => new Map()),
     approximateCount: (jql) => request("count", () => live(jql).length),
     resolveUsers: (ids) =>
       request("users", () => new Map(ids.map((id) => [id, { accountId: id, displayName: `Name of ${id}` }]))),

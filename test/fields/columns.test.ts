@@ -2,6 +2,7 @@ import { Either } from "effect"
 import { describe, expect, it } from "vitest"
 import { DEFAULT_COLUMNS } from "../../src/contract/constants.js"
 import { type Column, fieldsToRequest, listFields, resolveColumns } from "../../src/fields/columns.js"
+import { HISTORY_PSEUDO_COLUMNS } from "../../src/fields/historyColumns.js"
 import type { FieldDetails } from "../../src/jira/schemas.js"
 import { fields } from "./fixtures.js"
 
@@ -122,7 +123,7 @@ describe("listFields", () => {
     const list = listFields(fields)
     expect(list.slice(0, 4).map((f) => f.id)).toEqual(["issuekey", "issueid", "issueurl", "statuscategory"])
     expect(list.filter((f) => f.id === "issuekey" || f.id === "statusCategory")).toHaveLength(1)
-    expect(list).toHaveLength(fields.length + 4 - 2)
+    expect(list).toHaveLength(fields.length + 4 + HISTORY_PSEUDO_COLUMNS.length - 2)
     expect(list.find((f) => f.id === "customfield_10017")).toEqual({
       id: "customfield_10017",
       name: "Platforms",

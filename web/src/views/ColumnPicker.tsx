@@ -61,11 +61,12 @@ export const ColumnPicker = ({ model }: { model: ColumnsModel }) => {
             {available.length === 0 && <li class="muted">No fields match.</li>}
             {available.map((f) => (
               <li key={f.id} class="field-row">
-                <span class="field-name" title={f.id}>
+                <span class="field-name" title={f.help ?? f.id}>
                   {f.name}
                 </span>
                 <span class="lozenge">{f.type}</span>
                 {f.custom && <span class="lozenge lozenge-custom">custom</span>}
+                {f.help !== undefined && <span class="field-help">{f.help}</span>}
                 <button
                   type="button"
                   class="button button-small"
