@@ -16,16 +16,19 @@ import {
   MAX_COLUMNS,
   MAX_CURSOR_LENGTH,
   MAX_JQL_LENGTH,
+  MAX_VALUE_COLUMNS,
   ResolverKey,
 } from "./contract/constants.js"
 
 export {
   DEFAULT_COLUMNS,
+  DEFAULT_VALUE_COLUMNS,
   FORGE_LIMITS,
   MAX_COLUMN_REF_LENGTH,
   MAX_COLUMNS,
   MAX_CURSOR_LENGTH,
   MAX_JQL_LENGTH,
+  MAX_VALUE_COLUMNS,
   ResolverKey,
 } from "./contract/constants.js"
 
@@ -42,7 +45,11 @@ const SiteUrl = Schema.String.pipe(Schema.maxLength(2048), Schema.pattern(/^http
 // ---------------------------------------------------------------------------------------------
 // Export options
 
-export const Preset = Schema.Literal("spreadsheet", "data")
+/**
+ * `spreadsheet` (Excel, LibreOffice, Google Sheets), `data` (programs), `jira-import` (Jira's own CSV
+ * importer, docs/jira-cloud.md §12).
+ */
+export const Preset = Schema.Literal("spreadsheet", "data", "jira-import")
 export type Preset = typeof Preset.Type
 
 export const Delimiter = Schema.Literal(",", ";", "\t", "|")
@@ -57,7 +64,7 @@ export type DateFormat = typeof DateFormat.Type
 export const UserDisplay = Schema.Literal("displayName", "email", "accountId")
 export type UserDisplay = typeof UserDisplay.Type
 
-export const DurationFormat = Schema.Literal("jira", "hours")
+export const DurationFormat = Schema.Literal("jira", "hours", "seconds")
 export type DurationFormat = typeof DurationFormat.Type
 
 export const Strategy = Schema.Literal("auto", "thrifty", "fast")
@@ -83,6 +90,11 @@ export const ExportOptionsInput = Schema.Struct({
   hoursPerDay: Schema.optional(Schema.Number.pipe(Schema.greaterThan(0), Schema.lessThanOrEqualTo(24))),
   daysPerWeek: Schema.optional(Schema.Number.pipe(Schema.greaterThan(0), Schema.lessThanOrEqualTo(7))),
   strategy: Schema.optional(Strategy),
+  /**
+   * `jira-import` only: the columns each multi-value field gets (one value per column, all with the
+   * field's header). An issue with more values than this stops the export with a sentence.
+   */
+  valueColumns: Schema.optional(Schema.Int.pipe(Schema.between(1, MAX_VALUE_COLUMNS))),
 })
 export type ExportOptionsInput = typeof ExportOptionsInput.Type
 
@@ -106,6 +118,7 @@ export const ErrorTag = Schema.Literal(
   "Transport",
   "Decode",
   "TooLarge",
+  "TooManyValues",
   "Internal",
 )
 export type ErrorTag = typeof ErrorTag.Type

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util"
 import { Either, ParseResult, Schema } from "effect"
-import { Delimiter, MAX_COLUMNS, MAX_JQL_LENGTH, Preset, Strategy } from "../contract.js"
+import { Delimiter, MAX_COLUMNS, MAX_JQL_LENGTH, MAX_VALUE_COLUMNS, Preset, Strategy } from "../contract.js"
 
 export const USAGE = `Usage: npm run export -- --jql "project = ABC ORDER BY key" [options]
 
@@ -14,7 +14,8 @@ export const USAGE = `Usage: npm run export -- --jql "project = ABC ORDER BY key
   --token T           API token                                         (or JIRA_API_TOKEN)
   --jql Q             the JQL query (bounded, as Jira requires)
   --columns LIST      comma-separated field ids or names (default: the app's default columns)
-  --preset P          spreadsheet | data
+  --preset P          spreadsheet | data | jira-import (a file for Jira's CSV importer)
+  --value-columns N   jira-import: columns per multi-value field (default 20)
   --delimiter D       , ; tab |
   --strategy S        auto | thrifty | fast
   --out FILE          write the CSV to FILE (default: standard output)
@@ -42,6 +43,14 @@ export const CliArgs = Schema.Struct({
     Schema.Array(Schema.String.pipe(Schema.minLength(1))).pipe(Schema.maxItems(MAX_COLUMNS)),
   ),
   preset: Schema.optional(Preset),
+  valueColumns: Schema.optional(
+    Schema.NumberFromString.pipe(
+      Schema.int({ message: () => `expected a whole number from 1 to ${MAX_VALUE_COLUMNS}` }),
+      Schema.between(1, MAX_VALUE_COLUMNS, {
+        message: () => `expected a whole number from 1 to ${MAX_VALUE_COLUMNS}`,
+      }),
+    ),
+  ),
   delimiter: Schema.optional(Delimiter),
   strategy: Schema.optional(Strategy),
   out: Schema.optional(Schema.String.pipe(Schema.minLength(1))),
@@ -78,6 +87,7 @@ export const parseCli = (
           jql: { type: "string" },
           columns: { type: "string" },
           preset: { type: "string" },
+          "value-columns": { type: "string" },
           delimiter: { type: "string" },
           strategy: { type: "string" },
           out: { type: "string" },
@@ -108,6 +118,7 @@ export const parseCli = (
     ...(v.jql === undefined ? {} : { jql: v.jql }),
     ...(v.columns === undefined ? {} : { columns: splitColumns(v.columns) }),
     ...(v.preset === undefined ? {} : { preset: v.preset }),
+    ...(v["value-columns"] === undefined ? {} : { valueColumns: v["value-columns"] }),
     ...(v.delimiter === undefined ? {} : { delimiter: v.delimiter === "tab" ? "\t" : v.delimiter }),
     ...(v.strategy === undefined ? {} : { strategy: v.strategy }),
     ...(v.out === undefined ? {} : { out: v.out }),

@@ -131,6 +131,7 @@ const program = (args: CliArgs, stop: Deferred.Deferred<void>) =>
           columns: args.columns ?? DEFAULT_COLUMNS,
           options: {
             ...(args.preset === undefined ? {} : { preset: args.preset }),
+            ...(args.valueColumns === undefined ? {} : { valueColumns: args.valueColumns }),
             ...(args.delimiter === undefined ? {} : { delimiter: args.delimiter }),
             ...(args.strategy === undefined ? {} : { strategy: args.strategy }),
           },

@@ -60,3 +60,9 @@ export const MAX_COLUMNS = 200
 export const MAX_COLUMN_REF_LENGTH = 255
 /** Longest cursor (cursors are self-contained; see src/export/cursor.ts); its payload fits the invoke limit. */
 export const MAX_CURSOR_LENGTH = 400_000
+/**
+ * Most columns one multi-value field may get in a `jira-import` file (every row carries them all), and
+ * how many it gets unless the user says otherwise.
+ */
+export const MAX_VALUE_COLUMNS = 1000
+export const DEFAULT_VALUE_COLUMNS = 20

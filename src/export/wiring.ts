@@ -7,6 +7,13 @@ import { Effect, Either } from "effect"
 import { cellText, encodeHeader, encodeRows } from "../csv/encoder.js"
 import { fieldsToRequest, resolveColumns } from "../fields/columns.js"
 import { formatRow } from "../fields/format.js"
+import {
+  cellColumns,
+  importerRow,
+  tooManyValues,
+  tooManyValuesMessage,
+  withImporterColumns,
+} from "../fields/importer.js"
 import { collectAccountIds, collectKnownUsers } from "../fields/users.js"
 import { JiraClient } from "../jira/JiraClient.js"
 import type { JiraError } from "../jira/JiraError.js"
@@ -63,22 +70,36 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
           : {}),
       })
     }
-    const columns = resolved.right
     const { csv, format } = options.right
-    const kinds = columns.map((c) => cellKindOf(c.kind))
+    // A file for Jira's importer gets the columns it needs, and a cell per value of a multi-value field.
+    const importer = format.importer
+    const columns = importer === undefined ? resolved.right : withImporterColumns(fields, resolved.right)
+    const cells = importer === undefined ? columns : cellColumns(columns, importer)
+    const kinds = cells.map((c) => cellKindOf(c.kind))
     const requested = fieldsToRequest(columns)
     const siteUrl = plan.siteUrl.replace(/\/+$/, "")
     const rowFormat: RowFormat = {
-      columns: columns.map((c) => ({ id: c.id, header: c.header, kind: c.kind })),
+      columns: cells.map((c) => ({ id: c.id, header: c.header, kind: c.kind })),
       // Jira answers `fields: []` with every navigable field; ask for the id only instead.
       fields: requested.length === 0 ? ["id"] : requested,
       needsComments: requested.includes("comment"),
       needsWorklogs: requested.includes("worklog"),
       accountIds: (issue) => collectAccountIds(issue, columns),
       knownUsers: (issue) => collectKnownUsers(issue, columns).map((user) => [user.accountId, user] as const),
-      formatRow: (issue, users) => formatRow(issue, columns, { users, options: format, siteUrl }),
+      formatRow:
+        importer === undefined
+          ? (issue, users) => formatRow(issue, columns, { users, options: format, siteUrl })
+          : (issue, users) => importerRow(issue, columns, { users, options: format, siteUrl }, importer),
+      ...(importer === undefined
+        ? {}
+        : {
+            rowProblem: (issue) => {
+              const problem = tooManyValues(issue, columns, importer)
+              return problem === undefined ? undefined : tooManyValuesMessage(issue, problem, importer)
+            },
+          }),
       header: encodeHeader(
-        columns.map((c) => c.header),
+        cells.map((c) => c.header),
         csv,
       ),
       cellTexts: (row) => row.map((cell, i) => cellText(cell, kinds[i] ?? "text", csv)),
