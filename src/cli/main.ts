@@ -211,6 +211,11 @@ const program = (args: CliArgs, stop: Deferred.Deferred<void>) =>
       })
     }
     if (Exit.isFailure(exit)) {
+      // An issue the file's columns cannot hold (jira-import): a resume would meet it again.
+      const planError = Cause.failureOption(exit.cause).pipe(
+        Option.filter((e): e is PlanError => e instanceof PlanError),
+      )
+      if (Option.isSome(planError)) return yield* planError.value
       yield* saveCursor(cursorFile, s.last, s.bytes, out)
       const reason = Cause.failureOption(exit.cause).pipe(
         Option.map((e) => e.message),

@@ -8,6 +8,7 @@ import { Either } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { CUSTOM } from "../../dev/emulator/data/fields.js"
 import { exportNext, exportStart } from "../../src/resolvers/export.js"
+import { previewPage } from "../../src/resolvers/preview.js"
 import { exportThrough, type Harness, jqlAll, startHarness } from "../resolvers/emulated.js"
 
 const IMPORT_PAGE =
@@ -229,5 +230,31 @@ describe("an issue with more values than the file has columns for", () => {
         /^[A-Z]+-\d+ has \d+ values in "Labels", more than the 1 "Labels" columns of this file; export again with at least \d+ columns per multi-value field\.$/,
       )
     }
+    // The preview runs the same rows: it says so before any export starts.
+    const preview = await harness.run(
+      previewPage({
+        jql,
+        columns: ["summary", "labels"],
+        options: { preset: "jira-import", valueColumns: 1 },
+      }),
+    )
+    expect(Either.isLeft(preview) && preview.left.tag).toBe("TooManyValues")
+    const fits = await harness.run(
+      previewPage({
+        jql,
+        columns: ["summary", "labels"],
+        options: { preset: "jira-import", valueColumns: 10 },
+      }),
+    )
+    if (Either.isLeft(fits)) throw new Error(fits.left.message)
+    expect(fits.right.columns.map((c) => c.header)).toEqual([
+      "Summary",
+      ...Array.from({ length: 10 }, () => "Labels"),
+      "Issue Type",
+      "Issue key",
+      "Issue id",
+      "Parent",
+    ])
+    for (const row of fits.right.rows) expect(row).toHaveLength(fits.right.columns.length)
   })
 })
