@@ -18,11 +18,13 @@ import {
   MAX_JQL_LENGTH,
   MAX_LISTED_FILTERS,
   MAX_SELECTED_ISSUES,
+  MAX_VALUE_COLUMNS,
   ResolverKey,
 } from "./contract/constants.js"
 
 export {
   DEFAULT_COLUMNS,
+  DEFAULT_VALUE_COLUMNS,
   FORGE_LIMITS,
   MAX_COLUMN_REF_LENGTH,
   MAX_COLUMNS,
@@ -30,6 +32,7 @@ export {
   MAX_JQL_LENGTH,
   MAX_LISTED_FILTERS,
   MAX_SELECTED_ISSUES,
+  MAX_VALUE_COLUMNS,
   ResolverKey,
 } from "./contract/constants.js"
 
@@ -56,7 +59,11 @@ const SiteUrl = Schema.String.pipe(Schema.maxLength(2048), Schema.pattern(/^http
 // ---------------------------------------------------------------------------------------------
 // Export options
 
-export const Preset = Schema.Literal("spreadsheet", "data")
+/**
+ * `spreadsheet` (Excel, LibreOffice, Google Sheets), `data` (programs), `jira-import` (Jira's own CSV
+ * importer, docs/jira-cloud.md §12).
+ */
+export const Preset = Schema.Literal("spreadsheet", "data", "jira-import")
 export type Preset = typeof Preset.Type
 
 export const Delimiter = Schema.Literal(",", ";", "\t", "|")
@@ -71,7 +78,7 @@ export type DateFormat = typeof DateFormat.Type
 export const UserDisplay = Schema.Literal("displayName", "email", "accountId")
 export type UserDisplay = typeof UserDisplay.Type
 
-export const DurationFormat = Schema.Literal("jira", "hours")
+export const DurationFormat = Schema.Literal("jira", "hours", "seconds")
 export type DurationFormat = typeof DurationFormat.Type
 
 export const Strategy = Schema.Literal("auto", "thrifty", "fast")
@@ -113,6 +120,11 @@ export const ExportOptionsInput = Schema.Struct({
    * of one row per issue; `fields` (up to 10 field ids, Jira's limit) keeps only their changes.
    */
   history: Schema.optional(HistoryMode),
+  /**
+   * `jira-import` only: the columns each multi-value field gets (one value per column, all with the
+   * field's header). An issue with more values than this stops the export with a sentence.
+   */
+  valueColumns: Schema.optional(Schema.Int.pipe(Schema.between(1, MAX_VALUE_COLUMNS))),
 })
 export type ExportOptionsInput = typeof ExportOptionsInput.Type
 
@@ -136,6 +148,7 @@ export const ErrorTag = Schema.Literal(
   "Transport",
   "Decode",
   "TooLarge",
+  "TooManyValues",
   "Internal",
 )
 export type ErrorTag = typeof ErrorTag.Type

@@ -15,6 +15,7 @@ import {
   MAX_COLUMNS,
   MAX_HISTORY_FIELDS,
   MAX_JQL_LENGTH,
+  MAX_VALUE_COLUMNS,
   Preset,
   Strategy,
 } from "../contract.js"
@@ -27,7 +28,8 @@ export const USAGE = `Usage: npm run export -- --jql "project = ABC ORDER BY key
   --jql Q             the JQL query (bounded, as Jira requires)
   --columns LIST      comma-separated field ids or names (default: the app's default columns);
                       also timeInStatus, leadTime, cycleTime, statusChanges, lastStatusChange
-  --preset P          spreadsheet | data
+  --preset P          spreadsheet | data | jira-import (a file for Jira's CSV importer)
+  --value-columns N   jira-import: columns per multi-value field (default 20)
   --delimiter D       , ; tab |
   --strategy S        auto | thrifty | fast
   --history           one row per changed item: Issue key, Date, Author, Field, From, To
@@ -62,6 +64,14 @@ export const CliArgs = Schema.Struct({
     Schema.Array(Schema.String.pipe(Schema.minLength(1))).pipe(Schema.maxItems(MAX_COLUMNS)),
   ),
   preset: Schema.optional(Preset),
+  valueColumns: Schema.optional(
+    Schema.NumberFromString.pipe(
+      Schema.int({ message: () => `expected a whole number from 1 to ${MAX_VALUE_COLUMNS}` }),
+      Schema.between(1, MAX_VALUE_COLUMNS, {
+        message: () => `expected a whole number from 1 to ${MAX_VALUE_COLUMNS}`,
+      }),
+    ),
+  ),
   delimiter: Schema.optional(Delimiter),
   strategy: Schema.optional(Strategy),
   history: Schema.Boolean,
@@ -120,6 +130,7 @@ export const parseCli = (
           jql: { type: "string" },
           columns: { type: "string" },
           preset: { type: "string" },
+          "value-columns": { type: "string" },
           delimiter: { type: "string" },
           strategy: { type: "string" },
           history: { type: "boolean", default: false },
@@ -178,6 +189,7 @@ export const parseCli = (
     ...(v.jql === undefined ? {} : { jql: v.jql }),
     ...(columns === undefined ? {} : { columns }),
     ...(v.preset === undefined ? {} : { preset: v.preset }),
+    ...(v["value-columns"] === undefined ? {} : { valueColumns: v["value-columns"] }),
     ...(v.delimiter === undefined ? {} : { delimiter: v.delimiter === "tab" ? "\t" : v.delimiter }),
     ...(v.strategy === undefined ? {} : { strategy: v.strategy }),
     history: v.history,

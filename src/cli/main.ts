@@ -96,6 +96,7 @@ const program = (
           columns: args.columns ?? DEFAULT_COLUMNS,
           options: {
             ...(args.preset === undefined ? {} : { preset: args.preset }),
+            ...(args.valueColumns === undefined ? {} : { valueColumns: args.valueColumns }),
             ...(args.delimiter === undefined ? {} : { delimiter: args.delimiter }),
             ...(args.strategy === undefined ? {} : { strategy: args.strategy }),
             ...historyOptionOf(args),
@@ -192,6 +193,8 @@ const program = (
     const failure = Exit.isFailure(exit) ? Cause.failureOption(exit.cause) : Option.none()
     // The reader went away (`| head -1`): what it read is what it wanted.
     if (Option.isSome(failure) && failure.value instanceof OutputClosed) return yield* failure.value
+    // An issue the file's columns cannot hold (jira-import): a resume would meet it again.
+    if (Option.isSome(failure) && failure.value instanceof PlanError) return yield* failure.value
     yield* save
     if (stopped || Option.isNone(failure))
       return yield* new CliFailure({

@@ -70,3 +70,9 @@ export const MAX_CURSOR_LENGTH = 400_000
 export const MAX_SELECTED_ISSUES = 1000
 /** Most saved filters the global page's picker lists. */
 export const MAX_LISTED_FILTERS = 500
+/**
+ * Most columns one multi-value field may get in a `jira-import` file (every row carries them all), and
+ * how many it gets unless the user says otherwise.
+ */
+export const MAX_VALUE_COLUMNS = 1000
+export const DEFAULT_VALUE_COLUMNS = 20

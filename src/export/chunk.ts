@@ -8,7 +8,7 @@ import { FORGE_LIMITS } from "../contract/constants.js"
 import type { JiraError } from "../jira/JiraError.js"
 import { type Counters, type CursorContent, MAX_MISSING_LISTED, type Phase } from "./cursor.js"
 import { makeGate, openGate } from "./gate.js"
-import { exportUnits, type PipelineSettings, type Unit } from "./pipeline.js"
+import { type ExportFailure, exportUnits, type PipelineSettings, type Unit } from "./pipeline.js"
 import type { ExportJira, RowFormat } from "./ports.js"
 
 export interface ChunkBudget {
@@ -78,7 +78,7 @@ export const runChunk = (input: {
   readonly content: CursorContent
   readonly budget?: ChunkBudget
   readonly settings?: PipelineSettings
-}): Effect.Effect<ChunkResult, JiraError> =>
+}): Effect.Effect<ChunkResult, ExportFailure> =>
   Effect.gen(function* () {
     const budget = input.budget ?? defaultBudget
     const started = yield* Clock.currentTimeMillis
@@ -141,7 +141,7 @@ export const runChunk = (input: {
     const csv = s.texts.join("")
     if (Either.isRight(outcome))
       return { csv, counters: s.counters, next: stoppedEarly ? next(s.phase) : null }
-    const pause = pauseFor(outcome.left)
+    const pause = outcome.left._tag === "JiraError" ? pauseFor(outcome.left) : undefined
     if (pause !== undefined) return { csv, counters: s.counters, next: next(s.phase), ...pause }
     // Hand back what was done; the next call, from the cursor, meets the error again and reports it.
     if (s.units > 0) return { csv, counters: s.counters, next: next(s.phase) }
@@ -156,7 +156,7 @@ export const exportStream = (input: {
   readonly settings?: PipelineSettings
 }): Stream.Stream<
   { readonly text: string; readonly next: CursorContent | null; readonly counters: Counters },
-  JiraError
+  ExportFailure
 > =>
   exportUnits({
     jira: input.jira,

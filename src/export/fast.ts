@@ -7,7 +7,7 @@ import { Effect, Option, Stream } from "effect"
 import { JiraError } from "../jira/JiraError.js"
 import { fetchInSearchOrder } from "./bulk.js"
 import { decodeIds, encodeIds, type Phase } from "./cursor.js"
-import type { ExportContext, Unit } from "./pipeline.js"
+import type { ExportContext, ExportFailure, Unit } from "./pipeline.js"
 import { toUnits } from "./units.js"
 
 /** A fast phase: ids listed but not yet emitted, and the id page after them. */
@@ -84,13 +84,13 @@ const idPages = (ctx: ExportContext, first: IdPage): Stream.Stream<IdPage, JiraE
   )
 }
 
-const fetchBatch = (ctx: ExportContext, batch: Batch): Effect.Effect<ReadonlyArray<Unit>, JiraError> =>
+const fetchBatch = (ctx: ExportContext, batch: Batch): Effect.Effect<ReadonlyArray<Unit>, ExportFailure> =>
   Effect.gen(function* () {
     const fetched = yield* fetchInSearchOrder(ctx, batch.ids)
     return yield* toUnits(ctx, { ...fetched, after: batch.after, resumeAt: batch.resumeAt })
   })
 
-export const fast = (ctx: ExportContext, phase: FastPhase): Stream.Stream<Unit, JiraError> => {
+export const fast = (ctx: ExportContext, phase: FastPhase): Stream.Stream<Unit, ExportFailure> => {
   const pending = decodeIds(phase.pending)
   if (pending._tag === "Left")
     return Stream.fail(new JiraError({ reason: "Decode", message: "The export position is damaged." }))

@@ -5,6 +5,7 @@
  * them. Pure; no Effect runtime.
  */
 import { Either } from "effect"
+import { DEFAULT_VALUE_COLUMNS } from "../contract/constants.js"
 import type { ExportOptionsInput, Preset, Strategy } from "../contract.js"
 import type { CellKind, CsvOptions } from "../csv/encoder.js"
 import type { Column } from "../fields/columns.js"
@@ -23,7 +24,17 @@ export const DEFAULT_HOURS_PER_DAY = 8
 export const DEFAULT_DAYS_PER_WEEK = 5
 export const DEFAULT_MULTI_VALUE_SEPARATOR = "; "
 
-/** The two presets: a file for Excel/LibreOffice users, and a file for programs. */
+/**
+ * The date pattern of `jira-import` files, to be typed into the importer's date format step: digits
+ * only, so the month and AM/PM names of the importing user's language do not matter, and the same in
+ * every date column (docs/jira-cloud.md §12).
+ */
+export const JIRA_IMPORT_DATE_PATTERN = "yyyy-MM-dd HH:mm"
+
+/**
+ * The presets: a file for Excel/LibreOffice users, a file for programs, and a file for Jira's own CSV
+ * importer (docs/jira-cloud.md §12).
+ */
 export const PRESETS: Readonly<Record<ResolvedOptions["preset"], ResolvedOptions>> = {
   spreadsheet: {
     preset: "spreadsheet",
@@ -53,10 +64,28 @@ export const PRESETS: Readonly<Record<ResolvedOptions["preset"], ResolvedOptions
     },
     strategy: "auto",
   },
+  // The importer reads cells as text: a formula guard's apostrophe would become part of the value,
+  // and a cut cell would lose data, so neither is on; users are account ids, which it maps.
+  "jira-import": {
+    preset: "jira-import",
+    csv: { delimiter: ",", lineEnding: "\r\n", bom: false, formulaGuard: false, truncateLongCells: false },
+    format: {
+      dateFormat: { pattern: JIRA_IMPORT_DATE_PATTERN },
+      timeZone: "UTC",
+      userDisplay: "accountId",
+      multiValueSeparator: DEFAULT_MULTI_VALUE_SEPARATOR,
+      durationFormat: "seconds",
+      hoursPerDay: DEFAULT_HOURS_PER_DAY,
+      daysPerWeek: DEFAULT_DAYS_PER_WEEK,
+      importer: { valueColumns: DEFAULT_VALUE_COLUMNS },
+    },
+    strategy: "auto",
+  },
 }
 
 /**
- * Completes the user's choices from the preset (`spreadsheet` unless said otherwise). The time zone
+ * Completes the user's choices from the preset (`spreadsheet` unless said otherwise); `valueColumns`
+ * means something only to the `jira-import` preset. The time zone
  * `user` (or none) becomes `userTimeZone`, the zone of the user's Jira profile; a zone the runtime does
  * not know is refused with a sentence for the user.
  */
@@ -93,6 +122,9 @@ export const resolveOptions = (
       durationFormat: input?.durationFormat ?? base.format.durationFormat,
       hoursPerDay: input?.hoursPerDay ?? base.format.hoursPerDay,
       daysPerWeek: input?.daysPerWeek ?? base.format.daysPerWeek,
+      ...(base.format.importer === undefined
+        ? {}
+        : { importer: { valueColumns: input?.valueColumns ?? base.format.importer.valueColumns } }),
     },
     strategy: input?.strategy ?? base.strategy,
   })

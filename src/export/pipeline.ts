@@ -15,7 +15,14 @@ import { fast } from "./fast.js"
 import type { Gate } from "./gate.js"
 import { type Limiter, makeLimiter } from "./limiter.js"
 import type { ExportJira, RowFormat } from "./ports.js"
+import type { PlanError } from "./start.js"
 import { thrifty } from "./thrifty.js"
+
+/**
+ * Why an export stops: a Jira read failed, or an issue does not fit the file's columns (a
+ * `jira-import` file, see ports.ts `rowProblem`).
+ */
+export type ExportFailure = JiraError | PlanError
 
 export interface PipelineSettings {
   /** Issues per `/search/jql` page with fields (Jira caps these at about 100). */
@@ -121,7 +128,7 @@ export const makeContext = (input: Omit<PipelineInput, "phase">): Effect.Effect<
   })
 
 /** Builds the unit stream for one export, starting at `phase`. */
-export const exportUnits = (input: PipelineInput): Stream.Stream<Unit, JiraError> =>
+export const exportUnits = (input: PipelineInput): Stream.Stream<Unit, ExportFailure> =>
   Stream.unwrap(
     makeContext(input).pipe(
       Effect.map((ctx) =>

@@ -108,6 +108,11 @@ export interface RowFormat {
   readonly header: string
   /** A row's cells as a reader parses them back from the file (guard and truncation applied). */
   readonly cellTexts: (row: ReadonlyArray<string>) => ReadonlyArray<string>
+  /**
+   * Why an issue cannot be a row of this format (it has more values than a `jira-import` file has
+   * columns for them), as a sentence; undefined when it can. The export stops before writing it.
+   */
+  readonly rowProblem?: (issue: ExportIssue) => string | undefined
   /** Encodes rows; chunks concatenate exactly. */
   readonly encodeRows: (rows: ReadonlyArray<ReadonlyArray<string>>) => {
     readonly text: string
@@ -117,7 +122,7 @@ export interface RowFormat {
 
 /** A problem with what the user asked for (columns or options), as the UI shows it. */
 export interface PlanProblem {
-  readonly tag: "UnknownColumn" | "AmbiguousColumn" | "BadPayload"
+  readonly tag: "UnknownColumn" | "AmbiguousColumn" | "BadPayload" | "TooManyValues"
   readonly message: string
   readonly details?: ReadonlyArray<string>
 }

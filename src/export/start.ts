@@ -11,7 +11,8 @@ import { chooseStrategy } from "./strategy.js"
 
 /** The columns or options asked for cannot be used. */
 export class PlanError extends Schema.TaggedError<PlanError>()("PlanError", {
-  reason: Schema.Literal("UnknownColumn", "AmbiguousColumn", "BadPayload"),
+  /** `TooManyValues`: an issue does not fit the columns a `jira-import` file gives its multi-value fields. */
+  reason: Schema.Literal("UnknownColumn", "AmbiguousColumn", "BadPayload", "TooManyValues"),
   message: Schema.String,
   details: Schema.optional(Schema.Array(Schema.String)),
 }) {}

@@ -3,15 +3,14 @@
  * under Jira's points quota; the next page is read while the current one is formatted.
  */
 import { Effect, Option, Stream } from "effect"
-import type { JiraError } from "../jira/JiraError.js"
 import type { Phase } from "./cursor.js"
-import type { ExportContext, Unit } from "./pipeline.js"
+import type { ExportContext, ExportFailure, Unit } from "./pipeline.js"
 import { toUnits } from "./units.js"
 
 /** A thrifty phase: the page to read (null: the first) and how many of its issues were emitted. */
 export type ThriftyPhase = Extract<Phase, { readonly _tag: "thrifty" }>
 
-export const thrifty = (ctx: ExportContext, phase: ThriftyPhase): Stream.Stream<Unit, JiraError> =>
+export const thrifty = (ctx: ExportContext, phase: ThriftyPhase): Stream.Stream<Unit, ExportFailure> =>
   Stream.unfoldEffect(Option.some({ token: phase.token, skip: phase.skip ?? 0 }), (next) =>
     Option.isNone(next)
       ? Effect.succeed(Option.none())

@@ -4,11 +4,11 @@
  * formatted, and the rows are cut into units of at most `maxUnitBytes` (split.ts).
  */
 import { Effect, Either } from "effect"
-import type { JiraError } from "../jira/JiraError.js"
 import { decodeIds, type Phase } from "./cursor.js"
-import type { ExportContext, Unit } from "./pipeline.js"
-import type { ExportIssue, ExportUser } from "./ports.js"
+import type { ExportContext, ExportFailure, Unit } from "./pipeline.js"
+import type { ExportIssue, ExportUser, RowFormat } from "./ports.js"
 import { type Cut, type Listed, splitRows } from "./split.js"
+import { PlanError } from "./start.js"
 
 /** Issues read in one step, with where they stand in it. */
 export interface Source {
@@ -73,7 +73,21 @@ const upcomingIds = (after: Phase | null): ReadonlyArray<string> => {
 }
 
 /** The units of one page or batch: usually one; several when its text is larger than `maxUnitBytes`. */
-export const toUnits = (ctx: ExportContext, source: Source): Effect.Effect<ReadonlyArray<Unit>, JiraError> =>
+/** The first issue the format cannot hold, as a sentence. */
+const firstProblem = (issues: ReadonlyArray<ExportIssue>, format: RowFormat): string | undefined => {
+  const check = format.rowProblem
+  if (check === undefined) return undefined
+  for (const issue of issues) {
+    const problem = check(issue)
+    if (problem !== undefined) return problem
+  }
+  return undefined
+}
+
+export const toUnits = (
+  ctx: ExportContext,
+  source: Source,
+): Effect.Effect<ReadonlyArray<Unit>, ExportFailure> =>
   Effect.gen(function* () {
     const { format } = ctx
     const withHistories =
@@ -86,6 +100,9 @@ export const toUnits = (ctx: ExportContext, source: Source): Effect.Effect<Reado
             concurrency: ctx.settings.completionConcurrency,
           })
         : withHistories
+    // Checked on the completed lists, and before any row of the step is written: never a short row.
+    const problem = firstProblem(completed, format)
+    if (problem !== undefined) return yield* new PlanError({ reason: "TooManyValues", message: problem })
     // Users shown in full in these issues need no lookup; only the rest go to the directory.
     const known = new Map<string, ExportUser>()
     for (const issue of completed) for (const [id, user] of format.knownUsers(issue)) known.set(id, user)

@@ -9,6 +9,13 @@ import { type Column, fieldsToRequest, needsStatusHistory, resolveColumns } from
 import { formatRow } from "../fields/format.js"
 import { expandStatusColumns } from "../fields/historyColumns.js"
 import { HISTORY_COLUMNS, historyRows } from "../fields/historyRows.js"
+import {
+  cellColumns,
+  importerRow,
+  tooManyValues,
+  tooManyValuesMessage,
+  withImporterColumns,
+} from "../fields/importer.js"
 import { collectAccountIds, collectKnownUsers } from "../fields/users.js"
 import { JiraClient } from "../jira/JiraClient.js"
 import type { JiraError } from "../jira/JiraError.js"
@@ -17,7 +24,7 @@ import { JiraDeadline } from "../jira/RetryPolicy.js"
 import { UserDirectory } from "../jira/UserDirectory.js"
 import { MAX_STATUSES } from "./cursor.js"
 import { cellKindOf, resolveOptions } from "./options.js"
-import type { ExportJira, ExportUser, PlanFormat, PlanInput, RowFormat } from "./ports.js"
+import type { ExportIssue, ExportJira, ExportUser, PlanFormat, PlanInput, RowFormat } from "./ports.js"
 import { PlanError } from "./start.js"
 
 /** The Jira port of the pipeline over the runtime's Jira services. */
@@ -101,8 +108,11 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
       })
     }
     const history = needsStatusHistory(resolved.right) ? yield* historyPlanOf(plan) : undefined
-    const columns =
+    const expanded =
       history?.statuses === undefined ? resolved.right : expandStatusColumns(resolved.right, history.statuses)
+    // A file for Jira's importer gets the columns it needs, and a cell per value of a multi-value field.
+    const importer = format.importer
+    const columns = importer === undefined ? expanded : withImporterColumns(fields, expanded)
     const requested = fieldsToRequest(columns)
     const ctx = (users: ReadonlyMap<string, ExportUser>) => ({
       users,
@@ -112,13 +122,25 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
         ? {}
         : { history: { asOfMs: history.asOf, statuses: history.statuses ?? [] } }),
     })
-    const rowFormat = formatOf(columns, csv, {
+    const cells = importer === undefined ? columns : cellColumns(columns, importer)
+    const rowFormat = formatOf(cells, csv, {
       // Jira answers `fields: []` with every navigable field; ask for the id only instead.
       fields: requested.length === 0 ? ["id"] : requested,
       ...(history === undefined ? {} : { changelogFields: ["status"] }),
       accountIds: (issue) => collectAccountIds(issue, columns),
       knownUsers: (issue) => collectKnownUsers(issue, columns).map((user) => [user.accountId, user] as const),
-      formatRow: (issue, users) => formatRow(issue, columns, ctx(users)),
+      formatRow:
+        importer === undefined
+          ? (issue, users) => formatRow(issue, columns, ctx(users))
+          : (issue, users) => importerRow(issue, columns, ctx(users), importer),
+      ...(importer === undefined
+        ? {}
+        : {
+            rowProblem: (issue: ExportIssue) => {
+              const problem = tooManyValues(issue, columns, importer)
+              return problem === undefined ? undefined : tooManyValuesMessage(issue, problem, importer)
+            },
+          }),
     })
     return { format: rowFormat, strategy, ...(history === undefined ? {} : { history }) }
   })

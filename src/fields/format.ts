@@ -138,7 +138,30 @@ const pickFormatter = (column: Column): Formatter => {
   return typeFormatter ?? byKind[column.kind]
 }
 
-const cellOf = (issue: Issue, column: Column, ctx: FormatContext): string => {
+/** One value of a multi-value system field (the column's own formatter is a `list` of it). */
+const itemBySystem: Readonly<Record<string, Formatter>> = {
+  labels: text,
+  attachment,
+  subtasks: issueRef,
+  issuelinks: issueLink,
+}
+
+/**
+ * The formatter of one value of a multi-value column (labels, versions, a multi-user picker, …), for
+ * files that give each value a cell of its own (importer.ts).
+ */
+export const itemFormatterFor = (column: Column): Formatter => {
+  const schema = column.field?.schema
+  const system = schema?.system ?? (column.field?.custom === false ? column.field.id : undefined)
+  const bySystemItem = system === undefined ? undefined : itemBySystem[system]
+  if (bySystemItem !== undefined) return bySystemItem
+  if (schema?.custom === "com.pyxis.greenhopper.jira:gh-sprint") return named
+  const item = schema?.items === undefined ? undefined : byType[schema.items]
+  return item ?? readable
+}
+
+/** One cell: the column's formatter over the issue's value, "" for null or absent values. */
+export const formatCell = (issue: Issue, column: Column, ctx: FormatContext): string => {
   switch (column.id) {
     case "issuekey":
       return issue.key ?? ""
@@ -167,7 +190,7 @@ export const formatRow = (
   issue: Issue,
   columns: ReadonlyArray<Column>,
   ctx: FormatContext,
-): ReadonlyArray<string> => columns.map((c) => cellOf(issue, c, ctx))
+): ReadonlyArray<string> => columns.map((c) => formatCell(issue, c, ctx))
 
 /** Formats one value as the column would; for previews and tests. */
 export const formatValue = (value: unknown, column: Column, ctx: FormatContext): string =>

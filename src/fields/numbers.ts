@@ -17,12 +17,14 @@ export const plainDecimal = (n: number): string => {
 const round2 = (n: number): number => Math.round(n * 100) / 100
 
 /**
- * Seconds as Jira writes durations (`1w 2d 3h 30m`, with the site's working day and week), or as
- * decimal hours (`2.5`, two decimals at most). Jira tracks time in minutes, so seconds are rounded.
+ * Seconds as Jira writes durations (`1w 2d 3h 30m`, with the site's working day and week), as
+ * decimal hours (`2.5`, two decimals at most), or as whole seconds (Jira's CSV importer reads time
+ * tracking in seconds). Jira tracks time in minutes, so seconds are rounded.
  */
 export const formatDuration = (seconds: number, options: FormatOptions): string => {
   if (!Number.isFinite(seconds)) return ""
   if (options.durationFormat === "hours") return plainDecimal(round2(seconds / 3600))
+  if (options.durationFormat === "seconds") return plainDecimal(Math.round(seconds))
   const sign = seconds < 0 ? "-" : ""
   let minutes = Math.round(Math.abs(seconds) / 60)
   const perDay = options.hoursPerDay * 60

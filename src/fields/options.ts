@@ -9,8 +9,20 @@ export interface FormatOptions {
   readonly timeZone: string
   readonly userDisplay: "displayName" | "email" | "accountId"
   readonly multiValueSeparator: string
-  readonly durationFormat: "jira" | "hours"
+  /** `jira` (`1w 2d`), decimal `hours`, or whole `seconds` (what Jira's CSV importer reads). */
+  readonly durationFormat: "jira" | "hours" | "seconds"
   /** Jira's working-day length, used to write `1d` in Jira durations. */
   readonly hoursPerDay: number
   readonly daysPerWeek: number
+  /**
+   * Present when the file is for Jira's CSV importer (docs/jira-cloud.md §12): every multi-value field
+   * takes `valueColumns` columns of one value each, and comments, attachments and the parent are
+   * written the way the importer reads them (importer.ts). Absent for files people or programs read.
+   */
+  readonly importer?: ImporterLayout
+}
+
+export interface ImporterLayout {
+  /** Columns per multi-value field, all with the field's header; an issue with more values is refused. */
+  readonly valueColumns: number
 }

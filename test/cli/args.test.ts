@@ -20,6 +20,14 @@ describe("command-line arguments", () => {
     }
   })
 
+  it("takes the jira-import preset and its columns per multi-value field", () => {
+    const parsed = parseCli(["--jql", "x", "--preset", "jira-import", "--value-columns", "35"], env)
+    expect(Either.isRight(parsed) && parsed.right._tag === "Run" && parsed.right.args).toMatchObject({
+      preset: "jira-import",
+      valueColumns: 35,
+    })
+  })
+
   it("flags win over the environment", () => {
     const parsed = parseCli(["--site", "http://127.0.0.1:1", "--jql", "x"], env)
     expect(Either.isRight(parsed) && parsed.right._tag === "Run" && parsed.right.args.site).toBe(
@@ -32,6 +40,9 @@ describe("command-line arguments", () => {
     [["--jql", "x", "--site", "ftp://x"], { JIRA_EMAIL: "e", JIRA_API_TOKEN: "t" }, "--site"],
     [[], env, "--jql"],
     [["--jql", "x", "--strategy", "warp"], env, "--strategy"],
+    [["--jql", "x", "--value-columns", "0"], env, "--value-columns"],
+    [["--jql", "x", "--value-columns", "2.5"], env, "--value-columns"],
+    [["--jql", "x", "--value-columns", "many"], env, "--value-columns"],
     [["--jql", "x", "--bogus"], env, "bogus"],
     [["--jql", "x", "extra"], env, "extra"],
   ] as const)

@@ -3,9 +3,8 @@ import { Effect, Fiber, Stream, TestClock } from "effect"
 import fc from "fast-check"
 import { type ChunkBudget, type ChunkResult, exportStream, runChunk } from "../../src/export/chunk.js"
 import { type CursorContent, decodeCursor, encodeCursor } from "../../src/export/cursor.js"
-import type { PipelineSettings } from "../../src/export/pipeline.js"
+import type { ExportFailure, PipelineSettings } from "../../src/export/pipeline.js"
 import { startExport } from "../../src/export/start.js"
-import type { JiraError } from "../../src/jira/JiraError.js"
 import {
   type FakeJira,
   fakeFormat,
@@ -348,7 +347,7 @@ describe("export pipeline", () => {
       let calls = 0
       let done = 0
       while (content !== null && calls < 40) {
-        const fiber: Fiber.RuntimeFiber<ChunkResult, JiraError> = yield* Effect.fork(
+        const fiber: Fiber.RuntimeFiber<ChunkResult, ExportFailure> = yield* Effect.fork(
           runChunk({ jira: fake.jira, format: fakeFormat, content, budget, settings: small }),
         )
         let elapsed = 0

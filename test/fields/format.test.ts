@@ -103,6 +103,8 @@ describe("options", () => {
 
   it("durations as Jira text with configurable day and week, or decimal hours", () => {
     expect(cell("timeoriginalestimate", { durationFormat: "hours" })).toBe("56")
+    expect(cell("timeoriginalestimate", { durationFormat: "seconds" })).toBe("201600")
+    expect(cell("timespent", { durationFormat: "seconds" })).toBe("360")
     expect(cell("timespent", { durationFormat: "hours" })).toBe("0.1")
     expect(cell("timeoriginalestimate", { hoursPerDay: 24, daysPerWeek: 7 })).toBe("2d 8h")
     expect(cell("aggregatetimeoriginalestimate", { hoursPerDay: 7.5 })).toBe("1w 2d 4h")

@@ -1,8 +1,9 @@
 import { Either } from "effect"
 import { describe, expect, expectTypeOf, it } from "vitest"
+import { DEFAULT_VALUE_COLUMNS } from "../../src/contract/constants.js"
 import type { DateFormat, Delimiter, DurationFormat, UserDisplay } from "../../src/contract.js"
 import type { CsvOptions } from "../../src/csv/encoder.js"
-import { cellKindOf, PRESETS, resolveOptions } from "../../src/export/options.js"
+import { cellKindOf, JIRA_IMPORT_DATE_PATTERN, PRESETS, resolveOptions } from "../../src/export/options.js"
 import { namedTimeZone } from "../../src/fields/dates.js"
 import type { FormatOptions } from "../../src/fields/options.js"
 
@@ -76,6 +77,34 @@ describe("resolveOptions", () => {
       },
       strategy: "fast",
     })
+  })
+
+  it("the jira-import preset: comma, CRLF, no BOM, guard or cut; account ids, seconds, one date pattern", () => {
+    const o = right(resolveOptions({ preset: "jira-import" }, "Europe/Berlin"))
+    expect(o.preset).toBe("jira-import")
+    expect(o.csv).toEqual({
+      delimiter: ",",
+      lineEnding: "\r\n",
+      bom: false,
+      formulaGuard: false,
+      truncateLongCells: false,
+    })
+    expect(o.format).toMatchObject({
+      dateFormat: { pattern: JIRA_IMPORT_DATE_PATTERN },
+      timeZone: "Europe/Berlin",
+      userDisplay: "accountId",
+      durationFormat: "seconds",
+      importer: { valueColumns: DEFAULT_VALUE_COLUMNS },
+    })
+    expect(JIRA_IMPORT_DATE_PATTERN).toBe("yyyy-MM-dd HH:mm")
+  })
+
+  it("valueColumns sets the jira-import columns per value, and means nothing to the other presets", () => {
+    expect(right(resolveOptions({ preset: "jira-import", valueColumns: 7 }, "UTC")).format.importer).toEqual({
+      valueColumns: 7,
+    })
+    for (const preset of ["spreadsheet", "data"] as const)
+      expect(right(resolveOptions({ preset, valueColumns: 7 }, "UTC")).format.importer).toBeUndefined()
   })
 
   it("time zone: user, UTC, or an IANA name; unknown names are refused with a sentence", () => {

@@ -4,7 +4,7 @@ import type { FieldInfo, JqlAutocomplete, PreviewPage } from "../../src/contract
 import { systemClock } from "../../web/src/clock.js"
 import { ColumnsModel, DEFAULT_COLUMNS } from "../../web/src/models/ColumnsModel.js"
 import { JqlModel, PARSE_DEBOUNCE_MS, SUGGEST_DEBOUNCE_MS } from "../../web/src/models/JqlModel.js"
-import { OptionsModel, presetDefaults, restoreOptions } from "../../web/src/models/OptionsModel.js"
+import { OptionsModel, presetDefaults, restoreOptions, toInput } from "../../web/src/models/OptionsModel.js"
 import { PreviewModel } from "../../web/src/models/PreviewModel.js"
 import { storagePrefs } from "../../web/src/prefs.js"
 import { computed, signal } from "../../web/src/state/signal.js"
@@ -223,6 +223,23 @@ describe("OptionsModel", () => {
     expect(model.options.peek()).toEqual(presetDefaults("data"))
     expect(presetDefaults("data")).toMatchObject({ bom: false, formulaGuard: false, dateFormat: "iso" })
     expect(seen).toEqual(["spreadsheet", "data"])
+  })
+
+  it("the jira-import preset sends the importer's defaults and its columns per value, and restores them", () => {
+    const o = presetDefaults("jira-import")
+    expect(o).toMatchObject({
+      userDisplay: "accountId",
+      bom: false,
+      formulaGuard: false,
+      dateFormat: "importer",
+    })
+    const input = toInput({ ...o, valueColumns: 35 })
+    // The importer's date pattern is the preset's own default: the page leaves it to the backend.
+    expect(input).not.toHaveProperty("dateFormat")
+    expect(input).toMatchObject({ preset: "jira-import", valueColumns: 35, userDisplay: "accountId" })
+    expect(restoreOptions(input)).toEqual({ ...o, valueColumns: 35 })
+    expect(toInput(presetDefaults("spreadsheet"))).not.toHaveProperty("valueColumns")
+    expect(restoreOptions({ preset: "jira-import", valueColumns: 0 }).valueColumns).toBe(o.valueColumns)
   })
 
   it("restores only valid saved values", () => {

@@ -40,6 +40,10 @@ const headings: Record<ErrorTag, { heading: string; next?: string }> = {
     heading: "An issue is too large to export here",
     next: "Leave out the comment or worklog columns, or export with the command-line exporter.",
   },
+  TooManyValues: {
+    heading: "An issue has more values than the file has columns for",
+    next: "Raise the columns per multi-value field, then export again.",
+  },
   Internal: { heading: "Something went wrong", next: "Try again; report it if it keeps happening." },
 }
 

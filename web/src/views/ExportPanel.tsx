@@ -1,5 +1,6 @@
 import { useEffect, useRef } from "preact/hooks"
-import type { Delimiter, UserDisplay } from "../../../src/contract.js"
+import { MAX_VALUE_COLUMNS } from "../../../src/contract/constants.js"
+import type { Delimiter, Preset, UserDisplay } from "../../../src/contract.js"
 import { formatBytes, formatClock, formatCount, formatDuration } from "../format.js"
 import { type Activity, type ExportFile, MAX_CONSECUTIVE_FAILURES } from "../models/ExportModel.js"
 import type { DateChoice } from "../models/OptionsModel.js"
@@ -39,6 +40,16 @@ const download = (file: ExportFile) => {
   setTimeout(() => URL.revokeObjectURL(url), 60_000)
 }
 
+const presetHelp: Readonly<Record<Preset, string>> = {
+  spreadsheet: "For Excel, Google Sheets and LibreOffice: dates they recognise, formulas disarmed.",
+  data: "For scripts and databases: ISO dates, no BOM, cells as they are.",
+  "jira-import":
+    "For Jira's CSV importer: a column per value of multi-value fields, comments as date;author;body, account IDs, and dates to enter in the importer as yyyy-MM-dd HH:mm.",
+}
+
+const presetOf = (value: string): Preset =>
+  value === "data" || value === "jira-import" ? value : "spreadsheet"
+
 const Options = ({ page, disabled }: { page: PageModel; disabled: boolean }) => {
   const o = useValue(page.options.options)
   const m = page.options
@@ -53,17 +64,33 @@ const Options = ({ page, disabled }: { page: PageModel; disabled: boolean }) => 
           class="select"
           aria-describedby="opt-preset-help"
           value={o.preset}
-          onChange={(e) => m.setPreset(e.currentTarget.value === "data" ? "data" : "spreadsheet")}
+          onChange={(e) => m.setPreset(presetOf(e.currentTarget.value))}
         >
           <option value="spreadsheet">Spreadsheet</option>
           <option value="data">Data</option>
+          <option value="jira-import">Jira import</option>
         </select>
         <p id="opt-preset-help" class="help">
-          {o.preset === "data"
-            ? "For scripts and databases: ISO dates, no BOM, cells as they are."
-            : "For Excel, Google Sheets and LibreOffice: dates they recognise, formulas disarmed."}
+          {presetHelp[o.preset]}
         </p>
       </div>
+      {o.preset === "jira-import" ? (
+        <div class="option">
+          <label for="opt-value-columns">Columns per multi-value field</label>
+          <input
+            id="opt-value-columns"
+            type="number"
+            min={1}
+            max={MAX_VALUE_COLUMNS}
+            step={1}
+            value={o.valueColumns}
+            onChange={(e) => {
+              const n = e.currentTarget.valueAsNumber
+              if (Number.isInteger(n) && n >= 1 && n <= MAX_VALUE_COLUMNS) m.set("valueColumns", n)
+            }}
+          />
+        </div>
+      ) : null}
       <div class="option">
         <label for="opt-delimiter">Delimiter</label>
         <select
@@ -89,10 +116,14 @@ const Options = ({ page, disabled }: { page: PageModel; disabled: boolean }) => 
           class="select"
           value={o.dateFormat}
           onChange={(e) => {
-            const d: DateChoice = e.currentTarget.value === "iso" ? "iso" : "spreadsheet"
+            const value = e.currentTarget.value
+            const d: DateChoice = value === "iso" || value === "importer" ? value : "spreadsheet"
             m.set("dateFormat", d)
           }}
         >
+          {o.preset === "jira-import" ? (
+            <option value="importer">For the importer (yyyy-MM-dd HH:mm)</option>
+          ) : null}
           <option value="spreadsheet">2026-11-29 14:05</option>
           <option value="iso">ISO 8601</option>
         </select>

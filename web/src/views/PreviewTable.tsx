@@ -15,8 +15,9 @@ const Rows = ({ page, table }: { page: PageModel; table: Table }) => {
         <caption class="sr-only">First issues of the export, with the cells the CSV file will hold</caption>
         <thead>
           <tr>
-            {table.columns.map((c) => (
-              <th key={c.id} scope="col">
+            {/* A jira-import file repeats a multi-value field's column, id and all: key by position. */}
+            {table.columns.map((c, i) => (
+              <th key={`${c.id}-${i}`} scope="col">
                 {c.header}
               </th>
             ))}
@@ -31,7 +32,7 @@ const Rows = ({ page, table }: { page: PageModel; table: Table }) => {
                   const column = table.columns[c]
                   return (
                     <td
-                      key={column?.id ?? c}
+                      key={`${column?.id ?? ""}-${c}`}
                       class={`cell-${column?.kind ?? "text"}`}
                       title={cell.length > 60 ? cell : undefined}
                     >
