@@ -21,7 +21,10 @@ const jiraWithSocketAnswer = (firstSent: Deferred.Deferred<void>) => {
     Effect.gen(function* () {
       const at = yield* Clock.currentTimeMillis
       const body = request.body
-      sent.push({ at, jql: typeof body === "object" && body !== null && "jql" in body ? body.jql : undefined })
+      sent.push({
+        at,
+        jql: typeof body === "object" && body !== null && "jql" in body ? body.jql : undefined,
+      })
       if (sent.length > 1) return searchOk
       yield* Deferred.succeed(firstSent, undefined)
       return yield* Effect.async<typeof wait2s>((resume) => {
