@@ -70,6 +70,7 @@ const make = Effect.gen(function* () {
   /** One attempt through the gate; every answer updates the shared rate-limit state. */
   const attempt = (request: JiraRequest, kind: RequestKind) =>
     Effect.gen(function* () {
+      // Nothing between the gate's last check and the send: a pause set meanwhile would be ignored.
       yield* state.gate(pathOf(request))
       const response = yield* transport.send(request)
       const received = yield* Clock.currentTimeMillis

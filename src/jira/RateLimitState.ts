@@ -17,6 +17,17 @@ import { JiraDeadline } from "./RetryPolicy.js"
  */
 export const PAUSE_SPREAD_MS = 250
 
+/**
+ * One turn of the event loop: `setImmediate` runs after the I/O poll, so an answer that has already
+ * arrived is read, and its Retry-After has paused the state, before the gate decides. Without it a
+ * busy client (fibers keep the microtask queue full for hundreds of ms) lets requests leave while a
+ * 429 waits unread in its socket; Jira counts those as ignoring the Retry-After.
+ */
+const readArrivedAnswers = Effect.async<void>((resume) => {
+  const handle = setImmediate(() => resume(Effect.void))
+  return Effect.sync(() => clearImmediate(handle))
+})
+
 const make = Effect.gen(function* () {
   const state = yield* Ref.make(emptySnapshot)
 
@@ -24,9 +35,12 @@ const make = Effect.gen(function* () {
    * Lets a request to `path` go. Waits out a `Retry-After` another request was given (Jira counts any
    * request from the same user before then as ignoring it), or hands the wait back when it does not fit
    * the deadline. Refuses locally while the quota is known to be spent, so we never hammer Jira.
+   * The caller sends as soon as this succeeds, with no I/O turn in between: the last check (after
+   * the answers already received were read) is the one the request leaves on.
    */
   const gate = (path: string): Effect.Effect<void, JiraError> =>
     Effect.gen(function* () {
+      yield* readArrivedAnswers
       const now = yield* Clock.currentTimeMillis
       const known = yield* Ref.get(state)
       if (known.blockedUntil !== undefined && now < known.blockedUntil)

@@ -15,6 +15,18 @@ export interface RetryAfterViolation {
   readonly eventLoopDelayMs: number
 }
 
+/**
+ * Why a request that came during a Retry-After did not ignore it: `in-flight`, on another connection
+ * within RETRY_AFTER_GRACE_MS of the 429 (sent, or about to be, before its client could have read
+ * it); `server-late`, read after the grace but within it once the emulator's own event-loop delay
+ * is taken off (a busy server reads requests late, and would otherwise blame the client for it).
+ */
+export type RetryAfterExcuse = "in-flight" | "server-late"
+
+export interface RetryAfterExcused extends RetryAfterViolation {
+  readonly excuse: RetryAfterExcuse
+}
+
 /** What clients did, as `GET /__emulator/stats` reports it. */
 export interface EmulatorStats {
   readonly requests: { readonly total: number; readonly byEndpoint: Readonly<Record<string, number>> }
@@ -26,11 +38,15 @@ export interface EmulatorStats {
    * Requests from a user that arrived before the Retry-After that user was last given had passed,
    * counting only requests the client could have sent knowing it: on the connection that carried
    * the 429/503 (HTTP/1.1 reads a response before the next request), or on any other connection
-   * once RETRY_AFTER_GRACE_MS have passed since it was sent.
+   * once RETRY_AFTER_GRACE_MS have passed since it was sent, by the emulator's clock less its own
+   * event-loop delay (the rest are `retryAfterExcused`).
    */
   readonly retryAfterViolations: number
   /** The first violations, each with what it takes to tell a client's fault from a busy server. */
   readonly retryAfterViolationDetails: ReadonlyArray<RetryAfterViolation>
+  /** Requests during a Retry-After that did not ignore it, and the first of them with the reason. */
+  readonly retryAfterExcused: number
+  readonly retryAfterExcusedDetails: ReadonlyArray<RetryAfterExcused>
   readonly peakInFlightPerUser: number
   readonly bytesSent: number
   readonly issuesServed: number
@@ -56,6 +72,7 @@ const zeroCounters = () => ({
   rateLimited: 0,
   faults: 0,
   violations: 0,
+  excused: 0,
   peak: 0,
   bytes: 0,
   issues: 0,
@@ -67,6 +84,7 @@ export class StatsRecorder {
   private byKind: Record<string, number> = {}
   private counters = zeroCounters()
   private violations: Array<RetryAfterViolation> = []
+  private excused: Array<RetryAfterExcused> = []
   /**
    * Per user: since when a Retry-After has been in force without a break, until when, and on each
    * connection that carried one, when it was sent and until when.
@@ -87,16 +105,30 @@ export class StatsRecorder {
     if (given === undefined || now >= given.until) return
     const onConnection = given.byConnection.get(connection)
     const onSameConnection = onConnection !== undefined && now < onConnection.until
-    if (!onSameConnection && now < given.since + RETRY_AFTER_GRACE_MS) return
+    const eventLoopDelayMs = this.eventLoopDelayMs()
+    const detail: RetryAfterViolation = {
+      endpoint,
+      connection: onSameConnection ? "same" : "other",
+      msAfter429: now - (onSameConnection ? onConnection.sentAt : given.since),
+      msBeforeRetryEnd: (onSameConnection ? onConnection.until : given.until) - now,
+      eventLoopDelayMs,
+    }
+    // On the same connection the client had read the 429 before it sent (HTTP/1.1 does not
+    // pipeline), however late the server read the request.
+    const excuse: RetryAfterExcuse | undefined = onSameConnection
+      ? undefined
+      : now < given.since + RETRY_AFTER_GRACE_MS
+        ? "in-flight"
+        : now - eventLoopDelayMs < given.since + RETRY_AFTER_GRACE_MS
+          ? "server-late"
+          : undefined
+    if (excuse !== undefined) {
+      this.counters.excused++
+      if (this.excused.length < MAX_VIOLATIONS_LISTED) this.excused.push({ ...detail, excuse })
+      return
+    }
     this.counters.violations++
-    if (this.violations.length < MAX_VIOLATIONS_LISTED)
-      this.violations.push({
-        endpoint,
-        connection: onSameConnection ? "same" : "other",
-        msAfter429: now - (onSameConnection ? onConnection.sentAt : given.since),
-        msBeforeRetryEnd: (onSameConnection ? onConnection.until : given.until) - now,
-        eventLoopDelayMs: this.eventLoopDelayMs(),
-      })
+    if (this.violations.length < MAX_VIOLATIONS_LISTED) this.violations.push(detail)
   }
 
   gaveRetryAfter(user: string, sentAt: number, until: number, connection: object): void {
@@ -142,6 +174,8 @@ export class StatsRecorder {
       faults: { total: c.faults, byKind: { ...this.byKind } },
       retryAfterViolations: c.violations,
       retryAfterViolationDetails: [...this.violations],
+      retryAfterExcused: c.excused,
+      retryAfterExcusedDetails: [...this.excused],
       peakInFlightPerUser: c.peak,
       bytesSent: c.bytes,
       issuesServed: c.issues,
@@ -154,6 +188,7 @@ export class StatsRecorder {
     this.byKind = {}
     this.counters = zeroCounters()
     this.violations = []
+    this.excused = []
     this.retryAfter.clear()
   }
 }

@@ -21,7 +21,8 @@ describe("retry-after violations in detail", () => {
     stats.request("GET /rest/api/3/field", "u", 1_050, first)
     // Another connection within the grace may not have heard of the 429 yet: not a violation.
     stats.request("GET /rest/api/3/myself", "u", 1_050, second)
-    stats.request("POST /rest/api/3/search/jql", "u", 1_000 + RETRY_AFTER_GRACE_MS + 20, second)
+    // Past the grace even when the server's 42 ms delay is taken off.
+    stats.request("POST /rest/api/3/search/jql", "u", 1_000 + RETRY_AFTER_GRACE_MS + 60, second)
     // Another user was told nothing.
     stats.request("GET /rest/api/3/field", "v", 1_060, first)
     stats.request("GET /rest/api/3/field", "u", 3_000, first)
@@ -38,11 +39,45 @@ describe("retry-after violations in detail", () => {
       {
         endpoint: "POST /rest/api/3/search/jql",
         connection: "other",
-        msAfter429: RETRY_AFTER_GRACE_MS + 20,
-        msBeforeRetryEnd: 2_000 - RETRY_AFTER_GRACE_MS - 20,
+        msAfter429: RETRY_AFTER_GRACE_MS + 60,
+        msBeforeRetryEnd: 2_000 - RETRY_AFTER_GRACE_MS - 60,
         eventLoopDelayMs: 42,
       },
     ])
+  })
+
+  it("excuses, and lists apart, requests in flight and requests the busy server read late", () => {
+    let delay = 0
+    const stats = new StatsRecorder(() => delay)
+    const told = {}
+    const other = {}
+    stats.gaveRetryAfter("u", 1_000, 2_000, told)
+    // Sent before the client could have read the 429.
+    stats.request("POST /rest/api/3/issue/bulkfetch", "u", 1_030, other)
+    // Read 30 ms past the grace by a server 50 ms behind: it came within the grace.
+    delay = 50
+    stats.request("POST /rest/api/3/issue/bulkfetch", "u", 1_000 + RETRY_AFTER_GRACE_MS + 30, other)
+    // The same 30 ms past the grace from a server only 10 ms behind: ignored.
+    delay = 10
+    stats.request("POST /rest/api/3/issue/bulkfetch", "u", 1_000 + RETRY_AFTER_GRACE_MS + 30, other)
+    // On the connection that carried the 429 no server delay excuses it: the client had read it.
+    delay = 500
+    stats.request("GET /rest/api/3/field", "u", 1_200, told)
+    const snapshot = stats.snapshot()
+    expect(snapshot.retryAfterExcused).toBe(2)
+    expect(
+      snapshot.retryAfterExcusedDetails.map((d) => [d.excuse, d.msAfter429, d.eventLoopDelayMs]),
+    ).toEqual([
+      ["in-flight", 30, 0],
+      ["server-late", RETRY_AFTER_GRACE_MS + 30, 50],
+    ])
+    expect(snapshot.retryAfterViolations).toBe(2)
+    expect(snapshot.retryAfterViolationDetails.map((d) => [d.connection, d.eventLoopDelayMs])).toEqual([
+      ["other", 10],
+      ["same", 500],
+    ])
+    stats.reset()
+    expect(stats.snapshot().retryAfterExcusedDetails).toEqual([])
   })
 
   it("keeps a bounded list while the count goes on, and forgets both on reset", () => {
