@@ -26,6 +26,7 @@ export {
   MAX_COLUMNS,
   MAX_CURSOR_LENGTH,
   MAX_JQL_LENGTH,
+  MAX_PAYLOAD_DEPTH,
   ResolverKey,
 } from "./contract/constants.js"
 
@@ -106,6 +107,7 @@ export const ErrorTag = Schema.Literal(
   "Transport",
   "Decode",
   "TooLarge",
+  "Timeout",
   "Internal",
 )
 export type ErrorTag = typeof ErrorTag.Type
@@ -116,7 +118,7 @@ export const ResolverError = Schema.Struct({
   message: Schema.String,
   /** Extra lines: Jira's own messages, the candidates of an ambiguous column, … */
   details: Schema.optional(Schema.Array(Schema.String)),
-  /** For `RateLimited`: wait at least this long before calling again with the same payload. */
+  /** For `RateLimited` and `Timeout`: wait at least this long before calling again with the same payload. */
   retryAfterMs: Schema.optional(Schema.Number),
   /** For `QuotaExhausted`: when the hourly quota resets (ISO 8601). */
   resetAt: Schema.optional(Schema.String),

@@ -40,12 +40,17 @@ const headings: Record<ErrorTag, { heading: string; next?: string }> = {
     heading: "An issue is too large to export here",
     next: "Leave out the comment or worklog columns, or export with the command-line exporter.",
   },
+  Timeout: { heading: "Jira is slow to answer", next: "Wait a moment, then try again." },
   Internal: { heading: "Something went wrong", next: "Try again; report it if it keeps happening." },
 }
 
 /** Errors worth retrying automatically from the same cursor. */
 export const isRetryable = (tag: ErrorTag): boolean =>
-  tag === "RateLimited" || tag === "Transport" || tag === "ServerError" || tag === "QuotaExhausted"
+  tag === "RateLimited" ||
+  tag === "Timeout" ||
+  tag === "Transport" ||
+  tag === "ServerError" ||
+  tag === "QuotaExhausted"
 
 export const describeError = (error: ResolverError): Problem => {
   const known = headings[error.tag] ?? headings.Internal
