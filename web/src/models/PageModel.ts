@@ -9,15 +9,17 @@ import { type Prefs, storagePrefs } from "../prefs.js"
 import { type ReadSignal, type Signal, signal } from "../state/signal.js"
 import { ColumnsModel } from "./ColumnsModel.js"
 import { ExportModel } from "./ExportModel.js"
-import { JqlModel } from "./JqlModel.js"
+import { JqlModel, jqlTooLong } from "./JqlModel.js"
 import { OptionsModel, restoreOptions, toInput } from "./OptionsModel.js"
 import { PreviewModel, type PreviewRequest } from "./PreviewModel.js"
+import { Retries, type Wait } from "./retry.js"
 
 /** Quiet time after a column or option change before the preview is refreshed. */
 export const REFRESH_DEBOUNCE_MS = 300
 
 export type PageStatus =
-  | { readonly kind: "loading" }
+  /** `wait` while Jira asked us to wait before loading again. */
+  | { readonly kind: "loading"; readonly wait?: Wait }
   | { readonly kind: "ready" }
   | { readonly kind: "failed"; readonly error: ResolverError }
 
@@ -43,12 +45,15 @@ export class PageModel {
   readonly preview: PreviewModel
   readonly exporter: ExportModel
   readonly #clock: Clock
+  readonly #retries: Retries
+  #loads = 0
   #cancelRefresh: () => void = () => undefined
 
   constructor(backend: Backend, clock: Clock, context: PageContext, prefs: Prefs) {
     this.backend = backend
     this.context = context
     this.#clock = clock
+    this.#retries = new Retries(clock)
     const saved = prefs.load()
     this.jql = new JqlModel(backend, clock, saved.jql ?? "", (jql) => {
       prefs.save({ jql })
@@ -62,7 +67,7 @@ export class PageModel {
       prefs.save({ options: toInput(options) })
       this.#scheduleRefresh()
     })
-    this.preview = new PreviewModel(backend)
+    this.preview = new PreviewModel(backend, clock)
     this.exporter = new ExportModel(backend, clock)
   }
 
@@ -84,12 +89,21 @@ export class PageModel {
 
   /** Loads the user, the field list and the JQL autocomplete data; runs the remembered query. */
   async init(): Promise<void> {
+    const load = ++this.#loads
+    this.#retries.cancel()
     this.#status.value = { kind: "loading" }
+    const control = {
+      isCurrent: () => load === this.#loads,
+      onWait: (wait: Wait) => {
+        this.#status.value = { kind: "loading", wait }
+      },
+    }
     const [me, fields, autocomplete] = await Promise.all([
-      this.backend.call(Key.whoami, {}),
-      this.backend.call(Key.fields, {}),
-      this.backend.call(Key.jqlAutocomplete, {}),
+      this.#retries.run(() => this.backend.call(Key.whoami, {}), control),
+      this.#retries.run(() => this.backend.call(Key.fields, {}), control),
+      this.#retries.run(() => this.backend.call(Key.jqlAutocomplete, {}), control),
     ])
+    if (me === undefined || fields === undefined || autocomplete === undefined) return
     if (me.ok) this.#me.value = me.value
     if (autocomplete.ok) this.jql.useAutocomplete(autocomplete.value)
     if (!fields.ok) {
@@ -124,6 +138,11 @@ export class PageModel {
       this.#hint.value = "Type a JQL query first, for example: project = ABC ORDER BY created DESC"
       return Promise.resolve()
     }
+    const tooLong = jqlTooLong(request.jql)
+    if (tooLong !== undefined) {
+      this.#hint.value = tooLong
+      return Promise.resolve()
+    }
     if (request.columns.length === 0) {
       this.#hint.value = "Choose at least one column."
       return Promise.resolve()
@@ -135,7 +154,8 @@ export class PageModel {
   /** Starts the export of everything the query matches. */
   export(): Promise<void> {
     const request = this.request()
-    if (request.jql.trim() === "" || request.columns.length === 0) return this.search()
+    if (request.jql.trim() === "" || request.columns.length === 0 || jqlTooLong(request.jql) !== undefined)
+      return this.search()
     return this.exporter.start({ ...request, timeZone: this.#me.peek()?.timeZone ?? this.context.timeZone })
   }
 
