@@ -5,7 +5,7 @@
  */
 import { cleanup, fireEvent, render, screen } from "@testing-library/preact"
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
-import { MAX_JQL_LENGTH } from "../../src/contract/constants.js"
+import { MAX_COLUMNS, MAX_JQL_LENGTH } from "../../src/contract/constants.js"
 import type { FieldInfo } from "../../src/contract.js"
 import { systemClock } from "../../web/src/clock.js"
 import { PARSE_DEBOUNCE_MS } from "../../web/src/models/JqlModel.js"
@@ -114,6 +114,18 @@ describe("waits the page shows", () => {
     await vi.advanceTimersByTimeAsync(1_000)
     expect(screen.getAllByText(sentence).length).toBeGreaterThan(1)
     expect(fake.callsTo("jql/parse")).toHaveLength(0)
+    expect(fake.callsTo("preview/page")).toHaveLength(0)
+    expect(fake.callsTo("export/start")).toHaveLength(0)
+  })
+
+  it("more columns than the app accepts are named before anything is sent", async () => {
+    const { fake, page, init } = await mount([])
+    await init
+    for (let i = 0; i <= MAX_COLUMNS; i++) page.columns.add(`customfield_${10_000 + i}`)
+    fireEvent.input(screen.getByLabelText("JQL"), { target: { value: "project = ABC" } })
+    fireEvent.click(screen.getByTestId("export-button"))
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(screen.getByText(`Choose at most 200 columns; ${MAX_COLUMNS + 3} are chosen.`)).toBeTruthy()
     expect(fake.callsTo("preview/page")).toHaveLength(0)
     expect(fake.callsTo("export/start")).toHaveLength(0)
   })

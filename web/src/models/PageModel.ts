@@ -2,6 +2,7 @@
  * The global page: who is signed in, and the four parts of the screen (query, columns, preview, export)
  * wired together and remembered per user.
  */
+import { MAX_COLUMNS } from "../../../src/contract/constants.js"
 import type { ResolverError, Whoami } from "../../../src/contract.js"
 import { type Backend, Key, type PageContext } from "../bridge.js"
 import type { Clock } from "../clock.js"
@@ -22,6 +23,13 @@ export type PageStatus =
   | { readonly kind: "loading"; readonly wait?: Wait }
   | { readonly kind: "ready" }
   | { readonly kind: "failed"; readonly error: ResolverError }
+
+/** A limit of the app the screen's request passes, in a sentence; the resolvers would refuse it. */
+const limitProblem = (request: PreviewRequest): string | undefined =>
+  jqlTooLong(request.jql) ??
+  (request.columns.length > MAX_COLUMNS
+    ? `Choose at most ${MAX_COLUMNS} columns; ${request.columns.length} are chosen.`
+    : undefined)
 
 /** Used when the host gives no context (never in Jira; keeps the page usable elsewhere). */
 const fallbackContext: PageContext = {
@@ -138,9 +146,9 @@ export class PageModel {
       this.#hint.value = "Type a JQL query first, for example: project = ABC ORDER BY created DESC"
       return Promise.resolve()
     }
-    const tooLong = jqlTooLong(request.jql)
-    if (tooLong !== undefined) {
-      this.#hint.value = tooLong
+    const limit = limitProblem(request)
+    if (limit !== undefined) {
+      this.#hint.value = limit
       return Promise.resolve()
     }
     if (request.columns.length === 0) {
@@ -154,7 +162,7 @@ export class PageModel {
   /** Starts the export of everything the query matches. */
   export(): Promise<void> {
     const request = this.request()
-    if (request.jql.trim() === "" || request.columns.length === 0 || jqlTooLong(request.jql) !== undefined)
+    if (request.jql.trim() === "" || request.columns.length === 0 || limitProblem(request) !== undefined)
       return this.search()
     return this.exporter.start({ ...request, timeZone: this.#me.peek()?.timeZone ?? this.context.timeZone })
   }
