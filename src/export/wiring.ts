@@ -83,8 +83,9 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
     let known = new Map<string, DirectoryUserLike>()
     const rowFormat: RowFormat = {
       columns: columns.map((c) => ({ id: c.id, header: c.header, kind: c.kind })),
-      // Jira answers `fields: []` with every navigable field; ask for the id only instead.
-      fields: requested.length === 0 ? ["id"] : requested,
+      // Jira answers `fields: []` with every navigable field, and `["id"]` with the id alone (no key,
+      // so the key and URL columns would be blank); `["key"]` brings the id and the key, nothing more.
+      fields: requested.length === 0 ? ["key"] : requested,
       needsComments: requested.includes("comment"),
       needsWorklogs: requested.includes("worklog"),
       accountIds: (issue) => collectAccountIds(issue, columns),
