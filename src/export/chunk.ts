@@ -38,6 +38,7 @@ export const countUnit = (counters: Counters, unit: Unit): Counters => ({
   done: counters.done + unit.rows,
   truncatedCells: counters.truncatedCells + unit.truncatedCells,
   missingCount: counters.missingCount + unit.missing.length,
+  ...(unit.relocated === true ? { relocations: (counters.relocations ?? 0) + 1 } : {}),
   missing:
     unit.missing.length === 0 || counters.missing.length >= MAX_MISSING_LISTED
       ? counters.missing
