@@ -21,6 +21,8 @@ export const USAGE = `Usage: npm run export -- --jql "project = ABC ORDER BY key
   --resume FILE       continue an interrupted export from its saved cursor file
   --cursor-file FILE  where to save the cursor on failure (default: FILE.cursor beside --out,
                       else ./liquitim-export.cursor)
+  --no-wait           when Jira's points quota is spent, stop (exit 1, cursor saved) instead of
+                      waiting for the reset and continuing
   --quiet             no progress bar
   --stats             print one JSON line of figures on standard error at the end
   --help              this text
@@ -49,6 +51,7 @@ export const CliArgs = Schema.Struct({
   cursorFile: Schema.optional(Schema.String.pipe(Schema.minLength(1))),
   quiet: Schema.Boolean,
   stats: Schema.Boolean,
+  noWait: Schema.optional(Schema.Boolean),
 })
 export type CliArgs = typeof CliArgs.Type
 
@@ -83,6 +86,7 @@ export const parseCli = (
           out: { type: "string" },
           resume: { type: "string" },
           "cursor-file": { type: "string" },
+          "no-wait": { type: "boolean", default: false },
           quiet: { type: "boolean", default: false },
           stats: { type: "boolean", default: false },
           help: { type: "boolean", default: false },
@@ -115,6 +119,7 @@ export const parseCli = (
     ...(v["cursor-file"] === undefined ? {} : { cursorFile: v["cursor-file"] }),
     quiet: v.quiet,
     stats: v.stats,
+    ...(v["no-wait"] ? { noWait: true } : {}),
   }
   const decoded = Schema.decodeUnknownEither(CliArgs)(input)
   if (Either.isLeft(decoded)) {

@@ -23,6 +23,7 @@ import { JiraLive } from "../jira/JiraLive.js"
 import { RateLimitState } from "../jira/RateLimitState.js"
 import { type CliArgs, parseCli, USAGE } from "./args.js"
 import { type Progress, renderProgress } from "./progress.js"
+import { quotaProgress, recoverySentence, runWaitingForQuota } from "./quotaWait.js"
 
 /** How often the cursor file is rewritten while an export runs into a file. */
 const SAVE_EVERY_MS = 2_000
@@ -156,6 +157,7 @@ const program = (args: CliArgs, stop: Deferred.Deferred<void>) =>
       bytes,
       lastSave: startedAt,
       lastDraw: 0,
+      quotaUntil: null as number | null,
     })
     const firstDone = content.counters.done
     const draw = (force: boolean) =>
@@ -173,12 +175,19 @@ const program = (args: CliArgs, stop: Deferred.Deferred<void>) =>
           doneThisRun: s.counters.done - firstDone,
           waitingMs: waitingUntil > now ? waitingUntil - now : 0,
           missing: s.counters.missingCount,
+          ...quotaProgress(s.quotaUntil, s.counters),
         }
         process.stderr.write(`\r${renderProgress(progress, process.stderr.columns ?? 80)}`)
         yield* Ref.update(state, (x) => ({ ...x, lastDraw: now }))
       })
 
-    const run = exportStream({ jira, format, content, settings: defaultSettings }).pipe(
+    // Each run starts from the latest cursor: after a quota wait it continues where the last one stopped.
+    const latest = Ref.get(state).pipe(Effect.map((s) => s.last))
+    const run = Stream.unwrap(
+      latest.pipe(
+        Effect.map((last) => exportStream({ jira, format, content: last, settings: defaultSettings })),
+      ),
+    ).pipe(
       Stream.interruptWhen(Deferred.await(stop)),
       Stream.runForEach(({ text, next, counters }) =>
         Effect.gen(function* () {
@@ -198,7 +207,17 @@ const program = (args: CliArgs, stop: Deferred.Deferred<void>) =>
         }),
       ),
     )
-    const exit = yield* Effect.exit(run)
+    const exit = yield* Effect.exit(
+      runWaitingForQuota({
+        run,
+        position: latest,
+        wait: args.noWait !== true,
+        stop,
+        announce: !showProgress && !args.quiet,
+        waiting: (until) =>
+          Ref.update(state, (x) => ({ ...x, quotaUntil: until })).pipe(Effect.zipRight(draw(true))),
+      }),
+    )
     yield* draw(true)
     if (showProgress) process.stderr.write("\n")
     yield* output.close
@@ -227,6 +246,8 @@ const program = (args: CliArgs, stop: Deferred.Deferred<void>) =>
       process.stderr.write(
         `${s.counters.missingCount} issues matched but could no longer be read (deleted or moved): ${s.counters.missing.slice(0, 20).join(", ")}\n`,
       )
+    const recovered = recoverySentence(s.counters)
+    if (recovered !== undefined) process.stderr.write(`${recovered}\n`)
     if (args.stats) {
       const ms = endedAt - startedAt
       process.stderr.write(
@@ -236,6 +257,7 @@ const program = (args: CliArgs, stop: Deferred.Deferred<void>) =>
           issuesPerSecond: ms > 0 ? Math.round((issues * 1000) / ms) : null,
           missing: s.counters.missingCount,
           truncatedCells: s.counters.truncatedCells,
+          pageTokenRecoveries: s.counters.relocations ?? 0,
           maxRssKb: process.resourceUsage().maxRSS,
         })}\n`,
       )
