@@ -122,7 +122,11 @@ export const runChunk = (input: {
             full: false,
           }
           return [true, next] as const
-        }).pipe(Effect.tap((taken) => (taken ? gate.emitted(unit.rows, bytes) : Effect.void)))
+        }).pipe(
+          Effect.tap((taken) =>
+            taken && unit.positionOnly !== true ? gate.emitted(unit.rows, bytes) : Effect.void,
+          ),
+        )
       }),
       Effect.either,
     )

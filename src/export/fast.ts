@@ -1,16 +1,18 @@
 /**
  * The fast strategy: id pages (`fields=id`, up to 5000) feed bulkfetch batches of 100 run with a
  * bounded, adaptive concurrency (bulk.ts), while the next id page is listed. About 2 points per issue,
- * many times faster than thrifty. Under a short points quota an id page lists only what the points
- * left can also fetch (points.ts). A refused page token is followed by a relocation (relocate.ts),
+ * many times faster than thrifty. A refused page token is followed by a relocation (relocate.ts),
  * which this file also streams, since an export found again continues as a fast phase.
+ *
+ * Each id page listed moves the export's position first (its ids become the cursor's pending ids):
+ * an id page costs as many points as it lists ids (docs/jira-cloud.md §6), so under a points quota a
+ * listing that spent the window's points is kept, and the next window fetches instead of listing again.
  */
-import { Clock, Effect, Option, Ref, Stream, SubscriptionRef } from "effect"
+import { Effect, Option, Ref, Stream } from "effect"
 import { JiraError } from "../jira/JiraError.js"
 import { fetchInSearchOrder } from "./bulk.js"
 import { decodeIds, encodeIds, type Phase } from "./cursor.js"
 import type { ExportContext, Unit } from "./pipeline.js"
-import { affordableIdPage, affords, pointsLeft } from "./points.js"
 import {
   decodeRecent,
   type FastPhase,
@@ -33,10 +35,16 @@ interface IdPage {
   readonly more: boolean
   /** The last ids listed before this page, to find the place again should `token` be refused. */
   readonly before: ReadonlyArray<string>
+  /** Listed in this stream (not the pending ids of the phase it started from). */
+  readonly listed: boolean
+  /** Jira refused the token of this listing: no ids, the relocation that takes over. */
+  readonly refused?: RelocatePhase
 }
 
 interface Batch {
   readonly ids: ReadonlyArray<string>
+  /** The refused listing: once every batch before it is admitted, the relocation takes over. */
+  readonly refused?: RelocatePhase
   readonly after: Phase | null
   /** Where the export stands when the batch's ids before `position` have been emitted. */
   readonly resumeAt: (position: number) => Phase
@@ -54,8 +62,19 @@ const phaseAt = (page: IdPage, index: number): FastPhase => {
   }
 }
 
+/** The page's batches, after an empty one that makes a listed page the export's position. */
 const batchesOf = (page: IdPage, size: number): ReadonlyArray<Batch> => {
-  const batches: Array<Batch> = []
+  if (page.refused !== undefined)
+    return [{ ids: [], refused: page.refused, after: null, resumeAt: () => phaseAt(page, 0) }]
+  const batches: Array<Batch> = page.listed
+    ? [
+        {
+          ids: [],
+          resumeAt: () => phaseAt(page, 0),
+          after: page.ids.length === 0 && !page.more ? null : phaseAt(page, 0),
+        },
+      ]
+    : []
   for (let start = 0; start < page.ids.length; start += size) {
     const end = Math.min(start + size, page.ids.length)
     batches.push({
@@ -67,37 +86,12 @@ const batchesOf = (page: IdPage, size: number): ReadonlyArray<Batch> => {
   return batches
 }
 
-/** What one export stream shares between listing and fetching. */
-interface Shared {
-  /** Ids listed but not fetched yet. */
-  readonly unfetched: SubscriptionRef.SubscriptionRef<number>
-  /** Set when Jira refused an id page's token: the relocation to stream once the rest is emitted. */
-  readonly refused: Ref.Ref<RelocatePhase | null>
-}
-
-/**
- * How many ids to list next. Without a quota (or with points to spare) a whole page, listed while
- * the previous page is fetched. Short of points: once everything listed is fetched, as many as the
- * points left can list and fetch, so every quota window ends with its issues emitted.
- */
-const idPageSize = (ctx: ExportContext, shared: Shared): Effect.Effect<number> =>
-  Effect.gen(function* () {
-    const full = ctx.settings.idPageSize
-    const left = pointsLeft(yield* ctx.jira.quota, yield* Clock.currentTimeMillis)
-    if (affords(left, full, yield* SubscriptionRef.get(shared.unfetched))) return full
-    yield* shared.unfetched.changes.pipe(
-      Stream.takeUntil((n) => n === 0),
-      Stream.runDrain,
-    )
-    return affordableIdPage(pointsLeft(yield* ctx.jira.quota, yield* Clock.currentTimeMillis), full)
-  })
-
 type Next =
   | { readonly _tag: "page"; readonly page: IdPage }
   | { readonly _tag: "list"; readonly token: string | null; readonly before: ReadonlyArray<string> }
 
 /** The id pages from `first` on: the pending ids of the phase, then pages listed while the gate admits. */
-const idPages = (ctx: ExportContext, first: IdPage, shared: Shared): Stream.Stream<IdPage, JiraError> => {
+const idPages = (ctx: ExportContext, first: IdPage): Stream.Stream<IdPage, JiraError> => {
   const after = (page: IdPage): Option.Option<Next> =>
     page.more
       ? Option.some({ _tag: "list", token: page.token, before: recentIds(page.before, page.ids) })
@@ -119,7 +113,7 @@ const idPages = (ctx: ExportContext, first: IdPage, shared: Shared): Stream.Stre
           .call(
             ctx.jira.searchIds({
               jql: ctx.jql,
-              maxResults: yield* idPageSize(ctx, shared),
+              maxResults: ctx.settings.idPageSize,
               ...(token === null ? {} : { nextPageToken: token }),
             }),
           )
@@ -127,28 +121,24 @@ const idPages = (ctx: ExportContext, first: IdPage, shared: Shared): Stream.Stre
         if (listed._tag === "Left") {
           if (token === null || !isExpiredToken(listed.left)) return yield* listed.left
           if (before.length === 0) return yield* placeLost()
-          yield* Ref.set(shared.refused, relocation(before))
-          return Option.none()
+          // Passed on in order: the relocation only starts if the stream gets this far.
+          const refusal: IdPage = {
+            ids: [],
+            token,
+            more: false,
+            before,
+            listed: false,
+            refused: relocation(before),
+          }
+          return Option.some([refusal, Option.none()] as const)
         }
         const { ids, isLast, nextPageToken } = listed.right
-        yield* SubscriptionRef.update(shared.unfetched, (n) => n + ids.length)
         const following = isLast || !nextPageToken ? null : nextPageToken
-        const page: IdPage = { ids, token: following, more: following !== null, before }
+        const page: IdPage = { ids, token: following, more: following !== null, before, listed: true }
         return Option.some([page, after(page)] as const)
       }),
   )
 }
-
-const fetchBatch = (
-  ctx: ExportContext,
-  batch: Batch,
-  shared: Shared,
-): Effect.Effect<ReadonlyArray<Unit>, JiraError> =>
-  Effect.gen(function* () {
-    const fetched = yield* fetchInSearchOrder(ctx, batch.ids)
-    yield* SubscriptionRef.update(shared.unfetched, (n) => n - batch.ids.length)
-    return yield* toUnits(ctx, { ...fetched, after: batch.after, resumeAt: batch.resumeAt })
-  })
 
 /** A unit with no rows that only moves the export's position (and may count a relocation). */
 const mark = (after: Phase | null, relocated = false): Unit => ({
@@ -157,8 +147,23 @@ const mark = (after: Phase | null, relocated = false): Unit => ({
   truncatedCells: 0,
   missing: [],
   after,
+  positionOnly: true,
   ...(relocated ? { relocated } : {}),
 })
+
+const fetchBatch = (
+  ctx: ExportContext,
+  batch: Batch,
+  refused: Ref.Ref<RelocatePhase | null>,
+): Effect.Effect<ReadonlyArray<Unit>, JiraError> =>
+  batch.refused !== undefined
+    ? Ref.set(refused, batch.refused).pipe(Effect.as([]))
+    : batch.ids.length === 0
+      ? Effect.succeed([mark(batch.after)])
+      : Effect.gen(function* () {
+          const fetched = yield* fetchInSearchOrder(ctx, batch.ids)
+          return yield* toUnits(ctx, { ...fetched, after: batch.after, resumeAt: batch.resumeAt })
+        })
 
 /** A relocation from `phase` on: one unit per id page listed (a call may stop between them), then fast. */
 export const relocating = (ctx: ExportContext, phase: RelocatePhase): Stream.Stream<Unit, JiraError> =>
@@ -200,12 +205,15 @@ export const fast = (ctx: ExportContext, phase: FastPhase): Stream.Stream<Unit, 
       if (pending._tag === "Left")
         return yield* new JiraError({ reason: "Decode", message: "The export position is damaged." })
       const before = yield* decodeRecent(phase.recent)
-      const shared: Shared = {
-        unfetched: yield* SubscriptionRef.make(pending.right.length),
-        refused: yield* Ref.make<RelocatePhase | null>(null),
+      const refused = yield* Ref.make<RelocatePhase | null>(null)
+      const first: IdPage = {
+        ids: pending.right,
+        token: phase.token,
+        more: phase.more,
+        before,
+        listed: false,
       }
-      const first: IdPage = { ids: pending.right, token: phase.token, more: phase.more, before }
-      return idPages(ctx, first, shared).pipe(
+      return idPages(ctx, first).pipe(
         // The next id page is listed while bulkfetches of this one run.
         Stream.buffer({ capacity: 1 }),
         Stream.flatMap((page) => Stream.fromIterable(batchesOf(page, ctx.settings.bulkSize))),
@@ -218,11 +226,11 @@ export const fast = (ctx: ExportContext, phase: FastPhase): Stream.Stream<Unit, 
         Stream.map((batch) => batch.value),
         // One batch in progress per request allowed in flight, plus one: more only holds more issues in
         // memory (each batch is 100 issues of raw, parsed and formatted data) for no measurable speed.
-        Stream.mapEffect((batch) => fetchBatch(ctx, batch, shared), {
+        Stream.mapEffect((batch) => fetchBatch(ctx, batch, refused), {
           concurrency: ctx.settings.requestConcurrency + 1,
         }),
         Stream.flattenIterables,
-        Stream.concat(afterRefusal(ctx, shared.refused)),
+        Stream.concat(afterRefusal(ctx, refused)),
       )
     }),
   )

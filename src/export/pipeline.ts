@@ -61,6 +61,8 @@ export interface Unit {
   readonly after: Phase | null
   /** Jira refused a page token here and the export is finding its place again (relocate.ts). */
   readonly relocated?: boolean
+  /** No rows were read for this unit; it only moves the position (so it says nothing of row sizes). */
+  readonly positionOnly?: boolean
   /** The cells and issue keys of the rows, only when asked for (`keepCells`, for the preview). */
   readonly cells?: ReadonlyArray<ReadonlyArray<string>>
   readonly keys?: ReadonlyArray<string>

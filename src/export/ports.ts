@@ -46,10 +46,6 @@ export interface QuotaSnapshot {
   readonly nearLimit: boolean
   /** Epoch ms until which Jira asked every request to wait (the latest `Retry-After`). */
   readonly pausedUntil?: number | undefined
-  /** When the quota window resets (ISO 8601), when Jira said so. */
-  readonly resetAt?: string | undefined
-  /** Epoch ms until which the quota is known to be spent. */
-  readonly blockedUntil?: number | undefined
 }
 
 /** The Jira reads of one export, all as the signed-in user. */
