@@ -23,7 +23,7 @@ import { JiraLive } from "../jira/JiraLive.js"
 import { RateLimitState } from "../jira/RateLimitState.js"
 import { type CliArgs, parseCli, USAGE } from "./args.js"
 import { type Progress, renderProgress } from "./progress.js"
-import { quotaProgress, recoverySentence, runWaitingForQuota } from "./quotaWait.js"
+import { afterQuotaReset, quotaProgress, recoverySentence, runWaitingForQuota } from "./quotaWait.js"
 
 /** How often the cursor file is rewritten while an export runs into a file. */
 const SAVE_EVERY_MS = 2_000
@@ -286,7 +286,9 @@ const main = () => {
   const args = parsed.right.args
   const layer = JiraLive.http({ baseUrl: args.site, email: args.email, apiToken: args.token })
   const stop = Effect.runSync(Deferred.make<void>())
-  const fiber = Effect.runFork(program(args, stop).pipe(Effect.provide(layer)))
+  // A quota spent before anything is written (the credential check, the count, the fields) is waited out too.
+  const starting = { wait: args.noWait !== true, quiet: args.quiet, stop }
+  const fiber = Effect.runFork(afterQuotaReset(program(args, stop).pipe(Effect.provide(layer)), starting))
   // Ctrl-C (or a termination signal) stops the stream; the program saves the cursor and says how to resume.
   for (const signal of ["SIGINT", "SIGTERM"] as const)
     process.once(signal, () => Effect.runFork(Deferred.succeed(stop, undefined)))

@@ -7,7 +7,7 @@
  */
 import { Cause, Clock, Deferred, Effect, Exit, Option } from "effect"
 import { JiraError } from "../jira/JiraError.js"
-import { RateLimitState } from "../jira/RateLimitState.js"
+import { emptySnapshot, RateLimitState } from "../jira/RateLimitState.js"
 
 /** Slack after the reset Jira named, so the first request of the new window is not early. */
 const AFTER_RESET_MS = 250
@@ -36,8 +36,9 @@ const resumeAt = (cause: Cause.Cause<unknown>) =>
     if (!(error instanceof JiraError) || error.reason !== "QuotaExhausted") return undefined
     const now = yield* Clock.currentTimeMillis
     const reset = error.resetAt === undefined ? Number.NaN : Date.parse(error.resetAt)
-    const known = yield* RateLimitState.get
-    // The client refuses locally until `blockedUntil`; the wait ends when both have passed.
+    // The client's own record, where there is one: it refuses locally until `blockedUntil`.
+    const state = yield* Effect.serviceOption(RateLimitState)
+    const known = Option.isSome(state) ? yield* state.value.get : emptySnapshot
     return Math.max(
       Number.isFinite(reset) ? reset : now + (error.retryAfterMs ?? 60_000),
       known.blockedUntil ?? 0,
@@ -46,9 +47,7 @@ const resumeAt = (cause: Cause.Cause<unknown>) =>
   })
 
 /** Runs the export, waiting for the quota's reset and running it again after each spent window. */
-export const runWaitingForQuota = <E, R>(
-  options: QuotaWaitOptions<E, R>,
-): Effect.Effect<void, E, R | RateLimitState> =>
+export const runWaitingForQuota = <E, R>(options: QuotaWaitOptions<E, R>): Effect.Effect<void, E, R> =>
   Effect.gen(function* () {
     let positionAtLastWait: unknown
     let waited = false
@@ -69,6 +68,36 @@ export const runWaitingForQuota = <E, R>(
       )
       yield* options.waiting(null)
       if (yield* Deferred.isDone(options.stop)) return
+    }
+  })
+
+/** Most quota resets waited for before the export has even started (others may share the quota). */
+const MAX_WAITS_TO_START = 3
+
+/**
+ * The start of an export (the credential check, the count, the fields: everything before a byte is
+ * written), run again after the quota's reset when the quota is spent; with `--no-wait` (`wait`
+ * false) it fails as it is.
+ */
+export const afterQuotaReset = <A, E, R>(
+  effect: Effect.Effect<A, E, R>,
+  options: { readonly wait: boolean; readonly quiet: boolean; readonly stop?: Deferred.Deferred<void> },
+): Effect.Effect<A, E, R> =>
+  Effect.gen(function* () {
+    for (let waits = 0; ; waits++) {
+      const exit = yield* Effect.exit(effect)
+      if (Exit.isSuccess(exit) || !options.wait || waits >= MAX_WAITS_TO_START) return yield* exit
+      const until = yield* resumeAt(exit.cause)
+      if (until === undefined) return yield* exit
+      if (!options.quiet) yield* Effect.sync(() => process.stderr.write(`${waitSentence(until)}\n`))
+      const now = yield* Clock.currentTimeMillis
+      const sleep = Effect.sleep(Math.max(0, until - now) + AFTER_RESET_MS)
+      const { stop } = options
+      if (stop === undefined) yield* sleep
+      else {
+        yield* sleep.pipe(Effect.raceFirst(Deferred.await(stop)))
+        if (yield* Deferred.isDone(stop)) return yield* exit
+      }
     }
   })
 

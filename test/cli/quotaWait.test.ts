@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Either, Fiber, Ref, TestClock } from "effect"
 import { renderProgress } from "../../src/cli/progress.js"
-import { recoverySentence, runWaitingForQuota, timeOfDay } from "../../src/cli/quotaWait.js"
+import { afterQuotaReset, recoverySentence, runWaitingForQuota, timeOfDay } from "../../src/cli/quotaWait.js"
 import { JiraError, JiraErrors } from "../../src/jira/JiraError.js"
 import { RateLimitState } from "../../src/jira/RateLimitState.js"
 
@@ -109,6 +109,24 @@ describe("waiting for Jira's points quota", () => {
       yield* Deferred.succeed(stop, undefined)
       yield* Fiber.join(fiber)
       expect(yield* Ref.get(script.runs)).toHaveLength(1)
+    }),
+  )
+
+  it.effect("the reads that start an export wait for the reset too, unless --no-wait", () =>
+    Effect.gen(function* () {
+      const calls = yield* Ref.make(0)
+      const count = Effect.gen(function* () {
+        const now = yield* TestClock.currentTimeMillis
+        yield* Ref.update(calls, (n) => n + 1)
+        if (now < HOUR) return yield* JiraErrors.quotaExhausted(new Date(HOUR).toISOString(), HOUR - now, {})
+        return 42
+      })
+      const refused = yield* afterQuotaReset(count, { wait: false, quiet: true }).pipe(provide, Effect.either)
+      expect(Either.isLeft(refused)).toBe(true)
+      const fiber = yield* afterQuotaReset(count, { wait: true, quiet: true }).pipe(provide, Effect.fork)
+      yield* TestClock.adjust(HOUR + 1000)
+      expect(yield* Fiber.join(fiber)).toBe(42)
+      expect(yield* Ref.get(calls)).toBe(3)
     }),
   )
 
