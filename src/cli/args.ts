@@ -43,6 +43,8 @@ export const USAGE = `Usage: npm run export -- --jql "project = ABC ORDER BY key
                       else ./liquitim-export.cursor)
   --timeout S         give up on a request Jira has not answered in S seconds (default 30;
                       it is tried again a few times)
+  --no-wait           when Jira's points quota is spent, stop (exit 1, cursor saved) instead of
+                      waiting for the reset and continuing
   --quiet             no progress bar and no waiting notices
   --stats             print one JSON line of figures on standard error at the end
   --help              this text
@@ -91,6 +93,7 @@ export const CliArgs = Schema.Struct({
   ),
   quiet: Schema.Boolean,
   stats: Schema.Boolean,
+  noWait: Schema.optional(Schema.Boolean),
 })
 export type CliArgs = typeof CliArgs.Type
 
@@ -140,6 +143,7 @@ export const parseCli = (
           "cursor-file": { type: "string" },
           force: { type: "boolean", default: false },
           timeout: { type: "string" },
+          "no-wait": { type: "boolean", default: false },
           quiet: { type: "boolean", default: false },
           stats: { type: "boolean", default: false },
           help: { type: "boolean", default: false },
@@ -201,6 +205,7 @@ export const parseCli = (
     timeoutSeconds: timeout,
     quiet: v.quiet,
     stats: v.stats,
+    ...(v["no-wait"] ? { noWait: true } : {}),
   }
   const decoded = Schema.decodeUnknownEither(CliArgs)(input)
   if (Either.isLeft(decoded)) {

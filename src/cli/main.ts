@@ -27,6 +27,7 @@ import { CliFailure, CliInputError, OutputClosed } from "./errors.js"
 import { httpJira } from "./jiraLayer.js"
 import { newFileOutput, type Output, resumedOutput, standardOutput } from "./output.js"
 import { issueCount, missingReport, type Progress, renderProgress } from "./progress.js"
+import { afterQuotaReset, quotaProgress, recoverySentence, runWaitingForQuota } from "./quotaWait.js"
 import { makeWaiting, nowWaitingFor, type Waiting, watchWaiting } from "./waiting.js"
 
 /** How often the cursor file is rewritten while an export runs into a file. */
@@ -130,6 +131,7 @@ const program = (
       bytes,
       lastSave: startedAt,
       lastDraw: 0,
+      quotaUntil: null as number | null,
     })
     const firstDone = content.counters.done
     const draw = (force: boolean) =>
@@ -147,6 +149,7 @@ const program = (
           doneThisRun: s.counters.done - firstDone,
           waitingMs: waitingUntil > now ? waitingUntil - now : 0,
           missing: s.counters.missingCount,
+          ...quotaProgress(s.quotaUntil, s.counters),
         }
         process.stderr.write(`\r${renderProgress(progress, process.stderr.columns ?? 80)}`)
         yield* Ref.update(state, (x) => ({ ...x, lastDraw: now }))
@@ -156,7 +159,13 @@ const program = (
       yield* saveCursor(cursorFile, s.last, { ...output.identity, bytes: s.bytes })
     })
 
-    const run = exportStream({ jira, format, content, settings: defaultSettings }).pipe(
+    // Each run starts from the latest cursor: after a quota wait it continues where the last one stopped.
+    const latest = Ref.get(state).pipe(Effect.map((s) => s.last))
+    const run = Stream.unwrap(
+      latest.pipe(
+        Effect.map((last) => exportStream({ jira, format, content: last, settings: defaultSettings })),
+      ),
+    ).pipe(
       Stream.interruptWhen(Deferred.await(stop)),
       Stream.runForEach(({ text, next, counters }) =>
         Effect.gen(function* () {
@@ -177,7 +186,17 @@ const program = (
         }),
       ),
     )
-    const exit = yield* Effect.exit(run)
+    const exit = yield* Effect.exit(
+      runWaitingForQuota({
+        run,
+        position: latest,
+        wait: args.noWait !== true,
+        stop,
+        announce: !showProgress && !args.quiet,
+        waiting: (until) =>
+          Ref.update(state, (x) => ({ ...x, quotaUntil: until })).pipe(Effect.zipRight(draw(true))),
+      }),
+    )
     yield* draw(true)
     if (showProgress) process.stderr.write("\n")
     const s = yield* Ref.get(state)
@@ -209,6 +228,8 @@ const program = (
 const summarize = (args: CliArgs, counters: CursorContent["counters"], done: number, ms: number) => {
   if (counters.missingCount > 0)
     process.stderr.write(`${missingReport(counters.missingCount, counters.missing)}\n`)
+  const recovered = recoverySentence(counters)
+  if (recovered !== undefined) process.stderr.write(`${recovered}\n`)
   if (args.stats)
     process.stderr.write(
       `${JSON.stringify({
@@ -217,6 +238,7 @@ const summarize = (args: CliArgs, counters: CursorContent["counters"], done: num
         issuesPerSecond: ms > 0 ? Math.round((done * 1000) / ms) : null,
         missing: counters.missingCount,
         truncatedCells: counters.truncatedCells,
+        pageTokenRecoveries: counters.relocations ?? 0,
         maxRssKb: process.resourceUsage().maxRSS,
       })}\n`,
     )
@@ -272,10 +294,12 @@ const main = () => {
         })
     }
     const waiting = yield* makeWaiting("check the email and API token")
-    const exporting = program(args, resumed, stop, streaming, waiting).pipe(
-      Effect.provide(layer),
-      Effect.tapErrorCause(() => resumed?.output.close ?? Effect.void),
-    )
+    // A quota spent before anything is written (the credential check, the count, the fields) is waited out too.
+    const starting = { wait: args.noWait !== true, quiet: args.quiet, stop }
+    const exporting = afterQuotaReset(
+      program(args, resumed, stop, streaming, waiting).pipe(Effect.provide(layer)),
+      starting,
+    ).pipe(Effect.tapErrorCause(() => resumed?.output.close ?? Effect.void))
     return yield* showNotices ? Effect.raceFirst(exporting, watchWaiting(waiting, args.site, say)) : exporting
   })
   const fiber = Effect.runFork(whole)

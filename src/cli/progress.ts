@@ -1,7 +1,8 @@
 /**
  * The progress line on standard error (only when it is a terminal): issues done of Jira's approximate
- * total, issues per second, the time left at that rate, and any wait Jira asked for. Also the closing
- * line about issues that could not be read.
+ * total, issues per second, the time left at that rate, any wait Jira asked for (a spent points quota
+ * with the time it resets), and whether an expired page token had to be recovered from. Also the
+ * closing line about issues that could not be read.
  */
 export interface Progress {
   readonly done: number
@@ -11,6 +12,10 @@ export interface Progress {
   readonly doneThisRun: number
   readonly waitingMs: number
   readonly missing: number
+  /** Waiting for Jira's points quota until this time of day (HH:MM:SS). */
+  readonly quotaUntil?: string
+  /** Times an expired page token was recovered from. */
+  readonly relocations?: number
 }
 
 const clock = (ms: number) => {
@@ -34,8 +39,13 @@ export const renderProgress = (p: Progress, width: number): string => {
     total === null ? `${p.done} issues` : `${p.done}/${total} issues`,
     `${Math.round(rate)}/s`,
     `ETA ${eta}`,
-    ...(p.waitingMs > 0 ? [`waiting ${clock(p.waitingMs)} for Jira's rate limit`] : []),
+    ...(p.quotaUntil !== undefined
+      ? [`waiting for Jira's hourly quota until ${p.quotaUntil}`]
+      : p.waitingMs > 0
+        ? [`waiting ${clock(p.waitingMs)} for Jira's rate limit`]
+        : []),
     ...(p.missing > 0 ? [`${p.missing} gone`] : []),
+    ...(p.relocations === undefined ? [] : [`page token expired, place found again`]),
   ]
   const text = parts.join("  ")
   const barWidth = Math.max(0, Math.min(30, width - text.length - 4))

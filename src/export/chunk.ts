@@ -47,6 +47,7 @@ export const countUnit = (counters: Counters, unit: Unit): Counters => ({
   done: counters.done + unit.rows,
   truncatedCells: counters.truncatedCells + unit.truncatedCells,
   missingCount: counters.missingCount + unit.missing.length,
+  ...(unit.relocated === true ? { relocations: (counters.relocations ?? 0) + 1 } : {}),
   missing:
     unit.missing.length === 0 || counters.missing.length >= MAX_MISSING_LISTED
       ? counters.missing
@@ -130,7 +131,11 @@ export const runChunk = (input: {
             full: false,
           }
           return [true, next] as const
-        }).pipe(Effect.tap((taken) => (taken ? gate.emitted(unit.rows, bytes) : Effect.void)))
+        }).pipe(
+          Effect.tap((taken) =>
+            taken && unit.positionOnly !== true ? gate.emitted(unit.rows, bytes) : Effect.void,
+          ),
+        )
       }),
       Effect.either,
     )
@@ -144,7 +149,9 @@ export const runChunk = (input: {
     const pause = outcome.left._tag === "JiraError" ? pauseFor(outcome.left) : undefined
     if (pause !== undefined) return { csv, counters: s.counters, next: next(s.phase), ...pause }
     // Hand back what was done; the next call, from the cursor, meets the error again and reports it.
-    if (s.units > 0) return { csv, counters: s.counters, next: next(s.phase) }
+    // A plan error (an issue the file cannot hold) fails every call from here: say so now.
+    if (s.units > 0 && outcome.left._tag === "JiraError")
+      return { csv, counters: s.counters, next: next(s.phase) }
     return yield* Effect.fail(outcome.left)
   })
 

@@ -67,13 +67,24 @@ const IdList = Schema.Union(
 
 const Token = Schema.String.pipe(Schema.maxLength(8192))
 
-/** Where the stream stands. Always a point at which every issue before it has been emitted. */
+/** Most ids a phase remembers of the issues just before it (to find its place again, relocate.ts). */
+export const MAX_RECENT_IDS = 20
+
+/**
+ * Where the stream stands. Always a point at which every issue before it has been emitted.
+ *
+ * `recent` (search order, latest last) are the ids just before that point. Jira's page tokens expire
+ * (after 7 days, or when Jira drops the search; docs/jira-cloud.md §1.2): the export then lists the
+ * query's ids again and continues after the latest of them still listed (a `relocate` phase).
+ */
 export const Phase = Schema.Union(
   /** Next `/search/jql` page to read (null: the first). */
   Schema.TaggedStruct("thrifty", {
     token: Schema.NullOr(Token),
     /** Issues of that page already emitted (a page too large for one answer is cut). */
     skip: Schema.optional(Schema.Int.pipe(Schema.between(0, 5000))),
+    /** Ids of the last issues emitted. */
+    recent: Schema.optional(IdList),
   }),
   /**
    * Ids already listed but not yet emitted, in search order, and the token of the id page after them
@@ -83,6 +94,20 @@ export const Phase = Schema.Union(
     pending: IdList,
     token: Schema.NullOr(Token),
     more: Schema.Boolean,
+    /** With nothing pending: ids of the last issues listed before the token. */
+    recent: Schema.optional(IdList),
+  }),
+  /**
+   * Listing the query's ids again to find the place after the latest of `recent` still listed.
+   * `token`: the next id page of that listing (null: the first). `found`: the index in `recent` of
+   * the id that ended the previous id page; the place is right after it unless this page lists a
+   * later one. `tries`: listings started again because a token of the listing itself expired.
+   */
+  Schema.TaggedStruct("relocate", {
+    recent: IdList,
+    token: Schema.NullOr(Token),
+    found: Schema.optional(Schema.NonNegativeInt),
+    tries: Schema.optional(Schema.Int.pipe(Schema.between(0, 100))),
   }),
 )
 export type Phase = typeof Phase.Type
@@ -93,6 +118,8 @@ export const Counters = Schema.Struct({
   missing: Schema.Array(Schema.String.pipe(Schema.maxLength(255))).pipe(Schema.maxItems(MAX_MISSING_LISTED)),
   missingCount: Schema.NonNegativeInt,
   truncatedCells: Schema.NonNegativeInt,
+  /** Times Jira's page token expired and the export found its place again (absent: never). */
+  relocations: Schema.optional(Schema.NonNegativeInt),
 })
 export type Counters = typeof Counters.Type
 

@@ -1,49 +1,86 @@
 /**
  * The fast strategy: id pages (`fields=id`, up to 5000) feed bulkfetch batches of 100 run with a
  * bounded, adaptive concurrency (bulk.ts), while the next id page is listed. About 2 points per issue,
- * many times faster than thrifty.
+ * many times faster than thrifty. A refused page token is followed by a relocation (relocate.ts),
+ * which this file also streams, since an export found again continues as a fast phase.
+ *
+ * Each id page listed moves the export's position first (its ids become the cursor's pending ids):
+ * an id page costs as many points as it lists ids (docs/jira-cloud.md §6), so under a points quota a
+ * listing that spent the window's points is kept, and the next window fetches instead of listing again.
  */
-import { Effect, Option, Stream } from "effect"
+import { Effect, Option, Ref, Stream } from "effect"
 import { JiraError } from "../jira/JiraError.js"
 import { fetchInSearchOrder } from "./bulk.js"
 import { decodeIds, encodeIds, type Phase } from "./cursor.js"
 import type { ExportContext, ExportFailure, Unit } from "./pipeline.js"
+import {
+  decodeRecent,
+  type FastPhase,
+  isExpiredToken,
+  locate,
+  placeLost,
+  type RelocatePhase,
+  recentField,
+  recentIds,
+  relocation,
+} from "./relocate.js"
 import { toUnits } from "./units.js"
 
-/** A fast phase: ids listed but not yet emitted, and the id page after them. */
-export type FastPhase = Extract<Phase, { readonly _tag: "fast" }>
+export type { FastPhase } from "./relocate.js"
 
 interface IdPage {
   readonly ids: ReadonlyArray<string>
   /** Token of the id page after this one. */
   readonly token: string | null
   readonly more: boolean
+  /** The last ids listed before this page, to find the place again should `token` be refused. */
+  readonly before: ReadonlyArray<string>
+  /** Listed in this stream (not the pending ids of the phase it started from). */
+  readonly listed: boolean
+  /** Jira refused the token of this listing: no ids, the relocation that takes over. */
+  readonly refused?: RelocatePhase
 }
 
 interface Batch {
   readonly ids: ReadonlyArray<string>
+  /** The refused listing: once every batch before it is admitted, the relocation takes over. */
+  readonly refused?: RelocatePhase
   readonly after: Phase | null
   /** Where the export stands when the batch's ids before `position` have been emitted. */
   readonly resumeAt: (position: number) => Phase
 }
 
+/** The phase with the page's ids from `index` on still to emit. */
+const phaseAt = (page: IdPage, index: number): FastPhase => {
+  const rest = page.ids.slice(index)
+  return {
+    _tag: "fast",
+    pending: encodeIds(rest),
+    token: page.token,
+    more: page.more,
+    ...(rest.length === 0 ? recentField(recentIds(page.before, page.ids.slice(0, index))) : {}),
+  }
+}
+
+/** The page's batches, after an empty one that makes a listed page the export's position. */
 const batchesOf = (page: IdPage, size: number): ReadonlyArray<Batch> => {
-  const batches: Array<Batch> = []
+  if (page.refused !== undefined)
+    return [{ ids: [], refused: page.refused, after: null, resumeAt: () => phaseAt(page, 0) }]
+  const batches: Array<Batch> = page.listed
+    ? [
+        {
+          ids: [],
+          resumeAt: () => phaseAt(page, 0),
+          after: page.ids.length === 0 && !page.more ? null : phaseAt(page, 0),
+        },
+      ]
+    : []
   for (let start = 0; start < page.ids.length; start += size) {
     const end = Math.min(start + size, page.ids.length)
-    const rest = page.ids.slice(end)
     batches.push({
       ids: page.ids.slice(start, end),
-      resumeAt: (position) => ({
-        _tag: "fast",
-        pending: encodeIds(page.ids.slice(Math.min(start + position, end))),
-        token: page.token,
-        more: page.more,
-      }),
-      after:
-        rest.length === 0 && !page.more
-          ? null
-          : { _tag: "fast", pending: encodeIds(rest), token: page.token, more: page.more },
+      resumeAt: (position) => phaseAt(page, Math.min(start + position, end)),
+      after: end === page.ids.length && !page.more ? null : phaseAt(page, end),
     })
   }
   return batches
@@ -51,15 +88,17 @@ const batchesOf = (page: IdPage, size: number): ReadonlyArray<Batch> => {
 
 type Next =
   | { readonly _tag: "page"; readonly page: IdPage }
-  | { readonly _tag: "list"; readonly token: string | null }
+  | { readonly _tag: "list"; readonly token: string | null; readonly before: ReadonlyArray<string> }
 
 /** The id pages from `first` on: the pending ids of the phase, then pages listed while the gate admits. */
 const idPages = (ctx: ExportContext, first: IdPage): Stream.Stream<IdPage, JiraError> => {
   const after = (page: IdPage): Option.Option<Next> =>
-    page.more ? Option.some({ _tag: "list", token: page.token }) : Option.none()
+    page.more
+      ? Option.some({ _tag: "list", token: page.token, before: recentIds(page.before, page.ids) })
+      : Option.none()
   const start: Next =
     first.ids.length === 0 && first.more
-      ? { _tag: "list", token: first.token }
+      ? { _tag: "list", token: first.token, before: first.before }
       : { _tag: "page", page: first }
   return Stream.unfoldEffect(
     Option.some(start),
@@ -69,45 +108,129 @@ const idPages = (ctx: ExportContext, first: IdPage): Stream.Stream<IdPage, JiraE
         if (next.value._tag === "page") return Option.some([next.value.page, after(next.value.page)] as const)
         // Listing costs points too, so it only starts while the gate is open.
         if (!(yield* ctx.gate.admit(0))) return Option.none()
-        const token = next.value.token
-        const listed = yield* ctx.call(
-          ctx.jira.searchIds({
-            jql: ctx.jql,
-            maxResults: ctx.settings.idPageSize,
-            ...(token === null ? {} : { nextPageToken: token }),
-          }),
-        )
-        const following = listed.isLast || !listed.nextPageToken ? null : listed.nextPageToken
-        const page: IdPage = { ids: listed.ids, token: following, more: following !== null }
+        const { token, before } = next.value
+        const listed = yield* ctx
+          .call(
+            ctx.jira.searchIds({
+              jql: ctx.jql,
+              maxResults: ctx.settings.idPageSize,
+              ...(token === null ? {} : { nextPageToken: token }),
+            }),
+          )
+          .pipe(Effect.either)
+        if (listed._tag === "Left") {
+          if (token === null || !isExpiredToken(listed.left)) return yield* listed.left
+          if (before.length === 0) return yield* placeLost()
+          // Passed on in order: the relocation only starts if the stream gets this far.
+          const refusal: IdPage = {
+            ids: [],
+            token,
+            more: false,
+            before,
+            listed: false,
+            refused: relocation(before),
+          }
+          return Option.some([refusal, Option.none()] as const)
+        }
+        const { ids, isLast, nextPageToken } = listed.right
+        const following = isLast || !nextPageToken ? null : nextPageToken
+        const page: IdPage = { ids, token: following, more: following !== null, before, listed: true }
         return Option.some([page, after(page)] as const)
       }),
   )
 }
 
-const fetchBatch = (ctx: ExportContext, batch: Batch): Effect.Effect<ReadonlyArray<Unit>, ExportFailure> =>
-  Effect.gen(function* () {
-    const fetched = yield* fetchInSearchOrder(ctx, batch.ids)
-    return yield* toUnits(ctx, { ...fetched, after: batch.after, resumeAt: batch.resumeAt })
-  })
+/** A unit with no rows that only moves the export's position (and may count a relocation). */
+const mark = (after: Phase | null, relocated = false): Unit => ({
+  text: "",
+  rows: 0,
+  truncatedCells: 0,
+  missing: [],
+  after,
+  positionOnly: true,
+  ...(relocated ? { relocated } : {}),
+})
 
-export const fast = (ctx: ExportContext, phase: FastPhase): Stream.Stream<Unit, ExportFailure> => {
-  const pending = decodeIds(phase.pending)
-  if (pending._tag === "Left")
-    return Stream.fail(new JiraError({ reason: "Decode", message: "The export position is damaged." }))
-  return idPages(ctx, { ids: pending.right, token: phase.token, more: phase.more }).pipe(
-    // The next id page is listed while bulkfetches of this one run.
-    Stream.buffer({ capacity: 1 }),
-    Stream.flatMap((page) => Stream.fromIterable(batchesOf(page, ctx.settings.bulkSize))),
-    Stream.mapEffect((batch) =>
-      ctx.gate
-        .admit(batch.ids.length)
-        .pipe(Effect.map((open) => (open ? Option.some(batch) : Option.none()))),
-    ),
-    Stream.takeWhile(Option.isSome),
-    Stream.map((batch) => batch.value),
-    // One batch in progress per request allowed in flight, plus one: more only holds more issues in
-    // memory (each batch is 100 issues of raw, parsed and formatted data) for no measurable speed.
-    Stream.mapEffect((batch) => fetchBatch(ctx, batch), { concurrency: ctx.settings.requestConcurrency + 1 }),
-    Stream.flattenIterables,
+const fetchBatch = (
+  ctx: ExportContext,
+  batch: Batch,
+  refused: Ref.Ref<RelocatePhase | null>,
+): Effect.Effect<ReadonlyArray<Unit>, ExportFailure> =>
+  batch.refused !== undefined
+    ? Ref.set(refused, batch.refused).pipe(Effect.as([]))
+    : batch.ids.length === 0
+      ? Effect.succeed([mark(batch.after)])
+      : Effect.gen(function* () {
+          const fetched = yield* fetchInSearchOrder(ctx, batch.ids)
+          return yield* toUnits(ctx, { ...fetched, after: batch.after, resumeAt: batch.resumeAt })
+        })
+
+/** A relocation from `phase` on: one unit per id page listed (a call may stop between them), then fast. */
+export const relocating = (ctx: ExportContext, phase: RelocatePhase): Stream.Stream<Unit, ExportFailure> =>
+  Stream.unwrap(
+    Effect.gen(function* () {
+      if (!(yield* ctx.gate.admit(0))) return Stream.empty
+      const located = yield* locate(ctx, phase)
+      if (located._tag === "searching")
+        return Stream.make(mark(located.phase)).pipe(
+          Stream.concat(Stream.suspend(() => relocating(ctx, located.phase))),
+        )
+      if (located.phase === null) return Stream.make(mark(null))
+      return Stream.make(mark(located.phase)).pipe(Stream.concat(fast(ctx, located.phase)))
+    }),
   )
-}
+
+/**
+ * Once the stream before it has been emitted: the relocation Jira's refusal of a token asked for
+ * (counted in its first unit), or nothing.
+ */
+export const afterRefusal = (
+  ctx: ExportContext,
+  refused: Ref.Ref<RelocatePhase | null>,
+): Stream.Stream<Unit, ExportFailure> =>
+  Stream.unwrap(
+    Ref.get(refused).pipe(
+      Effect.map((phase) =>
+        phase === null
+          ? Stream.empty
+          : Stream.make(mark(phase, true)).pipe(Stream.concat(relocating(ctx, phase))),
+      ),
+    ),
+  )
+
+export const fast = (ctx: ExportContext, phase: FastPhase): Stream.Stream<Unit, ExportFailure> =>
+  Stream.unwrap(
+    Effect.gen(function* () {
+      const pending = decodeIds(phase.pending)
+      if (pending._tag === "Left")
+        return yield* new JiraError({ reason: "Decode", message: "The export position is damaged." })
+      const before = yield* decodeRecent(phase.recent)
+      const refused = yield* Ref.make<RelocatePhase | null>(null)
+      const first: IdPage = {
+        ids: pending.right,
+        token: phase.token,
+        more: phase.more,
+        before,
+        listed: false,
+      }
+      return idPages(ctx, first).pipe(
+        // The next id page is listed while bulkfetches of this one run.
+        Stream.buffer({ capacity: 1 }),
+        Stream.flatMap((page) => Stream.fromIterable(batchesOf(page, ctx.settings.bulkSize))),
+        Stream.mapEffect((batch) =>
+          ctx.gate
+            .admit(batch.ids.length)
+            .pipe(Effect.map((open) => (open ? Option.some(batch) : Option.none()))),
+        ),
+        Stream.takeWhile(Option.isSome),
+        Stream.map((batch) => batch.value),
+        // One batch in progress per request allowed in flight, plus one: more only holds more issues in
+        // memory (each batch is 100 issues of raw, parsed and formatted data) for no measurable speed.
+        Stream.mapEffect((batch) => fetchBatch(ctx, batch, refused), {
+          concurrency: ctx.settings.requestConcurrency + 1,
+        }),
+        Stream.flattenIterables,
+        Stream.concat(afterRefusal(ctx, refused)),
+      )
+    }),
+  )

@@ -4,14 +4,15 @@
  * it, a point from which the export can resume with nothing lost and nothing doubled (see cursor.ts).
  *
  * The phase picks the strategy: thrifty.ts (search pages with fields, about 1 point per issue) or
- * fast.ts (id pages, then bulkfetch batches in parallel, about 2). Both get one `ExportContext`,
- * built here once per stream.
+ * fast.ts (id pages, then bulkfetch batches in parallel, about 2), or a relocation after Jira refused
+ * a page token (relocate.ts, streamed by fast.ts). All get one `ExportContext`, built here once per
+ * stream.
  */
 import { Effect, Stream } from "effect"
 import type { JiraError } from "../jira/JiraError.js"
 import { type ChangelogReader, makeChangelogReader } from "./changelogs.js"
 import type { Phase } from "./cursor.js"
-import { fast } from "./fast.js"
+import { fast, relocating } from "./fast.js"
 import type { Gate } from "./gate.js"
 import { type Limiter, makeLimiter } from "./limiter.js"
 import type { ExportJira, RowFormat } from "./ports.js"
@@ -66,6 +67,10 @@ export interface Unit {
   readonly missing: ReadonlyArray<string>
   /** Where the export stands after this unit; null when it is complete. */
   readonly after: Phase | null
+  /** Jira refused a page token here and the export is finding its place again (relocate.ts). */
+  readonly relocated?: boolean
+  /** No rows were read for this unit; it only moves the position (so it says nothing of row sizes). */
+  readonly positionOnly?: boolean
   /** The cells and issue keys of the rows, only when asked for (`keepCells`, for the preview). */
   readonly cells?: ReadonlyArray<ReadonlyArray<string>>
   readonly keys?: ReadonlyArray<string>
@@ -132,7 +137,11 @@ export const exportUnits = (input: PipelineInput): Stream.Stream<Unit, ExportFai
   Stream.unwrap(
     makeContext(input).pipe(
       Effect.map((ctx) =>
-        input.phase._tag === "thrifty" ? thrifty(ctx, input.phase) : fast(ctx, input.phase),
+        input.phase._tag === "thrifty"
+          ? thrifty(ctx, input.phase)
+          : input.phase._tag === "fast"
+            ? fast(ctx, input.phase)
+            : relocating(ctx, input.phase),
       ),
     ),
   )

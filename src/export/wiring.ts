@@ -124,8 +124,9 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
     })
     const cells = importer === undefined ? columns : cellColumns(columns, importer)
     const rowFormat = formatOf(cells, csv, {
-      // Jira answers `fields: []` with every navigable field; ask for the id only instead.
-      fields: requested.length === 0 ? ["id"] : requested,
+      // Jira answers `fields: []` with every navigable field, and `["id"]` with the id alone (no key,
+      // so the key and URL columns would be blank); `["key"]` brings the id and the key, nothing more.
+      fields: requested.length === 0 ? ["key"] : requested,
       ...(history === undefined ? {} : { changelogFields: ["status"] }),
       accountIds: (issue) => collectAccountIds(issue, columns),
       knownUsers: (issue) => collectKnownUsers(issue, columns).map((user) => [user.accountId, user] as const),

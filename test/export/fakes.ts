@@ -3,7 +3,7 @@
  * that silently omits deleted issues, truncated comment pages, seeded rate-limit chaos, and counts of
  * requests and peak requests in flight.
  */
-import { Effect } from "effect"
+import { Effect, Either } from "effect"
 import type { ColumnInfo } from "../../src/contract.js"
 import type { ExportIssue, ExportJira, RowFormat } from "../../src/export/ports.js"
 import { JiraError } from "../../src/jira/JiraError.js"
@@ -50,20 +50,37 @@ export interface FakeOptions {
   readonly latencyMs?: number
   /** Short pages: the search returns fewer than asked. */
   readonly maxSearchPage?: number
+  /**
+   * Called for each request that carries a page token (n counts them): true makes Jira drop the
+   * search, as when its token expires: that request and every token issued before get a 400.
+   */
+  readonly expireToken?: (n: number) => boolean
 }
 
 export interface FakeJira {
   readonly jira: ExportJira
   readonly issues: Array<FakeIssue>
   readonly deleted: Set<string>
+  /** Drops every search, as a Jira restart or 7 days would: outstanding tokens get a 400. */
+  readonly expireAll: () => void
   readonly stats: {
     requests: number
     peakInFlight: number
     inFlight: number
     byKind: Record<string, number>
     rateLimited: number
+    expiredTokens: number
   }
 }
+
+/** What Jira says about a token it no longer accepts (docs/jira-cloud.md §5: a 400, kept as BadRequest). */
+export const expiredTokenError = () =>
+  new JiraError({
+    reason: "BadRequest",
+    status: 400,
+    details: ["The nextPageToken is invalid or has expired; start the search again without one."],
+    message: "Jira refused the request: The nextPageToken is invalid or has expired.",
+  })
 
 const toIssue = (issue: FakeIssue): ExportIssue => ({
   id: issue.id,
@@ -86,6 +103,7 @@ export const makeFakeJira = (issues: Array<FakeIssue>, options: FakeOptions = {}
     inFlight: 0,
     byKind: {} as Record<string, number>,
     rateLimited: 0,
+    expiredTokens: 0,
   }
   let random = options.seed ?? 7
   const roll = () => {
@@ -111,29 +129,57 @@ export const makeFakeJira = (issues: Array<FakeIssue>, options: FakeOptions = {}
       }
       return answer()
     }).pipe(Effect.ensuring(Effect.sync(() => stats.inFlight--)))
-  const page = (list: ReadonlyArray<FakeIssue>, max: number, token: string | undefined) => {
-    const start = token === undefined ? 0 : Number(token.slice(2))
+  // Tokens name the search generation they belong to; an expiry starts a new generation.
+  let generation = 0
+  let tokened = 0
+  const page = (
+    list: ReadonlyArray<FakeIssue>,
+    max: number,
+    token: string | undefined,
+  ): Either.Either<
+    { items: Array<FakeIssue>; nextPageToken: string | undefined; isLast: boolean },
+    JiraError
+  > => {
+    const [, issuedIn, at] = token === undefined ? [] : token.split(":")
+    if (token !== undefined) {
+      if (Number(issuedIn) !== generation || options.expireToken?.(tokened++) === true) {
+        generation += 1
+        stats.expiredTokens++
+        return Either.left(expiredTokenError())
+      }
+    }
+    const start = token === undefined ? 0 : Number(at)
     const end = Math.min(start + max, list.length)
     const isLast = end >= list.length
-    return {
+    return Either.right({
       items: list.slice(start, end).filter((i) => !deleted.has(i.id)),
-      nextPageToken: isLast ? undefined : `t:${end}`,
+      nextPageToken: isLast ? undefined : `t:${generation}:${end}`,
       isLast,
-    }
+    })
   }
   let bulkCalls = 0
   const jira: ExportJira = {
     rememberUsers: () => Effect.void,
     searchPage: (r) =>
-      request("search", () => {
-        const p = page(all(r.jql), Math.min(r.maxResults, options.maxSearchPage ?? 100), r.nextPageToken)
-        return { issues: p.items.map(toIssue), nextPageToken: p.nextPageToken, isLast: p.isLast }
-      }),
+      request("search", () =>
+        page(all(r.jql), Math.min(r.maxResults, options.maxSearchPage ?? 100), r.nextPageToken),
+      ).pipe(
+        Effect.flatten,
+        Effect.map((p) => ({
+          issues: p.items.map(toIssue),
+          nextPageToken: p.nextPageToken,
+          isLast: p.isLast,
+        })),
+      ),
     searchIds: (r) =>
-      request("ids", () => {
-        const p = page(all(r.jql), Math.min(r.maxResults, 5000), r.nextPageToken)
-        return { ids: p.items.map((i) => i.id), nextPageToken: p.nextPageToken, isLast: p.isLast }
-      }),
+      request("ids", () => page(all(r.jql), Math.min(r.maxResults, 5000), r.nextPageToken)).pipe(
+        Effect.flatten,
+        Effect.map((p) => ({
+          ids: p.items.map((i) => i.id),
+          nextPageToken: p.nextPageToken,
+          isLast: p.isLast,
+        })),
+      ),
     bulkFetch: (r) =>
       Effect.suspend(() => {
         options.beforeBulkFetch?.(bulkCalls++)
@@ -158,7 +204,10 @@ export const makeFakeJira = (issues: Array<FakeIssue>, options: FakeOptions = {}
     withDeadline: (effect) => effect,
     quota: Effect.succeed({ nearLimit: false }),
   }
-  return { jira, issues, deleted, stats }
+  const expireAll = () => {
+    generation += 1
+  }
+  return { jira, issues, deleted, expireAll, stats }
 }
 
 const columns: ReadonlyArray<ColumnInfo> = [
