@@ -76,3 +76,5 @@ export const MAX_LISTED_FILTERS = 500
  */
 export const MAX_VALUE_COLUMNS = 1000
 export const DEFAULT_VALUE_COLUMNS = 20
+/** Most field ids a history export may keep: Jira's changelog bulk fetch takes at most 10. */
+export const MAX_HISTORY_FIELDS = 10
