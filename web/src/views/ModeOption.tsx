@@ -18,7 +18,7 @@ export const ModeOption = ({ page }: { page: PageModel }) => {
   const names = historyFieldNames(o.historyFields, fields)
   return (
     <>
-      <div class="option">
+      <div class="option option-wide">
         <label for="opt-mode">Mode</label>
         <select
           id="opt-mode"
@@ -37,7 +37,7 @@ export const ModeOption = ({ page }: { page: PageModel }) => {
         </p>
       </div>
       {o.mode === "history" && (
-        <div class="option">
+        <div class="option option-wide">
           <label for="opt-history-fields">Only changes of (optional)</label>
           <input
             id="opt-history-fields"
