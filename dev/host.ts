@@ -16,12 +16,14 @@ import { createRequire } from "node:module"
 import type { AddressInfo } from "node:net"
 import { extname, join, normalize, resolve } from "node:path"
 import { FORGE_LIMITS } from "../src/contract/constants.js"
+import { type ConsentMode, consentMissing, consentRequired, isConsentError } from "./consent.js"
 import {
   type EmulatorOptions,
   FORGE_ACCOUNT_HEADER,
   type RunningEmulator,
   startEmulator,
 } from "./emulator/index.js"
+import { bridgeShim, consentPrompt } from "./frame.js"
 import { contextSearch, framedHtml, type HostModule, hostModule, MODAL_FRAME_CSS } from "./hostModules.js"
 import { invokeRefusal, ownOrigins } from "./invokeGuard.js"
 
@@ -42,6 +44,8 @@ export interface HostOptions {
   readonly site?: RealSite
   /** Directory of the built UI (default `web/dist`). */
   readonly distDir?: string
+  /** Whether the user has allowed the app to act as them; `required` shows Forge's prompt first. */
+  readonly consent?: ConsentMode
 }
 
 export interface Invocation {
@@ -60,6 +64,9 @@ export interface RunningHost {
   readonly accountId: string
   /** Every resolver invocation the page made, in order. */
   readonly invocations: () => ReadonlyArray<Invocation>
+  /** The user's consent now (the prompt's button grants it). */
+  readonly consent: () => ConsentMode
+  readonly setConsent: (mode: ConsentMode) => void
   readonly close: () => Promise<void>
 }
 
@@ -73,53 +80,6 @@ const contentTypes: Record<string, string> = {
   ".svg": "image/svg+xml",
   ".png": "image/png",
 }
-
-/**
- * The frame script Jira injects before the app bundle. `@forge/bridge` looks up
- * `window.__bridge.callBridge` when its modules load, so this must run first.
- */
-const bridgeShim = `(() => {
-  const post = async (path, body) => {
-    const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    const text = await response.text();
-    let json;
-    try { json = JSON.parse(text); } catch { json = undefined; }
-    if (!response.ok) throw new Error((json && json.message) || ("The local Forge host answered " + response.status));
-    return json;
-  };
-  const params = new URLSearchParams(location.search);
-  const colorMode = params.get("theme") === "dark" ? "dark" : "light";
-  let contextPromise;
-  const context = () => (contextPromise ??= post("./__host/context", { colorMode, search: location.search }));
-  window.__hostCalls = [];
-  window.__bridge = {
-    callBridge: async (method, args) => {
-      window.__hostCalls.push(method === "invoke" ? "invoke:" + args.functionKey : method);
-      switch (method) {
-        case "invoke": return (await post("./__host/invoke", { functionKey: args.functionKey, payload: args.payload })).result;
-        case "getContext": return context();
-        case "enableTheming": {
-          const html = document.documentElement;
-          html.setAttribute("data-color-mode", colorMode);
-          html.setAttribute("data-theme", "dark:dark light:light spacing:spacing typography:typography");
-          if (!document.getElementById("__host-tokens")) {
-            const link = document.createElement("link");
-            link.id = "__host-tokens"; link.rel = "stylesheet"; link.href = "./__host/tokens.css";
-            document.head.prepend(link);
-          }
-          return undefined;
-        }
-        case "close": { window.__hostClosed = true; document.body.classList.add("host-closed"); return true; }
-        case "open": { window.__hostOpened = (window.__hostOpened || []).concat([args]); return undefined; }
-        case "navigate": { window.__hostNavigated = (window.__hostNavigated || []).concat([args]); return undefined; }
-        case "changeWindowTitle": { document.title = String(args && args.title || document.title); return undefined; }
-        case "emitReadyEvent": case "initFeatureFlags": case "emitFrontendCustomMetric": return undefined;
-        default: throw new Error("The local Forge host does not support the bridge method " + method + ".");
-      }
-    },
-  };
-})();
-`
 
 const readBody = (req: IncomingMessage, limit: number): Promise<Buffer | "too-large"> =>
   new Promise((done, fail) => {
@@ -169,6 +129,7 @@ interface ForgeFetchDescriptor {
 interface FetchTarget {
   readonly baseUrl: string
   readonly headers: Record<string, string>
+  readonly consented: () => boolean
 }
 
 /**
@@ -187,6 +148,7 @@ const installForgeFetch = () => {
     if (!target) throw new Error("A Forge product request was made outside a resolver invocation.")
     if (descriptor.remote !== "jira")
       throw new Error(`The local Forge host only reaches Jira, not ${descriptor.remote}.`)
+    if (descriptor.provider === "user" && !target.consented()) return consentMissing()
     const headers = new Headers(init?.headers)
     for (const [name, value] of Object.entries(target.headers)) headers.set(name, value)
     headers.set("x-forge-provider", String(descriptor.provider))
@@ -206,7 +168,8 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
   let emulator: RunningEmulator | undefined
   let accountId: string
   let siteUrl: string
-  let target: FetchTarget
+  let target: Omit<FetchTarget, "consented">
+  let consent: ConsentMode = options.consent ?? "granted"
   if (options.site) {
     const site = { ...options.site, url: options.site.url.replace(/\/+$/, "") }
     const me = await fetch(`${site.url}/rest/api/3/myself`, {
@@ -276,7 +239,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
     let timer: NodeJS.Timeout | undefined
     try {
       const result = await Promise.race([
-        currentTarget.run(target, () =>
+        currentTarget.run({ ...target, consented: () => consent === "granted" }, () =>
           handler(
             { call: { functionKey, payload: call.payload }, context: context("light") },
             { principal: { accountId }, installContext: `ari:cloud:jira::site/${cloudId}` },
@@ -301,6 +264,11 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
       res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" })
       res.end(body)
     } catch (error) {
+      // As Forge: the error leaves the function, and the frame asks the user to allow access.
+      if (isConsentError(error)) {
+        record(functionKey, 401, raw.length, 0)
+        return sendJson(res, 401, consentRequired)
+      }
       record(functionKey, 500, raw.length, 0)
       sendJson(res, 500, { message: error instanceof Error ? error.message : String(error) })
     } finally {
@@ -334,7 +302,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
     const route = async () => {
       if (req.method === "GET" && pathname === "/__host/bridge.js") {
         res.writeHead(200, { "content-type": contentTypes[".js"], "cache-control": "no-store" })
-        return res.end(bridgeShim)
+        return res.end(bridgeShim + consentPrompt)
       }
       if (req.method === "GET" && pathname === "/__host/tokens.css") {
         res.writeHead(200, { "content-type": contentTypes[".css"] })
@@ -357,6 +325,10 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
         )
       }
       if (req.method === "POST" && pathname === "/__host/invoke") return invoke(req, res)
+      if (req.method === "POST" && pathname === "/__host/consent") {
+        consent = "granted"
+        return sendJson(res, 200, { consent })
+      }
       if (req.method === "GET") return serveStatic(pathname, search, res)
       return sendJson(res, 405, { message: `${req.method} is not supported here.` })
     }
@@ -380,6 +352,10 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
     emulator,
     accountId,
     invocations: () => invocations,
+    consent: () => consent,
+    setConsent: (mode) => {
+      consent = mode
+    },
     close: async () => {
       server.closeAllConnections()
       await new Promise<void>((done) => server.close(() => done()))

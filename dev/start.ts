@@ -2,7 +2,7 @@
  * `npm start`: the local Forge host with the bundled Jira emulator (or a real site), printing the URL.
  *
  *   npm start -- [--port 8080] [--user admin|restricted] [--issues 1000] [--seed 1]
- *                [--profile instant|cloud] [--chaos SPEC]
+ *                [--profile instant|cloud] [--chaos SPEC] [--consent required]
  *                [--site https://x.atlassian.net --email E --token T]
  *
  * The site, email and token can also come from JIRA_SITE, JIRA_EMAIL and JIRA_API_TOKEN; the port
@@ -18,6 +18,7 @@ const usage = `Usage: npm start -- [options]
   --seed N             data set seed (default 1)
   --profile NAME       emulator latency profile: instant (default) or cloud
   --chaos SPEC         emulator fault injection (see npm run emulator -- --help)
+  --consent MODE       granted (default), or required: Forge's "Allow access" prompt comes first
   --site URL           use a real Jira Cloud site instead of the emulator (or JIRA_SITE)
   --email E            Atlassian account email for --site (or JIRA_EMAIL)
   --token T            API token for --site (or JIRA_API_TOKEN)
@@ -39,6 +40,7 @@ const main = async () => {
         seed: { type: "string" },
         profile: { type: "string" },
         chaos: { type: "string" },
+        consent: { type: "string" },
         site: { type: "string" },
         email: { type: "string" },
         token: { type: "string" },
@@ -69,6 +71,8 @@ const main = async () => {
   if (user !== "admin" && user !== "restricted") return fail("--user must be admin or restricted.")
   const profile = text("profile") ?? "instant"
   if (profile !== "instant" && profile !== "cloud") return fail("--profile must be instant or cloud.")
+  const consent = text("consent") ?? "granted"
+  if (consent !== "granted" && consent !== "required") return fail("--consent must be granted or required.")
   const siteUrl = text("site") ?? process.env.JIRA_SITE
   const email = text("email") ?? process.env.JIRA_EMAIL
   const token = text("token") ?? process.env.JIRA_API_TOKEN
@@ -81,6 +85,7 @@ const main = async () => {
   const host = await startHost({
     port,
     user,
+    consent,
     ...(siteUrl && email && token
       ? { site: { url: siteUrl, email, apiToken: token } }
       : {

@@ -33,6 +33,7 @@ export {
   MAX_HISTORY_FIELDS,
   MAX_JQL_LENGTH,
   MAX_LISTED_FILTERS,
+  MAX_PAYLOAD_DEPTH,
   MAX_SELECTED_ISSUES,
   MAX_VALUE_COLUMNS,
   ResolverKey,
@@ -149,6 +150,7 @@ export const ErrorTag = Schema.Literal(
   "Decode",
   "TooLarge",
   "TooManyValues",
+  "Timeout",
   "Internal",
 )
 export type ErrorTag = typeof ErrorTag.Type
@@ -159,7 +161,7 @@ export const ResolverError = Schema.Struct({
   message: Schema.String,
   /** Extra lines: Jira's own messages, the candidates of an ambiguous column, … */
   details: Schema.optional(Schema.Array(Schema.String)),
-  /** For `RateLimited`: wait at least this long before calling again with the same payload. */
+  /** For `RateLimited` and `Timeout`: wait at least this long before calling again with the same payload. */
   retryAfterMs: Schema.optional(Schema.Number),
   /** For `QuotaExhausted`: when the hourly quota resets (ISO 8601). */
   resetAt: Schema.optional(Schema.String),

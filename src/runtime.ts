@@ -7,15 +7,16 @@
  * minutes, so the calls of one export do not pay Jira's identity points for the same users again,
  * while one viewer's lookups (what they may see of other users) never reach another viewer.
  */
-import { Clock, Context, Effect, Layer, ManagedRuntime } from "effect"
+import { Cause, Chunk, Clock, Context, Effect, Exit, Layer, ManagedRuntime, Option } from "effect"
 import type { Result } from "./contract.js"
 import { ExportConfig } from "./export/ExportConfig.js"
-import { ForgeTransport } from "./jira/ForgeTransport.js"
+import { ForgeTransport, needsConsent } from "./jira/ForgeTransport.js"
 import { JiraClient } from "./jira/JiraClient.js"
 import type { JiraTransport } from "./jira/JiraTransport.js"
 import { RateLimitState } from "./jira/RateLimitState.js"
 import { UserDirectory } from "./jira/UserDirectory.js"
-import { type ResolverFailure, respond } from "./resolvers/respond.js"
+import { withinInvocation } from "./resolvers/deadline.js"
+import { type InvocationFailure, type ResolverFailure, respond } from "./resolvers/respond.js"
 
 /** What a warm instance keeps for all its invocations. */
 export const ForgeShared: Layer.Layer<RateLimitState | ExportConfig> = Layer.mergeAll(
@@ -87,11 +88,28 @@ export const forgeInvocationFor = (viewer: string | undefined) =>
   )
 
 /**
- * Runs one resolver effect to its `Result`, as the viewer the Forge context names. Only effects whose
- * failures all have a sentence for the page (a {@link ResolverFailure}) are accepted.
+ * The platform's own "the user has not allowed access yet" error, when the exit carries one. It must
+ * leave the function as it was thrown: Forge answers it with its "Allow access" prompt (docs/forge.md §4).
+ */
+export const consentDefect = <A>(exit: Exit.Exit<A, InvocationFailure>): Option.Option<unknown> =>
+  Exit.isSuccess(exit) ? Option.none() : Chunk.findFirst(Cause.defects(exit.cause), needsConsent)
+
+/** A resolver's exit as the handler's answer: its `Result`, or the consent error thrown on. */
+export const settle = <A>(exit: Exit.Exit<A, InvocationFailure>): Promise<Result<A>> =>
+  Option.match(consentDefect(exit), {
+    onNone: () => Promise.resolve(respond(exit)),
+    onSome: (consent) => Promise.reject(consent),
+  })
+
+/**
+ * Runs one resolver effect to its `Result`, as the viewer the Forge context names, under the
+ * invocation's deadline (src/resolvers/deadline.ts). Only effects whose failures all have a sentence
+ * for the page (a {@link ResolverFailure}) are accepted.
  */
 export const runResolver = <A>(
   effect: Effect.Effect<A, ResolverFailure, ResolverServices>,
   context?: unknown,
 ): Promise<Result<A>> =>
-  forgeRuntime.runPromiseExit(Effect.provide(effect, forgeInvocationFor(viewerOf(context)))).then(respond)
+  forgeRuntime
+    .runPromiseExit(Effect.provide(withinInvocation(effect), forgeInvocationFor(viewerOf(context))))
+    .then(settle)

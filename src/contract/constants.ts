@@ -54,7 +54,10 @@ export const DEFAULT_COLUMNS: ReadonlyArray<string> = [
 
 // Bounds of a payload. Each keeps its field far below Forge's 500 KB invoke payload.
 
-/** Longest JQL we accept (Jira itself has no documented limit; 10k characters is generous). */
+/**
+ * Longest JQL we accept (Jira itself has no documented limit; 10k characters is generous). The page
+ * stops a longer query before sending it; the resolvers refuse one with a sentence that names the limit.
+ */
 export const MAX_JQL_LENGTH = 10_000
 /** Most columns one export may ask for. */
 export const MAX_COLUMNS = 200
@@ -78,3 +81,9 @@ export const MAX_VALUE_COLUMNS = 1000
 export const DEFAULT_VALUE_COLUMNS = 20
 /** Most field ids a history export may keep: Jira's changelog bulk fetch takes at most 10. */
 export const MAX_HISTORY_FIELDS = 10
+/**
+ * Deepest nesting of objects and arrays a payload may have. The contract's deepest field is three levels
+ * down (`options.dateFormat.pattern`); a payload nested thousands deep would exhaust the stack of the
+ * decoder, so it is refused before decoding.
+ */
+export const MAX_PAYLOAD_DEPTH = 16

@@ -4,18 +4,21 @@ import { JiraError } from "./JiraError.js"
 import { type JiraRequest, type JiraResponse, JiraTransport, renderPath } from "./JiraTransport.js"
 
 /**
+ * True for the error `@forge/api` throws when the user has not yet allowed the app to act as them
+ * (`NEEDS_AUTHENTICATION_ERR`). Forge shows its "Allow access" prompt only when this error leaves the
+ * function uncaught, so it is never turned into a JiraError: the transport lets it escape as a defect
+ * and the resolver edge (src/runtime.ts) rethrows it (docs/forge.md §4,
+ * https://developer.atlassian.com/platform/forge/runtime-reference/product-fetch-api/).
+ */
+export const needsConsent = (cause: unknown): cause is NeedsAuthenticationError =>
+  cause instanceof NeedsAuthenticationError
+
+/**
  * A thrown `@forge/api` error as a JiraError. The platform signals its own refusals with the
  * `forge-proxy-error` header, which `@forge/api` throws as `ProxyRequestError` (e.g. 429
  * `FETCH_LIMIT_EXCEEDED`, docs/forge.md §4); a plain Jira 429 is a response.
  */
 export const errorFromForge = (cause: unknown): JiraError => {
-  if (cause instanceof NeedsAuthenticationError)
-    return new JiraError({
-      reason: "Unauthorized",
-      status: 401,
-      details: [cause.message],
-      message: "Forge needs you to allow this app to access Jira as you; reload the page and grant access.",
-    })
   if (cause instanceof ProxyRequestError) {
     const details = [`${cause.errorCode} (${cause.status})`]
     if (cause.status === 429)
@@ -47,7 +50,7 @@ export const errorFromForge = (cause: unknown): JiraError => {
   })
 }
 
-const send = (request: JiraRequest) =>
+const send = (request: JiraRequest): Effect.Effect<JiraResponse, JiraError> =>
   Effect.tryPromise({
     try: (): Promise<JiraResponse> =>
       // renderPath percent-encodes every segment and query value, and the client refuses dot segments,
@@ -69,8 +72,12 @@ const send = (request: JiraRequest) =>
             body,
           })),
         ),
-    catch: errorFromForge,
-  })
+    catch: (cause) => cause,
+  }).pipe(
+    Effect.catchAll((cause) =>
+      needsConsent(cause) ? Effect.die(cause) : Effect.fail(errorFromForge(cause)),
+    ),
+  )
 
 /**
  * The Forge adapter of `JiraTransport`. Every read runs as the current user (`asUser()`, never as the

@@ -9,11 +9,15 @@ import type { ResolverError, Result } from "../contract.js"
 import type { BadCursor } from "../export/cursor.js"
 import type { PlanError } from "../export/start.js"
 import type { JiraError } from "../jira/JiraError.js"
+import type { InvocationTimeout } from "./deadline.js"
 import type { ExportTooLarge } from "./export.js"
 import type { BadPayload } from "./payload.js"
 
 /** Every failure a resolver may return. `runResolver` accepts only effects that fail with these. */
 export type ResolverFailure = JiraError | BadPayload | BadCursor | PlanError | ExportTooLarge
+
+/** What reaches the page: a resolver's own failures, and the invocation running out of time. */
+export type InvocationFailure = ResolverFailure | InvocationTimeout
 
 /** What a defect (a bug, not a failure) shows: never its stack trace. */
 export const internalError: ResolverError = {
@@ -24,8 +28,13 @@ export const internalError: ResolverError = {
 const withDetails = (details: ReadonlyArray<string> | undefined) =>
   details === undefined ? {} : { details: [...details] }
 
+const seconds = (ms: number) => {
+  const s = Math.max(1, Math.ceil(ms / 1000))
+  return s === 1 ? "1 second" : `${s} seconds`
+}
+
 /** Maps a typed failure to the contract's error shape. */
-export const toResolverError = (failure: ResolverFailure): ResolverError => {
+export const toResolverError = (failure: InvocationFailure): ResolverError => {
   switch (failure._tag) {
     case "JiraError":
       return {
@@ -48,11 +57,17 @@ export const toResolverError = (failure: ResolverFailure): ResolverError => {
         message: `One issue of this export takes ${mb} MB as CSV, more than Jira apps may send at once (5 MB); leave out its long columns (comments, worklogs, descriptions) or export it with the command-line exporter.`,
       }
     }
+    case "InvocationTimeout":
+      return {
+        tag: "Timeout",
+        message: `Jira did not answer within ${seconds(failure.afterMs)}; trying again in ${seconds(failure.retryAfterMs)}.`,
+        retryAfterMs: failure.retryAfterMs,
+      }
   }
 }
 
 /** A resolver's exit as its `Result`: failures become typed errors, defects an `Internal` error (logged). */
-export const respond = <A>(exit: Exit.Exit<A, ResolverFailure>): Result<A> => {
+export const respond = <A>(exit: Exit.Exit<A, InvocationFailure>): Result<A> => {
   if (Exit.isSuccess(exit)) return { ok: true, value: exit.value }
   const failure = Cause.failureOption(exit.cause)
   if (Option.isSome(failure)) return { ok: false, error: toResolverError(failure.value) }

@@ -9,6 +9,7 @@ import { ExportConfig } from "../../src/export/ExportConfig.js"
 import type { PipelineSettings } from "../../src/export/pipeline.js"
 import { HttpTransport } from "../../src/jira/HttpTransport.js"
 import { RateLimitState } from "../../src/jira/RateLimitState.js"
+import { withinInvocation } from "../../src/resolvers/deadline.js"
 import { type ResolverFailure, toResolverError } from "../../src/resolvers/respond.js"
 import { invocationLayer, type ResolverServices } from "../../src/runtime.js"
 
@@ -53,8 +54,9 @@ export const startHarness = async (
       email: emulator.accounts[user].email,
       apiToken: emulator.apiToken,
     })
+    // As runResolver: under the invocation's deadline.
     return runtimes[user].runPromise(
-      effect.pipe(
+      withinInvocation(effect).pipe(
         Effect.provide(invocationLayer(transport)),
         Effect.either,
         Effect.map(Either.mapLeft(toResolverError)),

@@ -44,6 +44,7 @@ export const ok = <A>(value: A) => ({ ok: true, value }) as const
 export const fail = (error: {
   tag:
     | "RateLimited"
+    | "Timeout"
     | "QuotaExhausted"
     | "Transport"
     | "ServerError"

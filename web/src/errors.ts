@@ -44,12 +44,17 @@ const headings: Record<ErrorTag, { heading: string; next?: string }> = {
     heading: "An issue has more values than the file has columns for",
     next: "Raise the columns per multi-value field, then export again.",
   },
+  Timeout: { heading: "Jira is slow to answer", next: "Wait a moment, then try again." },
   Internal: { heading: "Something went wrong", next: "Try again; report it if it keeps happening." },
 }
 
 /** Errors worth retrying automatically from the same cursor. */
 export const isRetryable = (tag: ErrorTag): boolean =>
-  tag === "RateLimited" || tag === "Transport" || tag === "ServerError" || tag === "QuotaExhausted"
+  tag === "RateLimited" ||
+  tag === "Timeout" ||
+  tag === "Transport" ||
+  tag === "ServerError" ||
+  tag === "QuotaExhausted"
 
 export const describeError = (error: ResolverError): Problem => {
   const known = headings[error.tag] ?? headings.Internal

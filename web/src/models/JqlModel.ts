@@ -2,11 +2,13 @@
  * The query box: the text, Jira's verdict on it (jql/parse, debounced while typing), and suggestions for
  * field names (from jql/autocomplete, loaded once) and values (jql/suggestions, debounced).
  */
+import { MAX_JQL_LENGTH } from "../../../src/contract/constants.js"
 import type { JqlAutocomplete, JqlProblem } from "../../../src/contract.js"
 import { type Backend, Key } from "../bridge.js"
 import type { Clock } from "../clock.js"
 import { caretContext, jqlLiteral, unquote } from "../jql/caret.js"
 import { type ReadSignal, type Signal, signal } from "../state/signal.js"
+import { Retries, type Wait } from "./retry.js"
 
 /** Quiet time after the last keystroke before asking Jira to parse the query. */
 export const PARSE_DEBOUNCE_MS = 400
@@ -14,9 +16,22 @@ export const PARSE_DEBOUNCE_MS = 400
 export const SUGGEST_DEBOUNCE_MS = 200
 export const MAX_SUGGESTIONS = 10
 
+/** Past this share of the length limit the editor shows how long the query is. */
+export const SHOW_LENGTH_FROM = 0.9
+
+/**
+ * Why a query cannot be sent as it is, before asking Jira: the app's length limit (the resolvers would
+ * refuse it anyway, src/contract/constants.ts `MAX_JQL_LENGTH`).
+ */
+export const jqlTooLong = (text: string): string | undefined =>
+  text.length > MAX_JQL_LENGTH
+    ? `The query is ${text.length.toLocaleString("en-US")} characters long; the app accepts at most ${MAX_JQL_LENGTH.toLocaleString("en-US")}. Shorten it to run it.`
+    : undefined
+
 export type Validation =
   | { readonly kind: "empty" }
-  | { readonly kind: "checking" }
+  /** Jira is checking it; `wait` while Jira asked us to wait before checking again. */
+  | { readonly kind: "checking"; readonly wait?: Wait }
   | { readonly kind: "valid"; readonly warnings: ReadonlyArray<JqlProblem> }
   | {
       readonly kind: "invalid"
@@ -63,6 +78,7 @@ export class JqlModel {
   readonly #backend: Backend
   readonly #clock: Clock
   readonly #onChange: (jql: string) => void
+  readonly #retries: Retries
   #autocomplete: JqlAutocomplete | undefined
   #cancelParse: () => void = () => undefined
   #cancelSuggest: () => void = () => undefined
@@ -72,6 +88,7 @@ export class JqlModel {
   constructor(backend: Backend, clock: Clock, initial: string, onChange: (jql: string) => void) {
     this.#backend = backend
     this.#clock = clock
+    this.#retries = new Retries(clock)
     this.#onChange = onChange
     this.#text = signal(initial)
     this.#validation = signal<Validation>(initial.trim() === "" ? { kind: "empty" } : { kind: "checking" })
@@ -104,8 +121,12 @@ export class JqlModel {
     this.#onChange(text)
     this.#cancelParse()
     this.#parseGeneration++
+    this.#retries.cancel()
+    const tooLong = jqlTooLong(text)
     if (text.trim() === "") {
       this.#validation.value = { kind: "empty" }
+    } else if (tooLong !== undefined) {
+      this.#validation.value = { kind: "invalid", errors: [{ message: tooLong }], warnings: [] }
     } else {
       this.#validation.value = { kind: "checking" }
       this.#cancelParse = this.#clock.after(PARSE_DEBOUNCE_MS, () => void this.#parse(text))
@@ -197,13 +218,24 @@ export class JqlModel {
 
   async #parse(text: string): Promise<void> {
     const generation = ++this.#parseGeneration
+    this.#retries.cancel()
     if (text.trim() === "") {
       this.#validation.value = { kind: "empty" }
       return
     }
+    const tooLong = jqlTooLong(text)
+    if (tooLong !== undefined) {
+      this.#validation.value = { kind: "invalid", errors: [{ message: tooLong }], warnings: [] }
+      return
+    }
     this.#validation.value = { kind: "checking" }
-    const result = await this.#backend.call(Key.jqlParse, { jql: text })
-    if (generation !== this.#parseGeneration) return
+    const result = await this.#retries.run(() => this.#backend.call(Key.jqlParse, { jql: text }), {
+      isCurrent: () => generation === this.#parseGeneration,
+      onWait: (wait) => {
+        this.#validation.value = { kind: "checking", wait }
+      },
+    })
+    if (result === undefined) return
     if (!result.ok) {
       this.#validation.value =
         result.error.tag === "InvalidJql"

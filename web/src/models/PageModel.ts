@@ -2,6 +2,7 @@
  * The global page: who is signed in, and the four parts of the screen (query, columns, preview, export)
  * wired together and remembered per user.
  */
+import { MAX_COLUMNS } from "../../../src/contract/constants.js"
 import type { FilterSummary, ResolverError, Whoami } from "../../../src/contract.js"
 import { type Backend, Key, type PageContext } from "../bridge.js"
 import type { Clock } from "../clock.js"
@@ -9,20 +10,28 @@ import { type Prefs, storagePrefs } from "../prefs.js"
 import { type ReadSignal, type Signal, signal } from "../state/signal.js"
 import { ColumnsModel } from "./ColumnsModel.js"
 import { ExportModel } from "./ExportModel.js"
-import { JqlModel } from "./JqlModel.js"
+import { JqlModel, jqlTooLong } from "./JqlModel.js"
 import { OptionsModel, restoreOptions, toInput } from "./OptionsModel.js"
 import { PreviewModel, type PreviewRequest } from "./PreviewModel.js"
+import { Retries, type Wait } from "./retry.js"
 import { StartModel } from "./StartModel.js"
 
 /** Quiet time after a column or option change before the preview is refreshed. */
 export const REFRESH_DEBOUNCE_MS = 300
 
 export type PageStatus =
-  | { readonly kind: "loading" }
+  /** `wait` while Jira asked us to wait before loading again. */
+  | { readonly kind: "loading"; readonly wait?: Wait }
   | { readonly kind: "ready" }
   | { readonly kind: "failed"; readonly error: ResolverError }
 
 const selected = (keys: ReadonlyArray<string> | undefined) => (keys === undefined ? {} : { issueKeys: keys })
+/** A limit of the app the screen's request passes, in a sentence; the resolvers would refuse it. */
+const limitProblem = (request: PreviewRequest): string | undefined =>
+  jqlTooLong(request.jql) ??
+  (request.columns.length > MAX_COLUMNS
+    ? `Choose at most ${MAX_COLUMNS} columns; ${request.columns.length} are chosen.`
+    : undefined)
 
 /** Used when the host gives no context (never in Jira; keeps the page usable elsewhere). */
 const fallbackContext: PageContext = {
@@ -48,12 +57,15 @@ export class PageModel {
   /** Where the page starts (the place in Jira that opened it), the selection, the filter picker. */
   readonly start: StartModel
   readonly #clock: Clock
+  readonly #retries: Retries
+  #loads = 0
   #cancelRefresh: () => void = () => undefined
 
   constructor(backend: Backend, clock: Clock, context: PageContext, prefs: Prefs) {
     this.backend = backend
     this.context = context
     this.#clock = clock
+    this.#retries = new Retries(clock)
     const saved = prefs.load()
     this.jql = new JqlModel(backend, clock, saved.jql ?? "", (jql) => {
       prefs.save({ jql })
@@ -67,7 +79,7 @@ export class PageModel {
       prefs.save({ options: toInput(options) })
       this.#scheduleRefresh()
     })
-    this.preview = new PreviewModel(backend)
+    this.preview = new PreviewModel(backend, clock)
     this.exporter = new ExportModel(backend, clock)
     this.start = new StartModel(backend, context)
   }
@@ -98,12 +110,21 @@ export class PageModel {
 
   /** Loads the user, the field list and the JQL autocomplete data; runs the remembered query. */
   async init(): Promise<void> {
+    const load = ++this.#loads
+    this.#retries.cancel()
     this.#status.value = { kind: "loading" }
+    const control = {
+      isCurrent: () => load === this.#loads,
+      onWait: (wait: Wait) => {
+        this.#status.value = { kind: "loading", wait }
+      },
+    }
     const [me, fields, autocomplete] = await Promise.all([
-      this.backend.call(Key.whoami, {}),
-      this.backend.call(Key.fields, {}),
-      this.backend.call(Key.jqlAutocomplete, {}),
+      this.#retries.run(() => this.backend.call(Key.whoami, {}), control),
+      this.#retries.run(() => this.backend.call(Key.fields, {}), control),
+      this.#retries.run(() => this.backend.call(Key.jqlAutocomplete, {}), control),
     ])
+    if (me === undefined || fields === undefined || autocomplete === undefined) return
     if (me.ok) this.#me.value = me.value
     if (autocomplete.ok) this.jql.useAutocomplete(autocomplete.value)
     if (!fields.ok) {
@@ -179,6 +200,11 @@ export class PageModel {
       this.#hint.value = "Type a JQL query first, for example: project = ABC ORDER BY created DESC"
       return Promise.resolve()
     }
+    const limit = limitProblem(request)
+    if (limit !== undefined) {
+      this.#hint.value = limit
+      return Promise.resolve()
+    }
     if (request.columns.length === 0) {
       this.#hint.value = "Choose at least one column."
       return Promise.resolve()
@@ -190,7 +216,8 @@ export class PageModel {
   /** Starts the export of everything the query matches. */
   export(): Promise<void> {
     const request = this.request()
-    if (request.jql.trim() === "" || request.columns.length === 0) return this.search()
+    if (request.jql.trim() === "" || request.columns.length === 0 || limitProblem(request) !== undefined)
+      return this.search()
     return this.exporter.start({ ...request, timeZone: this.#me.peek()?.timeZone ?? this.context.timeZone })
   }
 

@@ -1,5 +1,6 @@
 import { Component, type ComponentChildren } from "preact"
 import type { PageModel } from "../models/PageModel.js"
+import { waitText } from "../models/retry.js"
 import { useValue } from "../state/signal.js"
 import { ColumnPicker } from "./ColumnPicker.js"
 import { ErrorNotice } from "./ErrorNotice.js"
@@ -41,8 +42,8 @@ export const App = ({ page }: { page: PageModel }) => {
       </header>
       <StartBar page={page} />
       {status.kind === "loading" && (
-        <p class="muted" role="status">
-          Loading your fields…
+        <p class="muted" role="status" data-testid="page-loading">
+          Loading your fields…{status.wait !== undefined && ` ${waitText(status.wait)}`}
         </p>
       )}
       {status.kind === "failed" && (

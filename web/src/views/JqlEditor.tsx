@@ -1,7 +1,10 @@
 import { useRef } from "preact/hooks"
+import { MAX_JQL_LENGTH } from "../../../src/contract/constants.js"
 import type { JqlProblem } from "../../../src/contract.js"
-import type { Validation } from "../models/JqlModel.js"
+import { formatCount } from "../format.js"
+import { SHOW_LENGTH_FROM, type Validation } from "../models/JqlModel.js"
 import type { PageModel } from "../models/PageModel.js"
+import { waitText } from "../models/retry.js"
 import { useValue } from "../state/signal.js"
 
 /** Where Jira says the problem is: the line, with a marker under the character. */
@@ -29,7 +32,13 @@ const ValidationMessage = ({ validation, text }: { validation: Validation; text:
     case "empty":
       return null
     case "checking":
-      return <p class="jql-state muted">Checking the query…</p>
+      return (
+        <p class="jql-state muted" data-testid="jql-checking">
+          {validation.wait === undefined
+            ? "Checking the query…"
+            : `Checking the query… ${waitText(validation.wait)}`}
+        </p>
+      )
     case "unknown":
       return <p class="jql-state muted">The query could not be checked right now: {validation.message}</p>
     case "valid":
@@ -68,6 +77,7 @@ export const JqlEditor = ({ page }: { page: PageModel }) => {
   const validation = useValue(model.validation)
   const suggestions = useValue(model.suggestions)
   const hint = useValue(page.hint)
+  const locale = page.context.locale
   const input = useRef<HTMLTextAreaElement>(null)
   const open = suggestions.items.length > 0
 
@@ -162,6 +172,11 @@ export const JqlEditor = ({ page }: { page: PageModel }) => {
       </div>
       <p id="jql-help" class="help">
         Press Ctrl+Enter (⌘+Enter on a Mac) to search. Ctrl+Space shows suggestions.
+        {text.length > MAX_JQL_LENGTH * SHOW_LENGTH_FROM && (
+          <span class={text.length > MAX_JQL_LENGTH ? "error-text" : undefined} data-testid="jql-length">
+            {` ${formatCount(text.length, locale)} of at most ${formatCount(MAX_JQL_LENGTH, locale)} characters.`}
+          </span>
+        )}
       </p>
       <div id="jql-status" aria-live="polite">
         <ValidationMessage validation={validation} text={text} />

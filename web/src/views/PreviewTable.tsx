@@ -2,6 +2,7 @@ import type { ColumnInfo } from "../../../src/contract.js"
 import { formatCount } from "../format.js"
 import type { PageModel } from "../models/PageModel.js"
 import type { PreviewTable as Table } from "../models/PreviewModel.js"
+import { waitText } from "../models/retry.js"
 import { useValue } from "../state/signal.js"
 import { ErrorNotice } from "./ErrorNotice.js"
 
@@ -92,8 +93,16 @@ export const PreviewPanel = ({ page }: { page: PageModel }) => {
       <h2 id="preview-heading">Preview</h2>
       {state.kind === "idle" && <p class="muted">Run a query to see its first issues here.</p>}
       {state.kind === "loading" && (
-        <p class="muted" role="status">
+        <p class="muted" role="status" data-testid="preview-loading">
           Loading issues…
+          {state.wait !== undefined && (
+            <>
+              {` ${waitText(state.wait)} `}
+              <button type="button" class="button" onClick={() => page.preview.cancel()}>
+                Cancel
+              </button>
+            </>
+          )}
         </p>
       )}
       {state.kind === "failed" && (
@@ -137,6 +146,14 @@ export const PreviewPanel = ({ page }: { page: PageModel }) => {
             >
               {state.loadingMore ? "Loading…" : "Load more"}
             </button>
+          )}
+          {state.kind === "ready" && state.wait !== undefined && (
+            <p class="muted" role="status" data-testid="load-more-wait">
+              {`${waitText(state.wait)} `}
+              <button type="button" class="button" onClick={() => page.preview.cancel()}>
+                Cancel
+              </button>
+            </p>
           )}
         </>
       )}

@@ -1,0 +1,84 @@
+/**
+ * Virtual time for resolvers that talk to the emulator over real HTTP. The resolver's clock moves only
+ * while no request is in flight and something sleeps on it, and then straight to the earliest wake-up;
+ * so the virtual time a call takes is exactly the time it chose to wait for Jira, however long the
+ * machine needed to run it. (A `TestClock` keeps the timers of finished requests on its list, so it
+ * cannot tell a waiting fiber from a busy one.)
+ */
+import { Clock, Duration, Effect, type Exit, Fiber, Layer, Option } from "effect"
+import { JiraTransport } from "../../src/jira/JiraTransport.js"
+
+interface Sleeper {
+  readonly until: number
+  readonly wake: () => void
+}
+
+// One turn of the real event loop, so requests and timers outside Effect get to run.
+const macrotask = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 1)))
+
+export const virtualTime = (startMs = 1_700_000_000_000) => {
+  let now = startMs
+  let inFlight = 0
+  const sleepers = new Set<Sleeper>()
+
+  const clock: Clock.Clock = {
+    [Clock.ClockTypeId]: Clock.ClockTypeId,
+    unsafeCurrentTimeMillis: () => now,
+    currentTimeMillis: Effect.sync(() => now),
+    unsafeCurrentTimeNanos: () => BigInt(now) * 1_000_000n,
+    currentTimeNanos: Effect.sync(() => BigInt(now) * 1_000_000n),
+    sleep: (duration) =>
+      Effect.async<void>((resume) => {
+        const ms = Duration.toMillis(duration)
+        if (ms <= 0) return resume(Effect.void)
+        const sleeper: Sleeper = { until: now + ms, wake: () => resume(Effect.void) }
+        sleepers.add(sleeper)
+        // An interrupted sleep (a request timeout that lost its race) no longer holds time back.
+        return Effect.sync(() => {
+          sleepers.delete(sleeper)
+        })
+      }),
+  }
+
+  /** The transport with every request counted while in flight. */
+  const counted = <E, R>(transport: Layer.Layer<JiraTransport, E, R>): Layer.Layer<JiraTransport, E, R> =>
+    Layer.effect(
+      JiraTransport,
+      Effect.map(JiraTransport, (inner) => ({
+        send: (request: Parameters<typeof inner.send>[0]) =>
+          Effect.suspend(() => {
+            inFlight++
+            return inner.send(request)
+          }).pipe(
+            Effect.ensuring(
+              Effect.sync(() => {
+                inFlight--
+              }),
+            ),
+          ),
+      })),
+    ).pipe(Layer.provide(transport))
+
+  /** Runs `effect` on the virtual clock; answers its exit and the virtual time it took. */
+  const run = <A, E, R>(
+    effect: Effect.Effect<A, E, R>,
+  ): Effect.Effect<{ readonly exit: Exit.Exit<A, E>; readonly elapsedMs: number }, never, R> =>
+    Effect.gen(function* () {
+      const began = now
+      const fiber = yield* Effect.fork(Effect.withClock(effect, clock))
+      for (;;) {
+        const done = yield* Fiber.poll(fiber)
+        if (Option.isSome(done)) return { exit: done.value, elapsedMs: now - began }
+        yield* macrotask
+        if (inFlight > 0 || sleepers.size === 0) continue
+        now = Math.max(now, Math.min(...[...sleepers].map((s) => s.until)))
+        for (const sleeper of [...sleepers])
+          if (sleeper.until <= now) {
+            sleepers.delete(sleeper)
+            sleeper.wake()
+          }
+      }
+    })
+
+  return { clock, counted, run, now: () => now }
+}
