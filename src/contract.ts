@@ -15,6 +15,7 @@ import {
   MAX_COLUMN_REF_LENGTH,
   MAX_COLUMNS,
   MAX_CURSOR_LENGTH,
+  MAX_HISTORY_FIELDS,
   MAX_JQL_LENGTH,
   MAX_LISTED_FILTERS,
   MAX_SELECTED_ISSUES,
@@ -29,6 +30,7 @@ export {
   MAX_COLUMN_REF_LENGTH,
   MAX_COLUMNS,
   MAX_CURSOR_LENGTH,
+  MAX_HISTORY_FIELDS,
   MAX_JQL_LENGTH,
   MAX_LISTED_FILTERS,
   MAX_PAYLOAD_DEPTH,
@@ -84,8 +86,6 @@ export type DurationFormat = typeof DurationFormat.Type
 
 export const Strategy = Schema.Literal("auto", "thrifty", "fast")
 
-/** Most field ids of a history export: Jira's changelog bulk fetch takes at most 10. */
-export const MAX_HISTORY_FIELDS = 10
 export const HistoryMode = Schema.Struct({
   fields: Schema.optional(
     Schema.Array(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(255))).pipe(

@@ -79,6 +79,8 @@ export const MAX_LISTED_FILTERS = 500
  */
 export const MAX_VALUE_COLUMNS = 1000
 export const DEFAULT_VALUE_COLUMNS = 20
+/** Most field ids a history export may keep: Jira's changelog bulk fetch takes at most 10. */
+export const MAX_HISTORY_FIELDS = 10
 /**
  * Deepest nesting of objects and arrays a payload may have. The contract's deepest field is three levels
  * down (`options.dateFormat.pattern`); a payload nested thousands deep would exhaust the stack of the

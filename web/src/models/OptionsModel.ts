@@ -2,17 +2,29 @@
  * The export options the user sees and changes. The page always sends the full set it shows, so what is
  * on screen is exactly what the file gets; choosing a preset resets the rest to that preset's defaults
  * (spreadsheet: BOM, formula guard, spreadsheet dates; data: none of these, ISO dates; jira-import: a
- * file for Jira's CSV importer, with account ids, the importer's dates and columns per value).
+ * file for Jira's CSV importer, with account ids, the importer's dates and columns per value). The
+ * mode (issues or change history) and its field filter are not a preset's: a preset change keeps them.
  */
 
-import { DEFAULT_VALUE_COLUMNS, MAX_VALUE_COLUMNS } from "../../../src/contract/constants.js"
-import type { Delimiter, ExportOptionsInput, Preset, UserDisplay } from "../../../src/contract.js"
+import {
+  DEFAULT_VALUE_COLUMNS,
+  MAX_HISTORY_FIELDS,
+  MAX_VALUE_COLUMNS,
+} from "../../../src/contract/constants.js"
+import type { Delimiter, ExportOptionsInput, FieldInfo, Preset, UserDisplay } from "../../../src/contract.js"
 import { type ReadSignal, type Signal, signal } from "../state/signal.js"
+import { resolveHistoryFields } from "./historyFields.js"
 
 /** `importer`: the `jira-import` preset's own date pattern (the backend's preset default). */
 export type DateChoice = "spreadsheet" | "iso" | "importer"
 
+/** `issues`: one row per issue, with the chosen columns; `history`: one row per changed item. */
+export type ExportMode = "issues" | "history"
+
 export interface ExportOptions {
+  readonly mode: ExportMode
+  /** History mode: only changes of these field ids (at most `MAX_HISTORY_FIELDS`); empty: every change. */
+  readonly historyFields: ReadonlyArray<string>
   readonly preset: Preset
   readonly delimiter: Delimiter
   readonly dateFormat: DateChoice
@@ -26,7 +38,14 @@ export interface ExportOptions {
 }
 
 export const presetDefaults = (preset: Preset): ExportOptions => {
-  const common = { preset, delimiter: ",", timeZone: "user", valueColumns: DEFAULT_VALUE_COLUMNS } as const
+  const common = {
+    mode: "issues",
+    historyFields: [],
+    preset,
+    delimiter: ",",
+    timeZone: "user",
+    valueColumns: DEFAULT_VALUE_COLUMNS,
+  } as const
   switch (preset) {
     case "data":
       return { ...common, dateFormat: "iso", userDisplay: "displayName", bom: false, formulaGuard: false }
@@ -50,11 +69,22 @@ const userDisplays: ReadonlyArray<UserDisplay> = ["displayName", "email", "accou
 const isValueColumns = (n: unknown): n is number =>
   typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= MAX_VALUE_COLUMNS
 
+/** Saved options come from storage unchecked: a history mode is kept only in the contract's shape. */
+const restoreHistory = (saved: unknown): Pick<ExportOptions, "mode" | "historyFields"> | undefined => {
+  if (typeof saved !== "object" || saved === null || Array.isArray(saved)) return undefined
+  const fields: unknown = "fields" in saved ? saved.fields : undefined
+  if (fields === undefined) return { mode: "history", historyFields: [] }
+  if (!Array.isArray(fields) || fields.length > MAX_HISTORY_FIELDS) return undefined
+  const ids = fields.filter((f): f is string => typeof f === "string" && f !== "")
+  return ids.length === fields.length ? { mode: "history", historyFields: ids } : undefined
+}
+
 /** Restores saved options, keeping only values that are still valid. */
 export const restoreOptions = (saved: ExportOptionsInput | undefined): ExportOptions => {
   const base = presetDefaults(presets.find((p) => p === saved?.preset) ?? "spreadsheet")
   if (saved === undefined) return base
   return {
+    ...(restoreHistory(saved.history) ?? { mode: base.mode, historyFields: base.historyFields }),
     preset: base.preset,
     delimiter: delimiters.find((d) => d === saved.delimiter) ?? base.delimiter,
     dateFormat:
@@ -78,24 +108,55 @@ export const toInput = (o: ExportOptions): ExportOptionsInput => ({
   bom: o.bom,
   formulaGuard: o.formulaGuard,
   ...(o.preset === "jira-import" ? { valueColumns: o.valueColumns } : {}),
+  ...(o.mode === "history"
+    ? { history: o.historyFields.length === 0 ? {} : { fields: o.historyFields } }
+    : {}),
 })
 
 export class OptionsModel {
   readonly #options: Signal<ExportOptions>
   readonly #onChange: (options: ExportOptions) => void
+  /** The history field filter as typed (names or ids, comma-separated). */
+  readonly #historyText: Signal<string>
+  /** Why the typed filter cannot be used; while set, the page does not export. */
+  readonly #historyProblem: Signal<string | undefined> = signal<string | undefined>(undefined)
   constructor(initial: ExportOptions, onChange: (options: ExportOptions) => void) {
     this.#options = signal(initial)
+    this.#historyText = signal(initial.historyFields.join(", "))
     this.#onChange = onChange
   }
   get options(): ReadSignal<ExportOptions> {
     return this.#options
   }
-  /** Chooses a preset; the other options go back to its defaults. */
-  setPreset(preset: Preset): void {
-    this.#set(presetDefaults(preset))
+  get historyText(): ReadSignal<string> {
+    return this.#historyText
   }
-  set<K extends keyof Omit<ExportOptions, "preset">>(key: K, value: ExportOptions[K]): void {
+  get historyProblem(): ReadSignal<string | undefined> {
+    return this.#historyProblem
+  }
+  /** Chooses a preset; the other options go back to its defaults, the mode and its filter stay. */
+  setPreset(preset: Preset): void {
+    const { mode, historyFields } = this.#options.peek()
+    this.#set({ ...presetDefaults(preset), mode, historyFields })
+  }
+  set<K extends keyof Omit<ExportOptions, "preset" | "historyFields">>(
+    key: K,
+    value: ExportOptions[K],
+  ): void {
     this.#set({ ...this.#options.peek(), [key]: value })
+  }
+  /**
+   * Takes the typed history filter, resolved against the picker's fields. A filter that cannot be
+   * used keeps the last good one and says why, so the preview never shows what the file would not hold.
+   */
+  setHistoryFields(text: string, fields: ReadonlyArray<FieldInfo>): void {
+    this.#historyText.value = text
+    const resolved = resolveHistoryFields(text, fields)
+    this.#historyProblem.value = resolved.ok ? undefined : resolved.message
+    if (!resolved.ok) return
+    const current = this.#options.peek().historyFields
+    const same = current.length === resolved.ids.length && current.every((id, i) => id === resolved.ids[i])
+    if (!same) this.#set({ ...this.#options.peek(), historyFields: resolved.ids })
   }
   #set(next: ExportOptions): void {
     this.#options.value = next

@@ -7,6 +7,7 @@ import type { DateChoice } from "../models/OptionsModel.js"
 import type { PageModel } from "../models/PageModel.js"
 import { useValue } from "../state/signal.js"
 import { ErrorNotice } from "./ErrorNotice.js"
+import { ModeOption } from "./ModeOption.js"
 
 /** The current state in words. */
 export const describeActivity = (activity: Activity, now: number, timeZone: string): string => {
@@ -57,6 +58,7 @@ const Options = ({ page, disabled }: { page: PageModel; disabled: boolean }) => 
   return (
     <fieldset class="options" disabled={disabled}>
       <legend>Options</legend>
+      <ModeOption page={page} />
       <div class="option">
         <label for="opt-preset">Preset</label>
         <select
@@ -226,6 +228,10 @@ const Progress = ({ page, activity }: { page: PageModel; activity: Activity }) =
 /** Options, the Export button, progress while it runs, and the Download button at the end. */
 export const ExportPanel = ({ page }: { page: PageModel }) => {
   const state = useValue(page.exporter.state)
+  const mode = useValue(page.options.options).mode
+  const historyProblem = useValue(page.options.historyProblem)
+  // An unusable history filter is shown under its field; exporting then would ignore what is on screen.
+  const blocked = mode === "history" && historyProblem !== undefined
   const locale = page.context.locale
   const running = state.kind === "running"
   const panel = useRef<HTMLElement>(null)
@@ -254,6 +260,8 @@ export const ExportPanel = ({ page }: { page: PageModel }) => {
             type="button"
             class="button button-primary"
             data-testid="export-button"
+            disabled={blocked}
+            aria-describedby={blocked ? "opt-history-fields-help" : undefined}
             onClick={() => void page.export()}
           >
             Export CSV

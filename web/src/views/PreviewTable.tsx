@@ -13,7 +13,11 @@ const Rows = ({ page, table }: { page: PageModel; table: Table }) => {
   return (
     <div class="table-wrap">
       <table class="preview" data-testid="preview-table">
-        <caption class="sr-only">First issues of the export, with the cells the CSV file will hold</caption>
+        <caption class="sr-only">
+          {table.request.options.history === undefined
+            ? "First issues of the export, with the cells the CSV file will hold"
+            : "First changes of the history export, with the cells the CSV file will hold"}
+        </caption>
         <thead>
           <tr>
             {/* A jira-import file repeats a multi-value field's column, id and all: key by position. */}
@@ -65,6 +69,21 @@ const Rows = ({ page, table }: { page: PageModel; table: Table }) => {
   )
 }
 
+/** A history preview has a row per change, so its rows count changes, and the issues they belong to. */
+const describeHistory = (table: Table, locale: string): string => {
+  const issues = new Set(table.issueKeys).size
+  const total = table.approximateTotal
+  if (table.rows.length === 0)
+    return total === 0
+      ? "No issues match this query."
+      : table.nextPageToken === null
+        ? "Change history: these issues have no changes to export."
+        : "Change history: no changes on the first pages; load more to keep looking."
+  const of =
+    total === null ? "" : ` (the query matches about ${formatCount(Math.max(total, issues), locale)})`
+  return `Change history: showing ${formatCount(table.rows.length, locale)} changes of ${formatCount(issues, locale)} issues${of}.`
+}
+
 /** The first page of results; "Load more" appends the next. */
 export const PreviewPanel = ({ page }: { page: PageModel }) => {
   const state = useValue(page.preview.state)
@@ -100,13 +119,15 @@ export const PreviewPanel = ({ page }: { page: PageModel }) => {
       {(state.kind === "ready" || state.kind === "moreFailed") && (
         <>
           <p class="preview-count" role="status" data-testid="preview-count">
-            {state.table.rows.length === 0
-              ? state.table.nextPageToken === null
-                ? "No issues match this query."
-                : "Jira has not returned any issues on the first pages; load more to keep looking."
-              : state.table.approximateTotal === null
-                ? `Showing ${formatCount(state.table.rows.length, locale)} issues.`
-                : `Showing ${formatCount(state.table.rows.length, locale)} of about ${formatCount(Math.max(state.table.approximateTotal, state.table.rows.length), locale)} issues.`}
+            {state.table.request.options.history !== undefined
+              ? describeHistory(state.table, locale)
+              : state.table.rows.length === 0
+                ? state.table.nextPageToken === null
+                  ? "No issues match this query."
+                  : "Jira has not returned any issues on the first pages; load more to keep looking."
+                : state.table.approximateTotal === null
+                  ? `Showing ${formatCount(state.table.rows.length, locale)} issues.`
+                  : `Showing ${formatCount(state.table.rows.length, locale)} of about ${formatCount(Math.max(state.table.approximateTotal, state.table.rows.length), locale)} issues.`}
           </p>
           {state.table.rows.length > 0 && <Rows page={page} table={state.table} />}
           {state.kind === "moreFailed" && (
