@@ -28,7 +28,8 @@ describe("the consent prompt", () => {
     const invoke = () =>
       fetch(`${host.url}__host/invoke`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        // As the page sends it: JSON from the host's own origin (the host refuses anything else).
+        headers: { "content-type": "application/json", origin: new URL(host.url).origin },
         body: JSON.stringify({ functionKey: "session/whoami", payload: {} }),
       })
     const refused = await invoke()
