@@ -15,7 +15,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { createRequire } from "node:module"
 import type { AddressInfo } from "node:net"
 import { extname, join, normalize, resolve } from "node:path"
-import { FORGE_LIMITS } from "../src/contract/constants.js"
+import { FORGE_LIMITS, siteBase } from "../src/contract/constants.js"
 import { type ConsentMode, consentMissing, consentRequired, isConsentError } from "./consent.js"
 import {
   type EmulatorOptions,
@@ -171,7 +171,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
   let target: Omit<FetchTarget, "consented">
   let consent: ConsentMode = options.consent ?? "granted"
   if (options.site) {
-    const site = { ...options.site, url: options.site.url.replace(/\/+$/, "") }
+    const site = { ...options.site, url: siteBase(options.site.url) }
     const me = await fetch(`${site.url}/rest/api/3/myself`, {
       headers: { Authorization: basicAuth(site), Accept: "application/json" },
     })

@@ -5,23 +5,17 @@
  * caller gets a typed `BadPayload` error, never a crash). The UI imports only the *types* from this
  * file (`import type`), so Effect stays out of the browser bundle; the plain values both sides use
  * (resolver keys, default columns, bounds, Forge's limits) live in the Effect-free
- * `src/contract/constants.ts`, which this file re-exports.
+ * `src/contract/constants.ts`, which this file re-exports, as it re-exports the export options and the
+ * bounded strings payloads share (`src/contract/options.ts`) and the shape of an answer and its errors
+ * (`src/contract/errors.ts`).
  *
  * Every resolver answers a {@link Result}: `{ ok: true, value }` or `{ ok: false, error }`, where the
  * error carries a `tag` the UI can branch on and a `message` that is one sentence a user understands.
  */
 import { Schema } from "effect"
-import {
-  MAX_COLUMN_REF_LENGTH,
-  MAX_COLUMNS,
-  MAX_CURSOR_LENGTH,
-  MAX_HISTORY_FIELDS,
-  MAX_JQL_LENGTH,
-  MAX_LISTED_FILTERS,
-  MAX_SELECTED_ISSUES,
-  MAX_VALUE_COLUMNS,
-  ResolverKey,
-} from "./contract/constants.js"
+import { MAX_CURSOR_LENGTH, MAX_LISTED_FILTERS, ResolverKey } from "./contract/constants.js"
+import { EmptyPayload } from "./contract/errors.js"
+import { Columns, ExportOptionsInput, IssueKeys, Jql, SiteUrl } from "./contract/options.js"
 
 export {
   DEFAULT_COLUMNS,
@@ -39,144 +33,8 @@ export {
   ResolverKey,
 } from "./contract/constants.js"
 
-const Jql = Schema.String.pipe(Schema.maxLength(MAX_JQL_LENGTH))
-const ColumnRef = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(MAX_COLUMN_REF_LENGTH))
-const Columns = Schema.Array(ColumnRef).pipe(Schema.maxItems(MAX_COLUMNS))
-/** An issue key as Jira writes it (`ABC-123`). */
-const IssueKey = Schema.String.pipe(
-  Schema.maxLength(64),
-  Schema.pattern(/^[A-Za-z][A-Za-z0-9_]*-[1-9][0-9]{0,14}$/),
-)
-/**
- * Issues the user selected (the issue navigator's ticks), in the navigator's order: the preview and
- * the export then hold exactly these, in this order, instead of the query's issues.
- */
-const IssueKeys = Schema.Array(IssueKey).pipe(Schema.minItems(1), Schema.maxItems(MAX_SELECTED_ISSUES))
-/**
- * The site's base URL as the page's `view.getContext()` gives it (`siteUrl`), for the Issue URL
- * column: a Forge resolver's context has only the cloud id. Optional; without it the resolver uses
- * the site part of the issues' `self` links when it can.
- */
-const SiteUrl = Schema.String.pipe(Schema.maxLength(2048), Schema.pattern(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/))
-
-// ---------------------------------------------------------------------------------------------
-// Export options
-
-/**
- * `spreadsheet` (Excel, LibreOffice, Google Sheets), `data` (programs), `jira-import` (Jira's own CSV
- * importer, docs/jira-cloud.md §12).
- */
-export const Preset = Schema.Literal("spreadsheet", "data", "jira-import")
-export type Preset = typeof Preset.Type
-
-export const Delimiter = Schema.Literal(",", ";", "\t", "|")
-export type Delimiter = typeof Delimiter.Type
-
-export const DateFormat = Schema.Union(
-  Schema.Literal("iso", "spreadsheet"),
-  Schema.Struct({ pattern: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(64)) }),
-)
-export type DateFormat = typeof DateFormat.Type
-
-export const UserDisplay = Schema.Literal("displayName", "email", "accountId")
-export type UserDisplay = typeof UserDisplay.Type
-
-export const DurationFormat = Schema.Literal("jira", "hours", "seconds")
-export type DurationFormat = typeof DurationFormat.Type
-
-export const Strategy = Schema.Literal("auto", "thrifty", "fast")
-
-export const HistoryMode = Schema.Struct({
-  fields: Schema.optional(
-    Schema.Array(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(255))).pipe(
-      Schema.maxItems(MAX_HISTORY_FIELDS),
-    ),
-  ),
-})
-export type HistoryMode = typeof HistoryMode.Type
-export type Strategy = typeof Strategy.Type
-
-/**
- * What the user may choose. Every field is optional on the wire; the backend fills the rest from the
- * preset (`spreadsheet` unless said otherwise), see `src/export/options.ts`.
- */
-export const ExportOptionsInput = Schema.Struct({
-  preset: Schema.optional(Preset),
-  delimiter: Schema.optional(Delimiter),
-  lineEnding: Schema.optional(Schema.Literal("crlf", "lf")),
-  bom: Schema.optional(Schema.Boolean),
-  formulaGuard: Schema.optional(Schema.Boolean),
-  truncateLongCells: Schema.optional(Schema.Boolean),
-  dateFormat: Schema.optional(DateFormat),
-  /** `user` (the user's Jira profile time zone), `UTC`, or an IANA zone name. */
-  timeZone: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(64))),
-  userDisplay: Schema.optional(UserDisplay),
-  multiValueSeparator: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(8))),
-  durationFormat: Schema.optional(DurationFormat),
-  hoursPerDay: Schema.optional(Schema.Number.pipe(Schema.greaterThan(0), Schema.lessThanOrEqualTo(24))),
-  daysPerWeek: Schema.optional(Schema.Number.pipe(Schema.greaterThan(0), Schema.lessThanOrEqualTo(7))),
-  strategy: Schema.optional(Strategy),
-  /**
-   * The history export: one row per changed item (`Issue key, Date, Author, Field, From, To`) instead
-   * of one row per issue; `fields` (up to 10 field ids, Jira's limit) keeps only their changes.
-   */
-  history: Schema.optional(HistoryMode),
-  /**
-   * `jira-import` only: the columns each multi-value field gets (one value per column, all with the
-   * field's header). An issue with more values than this stops the export with a sentence.
-   */
-  valueColumns: Schema.optional(Schema.Int.pipe(Schema.between(1, MAX_VALUE_COLUMNS))),
-})
-export type ExportOptionsInput = typeof ExportOptionsInput.Type
-
-// ---------------------------------------------------------------------------------------------
-// Errors, as the UI sees them
-
-export const ErrorTag = Schema.Literal(
-  "BadPayload",
-  "BadCursor",
-  "InvalidJql",
-  "UnknownColumn",
-  "AmbiguousColumn",
-  "RateLimited",
-  "QuotaExhausted",
-  "Unauthorized",
-  "Forbidden",
-  "NotFound",
-  "BadRequest",
-  "Removed",
-  "ServerError",
-  "Transport",
-  "Decode",
-  "TooLarge",
-  "TooManyValues",
-  "Timeout",
-  "Internal",
-)
-export type ErrorTag = typeof ErrorTag.Type
-
-export const ResolverError = Schema.Struct({
-  tag: ErrorTag,
-  /** One sentence for the user, with what to do next where there is something to do. */
-  message: Schema.String,
-  /** Extra lines: Jira's own messages, the candidates of an ambiguous column, … */
-  details: Schema.optional(Schema.Array(Schema.String)),
-  /** For `RateLimited` and `Timeout`: wait at least this long before calling again with the same payload. */
-  retryAfterMs: Schema.optional(Schema.Number),
-  /** For `QuotaExhausted`: when the hourly quota resets (ISO 8601). */
-  resetAt: Schema.optional(Schema.String),
-})
-export type ResolverError = typeof ResolverError.Type
-
-export type Result<A> =
-  | { readonly ok: true; readonly value: A }
-  | { readonly ok: false; readonly error: ResolverError }
-
-/** A payload that must be an empty object (`Schema.Struct({})` would accept any object). */
-export const EmptyPayload = Schema.Object.pipe(
-  Schema.filter((value) => Object.keys(value).length === 0, { message: () => "expected an empty object" }),
-)
-
+export * from "./contract/errors.js"
+export * from "./contract/options.js"
 // ---------------------------------------------------------------------------------------------
 // session/whoami
 

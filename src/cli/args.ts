@@ -9,6 +9,7 @@
 import * as path from "node:path"
 import { parseArgs } from "node:util"
 import { Either, ParseResult, Schema } from "effect"
+import { siteBase } from "../contract/constants.js"
 import {
   Delimiter,
   type HistoryMode,
@@ -187,7 +188,7 @@ export const parseCli = (
     resume ??
     (out === undefined ? path.resolve(base, "liquitim-export.cursor") : `${out}.cursor`)
   const input = {
-    site,
+    site: siteBase(site),
     email,
     token,
     ...(v.jql === undefined ? {} : { jql: v.jql }),

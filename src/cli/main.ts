@@ -11,7 +11,7 @@
  */
 import * as fs from "node:fs"
 import { Cause, Clock, Deferred, Effect, Either, Exit, Fiber, Option, Ref, Stream } from "effect"
-import { DEFAULT_COLUMNS } from "../contract/constants.js"
+import { DEFAULT_COLUMNS, siteBase } from "../contract/constants.js"
 import { exportStream } from "../export/chunk.js"
 import { BadCursor, type CursorContent, decodeCursor } from "../export/cursor.js"
 import { defaultSettings } from "../export/pipeline.js"
@@ -37,7 +37,7 @@ const DRAW_EVERY_MS = 200
 
 /** Sites compare without trailing slashes and case in the scheme and host. */
 const siteKey = (site: string) => {
-  const trimmed = site.replace(/\/+$/, "")
+  const trimmed = siteBase(site)
   const host = /^[a-z]+:\/\/[^/]+/i.exec(trimmed)?.[0] ?? trimmed
   return `${host.toLowerCase()}${trimmed.slice(host.length)}`
 }
@@ -104,7 +104,7 @@ const program = (
           },
         },
         timeZone: me.timeZone ?? "UTC",
-        siteUrl: args.site.replace(/\/+$/, ""),
+        siteUrl: args.site,
         apiToken: true,
       })
       content = started.content

@@ -87,3 +87,10 @@ export const MAX_HISTORY_FIELDS = 10
  * decoder, so it is refused before decoding.
  */
 export const MAX_PAYLOAD_DEPTH = 16
+
+/**
+ * A Jira site's base URL as the app uses it everywhere (Issue URL cells, requests, comparing sites):
+ * without the trailing slashes people paste. Applied where a site enters (the page's context, a
+ * resolver's context, the CLI's `--site`, the local host), so nothing downstream strips again.
+ */
+export const siteBase = (url: string): string => url.replace(/\/+$/, "")

@@ -80,7 +80,7 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
   Effect.gen(function* () {
     const options = resolveOptions(plan.options, plan.timeZone)
     if (Either.isLeft(options)) return yield* new PlanError({ reason: "BadPayload", message: options.left })
-    const siteUrl = plan.siteUrl.replace(/\/+$/, "")
+    const siteUrl = plan.siteUrl
     const { csv, format, strategy } = options.right
     const mode = plan.options.history
     if (mode !== undefined) {

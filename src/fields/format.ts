@@ -168,7 +168,7 @@ export const formatCell = (issue: Issue, column: Column, ctx: FormatContext): st
     case "issueid":
       return issue.id
     case "issueurl":
-      return issue.key === undefined ? "" : `${ctx.siteUrl.replace(/\/+$/, "")}/browse/${issue.key}`
+      return issue.key === undefined ? "" : `${ctx.siteUrl}/browse/${issue.key}`
     case "statuscategory": {
       const status = issue.fields?.status
       return isObject(status) ? named(status.statusCategory, ctx) : ""

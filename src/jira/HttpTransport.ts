@@ -14,6 +14,7 @@ export interface HttpTransportConfig {
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000
 
 const make = (config: HttpTransportConfig) => {
+  // The one copy of siteBase (src/contract/constants.ts) below the contract: src/jira imports nothing above it.
   const base = config.baseUrl.replace(/\/+$/, "")
   const authorization = `Basic ${Buffer.from(`${config.email}:${config.apiToken}`).toString("base64")}`
   const unreachable = (details: ReadonlyArray<string>) =>

@@ -84,6 +84,12 @@ describe("command-line arguments that would be silently ignored or misread", () 
     return parsed.right.args
   }
 
+  it("takes the site without the trailing slashes people paste, as every other entry point does", () => {
+    expect(run(["--jql", "x", "--site", "https://example.atlassian.net//"]).site).toBe(
+      "https://example.atlassian.net",
+    )
+  })
+
   for (const columns of ["", " ", ", ,"])
     it(`refuses --columns ${JSON.stringify(columns)}, which names no column`, () => {
       expect(refusal(["--jql", "x", "--columns", columns])).toContain("--columns")

@@ -38,7 +38,7 @@ export const directory: ReadonlyMap<string, DirectoryUserLike> = new Map([
 export const ctxWith = (format: Partial<FormatOptions> = {}): FormatContext => ({
   users: directory,
   options: { ...PRESETS.spreadsheet.format, ...format },
-  siteUrl: "https://example.atlassian.net/",
+  siteUrl: "https://example.atlassian.net",
 })
 
 const text = (t: string, marks?: ReadonlyArray<unknown>) =>
