@@ -4,7 +4,9 @@
  * the viewer cannot browse is a 404, as Jira does. Registered in `routes.ts`, so points, burst limits,
  * chaos and stats apply as to every route.
  */
+
 import type { IssueChangelog, UserRecord } from "../model.js"
+import { pageBean, pageLink } from "./pageBean.js"
 import { INVALID_PAYLOAD } from "./payload.js"
 import type { Call, EmulatorDataset, Reply, ServerState } from "./routes.js"
 
@@ -55,21 +57,14 @@ export const issueChangelog = (state: ServerState, call: Call): Reply => {
     faults.push("short-pages")
   }
   const values = log.histories.slice(startAt, startAt + size)
-  const end = startAt + values.length
-  const isLast = end >= total
-  const pageUrl = (at: number) =>
-    `${state.site()}/rest/api/3/issue/${encodeURIComponent(idOrKey)}/changelog?startAt=${at}&maxResults=${maxResults}`
+  const link = pageLink(
+    `${state.site()}/rest/api/3/issue/${encodeURIComponent(idOrKey)}/changelog`,
+    new URLSearchParams(),
+    maxResults,
+  )
   return {
     status: 200,
-    json: {
-      self: pageUrl(startAt),
-      ...(isLast ? {} : { nextPage: pageUrl(end) }),
-      maxResults,
-      startAt,
-      total,
-      isLast,
-      values,
-    },
+    json: pageBean(values, { startAt, maxResults, total, link }),
     objects: 1,
     faults,
   }

@@ -10,6 +10,7 @@ import { SPRINTS, type SprintDef, STATUSES } from "../data/catalogue.js"
 import { BOARDS, type BoardDef, FILTERS, type FilterDef } from "../data/places.js"
 import type { Dataset, UserRecord } from "../model.js"
 import { jiraError } from "./changelogRoutes.js"
+import { pageBean, pageLink } from "./pageBean.js"
 import { INVALID_PAYLOAD } from "./payload.js"
 import type { Call, Reply, ServerState } from "./routes.js"
 
@@ -198,24 +199,10 @@ export const searchFilters = (state: ServerState, call: Call): Reply => {
   const values = matching
     .slice(startAt, startAt + maxResults)
     .map((f) => filterJson(state, call.viewer, f, expand))
-  const isLast = startAt + maxResults >= matching.length
-  const pageUrl = (at: number) => {
-    const next = new URLSearchParams(q)
-    next.set("startAt", String(at))
-    next.set("maxResults", String(maxResults))
-    return `${state.site()}/rest/api/3/filter/search?${next.toString()}`
-  }
+  const link = pageLink(`${state.site()}/rest/api/3/filter/search`, q, maxResults)
   return {
     status: 200,
-    json: {
-      self: pageUrl(startAt),
-      ...(isLast ? {} : { nextPage: pageUrl(startAt + maxResults) }),
-      maxResults,
-      startAt,
-      total: matching.length,
-      isLast,
-      values,
-    },
+    json: pageBean(values, { startAt, maxResults, total: matching.length, link }),
     objects: values.length,
   }
 }

@@ -3,6 +3,7 @@
  * §4, §5). Handlers are synchronous functions from a parsed call to a reply; the pipeline in
  * `server.ts` adds identity, rate limits, chaos, latency and stats around them.
  */
+
 import { createHash } from "node:crypto"
 import type { ChangelogSource, Dataset, IssueRecord, JqlEngine, UserRecord } from "../model.js"
 import { autocompleteData, suggestions } from "./autocomplete.js"
@@ -10,6 +11,7 @@ import { bulkChangelogs } from "./changelogBulk.js"
 import { issueChangelog, statusList } from "./changelogRoutes.js"
 import type { ChaosDraw } from "./chaos.js"
 import type { DatasetExtras } from "./miniature.js"
+import { pageBean, pageLink } from "./pageBean.js"
 import { type BeanShape, checkBean, INVALID_PAYLOAD, stringOf, stringsOf } from "./payload.js"
 import {
   boardConfiguration,
@@ -472,24 +474,10 @@ const bulkUsers = (state: ServerState, call: Call): Reply => {
     return user ? [user.json] : []
   })
   const values = found.slice(startAt, startAt + maxResults)
-  const isLast = startAt + maxResults >= found.length
-  const pageUrl = (at: number) => {
-    const next = new URLSearchParams(q)
-    next.set("startAt", String(at))
-    next.set("maxResults", String(maxResults))
-    return `${state.site()}/rest/api/3/user/bulk?${next.toString()}`
-  }
+  const link = pageLink(`${state.site()}/rest/api/3/user/bulk`, q, maxResults)
   return {
     status: 200,
-    json: {
-      self: pageUrl(startAt),
-      ...(isLast ? {} : { nextPage: pageUrl(startAt + maxResults) }),
-      maxResults,
-      startAt,
-      total: found.length,
-      isLast,
-      values,
-    },
+    json: pageBean(values, { startAt, maxResults, total: found.length, link }),
     objects: USER_POINTS * values.length,
   }
 }
