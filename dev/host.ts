@@ -24,6 +24,7 @@ import {
 } from "./emulator/index.js"
 import { contextSearch, framedHtml, type HostModule, hostModule, MODAL_FRAME_CSS } from "./hostModules.js"
 import { invokeRefusal, ownOrigins } from "./invokeGuard.js"
+import { invokeLatency } from "./invokeLatency.js"
 
 export interface RealSite {
   readonly url: string
@@ -42,6 +43,8 @@ export interface HostOptions {
   readonly site?: RealSite
   /** Directory of the built UI (default `web/dist`). */
   readonly distDir?: string
+  /** Forge's overhead added to every `invoke`, in ms (default 0; see invokeLatency.ts). */
+  readonly invokeLatencyMs?: number
 }
 
 export interface Invocation {
@@ -197,6 +200,7 @@ const installForgeFetch = () => {
 
 export const startHost = async (options: HostOptions = {}): Promise<RunningHost> => {
   const distDir = options.distDir ?? join(root, "web", "dist")
+  const latency = invokeLatency(options.invokeLatencyMs)
   const indexHtml = await readFile(join(distDir, "index.html"), "utf8").catch(() => {
     throw new Error(
       `The UI is not built (${join(distDir, "index.html")} is missing); run "npm run build" first.`,
@@ -275,6 +279,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
     const functionKey = typeof call.functionKey === "string" ? call.functionKey : ""
     let timer: NodeJS.Timeout | undefined
     try {
+      await latency.inbound()
       const result = await Promise.race([
         currentTarget.run(target, () =>
           handler(
@@ -289,6 +294,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
           )
         }),
       ])
+      await latency.outbound()
       const body = JSON.stringify({ result })
       const bytes = Buffer.byteLength(body)
       if (bytes > FORGE_LIMITS.invokeResponseBytes) {
@@ -301,6 +307,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
       res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" })
       res.end(body)
     } catch (error) {
+      await latency.outbound()
       record(functionKey, 500, raw.length, 0)
       sendJson(res, 500, { message: error instanceof Error ? error.message : String(error) })
     } finally {

@@ -2,7 +2,7 @@
  * `npm start`: the local Forge host with the bundled Jira emulator (or a real site), printing the URL.
  *
  *   npm start -- [--port 8080] [--user admin|restricted] [--issues 1000] [--seed 1]
- *                [--profile instant|cloud] [--chaos SPEC]
+ *                [--profile instant|cloud] [--chaos SPEC] [--invoke-latency MS]
  *                [--site https://x.atlassian.net --email E --token T]
  *
  * The site, email and token can also come from JIRA_SITE, JIRA_EMAIL and JIRA_API_TOKEN; the port
@@ -18,6 +18,7 @@ const usage = `Usage: npm start -- [options]
   --seed N             data set seed (default 1)
   --profile NAME       emulator latency profile: instant (default) or cloud
   --chaos SPEC         emulator fault injection (see npm run emulator -- --help)
+  --invoke-latency MS  Forge's overhead added to every resolver call (default 0; the benchmark uses 300)
   --site URL           use a real Jira Cloud site instead of the emulator (or JIRA_SITE)
   --email E            Atlassian account email for --site (or JIRA_EMAIL)
   --token T            API token for --site (or JIRA_API_TOKEN)
@@ -39,6 +40,7 @@ const main = async () => {
         seed: { type: "string" },
         profile: { type: "string" },
         chaos: { type: "string" },
+        "invoke-latency": { type: "string" },
         site: { type: "string" },
         email: { type: "string" },
         token: { type: "string" },
@@ -65,6 +67,7 @@ const main = async () => {
     return n
   }
   const port = int("port", 8080, 0, 65535)
+  const invokeLatencyMs = int("invoke-latency", 0, 0, 10_000)
   const user = text("user") ?? "admin"
   if (user !== "admin" && user !== "restricted") return fail("--user must be admin or restricted.")
   const profile = text("profile") ?? "instant"
@@ -81,6 +84,7 @@ const main = async () => {
   const host = await startHost({
     port,
     user,
+    invokeLatencyMs,
     ...(siteUrl && email && token
       ? { site: { url: siteUrl, email, apiToken: token } }
       : {
