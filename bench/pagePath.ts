@@ -38,6 +38,12 @@ export interface PagePathFigures {
   readonly invokes: number
   /** Mean time of one `export/next` as the page saw it, overhead included. */
   readonly meanNextMs: number
+  /** Each `export/next` as the host timed it, and the largest answer (Forge's limit is 5 MB). */
+  readonly nextMs: ReadonlyArray<number>
+  readonly largestAnswerBytes: number
+  /** Jira points per issue the page path and the command line spent. */
+  readonly pointsPerIssue: number
+  readonly cliPointsPerIssue: number
   readonly bytes: number
   readonly sameBytes: boolean
 }
@@ -69,6 +75,7 @@ const pageRun = async (emulator: BenchEmulator, run: PagePathExport, invokeLaten
   // The host serves a page; this one is never loaded, so a stub stands in for web/dist.
   const dist = fs.mkdtempSync(path.join(os.tmpdir(), "liquitim-bench-page-"))
   fs.writeFileSync(path.join(dist, "index.html"), "<html><head></head><body></body></html>")
+  await emulator.resetStats()
   const host = await startHost({
     distDir: dist,
     invokeLatencyMs,
@@ -94,7 +101,16 @@ const pageRun = async (emulator: BenchEmulator, run: PagePathExport, invokeLaten
     const text = await state.file.blob.text()
     const nexts = host.invocations().filter((i) => i.functionKey === "export/next")
     const meanNextMs = nexts.reduce((sum, i) => sum + i.ms, 0) / Math.max(1, nexts.length)
-    return { wallMs, text, invokes: host.invocations().length, meanNextMs }
+    const stats = await emulator.stats()
+    return {
+      wallMs,
+      text,
+      invokes: host.invocations().length,
+      meanNextMs,
+      nextMs: nexts.map((i) => Math.round(i.ms)),
+      largestAnswerBytes: Math.max(...host.invocations().map((i) => i.responseBytes)),
+      pointsPerIssue: Number((stats.points / Math.max(1, state.summary.issues)).toFixed(4)),
+    }
   } finally {
     await host.close()
     fs.rmSync(dist, { recursive: true, force: true })
@@ -106,6 +122,7 @@ const cliRun = async (emulator: BenchEmulator, run: PagePathExport) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "liquitim-bench-cli-"))
   const out = path.join(dir, "export.csv")
   try {
+    await emulator.resetStats()
     const started = performance.now()
     const stderr = await new Promise<string>((resolve, reject) => {
       const child = spawn(
@@ -135,7 +152,13 @@ const cliRun = async (emulator: BenchEmulator, run: PagePathExport) => {
     })
     const wallMs = performance.now() - started
     const stats = JSON.parse(stderr.trim().split("\n").at(-1) ?? "{}")
-    return { wallMs, exportMs: Number(stats.ms), text: fs.readFileSync(out, "utf8") }
+    const points = (await emulator.stats()).points
+    return {
+      wallMs,
+      exportMs: Number(stats.ms),
+      pointsPerIssue: Number((points / Math.max(1, Number(stats.issues))).toFixed(4)),
+      text: fs.readFileSync(out, "utf8"),
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
@@ -162,13 +185,18 @@ export const runPagePathBench = async (input: {
     cliExportMs: cli.exportMs,
     invokes: page.invokes,
     meanNextMs: Math.round(page.meanNextMs),
+    nextMs: page.nextMs,
+    largestAnswerBytes: page.largestAnswerBytes,
+    pointsPerIssue: page.pointsPerIssue,
+    cliPointsPerIssue: cli.pointsPerIssue,
     bytes: Buffer.byteLength(page.text),
     sameBytes: page.text === cli.text,
   }
   input.say(
     `page path (${input.run.strategy}, ${figures.invokeLatencyMs} ms per invoke): ${figures.wallMs} ms in ` +
-      `${figures.invokes} invokes (export/next ${figures.meanNextMs} ms each); command line ${figures.cliWallMs} ms ` +
-      `(export ${figures.cliExportMs} ms); page / command line = ${figures.ratio} (target <= 1.3); ` +
+      `${figures.invokes} invokes (export/next ${figures.nextMs.join(", ")} ms; largest answer ` +
+      `${figures.largestAnswerBytes} bytes; ${figures.pointsPerIssue} points/issue); command line ${figures.cliWallMs} ms ` +
+      `(export ${figures.cliExportMs} ms; ${figures.cliPointsPerIssue} points/issue); page / command line = ${figures.ratio} (target <= 1.3); ` +
       `same CSV byte for byte: ${figures.sameBytes ? "yes" : "NO"} (${figures.bytes} bytes)`,
   )
   return figures
