@@ -36,6 +36,8 @@ export const cliRss = async (
           "fast",
           "--out",
           "/dev/null",
+          // /dev/null exists, and the exporter will not replace a file unless told to.
+          "--force",
           "--quiet",
           "--stats",
         ],
