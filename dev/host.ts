@@ -26,6 +26,7 @@ import {
 import { bridgeShim, consentPrompt } from "./frame.js"
 import { contextSearch, framedHtml, type HostModule, hostModule, MODAL_FRAME_CSS } from "./hostModules.js"
 import { invokeRefusal, ownOrigins } from "./invokeGuard.js"
+import { invokeLatency } from "./invokeLatency.js"
 
 export interface RealSite {
   readonly url: string
@@ -46,6 +47,8 @@ export interface HostOptions {
   readonly distDir?: string
   /** Whether the user has allowed the app to act as them; `required` shows Forge's prompt first. */
   readonly consent?: ConsentMode
+  /** Forge's overhead added to every `invoke`, in ms (default 0; see invokeLatency.ts). */
+  readonly invokeLatencyMs?: number
 }
 
 export interface Invocation {
@@ -159,6 +162,7 @@ const installForgeFetch = () => {
 
 export const startHost = async (options: HostOptions = {}): Promise<RunningHost> => {
   const distDir = options.distDir ?? join(root, "web", "dist")
+  const latency = invokeLatency(options.invokeLatencyMs)
   const indexHtml = await readFile(join(distDir, "index.html"), "utf8").catch(() => {
     throw new Error(
       `The UI is not built (${join(distDir, "index.html")} is missing); run "npm run build" first.`,
@@ -238,6 +242,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
     const functionKey = typeof call.functionKey === "string" ? call.functionKey : ""
     let timer: NodeJS.Timeout | undefined
     try {
+      await latency.inbound()
       const result = await Promise.race([
         currentTarget.run({ ...target, consented: () => consent === "granted" }, () =>
           handler(
@@ -252,6 +257,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
           )
         }),
       ])
+      await latency.outbound()
       const body = JSON.stringify({ result })
       const bytes = Buffer.byteLength(body)
       if (bytes > FORGE_LIMITS.invokeResponseBytes) {
@@ -264,6 +270,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
       res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" })
       res.end(body)
     } catch (error) {
+      await latency.outbound()
       // As Forge: the error leaves the function, and the frame asks the user to allow access.
       if (isConsentError(error)) {
         record(functionKey, 401, raw.length, 0)

@@ -2,7 +2,7 @@
  * `npm start`: the local Forge host with the bundled Jira emulator (or a real site), printing the URL.
  *
  *   npm start -- [--port 8080] [--user admin|restricted] [--issues 1000] [--seed 1]
- *                [--profile instant|cloud] [--chaos SPEC] [--consent required]
+ *                [--profile instant|cloud] [--chaos SPEC] [--consent required] [--invoke-latency MS]
  *                [--site https://x.atlassian.net --email E --token T]
  *
  * The site, email and token can also come from JIRA_SITE, JIRA_EMAIL and JIRA_API_TOKEN; the port
@@ -19,6 +19,7 @@ const usage = `Usage: npm start -- [options]
   --profile NAME       emulator latency profile: instant (default) or cloud
   --chaos SPEC         emulator fault injection (see npm run emulator -- --help)
   --consent MODE       granted (default), or required: Forge's "Allow access" prompt comes first
+  --invoke-latency MS  Forge's overhead added to every resolver call (default 0; the benchmark uses 300)
   --site URL           use a real Jira Cloud site instead of the emulator (or JIRA_SITE)
   --email E            Atlassian account email for --site (or JIRA_EMAIL)
   --token T            API token for --site (or JIRA_API_TOKEN)
@@ -41,6 +42,7 @@ const main = async () => {
         profile: { type: "string" },
         chaos: { type: "string" },
         consent: { type: "string" },
+        "invoke-latency": { type: "string" },
         site: { type: "string" },
         email: { type: "string" },
         token: { type: "string" },
@@ -67,6 +69,7 @@ const main = async () => {
     return n
   }
   const port = int("port", 8080, 0, 65535)
+  const invokeLatencyMs = int("invoke-latency", 0, 0, 10_000)
   const user = text("user") ?? "admin"
   if (user !== "admin" && user !== "restricted") return fail("--user must be admin or restricted.")
   const profile = text("profile") ?? "instant"
@@ -86,6 +89,7 @@ const main = async () => {
     port,
     user,
     consent,
+    invokeLatencyMs,
     ...(siteUrl && email && token
       ? { site: { url: siteUrl, email, apiToken: token } }
       : {
