@@ -197,6 +197,7 @@ export const makeFakeJira = (issues: Array<FakeIssue>, options: FakeOptions = {}
         Effect.flatten,
         Effect.map((p) => ({
           ids: p.items.map((i) => i.id),
+          ...(r.withKeys === true ? { keys: p.items.map((i) => i.key) } : {}),
           nextPageToken: p.nextPageToken,
           isLast: p.isLast,
         })),
