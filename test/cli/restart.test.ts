@@ -22,7 +22,17 @@ const spawnEmulator = (port: number) =>
   new Promise<{ child: ChildProcess; url: string }>((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", EMULATOR, "--port", String(port), "--issues", String(ISSUES), "--seed", String(SEED)],
+      [
+        "--import",
+        "tsx",
+        EMULATOR,
+        "--port",
+        String(port),
+        "--issues",
+        String(ISSUES),
+        "--seed",
+        String(SEED),
+      ],
       { stdio: ["ignore", "pipe", "inherit"] },
     )
     let out = ""
