@@ -61,10 +61,15 @@ export const issueCount = (n: number): string => `${n} ${n === 1 ? "issue" : "is
 
 /**
  * The line about issues that matched but could no longer be read, listing at most `shown` of them.
- * They are named by id: an issue that could not be read is known only by the id the search gave.
+ * They are named by key as the search listed them; by id only where no key was known (issues still
+ * pending in a cursor, which keeps ids only).
  */
 export const missingReport = (missingCount: number, missing: ReadonlyArray<string>, shown = 20): string => {
   const listed = missing.slice(0, shown)
   const more = missingCount > listed.length ? ", …" : ""
-  return `${issueCount(missingCount)} matched but could no longer be read (deleted, moved or hidden since): ${listed.length === 1 ? "issue id" : "issue ids"} ${listed.join(", ")}${more}`
+  const isId = (name: string) => /^\d+$/.test(name)
+  const names = listed.every(isId)
+    ? `${listed.length === 1 ? "issue id" : "issue ids"} ${listed.join(", ")}`
+    : `${listed.length === 1 ? "issue" : "issues"} ${listed.map((name) => (isId(name) ? `id ${name}` : name)).join(", ")}`
+  return `${issueCount(missingCount)} matched but could no longer be read (deleted, moved or hidden since): ${names}${more}`
 }

@@ -2,7 +2,8 @@
  * Bulkfetch of one batch of listed ids, fitted to what `POST /rest/api/3/issue/bulkfetch` does: it
  * answers in ascending id order, silently omits issues it cannot return and lists some as retriable
  * `issueErrors` (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/).
- * So those ids are asked again, the answer is put back in search order and the rest reported missing;
+ * So those ids are asked again, the answer is put back in search order and the rest reported missing
+ * (by the key the listing gave, since a deleted issue can no longer be asked for it);
  * and each push-back from Jira makes the export's limiter allow fewer requests in flight.
  */
 import { Clock, Effect } from "effect"
@@ -47,11 +48,12 @@ const bulkFetchAdaptive = (
 
 /**
  * The issues of `ids` (listed in search order), fetched with up to `issueErrorRetries` more tries for
- * ids Jira called retriable, in the order of `ids`.
+ * ids Jira called retriable, in the order of `ids`. `keys` (id to key, as listed) name the missing ones.
  */
 export const fetchInSearchOrder = (
   ctx: ExportContext,
   ids: ReadonlyArray<string>,
+  keys: ReadonlyMap<string, string> = new Map(),
 ): Effect.Effect<Fetched, JiraError> =>
   Effect.gen(function* () {
     const found = new Map<string, ExportIssue>()
@@ -71,8 +73,10 @@ export const fetchInSearchOrder = (
     const missing: Array<Listed> = []
     ids.forEach((id, position) => {
       const issue = found.get(id)
-      if (issue === undefined) missing.push({ id, position })
-      else {
+      if (issue === undefined) {
+        const key = keys.get(id)
+        missing.push(key === undefined ? { id, position } : { id, key, position })
+      } else {
         issues.push(issue)
         positions.push(position)
       }

@@ -30,6 +30,11 @@ export type { FastPhase } from "./relocate.js"
 
 interface IdPage {
   readonly ids: ReadonlyArray<string>
+  /**
+   * Keys of the ids listed in this stream, to name issues gone before their bulkfetch; the cursor
+   * keeps ids only, so pending ids of a phase resumed from it are named by id.
+   */
+  readonly keys: ReadonlyMap<string, string>
   /** Token of the id page after this one. */
   readonly token: string | null
   readonly more: boolean
@@ -43,6 +48,7 @@ interface IdPage {
 
 interface Batch {
   readonly ids: ReadonlyArray<string>
+  readonly keys: ReadonlyMap<string, string>
   /** The refused listing: once every batch before it is admitted, the relocation takes over. */
   readonly refused?: RelocatePhase
   readonly after: Phase | null
@@ -65,11 +71,14 @@ const phaseAt = (page: IdPage, index: number): FastPhase => {
 /** The page's batches, after an empty one that makes a listed page the export's position. */
 const batchesOf = (page: IdPage, size: number): ReadonlyArray<Batch> => {
   if (page.refused !== undefined)
-    return [{ ids: [], refused: page.refused, after: null, resumeAt: () => phaseAt(page, 0) }]
+    return [
+      { ids: [], keys: page.keys, refused: page.refused, after: null, resumeAt: () => phaseAt(page, 0) },
+    ]
   const batches: Array<Batch> = page.listed
     ? [
         {
           ids: [],
+          keys: page.keys,
           resumeAt: () => phaseAt(page, 0),
           after: page.ids.length === 0 && !page.more ? null : phaseAt(page, 0),
         },
@@ -79,11 +88,26 @@ const batchesOf = (page: IdPage, size: number): ReadonlyArray<Batch> => {
     const end = Math.min(start + size, page.ids.length)
     batches.push({
       ids: page.ids.slice(start, end),
+      keys: page.keys,
       resumeAt: (position) => phaseAt(page, Math.min(start + position, end)),
       after: end === page.ids.length && !page.more ? null : phaseAt(page, end),
     })
   }
   return batches
+}
+
+/** Each listed id's key, as the id page gave them. */
+const keysOf = (
+  ids: ReadonlyArray<string>,
+  keys: ReadonlyArray<string | undefined> | undefined,
+): ReadonlyMap<string, string> => {
+  const byId = new Map<string, string>()
+  if (keys !== undefined)
+    ids.forEach((id, i) => {
+      const key = keys[i]
+      if (key !== undefined) byId.set(id, key)
+    })
+  return byId
 }
 
 type Next =
@@ -115,6 +139,7 @@ const idPages = (ctx: ExportContext, first: IdPage): Stream.Stream<IdPage, JiraE
               jql: ctx.jql,
               maxResults: ctx.settings.idPageSize,
               ...(token === null ? {} : { nextPageToken: token }),
+              withKeys: true,
             }),
           )
           .pipe(Effect.either)
@@ -124,6 +149,7 @@ const idPages = (ctx: ExportContext, first: IdPage): Stream.Stream<IdPage, JiraE
           // Passed on in order: the relocation only starts if the stream gets this far.
           const refusal: IdPage = {
             ids: [],
+            keys: new Map(),
             token,
             more: false,
             before,
@@ -132,9 +158,16 @@ const idPages = (ctx: ExportContext, first: IdPage): Stream.Stream<IdPage, JiraE
           }
           return Option.some([refusal, Option.none()] as const)
         }
-        const { ids, isLast, nextPageToken } = listed.right
+        const { ids, keys, isLast, nextPageToken } = listed.right
         const following = isLast || !nextPageToken ? null : nextPageToken
-        const page: IdPage = { ids, token: following, more: following !== null, before, listed: true }
+        const page: IdPage = {
+          ids,
+          keys: keysOf(ids, keys),
+          token: following,
+          more: following !== null,
+          before,
+          listed: true,
+        }
         return Option.some([page, after(page)] as const)
       }),
   )
@@ -161,7 +194,7 @@ const fetchBatch = (
     : batch.ids.length === 0
       ? Effect.succeed([mark(batch.after)])
       : Effect.gen(function* () {
-          const fetched = yield* fetchInSearchOrder(ctx, batch.ids)
+          const fetched = yield* fetchInSearchOrder(ctx, batch.ids, batch.keys)
           return yield* toUnits(ctx, { ...fetched, after: batch.after, resumeAt: batch.resumeAt })
         })
 
@@ -208,6 +241,7 @@ export const fast = (ctx: ExportContext, phase: FastPhase): Stream.Stream<Unit, 
       const refused = yield* Ref.make<RelocatePhase | null>(null)
       const first: IdPage = {
         ids: pending.right,
+        keys: new Map(),
         token: phase.token,
         more: phase.more,
         before,

@@ -63,7 +63,7 @@ export interface Unit {
   readonly text: string
   readonly rows: number
   readonly truncatedCells: number
-  /** Ids of issues listed by the search but no longer readable (deleted or moved since). */
+  /** Issues listed by the search but no longer readable (deleted or moved since): keys, else ids. */
   readonly missing: ReadonlyArray<string>
   /** Where the export stands after this unit; null when it is complete. */
   readonly after: Phase | null

@@ -33,6 +33,8 @@ export interface SearchPage {
 
 export interface IdsPage {
   readonly ids: ReadonlyArray<string>
+  /** Each id's key, when the page was asked `withKeys`. */
+  readonly keys?: ReadonlyArray<string | undefined>
   readonly nextPageToken: string | undefined
   readonly isLast: boolean
 }
@@ -56,6 +58,8 @@ export interface ExportJira {
     readonly jql: string
     readonly maxResults: number
     readonly nextPageToken?: string
+    /** List the keys too (a larger answer), to name issues gone before they are fetched. */
+    readonly withKeys?: boolean
   }) => Effect.Effect<IdsPage, JiraError>
   readonly bulkFetch: (request: {
     readonly ids: ReadonlyArray<string>

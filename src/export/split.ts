@@ -14,8 +14,13 @@ export interface Encoded {
 /** An issue the source listed but could not read, at its position in the source. */
 export interface Listed {
   readonly id: string
+  /** Its key, when the listing gave one: the user knows issues by key. */
+  readonly key?: string
   readonly position: number
 }
+
+/** How a missing issue is reported: by key, by id only when no key is known. */
+const nameOf = (listed: Listed): string => listed.key ?? listed.id
 
 export interface SplitInput<P, R = ReadonlyArray<string>> {
   /** Rows, or groups of rows that must stay in one unit (an issue's history rows). */
@@ -56,7 +61,7 @@ export const splitRows = <P, R = ReadonlyArray<string>>(input: SplitInput<P, R>)
         to: rows.length,
         text: whole.text,
         truncatedCells: whole.truncatedCells,
-        missing: input.missing.map((m) => m.id),
+        missing: input.missing.map(nameOf),
         after: input.after,
       },
     ]
@@ -82,9 +87,7 @@ export const splitRows = <P, R = ReadonlyArray<string>>(input: SplitInput<P, R>)
     }
     const last = to >= rows.length
     const cut = last ? Number.POSITIVE_INFINITY : (input.positions[to - 1] ?? 0) + 1
-    const missing = input.missing
-      .filter((m) => m.position >= previousCut && m.position < cut)
-      .map((m) => m.id)
+    const missing = input.missing.filter((m) => m.position >= previousCut && m.position < cut).map(nameOf)
     cuts.push({
       from,
       to,

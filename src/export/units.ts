@@ -19,6 +19,11 @@ export interface Source {
   readonly missing: ReadonlyArray<Listed>
   /** Where the export stands after the whole step. */
   readonly after: Phase | null
+  /**
+   * Ids the export reads next, in order, when the step knows them; else those of the fast strategy's
+   * pending ids in `after`. Their changelogs are read in the same request as this step's.
+   */
+  readonly upcoming?: ReadonlyArray<string>
   /** Where it stands when everything before `position` has been emitted. */
   readonly resumeAt: (position: number) => Phase
 }
@@ -93,7 +98,7 @@ export const toUnits = (
     const withHistories =
       ctx.changelogs === undefined || source.issues.length === 0
         ? source.issues
-        : yield* ctx.changelogs.attach(source.issues, upcomingIds(source.after))
+        : yield* ctx.changelogs.attach(source.issues, source.upcoming ?? upcomingIds(source.after))
     const completed =
       format.needsComments || format.needsWorklogs
         ? yield* Effect.forEach(withHistories, (issue) => complete(ctx, issue), {

@@ -53,6 +53,11 @@ export interface SearchIdsRequest {
   /** Default and maximum 5000 (Jira's cap for ids-only pages). */
   readonly maxResults?: number
   readonly nextPageToken?: string
+  /**
+   * Ask for the keys too (`fields: ["key"]`): the same 5,000 cap (docs/jira-cloud.md §1.3), a larger
+   * answer; an issue gone before it is fetched can then be named by its key.
+   */
+  readonly withKeys?: boolean
 }
 
 export interface BulkFetchRequest {
@@ -134,7 +139,7 @@ const make = Effect.gen(function* () {
     }
   })
 
-  /** One page of issue ids in search order (`fields: ["id"]`, up to 5000 per page). */
+  /** One page of issue ids (and keys, when asked) in search order (`fields: ["id"]`, up to 5000 per page). */
   const searchIds = Effect.fn("JiraClient.searchIds")(function* (req: SearchIdsRequest) {
     const result = yield* getJson(
       SearchIdResults,
@@ -144,14 +149,18 @@ const make = Effect.gen(function* () {
         read: true,
         body: {
           jql: req.jql,
-          fields: ["id"],
+          fields: req.withKeys === true ? ["key"] : ["id"],
           maxResults: Math.min(SEARCH_IDS_MAX, Math.max(1, req.maxResults ?? SEARCH_IDS_MAX)),
           ...(req.nextPageToken === undefined ? {} : { nextPageToken: req.nextPageToken }),
         },
       },
       { jql: true },
     )
-    return { ids: result.issues.map((issue) => issue.id), ...pageEnd(result.nextPageToken, result.isLast) }
+    return {
+      ids: result.issues.map((issue) => issue.id),
+      ...(req.withKeys === true ? { keys: result.issues.map((issue) => issue.key) } : {}),
+      ...pageEnd(result.nextPageToken, result.isLast),
+    }
   })
 
   /** `POST /rest/api/3/search/approximate-count`: an estimate (recent changes may be missing). */

@@ -85,12 +85,18 @@ export const SearchResults = Schema.Struct({
   schema: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
 })
 
-/** `POST /rest/api/3/search/jql` with `fields: ["id"]`: only the ids are decoded. */
-/** `[{ id: "10001" }, …]`: checked in one pass (an ids page holds up to 5000; a Struct each is slow). */
+/** `POST /rest/api/3/search/jql` with `fields: ["id"]` or `["key"]`: only ids and keys are decoded. */
+/** `[{ id: "10001", key?: "A-1" }, …]`: checked in one pass (a page holds up to 5000; a Struct each is slow). */
 const IssueIds = Schema.declare(
-  (u: unknown): u is ReadonlyArray<{ readonly id: string }> =>
-    Array.isArray(u) && u.every((issue) => isPlainObject(issue) && typeof issue.id === "string"),
-  { identifier: "IssueIds", description: "an array of issues, each with a string id" },
+  (u: unknown): u is ReadonlyArray<{ readonly id: string; readonly key?: string }> =>
+    Array.isArray(u) &&
+    u.every(
+      (issue) =>
+        isPlainObject(issue) &&
+        typeof issue.id === "string" &&
+        (issue.key === undefined || typeof issue.key === "string"),
+    ),
+  { identifier: "IssueIds", description: "an array of issues, each with a string id (and key)" },
 )
 
 export const SearchIdResults = Schema.Struct({

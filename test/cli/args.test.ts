@@ -185,4 +185,13 @@ describe("the line about issues that could not be read", () => {
       ),
     ).toMatch(/^25 issues .*: issue ids 100, .*, 119, …$/)
   })
+
+  it("names issues by key, and by id only those whose key the export did not know", () => {
+    expect(missingReport(1, ["OPS-12"])).toBe(
+      "1 issue matched but could no longer be read (deleted, moved or hidden since): issue OPS-12",
+    )
+    expect(missingReport(3, ["OPS-12", "13314", "DEV-7"])).toMatch(
+      /^3 issues matched .*: issues OPS-12, id 13314, DEV-7$/,
+    )
+  })
 })

@@ -6,6 +6,7 @@
 import { Effect, Either } from "effect"
 import type { ColumnInfo } from "../../src/contract.js"
 import type { ExportIssue, ExportJira, RowFormat } from "../../src/export/ports.js"
+import type { ChangeHistory } from "../../src/jira/changelogSchemas.js"
 import { JiraError } from "../../src/jira/JiraError.js"
 
 export interface FakeIssue {
@@ -70,8 +71,27 @@ export interface FakeJira {
     byKind: Record<string, number>
     rateLimited: number
     expiredTokens: number
+    /** The ids of each `changelog/bulkfetch`, in request order. */
+    changelogRequests: Array<ReadonlyArray<string>>
   }
 }
+
+/** An issue's history in the fake: a few status changes, as many as its id modulo 4. */
+export const fakeHistories = (id: string): ReadonlyArray<ChangeHistory> =>
+  Array.from({ length: Number(id) % 4 }, (_, k) => ({
+    id: `${id}-${k}`,
+    created: `2024-01-0${k + 1}T00:00:00.000+0000`,
+    items: [
+      {
+        field: "status",
+        fieldId: "status",
+        from: String(k),
+        fromString: `S${k}`,
+        to: String(k + 1),
+        toString: `S${k + 1}`,
+      },
+    ],
+  }))
 
 /** What Jira says about a token it no longer accepts (docs/jira-cloud.md §5: a 400, kept as BadRequest). */
 export const expiredTokenError = () =>
@@ -104,6 +124,7 @@ export const makeFakeJira = (issues: Array<FakeIssue>, options: FakeOptions = {}
     byKind: {} as Record<string, number>,
     rateLimited: 0,
     expiredTokens: 0,
+    changelogRequests: [] as Array<ReadonlyArray<string>>,
   }
   let random = options.seed ?? 7
   const roll = () => {
@@ -176,6 +197,7 @@ export const makeFakeJira = (issues: Array<FakeIssue>, options: FakeOptions = {}
         Effect.flatten,
         Effect.map((p) => ({
           ids: p.items.map((i) => i.id),
+          ...(r.withKeys === true ? { keys: p.items.map((i) => i.key) } : {}),
           nextPageToken: p.nextPageToken,
           isLast: p.isLast,
         })),
@@ -197,7 +219,18 @@ export const makeFakeJira = (issues: Array<FakeIssue>, options: FakeOptions = {}
         return Array.from({ length: issue?.comments ?? 0 }, (_, i) => ({ id: String(i) }))
       }),
     issueWorklogs: () => request("worklogs", () => []),
-    changelogBulk: () => request("changelogs", () => new Map()),
+    changelogBulk: (r) =>
+      request("changelogs", () => {
+        stats.changelogRequests.push(r.ids)
+        const known = new Set(issues.filter((i) => !deleted.has(i.id)).map((i) => i.id))
+        // Issues without any history are absent, as in Jira's answer.
+        return new Map(
+          r.ids.flatMap((id) => {
+            const histories = fakeHistories(id)
+            return known.has(id) && histories.length > 0 ? [[id, histories] as const] : []
+          }),
+        )
+      }),
     approximateCount: (jql) => request("count", () => live(jql).length),
     resolveUsers: (ids) =>
       request("users", () => new Map(ids.map((id) => [id, { accountId: id, displayName: `Name of ${id}` }]))),

@@ -69,6 +69,23 @@ describe("JiraClient requests and decoding", () => {
     }).pipe(Effect.provide(jira.layer))
   })
 
+  it.effect("searchIds withKeys asks for the keys (the same page cap) and hands them back", () => {
+    const jira = scripted([
+      ok({
+        issues: [
+          { id: "7", key: "A-1" },
+          { id: "9", key: "A-2" },
+        ],
+        isLast: true,
+      }),
+    ])
+    return Effect.gen(function* () {
+      const page = yield* JiraClient.searchIds({ jql: "project = A", withKeys: true })
+      expect(page).toEqual({ ids: ["7", "9"], keys: ["A-1", "A-2"], nextPageToken: undefined, isLast: true })
+      expect(body(jira.sent[0]!.request)).toEqual({ jql: "project = A", fields: ["key"], maxResults: 5000 })
+    }).pipe(Effect.provide(jira.layer))
+  })
+
   it.effect(
     "a 400 with JQL errors from search or approximate-count is InvalidJql with Jira's messages",
     () => {

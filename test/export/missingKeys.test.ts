@@ -1,0 +1,113 @@
+/**
+ * Issues the search listed but bulkfetch no longer returns are reported by key (issue 12, item 9):
+ * the fast strategy's id pages list the keys too. Pending ids resumed from a cursor, which keeps ids
+ * only, are still reported by id.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { parse } from "csv-parse/sync"
+import { Effect, Either, Stream } from "effect"
+import { afterAll, beforeAll } from "vitest"
+import { exportStream } from "../../src/export/chunk.js"
+import { type CursorContent, decodeCursor, encodeCursor } from "../../src/export/cursor.js"
+import { defaultSettings, type PipelineSettings } from "../../src/export/pipeline.js"
+import type { RowFormat } from "../../src/export/ports.js"
+import { startExport } from "../../src/export/start.js"
+import { liveExportJira, livePlanner } from "../../src/export/wiring.js"
+import { type Harness, jqlAll, startHarness } from "../resolvers/emulated.js"
+import { type FakeJira, fakeFormat, makeFakeJira, makeIssues, referenceCsv } from "./fakes.js"
+
+const small: PipelineSettings = { ...defaultSettings, idPageSize: 200, bulkSize: 20, requestConcurrency: 2 }
+
+const issues = makeIssues(500, 9)
+
+const begin = (fake: FakeJira) =>
+  startExport({
+    jira: fake.jira,
+    planner: () => Effect.succeed({ format: fakeFormat, strategy: "fast" }),
+    payload: { jql: "mod 1", columns: ["key", "summary", "assignee", "comment"] },
+    timeZone: "UTC",
+    siteUrl: "https://example.test",
+    apiToken: true,
+  }).pipe(Effect.map((started) => started.content))
+
+const run = (fake: FakeJira, content: CursorContent, format: RowFormat = fakeFormat, take?: number) =>
+  Stream.runCollect(
+    exportStream({ jira: fake.jira, format, content, settings: small }).pipe(
+      take === undefined ? (s) => s : Stream.take(take),
+    ),
+  ).pipe(Effect.map((units) => [...units]))
+
+describe("issues gone before their bulkfetch", () => {
+  it.effect("are reported by the key their id page listed", () =>
+    Effect.gen(function* () {
+      const victims = [issues[4]!, issues[150]!, issues[333]!]
+      const fake = makeFakeJira(issues, {
+        beforeBulkFetch: (call) => {
+          if (call === 0) for (const victim of victims) fake.deleted.add(victim.id)
+        },
+      })
+      const units = yield* run(fake, yield* begin(fake))
+      const last = units.at(-1)
+      expect(last?.counters.missing).toEqual(victims.map((v) => v.key))
+      expect(last?.counters.missingCount).toBe(victims.length)
+      expect(units.map((u) => u.text).join("")).toBe(referenceCsv(issues.filter((i) => !victims.includes(i))))
+    }),
+  )
+
+  it.effect("pending ids resumed from a cursor are reported by id: the cursor keeps no keys", () =>
+    Effect.gen(function* () {
+      const victim = issues[7]!
+      const fake = makeFakeJira(issues)
+      // The first unit only moves the position: the first id page is listed and pending.
+      const [listed] = yield* run(fake, yield* begin(fake), fakeFormat, 1)
+      const pending = yield* decodeCursor(encodeCursor(listed!.next!))
+      expect(pending.phase._tag).toBe("fast")
+      fake.deleted.add(victim.id)
+      const units = yield* run(fake, pending)
+      expect(units.at(-1)?.counters.missing).toEqual([victim.id])
+    }),
+  )
+})
+
+describe("issues deleted mid-export on the emulator (chaos: delete)", () => {
+  let harness: Harness
+  beforeAll(async () => {
+    harness = await startHarness({ issues: 300, seed: 12 })
+  })
+  afterAll(async () => {
+    await harness.emulator.close()
+  })
+
+  it("are named by key, and none of them is in the file", async () => {
+    harness.emulator.setChaos("delete=0.3,seed=8")
+    const result = await harness.run(
+      Effect.gen(function* () {
+        const jira = yield* liveExportJira
+        const started = yield* startExport({
+          jira,
+          planner: livePlanner,
+          payload: {
+            jql: jqlAll(harness.emulator),
+            columns: ["issuekey", "summary"],
+            options: { strategy: "fast" },
+          },
+          timeZone: "UTC",
+          siteUrl: "https://example.atlassian.net",
+          apiToken: true,
+        })
+        const units = yield* Stream.runCollect(
+          exportStream({ jira, format: started.format, content: started.content, settings: small }),
+        )
+        return { csv: [...units].map((u) => u.text).join(""), counters: [...units].at(-1)?.counters }
+      }),
+    )
+    if (Either.isLeft(result)) throw new Error(result.left.message)
+    const { csv, counters } = result.right
+    expect(harness.emulator.stats().faults.byKind.delete).toBeGreaterThan(0)
+    expect(counters?.missingCount).toBeGreaterThan(0)
+    expect(counters?.missing).toHaveLength(counters?.missingCount ?? -1)
+    for (const name of counters?.missing ?? []) expect(name).toMatch(/^[A-Z][A-Z0-9]*-\d+$/)
+    const written = new Set((parse(csv) as Array<Array<string>>).map((row) => row[0]))
+    for (const name of counters?.missing ?? []) expect(written.has(name)).toBe(false)
+  })
+})
