@@ -23,6 +23,7 @@ describe("format", () => {
     )
     expect(fileNameFor("", at, "Europe/Berlin")).toBe("jira-issues-2026-11-30.csv")
     expect(fileNameFor("Résumé ~ 日本", at, "UTC")).toBe("resume-2026-11-29.csv")
+    expect(fileNameFor("project = ABC", at, "UTC", true)).toBe("project-abc-history-2026-11-29.csv")
   })
 
   test.prop([fc.string({ maxLength: 300 })])("file names are always short and safe", (jql) => {

@@ -238,4 +238,21 @@ describe("the page's export mode", () => {
     await vi.waitFor(() => expect(screen.queryByLabelText("Only changes of (optional)")).toBeNull())
     expect(screen.getByTestId("export-button").hasAttribute("disabled")).toBe(false)
   })
+
+  it("previews and exports a change history with no column chosen, and refuses an unusable filter in the model too", async () => {
+    const { fake, page } = await mount()
+    fireEvent.change(screen.getByLabelText("Mode"), { target: { value: "history" } })
+    for (const id of [...page.columns.selected.peek()]) page.columns.remove(id)
+    expect(page.columns.selected.peek()).toEqual([])
+    fireEvent.input(screen.getByLabelText("JQL"), { target: { value: "project = ABC" } })
+    await page.search()
+    expect(page.hint.peek()).toBeUndefined()
+    expect(fake.callsTo("preview/page").length).toBeGreaterThanOrEqual(1)
+    fireEvent.input(await screen.findByLabelText("Only changes of (optional)"), {
+      target: { value: "Colour" },
+    })
+    await screen.findByTestId("history-fields-problem")
+    await page.export()
+    expect(fake.callsTo("export/start")).toHaveLength(0)
+  })
 })

@@ -53,9 +53,9 @@ const MAX_NAME_FROM_JQL = 60
 /**
  * The download's file name: the query in lower-case words and the date, e.g.
  * `project-abc-and-status-done-2026-11-29.csv`. Only letters, digits and dashes, so it is a valid name
- * on every operating system.
+ * on every operating system. A change history ends in `-history` so it never takes an issue export's name.
  */
-export const fileNameFor = (jql: string, at: Date, timeZone?: string): string => {
+export const fileNameFor = (jql: string, at: Date, timeZone?: string, history = false): string => {
   const words = jql
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
@@ -65,5 +65,5 @@ export const fileNameFor = (jql: string, at: Date, timeZone?: string): string =>
   const cut =
     words.length > MAX_NAME_FROM_JQL ? words.slice(0, MAX_NAME_FROM_JQL).replace(/-[^-]*$/, "") : words
   const stem = cut === "" ? "jira-issues" : cut
-  return `${stem}-${formatDay(at, timeZone)}.csv`
+  return `${stem}${history ? "-history" : ""}-${formatDay(at, timeZone)}.csv`
 }

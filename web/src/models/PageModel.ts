@@ -205,7 +205,8 @@ export class PageModel {
       this.#hint.value = limit
       return Promise.resolve()
     }
-    if (request.columns.length === 0) {
+    // A change history has its own columns; the chosen ones do not apply.
+    if (request.columns.length === 0 && request.options.history === undefined) {
       this.#hint.value = "Choose at least one column."
       return Promise.resolve()
     }
@@ -216,8 +217,10 @@ export class PageModel {
   /** Starts the export of everything the query matches. */
   export(): Promise<void> {
     const request = this.request()
-    if (request.jql.trim() === "" || request.columns.length === 0 || limitProblem(request) !== undefined)
-      return this.search()
+    const noColumns = request.columns.length === 0 && request.options.history === undefined
+    // A history filter the page cannot use is shown under its box; the file would not match the screen.
+    const unusable = noColumns || this.options.historyProblem.peek() !== undefined
+    if (request.jql.trim() === "" || unusable || limitProblem(request) !== undefined) return this.search()
     return this.exporter.start({ ...request, timeZone: this.#me.peek()?.timeZone ?? this.context.timeZone })
   }
 
