@@ -221,7 +221,16 @@ export class ExportModel {
     this.#position = undefined
     this.#state.value = {
       kind: "done",
-      file: { name: fileNameFor(request.jql, new Date(end), request.timeZone, request.options.history !== undefined), blob, size: blob.size },
+      file: {
+        name: fileNameFor(
+          request.jql,
+          new Date(end),
+          request.timeZone,
+          request.options.history !== undefined,
+        ),
+        blob,
+        size: blob.size,
+      },
       summary: {
         issues: progress.done,
         durationMs: end - this.#startedAt,
