@@ -130,7 +130,10 @@ const idPages = (ctx: ExportContext, first: IdPage): Stream.Stream<IdPage, JiraE
       Effect.gen(function* () {
         if (Option.isNone(next)) return Option.none()
         if (next.value._tag === "page") return Option.some([next.value.page, after(next.value.page)] as const)
-        // Listing costs points too, so it only starts while the gate is open.
+        // Listing costs points too, so it only starts while the gate is open; under a call's budgets,
+        // only while a batch of what it lists would still be taken: a listing the call throws away is
+        // paid for again by the next call (a point per id, 5,000 for a full page).
+        if (ctx.gate.budgeted && !(yield* ctx.gate.wouldAdmit(ctx.settings.bulkSize))) return Option.none()
         if (!(yield* ctx.gate.admit(0))) return Option.none()
         const { token, before } = next.value
         const listed = yield* ctx
@@ -247,14 +250,20 @@ export const fast = (ctx: ExportContext, phase: FastPhase): Stream.Stream<Unit, 
         before,
         listed: false,
       }
-      return idPages(ctx, first).pipe(
-        // The next id page is listed while bulkfetches of this one run.
-        Stream.buffer({ capacity: 1 }),
+      const pages = idPages(ctx, first)
+      // Run to its end (the CLI), the next id page is listed while the bulkfetches of this one run.
+      // Under a call's budgets it is listed once this page's last batch is taken, so a call that
+      // stops inside a page has not paid for the next one.
+      return (ctx.gate.budgeted ? pages : pages.pipe(Stream.buffer({ capacity: 1 }))).pipe(
         Stream.flatMap((page) => Stream.fromIterable(batchesOf(page, ctx.settings.bulkSize))),
         Stream.mapEffect((batch) =>
-          ctx.gate
-            .admit(batch.ids.length)
-            .pipe(Effect.map((open) => (open ? Option.some(batch) : Option.none()))),
+          // A listed page's marker costs nothing and keeps what was paid for: the cursor then holds
+          // the page's ids, and the next call does not list them again.
+          batch.ids.length === 0 && batch.refused === undefined
+            ? Effect.succeed(Option.some(batch))
+            : ctx.gate
+                .admit(batch.ids.length)
+                .pipe(Effect.map((open) => (open ? Option.some(batch) : Option.none()))),
         ),
         Stream.takeWhile(Option.isSome),
         Stream.map((batch) => batch.value),

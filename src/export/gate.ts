@@ -12,6 +12,15 @@ export interface Gate {
   readonly emitted: (rows: number, bytes: number) => Effect.Effect<void>
   /** Whether admission was refused at least once (the stream stopped early on purpose). */
   readonly stopped: Effect.Effect<boolean>
+  /**
+   * Whether work for about `rows` more rows would be admitted now, without admitting it: for work
+   * that costs Jira points ahead of need (listing the next id page), which a call about to stop
+   * would pay for and throw away. A no stops the call, as one from `admit` does (the stream ends on
+   * purpose, and the chunk answers a cursor). Optimistic before anything is measured.
+   */
+  readonly wouldAdmit: (rows: number) => Effect.Effect<boolean>
+  /** Whether the stream runs under a call's budgets (`export/next`), not to its end (the CLI). */
+  readonly budgeted: boolean
 }
 
 /**
@@ -48,28 +57,29 @@ export const makeGate = (limits: GateLimits): Effect.Effect<Gate> =>
       units: 0,
     })
     const measured = yield* Deferred.make<void>()
+    const decide = (s: GateState, rows: number, now: number): ["yes" | "no" | "wait", GateState] => {
+      if (s.stopped) return ["no", s]
+      const late = limits.softDeadlineMs !== undefined && now >= limits.softDeadlineMs
+      if (s.admitted > 0 && late) return ["no", { ...s, stopped: true }]
+      if (
+        limits.maxBytes !== undefined &&
+        s.admitted > 0 &&
+        s.units === 0 &&
+        s.started + rows > ROWS_BEFORE_MEASURE
+      )
+        return ["wait", s]
+      // Bytes of the work already started plus this one, at the rate measured so far.
+      const perRow = s.rows > 0 ? s.bytes / s.rows : 0
+      const big =
+        limits.maxBytes !== undefined &&
+        (s.bytes >= limits.maxBytes || (s.started + rows) * perRow > limits.maxBytes)
+      if (s.admitted > 0 && (late || big)) return ["no", { ...s, stopped: true }]
+      return ["yes", { ...s, started: s.started + rows, admitted: s.admitted + 1 }]
+    }
     const admit = (rows: number): Effect.Effect<boolean> =>
       Effect.gen(function* () {
         const now = yield* Clock.currentTimeMillis
-        const decision = yield* Ref.modify(state, (s): ["yes" | "no" | "wait", GateState] => {
-          if (s.stopped) return ["no", s]
-          const late = limits.softDeadlineMs !== undefined && now >= limits.softDeadlineMs
-          if (s.admitted > 0 && late) return ["no", { ...s, stopped: true }]
-          if (
-            limits.maxBytes !== undefined &&
-            s.admitted > 0 &&
-            s.units === 0 &&
-            s.started + rows > ROWS_BEFORE_MEASURE
-          )
-            return ["wait", s]
-          // Bytes of the work already started plus this one, at the rate measured so far.
-          const perRow = s.rows > 0 ? s.bytes / s.rows : 0
-          const big =
-            limits.maxBytes !== undefined &&
-            (s.bytes >= limits.maxBytes || (s.started + rows) * perRow > limits.maxBytes)
-          if (s.admitted > 0 && (late || big)) return ["no", { ...s, stopped: true }]
-          return ["yes", { ...s, started: s.started + rows, admitted: s.admitted + 1 }]
-        })
+        const decision = yield* Ref.modify(state, (s) => decide(s, rows, now))
         if (decision !== "wait") return decision === "yes"
         // Not measured yet: wait for the first output (or the deadline), then decide.
         yield* Deferred.await(measured).pipe(
@@ -78,7 +88,16 @@ export const makeGate = (limits: GateLimits): Effect.Effect<Gate> =>
         return yield* admit(rows)
       })
     return {
+      budgeted: true,
       admit,
+      wouldAdmit: (rows) =>
+        Effect.gen(function* () {
+          const now = yield* Clock.currentTimeMillis
+          return yield* Ref.modify(state, (s): [boolean, GateState] => {
+            const [decision, next] = decide(s, rows, now)
+            return decision === "no" ? [false, next] : [true, s]
+          })
+        }),
       emitted: (rows, bytes) =>
         Ref.update(state, (s) => ({
           ...s,
@@ -92,7 +111,9 @@ export const makeGate = (limits: GateLimits): Effect.Effect<Gate> =>
 
 /** A gate that always admits (the command-line exporter streams without per-call budgets). */
 export const openGate: Gate = {
+  budgeted: false,
   admit: () => Effect.succeed(true),
+  wouldAdmit: () => Effect.succeed(true),
   emitted: () => Effect.void,
   stopped: Effect.succeed(false),
 }
