@@ -85,7 +85,11 @@ export const runChunk = (input: {
     const started = yield* Clock.currentTimeMillis
     const softDeadlineMs = started + budget.timeMs
     const hardDeadlineMs = softDeadlineMs + budget.graceMs
-    const gate = yield* makeGate({ softDeadlineMs, maxBytes: budget.maxBytes })
+    const gate = yield* makeGate({
+      softDeadlineMs,
+      maxBytes: budget.maxBytes,
+      ...(input.content.learned === undefined ? {} : { bytesPerRow: input.content.learned.bytesPerRow }),
+    })
     const state = yield* Ref.make<{
       readonly texts: Array<string>
       readonly counters: Counters
@@ -141,8 +145,11 @@ export const runChunk = (input: {
     )
     const s = yield* Ref.get(state)
     const stoppedEarly = s.full || (yield* gate.stopped) || (yield* Deferred.isDone(cutOff))
+    const perRow = yield* gate.bytesPerRow
+    // Rounded up: a whole number keeps the cursor short, and erring large only stops a call sooner.
+    const learned = perRow === undefined || perRow <= 0 ? {} : { learned: { bytesPerRow: Math.ceil(perRow) } }
     const next = (phase: Phase | null): CursorContent | null =>
-      phase === null ? null : { ...input.content, phase, counters: s.counters }
+      phase === null ? null : { ...input.content, ...learned, phase, counters: s.counters }
     const csv = s.texts.join("")
     if (Either.isRight(outcome))
       return { csv, counters: s.counters, next: stoppedEarly ? next(s.phase) : null }

@@ -11,6 +11,7 @@
  */
 import { createHash } from "node:crypto"
 import { Effect, Either, Schema } from "effect"
+import { FORGE_LIMITS } from "../contract/constants.js"
 import {
   ExportOptionsInput,
   MAX_COLUMN_REF_LENGTH,
@@ -150,6 +151,18 @@ export const CursorContent = Schema.Struct({
             category: Schema.String.pipe(Schema.maxLength(64)),
           }),
         ).pipe(Schema.maxItems(MAX_STATUSES)),
+      ),
+    }),
+  ),
+  /**
+   * What the previous `export/next` call measured, so the next one starts warm instead of admitting
+   * little until it has measured its own first output (gate.ts). Optional: older cursors decode.
+   */
+  learned: Schema.optional(
+    Schema.Struct({
+      bytesPerRow: Schema.Number.pipe(
+        Schema.positive(),
+        Schema.lessThanOrEqualTo(FORGE_LIMITS.invokeResponseBytes),
       ),
     }),
   ),

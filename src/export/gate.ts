@@ -21,6 +21,8 @@ export interface Gate {
   readonly wouldAdmit: (rows: number) => Effect.Effect<boolean>
   /** Whether the stream runs under a call's budgets (`export/next`), not to its end (the CLI). */
   readonly budgeted: boolean
+  /** Bytes per row measured so far (else the seed), for the next call's gate; undefined: none yet. */
+  readonly bytesPerRow: Effect.Effect<number | undefined>
 }
 
 /**
@@ -34,6 +36,11 @@ export interface GateLimits {
   readonly softDeadlineMs?: number
   /** Output bytes after which no new work starts. */
   readonly maxBytes?: number
+  /**
+   * Bytes per row a previous call of the same export measured: admission then need not wait for this
+   * call's first output, and uses it until this call has measured its own.
+   */
+  readonly bytesPerRow?: number
 }
 
 interface GateState {
@@ -63,13 +70,14 @@ export const makeGate = (limits: GateLimits): Effect.Effect<Gate> =>
       if (s.admitted > 0 && late) return ["no", { ...s, stopped: true }]
       if (
         limits.maxBytes !== undefined &&
+        limits.bytesPerRow === undefined &&
         s.admitted > 0 &&
         s.units === 0 &&
         s.started + rows > ROWS_BEFORE_MEASURE
       )
         return ["wait", s]
       // Bytes of the work already started plus this one, at the rate measured so far.
-      const perRow = s.rows > 0 ? s.bytes / s.rows : 0
+      const perRow = s.rows > 0 ? s.bytes / s.rows : (limits.bytesPerRow ?? 0)
       const big =
         limits.maxBytes !== undefined &&
         (s.bytes >= limits.maxBytes || (s.started + rows) * perRow > limits.maxBytes)
@@ -106,6 +114,9 @@ export const makeGate = (limits: GateLimits): Effect.Effect<Gate> =>
           units: s.units + 1,
         })).pipe(Effect.zipRight(Deferred.succeed(measured, undefined))),
       stopped: Ref.get(state).pipe(Effect.map((s) => s.stopped)),
+      bytesPerRow: Ref.get(state).pipe(
+        Effect.map((s) => (s.rows > 0 ? s.bytes / s.rows : limits.bytesPerRow)),
+      ),
     }
   })
 
@@ -116,4 +127,5 @@ export const openGate: Gate = {
   wouldAdmit: () => Effect.succeed(true),
   emitted: () => Effect.void,
   stopped: Effect.succeed(false),
+  bytesPerRow: Effect.succeed(undefined),
 }
