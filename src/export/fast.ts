@@ -8,7 +8,7 @@
  * an id page costs as many points as it lists ids (docs/jira-cloud.md §6), so under a points quota a
  * listing that spent the window's points is kept, and the next window fetches instead of listing again.
  */
-import { Effect, Option, Ref, Stream } from "effect"
+import { Effect, Fiber, Option, Ref, Stream } from "effect"
 import { JiraError } from "../jira/JiraError.js"
 import { fetchInSearchOrder } from "./bulk.js"
 import { decodeIds, encodeIds, type Phase } from "./cursor.js"
@@ -110,68 +110,94 @@ const keysOf = (
   return byId
 }
 
+type Step = Option.Option<readonly [IdPage, Option.Option<Next>]>
+
 type Next =
   | { readonly _tag: "page"; readonly page: IdPage }
   | { readonly _tag: "list"; readonly token: string | null; readonly before: ReadonlyArray<string> }
+  /** The listing of the next id page, started while the page before it is fetched. */
+  | { readonly _tag: "ahead"; readonly listing: Fiber.Fiber<Step, JiraError> }
 
 /** The id pages from `first` on: the pending ids of the phase, then pages listed while the gate admits. */
 const idPages = (ctx: ExportContext, first: IdPage): Stream.Stream<IdPage, JiraError> => {
-  const after = (page: IdPage): Option.Option<Next> =>
-    page.more
-      ? Option.some({ _tag: "list", token: page.token, before: recentIds(page.before, page.ids) })
-      : Option.none()
+  // Ids handed on so far in this call: each is admitted (or the call stops) before the next page's.
+  let handedOn = 0
+  const list = (token: string | null, before: ReadonlyArray<string>): Effect.Effect<Step, JiraError> =>
+    Effect.gen(function* () {
+      const listed = yield* ctx
+        .call(
+          ctx.jira.searchIds({
+            jql: ctx.jql,
+            maxResults: ctx.settings.idPageSize,
+            ...(token === null ? {} : { nextPageToken: token }),
+            withKeys: true,
+          }),
+        )
+        .pipe(Effect.either)
+      if (listed._tag === "Left") {
+        if (token === null || !isExpiredToken(listed.left)) return yield* listed.left
+        if (before.length === 0) return yield* placeLost()
+        // Passed on in order: the relocation only starts if the stream gets this far.
+        const refusal: IdPage = {
+          ids: [],
+          keys: new Map(),
+          token,
+          more: false,
+          before,
+          listed: false,
+          refused: relocation(before),
+        }
+        return Option.some([refusal, Option.none()] as const)
+      }
+      const { ids, keys, isLast, nextPageToken } = listed.right
+      const following = isLast || !nextPageToken ? null : nextPageToken
+      const page: IdPage = {
+        ids,
+        keys: keysOf(ids, keys),
+        token: following,
+        more: following !== null,
+        before,
+        listed: true,
+      }
+      return Option.some([page, Option.none()] as const)
+    })
+  // Under a call's budgets, the next page is listed while this one is fetched only when the rows
+  // measured so far say the call will take a batch of it; otherwise once this page's last batch is taken.
+  const handOn = (page: IdPage): Effect.Effect<Step> =>
+    Effect.gen(function* () {
+      handedOn += page.ids.length
+      if (!page.more) return Option.some([page, Option.none()] as const)
+      const before = recentIds(page.before, page.ids)
+      const ahead = ctx.gate.budgeted && (yield* ctx.gate.fits(handedOn + ctx.settings.bulkSize))
+      if (!ahead)
+        return Option.some([page, Option.some({ _tag: "list", token: page.token, before })] as const)
+      const listing = yield* Effect.fork(list(page.token, before))
+      return Option.some([page, Option.some({ _tag: "ahead", listing })] as const)
+    })
   const start: Next =
     first.ids.length === 0 && first.more
       ? { _tag: "list", token: first.token, before: first.before }
       : { _tag: "page", page: first }
   return Stream.unfoldEffect(
     Option.some(start),
-    (next): Effect.Effect<Option.Option<readonly [IdPage, Option.Option<Next>]>, JiraError> =>
+    (next): Effect.Effect<Step, JiraError> =>
       Effect.gen(function* () {
         if (Option.isNone(next)) return Option.none()
-        if (next.value._tag === "page") return Option.some([next.value.page, after(next.value.page)] as const)
+        if (next.value._tag === "page") return yield* handOn(next.value.page)
+        if (next.value._tag === "ahead") {
+          const { listing } = next.value
+          if (!(yield* ctx.gate.admit(0)))
+            return yield* Fiber.interrupt(listing).pipe(Effect.as(Option.none()))
+          const listed = yield* Fiber.join(listing)
+          return Option.isNone(listed) ? listed : yield* handOn(listed.value[0])
+        }
         // Listing costs points too, so it only starts while the gate is open; under a call's budgets,
         // only while a batch of what it lists would still be taken: a listing the call throws away is
         // paid for again by the next call (a point per id, 5,000 for a full page).
         if (ctx.gate.budgeted && !(yield* ctx.gate.wouldAdmit(ctx.settings.bulkSize))) return Option.none()
         if (!(yield* ctx.gate.admit(0))) return Option.none()
-        const { token, before } = next.value
-        const listed = yield* ctx
-          .call(
-            ctx.jira.searchIds({
-              jql: ctx.jql,
-              maxResults: ctx.settings.idPageSize,
-              ...(token === null ? {} : { nextPageToken: token }),
-              withKeys: true,
-            }),
-          )
-          .pipe(Effect.either)
-        if (listed._tag === "Left") {
-          if (token === null || !isExpiredToken(listed.left)) return yield* listed.left
-          if (before.length === 0) return yield* placeLost()
-          // Passed on in order: the relocation only starts if the stream gets this far.
-          const refusal: IdPage = {
-            ids: [],
-            keys: new Map(),
-            token,
-            more: false,
-            before,
-            listed: false,
-            refused: relocation(before),
-          }
-          return Option.some([refusal, Option.none()] as const)
-        }
-        const { ids, keys, isLast, nextPageToken } = listed.right
-        const following = isLast || !nextPageToken ? null : nextPageToken
-        const page: IdPage = {
-          ids,
-          keys: keysOf(ids, keys),
-          token: following,
-          more: following !== null,
-          before,
-          listed: true,
-        }
-        return Option.some([page, after(page)] as const)
+        const listed = yield* list(next.value.token, next.value.before)
+        return Option.isNone(listed) ? listed : yield* handOn(listed.value[0])
       }),
   )
 }

@@ -19,6 +19,12 @@ export interface Gate {
    * purpose, and the chunk answers a cursor). Optimistic before anything is measured.
    */
   readonly wouldAdmit: (rows: number) => Effect.Effect<boolean>
+  /**
+   * Whether `rows` rows in all would fit this call's size budget at the bytes per row known (seeded
+   * or measured) and before its deadline: no when nothing is known. For paying ahead of need only
+   * when the call is sure to get that far (listing the next id page while this one is fetched).
+   */
+  readonly fits: (rows: number) => Effect.Effect<boolean>
   /** Whether the stream runs under a call's budgets (`export/next`), not to its end (the CLI). */
   readonly budgeted: boolean
   /** Bytes per row measured so far (else the seed), for the next call's gate; undefined: none yet. */
@@ -114,6 +120,15 @@ export const makeGate = (limits: GateLimits): Effect.Effect<Gate> =>
           units: s.units + 1,
         })).pipe(Effect.zipRight(Deferred.succeed(measured, undefined))),
       stopped: Ref.get(state).pipe(Effect.map((s) => s.stopped)),
+      fits: (rows) =>
+        Effect.gen(function* () {
+          const now = yield* Clock.currentTimeMillis
+          const s = yield* Ref.get(state)
+          const perRow = s.rows > 0 ? s.bytes / s.rows : limits.bytesPerRow
+          if (s.stopped || perRow === undefined || limits.maxBytes === undefined) return false
+          if (limits.softDeadlineMs !== undefined && now >= limits.softDeadlineMs) return false
+          return rows * perRow <= limits.maxBytes
+        }),
       bytesPerRow: Ref.get(state).pipe(
         Effect.map((s) => (s.rows > 0 ? s.bytes / s.rows : limits.bytesPerRow)),
       ),
@@ -127,5 +142,6 @@ export const openGate: Gate = {
   wouldAdmit: () => Effect.succeed(true),
   emitted: () => Effect.void,
   stopped: Effect.succeed(false),
+  fits: () => Effect.succeed(true),
   bytesPerRow: Effect.succeed(undefined),
 }

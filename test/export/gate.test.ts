@@ -1,12 +1,31 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Option } from "effect"
+import { Effect, Fiber, Option, TestClock } from "effect"
 import { type ChunkResult, runChunk } from "../../src/export/chunk.js"
 import { type CursorContent, decodeCursor, encodeCursor } from "../../src/export/cursor.js"
 import { makeGate, ROWS_BEFORE_MEASURE } from "../../src/export/gate.js"
 import { startExport } from "../../src/export/start.js"
-import { fakeFormat, makeFakeJira, makeIssues } from "./fakes.js"
+import { type FakeJira, fakeFormat, makeFakeJira, makeIssues } from "./fakes.js"
 
 const FAR = 1_000_000
+
+const small = {
+  searchPageSize: 25,
+  idPageSize: 70,
+  bulkSize: 16,
+  requestConcurrency: 4,
+  completionConcurrency: 2,
+  issueErrorRetries: 2,
+}
+
+const begin = (fake: FakeJira) =>
+  startExport({
+    jira: fake.jira,
+    planner: () => Effect.succeed({ format: fakeFormat, strategy: "fast" }),
+    payload: { jql: "mod 1", columns: ["key", "summary", "assignee", "comment"] },
+    timeZone: "UTC",
+    siteUrl: "https://example.test",
+    apiToken: true,
+  })
 
 /** Whether `admit` decided without waiting for output (the fiber is done after letting it run). */
 const admitsAtOnce = (admit: Effect.Effect<boolean>) =>
@@ -57,6 +76,19 @@ describe("gate", () => {
     }),
   )
 
+  it.effect("fits says yes only to rows a known rate puts within the budget, before the deadline", () =>
+    Effect.gen(function* () {
+      const unknown = yield* makeGate({ softDeadlineMs: FAR, maxBytes: 10_000 })
+      // Nothing measured, nothing seeded: never pay ahead of need.
+      expect(yield* unknown.fits(1)).toBe(false)
+      const seeded = yield* makeGate({ softDeadlineMs: FAR, maxBytes: 10_000, bytesPerRow: 10 })
+      expect(yield* seeded.fits(1_000)).toBe(true)
+      expect(yield* seeded.fits(1_001)).toBe(false)
+      yield* TestClock.adjust(FAR)
+      expect(yield* seeded.fits(1)).toBe(false)
+    }),
+  )
+
   it.effect("each call hands its measure on in the cursor, and a cursor without one still works", () =>
     Effect.gen(function* () {
       const fake = makeFakeJira(makeIssues(600))
@@ -83,6 +115,51 @@ describe("gate", () => {
       if (next === null) return
       const decoded = yield* decodeCursor(encodeCursor(next))
       expect(decoded.learned).toEqual(next.learned)
+    }),
+  )
+
+  it.effect("a warm call lists the next id page while it fetches this one, a cold call only after", () =>
+    Effect.gen(function* () {
+      const fake = makeFakeJira(makeIssues(600), { latencyMs: 100 })
+      // Bulkfetches started when each id page after the first was asked for.
+      const fetchesBefore: Array<number> = []
+      let fetches = 0
+      const jira = {
+        ...fake.jira,
+        searchIds: (r: Parameters<typeof fake.jira.searchIds>[0]) => {
+          if (r.nextPageToken !== undefined) fetchesBefore.push(fetches)
+          return fake.jira.searchIds(r)
+        },
+        bulkFetch: (r: Parameters<typeof fake.jira.bulkFetch>[0]) => {
+          fetches++
+          return fake.jira.bulkFetch(r)
+        },
+      }
+      const settings = { ...small, idPageSize: 160 }
+      const content = (yield* begin(makeFakeJira(makeIssues(600)))).content
+      const call = (learned?: { bytesPerRow: number }) =>
+        Effect.gen(function* () {
+          fetchesBefore.length = 0
+          fetches = 0
+          const fiber = yield* Effect.fork(
+            runChunk({
+              jira,
+              format: fakeFormat,
+              content: learned === undefined ? content : { ...content, learned },
+              budget: { timeMs: 15_000, graceMs: 5_000, maxBytes: 3_000_000 },
+              settings,
+            }),
+          )
+          for (let i = 0; i < 200; i++) yield* TestClock.adjust(100)
+          return yield* Fiber.join(fiber)
+        })
+      const cold = yield* call()
+      // 160 ids a page in batches of 16: cold, all ten batches of the page start before the next listing.
+      expect(fetchesBefore[0]).toBe(10)
+      const warm = yield* call({ bytesPerRow: 100 })
+      expect(fetchesBefore[0]).toBeLessThan(10)
+      expect(warm.csv).toBe(cold.csv)
+      expect(warm.next).toBeNull()
     }),
   )
 })
