@@ -44,7 +44,7 @@ export const runHistoryBench = async (input: {
     costs.push(cost)
     input.say(
       `timeInStatus on ${strategy.padEnd(7)}: +${cost.extraRequests} requests (${cost.changelogRequests} changelog, ` +
-        `${cost.statusRequests} status), +${cost.extraPointsPerIssue} points/issue, +${cost.extraWallMs} ms ` +
+        `${cost.statusRequests} status), +${cost.extraPointsPerIssue} points/issue, ${cost.extraWallMs >= 0 ? "+" : ""}${cost.extraWallMs} ms (noise included) ` +
         `(targets: <= 20 requests, <= 1.05 points/issue for 10,000 issues)`,
     )
   }
