@@ -18,7 +18,7 @@ export interface QuotaWaitOptions<E, R> {
   readonly run: Effect.Effect<void, E, R>
   /** Where the export stands (compared by identity: the cursor after the last unit written). */
   readonly position: Effect.Effect<unknown>
-  /** False for `--no-wait`: a spent quota ends the run as any failure does. */
+  /** False for `--no-wait`: a spent quota ends the run like every other failure. */
   readonly wait: boolean
   /** Told when a wait starts (epoch ms of its end) and when it ends (null). */
   readonly waiting: (untilMs: number | null) => Effect.Effect<void, never, R>

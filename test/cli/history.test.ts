@@ -3,7 +3,6 @@
  * against `GET /rest/api/3/issue/{id}/changelog` issue by issue, without and with `--chaos all`: the
  * two files agree with each other and with Jira's per-issue history (done-when of issue 14).
  */
-import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -15,7 +14,7 @@ import { httpJira } from "../../src/cli/jiraLayer.js"
 import type { ChangeHistory } from "../../src/jira/changelogSchemas.js"
 import { JiraClient } from "../../src/jira/JiraClient.js"
 import { defaultRetrySettings, JiraRetrySettings } from "../../src/jira/RetryPolicy.js"
-import { CLI_BUNDLE, ensureCliBundle } from "../support/cliBundle.js"
+import { runCli } from "./run.js"
 
 const HOUR = 3_600_000
 const COLUMNS = "key,status,created,timeInStatus,leadTime,cycleTime,statusChanges"
@@ -29,7 +28,6 @@ describe.each([
   let emulator: RunningEmulator
   let dir: string
   beforeAll(async () => {
-    ensureCliBundle()
     emulator = await startEmulator({ issues: 300, seed: 14, ...(spec === undefined ? {} : { chaos: spec }) })
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "liquitim-history-"))
   })
@@ -39,23 +37,12 @@ describe.each([
   })
 
   const cli = (args: ReadonlyArray<string>) =>
-    new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI_BUNDLE, ...args, "--preset", "data", "--quiet"], {
-        env: {
-          ...process.env,
-          JIRA_SITE: emulator.url,
-          JIRA_EMAIL: emulator.accounts.admin.email,
-          JIRA_API_TOKEN: emulator.apiToken,
-        },
-        stdio: ["ignore", "ignore", "pipe"],
-      })
-      let stderr = ""
-      child.stderr.on("data", (d) => {
-        stderr += String(d)
-      })
-      child.on("error", reject)
-      child.on("close", (code) => resolve({ code, stderr }))
-    })
+    runCli({ url: emulator.url, email: emulator.accounts.admin.email, apiToken: emulator.apiToken }, [
+      ...args,
+      "--preset",
+      "data",
+      "--quiet",
+    ])
 
   /** Jira's per-issue histories and the status categories, read without chaos through the client. */
   const reference = (keys: ReadonlyArray<string>) => {

@@ -1,18 +1,16 @@
-import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { parse } from "csv-parse/sync"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RunningEmulator, startEmulator } from "../../dev/emulator/index.js"
-import { CLI_BUNDLE, ensureCliBundle } from "../support/cliBundle.js"
+import { runCli } from "./run.js"
 
 describe("the built exporter's jira-import preset", () => {
   let emulator: RunningEmulator
   let dir: string
   let jql: string
   beforeAll(async () => {
-    ensureCliBundle()
     emulator = await startEmulator({ issues: 120, seed: 3 })
     jql = `project in (${emulator.dataset.projects.map((p) => p.key).join(", ")}) ORDER BY key ASC`
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "liquitim-import-"))
@@ -23,23 +21,10 @@ describe("the built exporter's jira-import preset", () => {
   })
 
   const cli = (args: ReadonlyArray<string>) =>
-    new Promise<{ readonly code: number | null; readonly stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI_BUNDLE, ...args, "--quiet"], {
-        env: {
-          ...process.env,
-          JIRA_SITE: emulator.url,
-          JIRA_EMAIL: emulator.accounts.admin.email,
-          JIRA_API_TOKEN: emulator.apiToken,
-        },
-        stdio: ["ignore", "ignore", "pipe"],
-      })
-      let stderr = ""
-      child.stderr.on("data", (d) => {
-        stderr += String(d)
-      })
-      child.on("error", reject)
-      child.on("close", (code) => resolve({ code, stderr }))
-    })
+    runCli({ url: emulator.url, email: emulator.accounts.admin.email, apiToken: emulator.apiToken }, [
+      ...args,
+      "--quiet",
+    ])
 
   it("writes the importer's layout with --value-columns, and exits 2 with a sentence when an issue does not fit", async () => {
     const out = path.join(dir, "import.csv")

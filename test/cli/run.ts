@@ -1,8 +1,9 @@
-/** Runs the command-line exporter in a child process against an emulator, as a user would. */
+/** Runs the built command-line exporter in a child process against an emulator, as a user would. */
 import { spawn } from "node:child_process"
-import * as path from "node:path"
+import { CLI_BUNDLE, ensureCliBundle } from "../support/cliBundle.js"
 
-export const CLI = path.join(__dirname, "..", "..", "src", "cli", "main.ts")
+// Checked once per test file: the bundle is rebuilt when a source is newer.
+let bundleChecked = false
 
 export interface Run {
   readonly code: number | null
@@ -18,7 +19,11 @@ export interface Site {
 /** Runs the exporter; with `interruptWhen`, sends SIGINT once it returns true (polled every 5 ms). */
 export const runCli = (site: Site, args: ReadonlyArray<string>, interruptWhen?: () => boolean) =>
   new Promise<Run>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+    if (!bundleChecked) {
+      ensureCliBundle()
+      bundleChecked = true
+    }
+    const child = spawn(process.execPath, [CLI_BUNDLE, ...args], {
       env: { ...process.env, JIRA_SITE: site.url, JIRA_EMAIL: site.email, JIRA_API_TOKEN: site.apiToken },
       stdio: ["ignore", "ignore", "pipe"],
     })
