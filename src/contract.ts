@@ -166,6 +166,8 @@ export const ExportProgress = Schema.Struct({
   missing: Schema.Array(Schema.String),
   /** Cells cut at Excel's 32,767-character limit. */
   truncatedCells: Schema.Number,
+  /** Times Jira refused an expired page token and the export found its place again (when any). */
+  relocations: Schema.optional(Schema.Number),
 })
 export type ExportProgress = typeof ExportProgress.Type
 

@@ -97,6 +97,7 @@ export const exportNext = (payload: unknown) =>
         total: chunk.counters.total,
         missing: chunk.counters.missing,
         truncatedCells: chunk.counters.truncatedCells,
+        ...(chunk.counters.relocations === undefined ? {} : { relocations: chunk.counters.relocations }),
       },
       ...(chunk.retryAfterMs === undefined ? {} : { retryAfterMs: chunk.retryAfterMs }),
       ...(chunk.pausedUntil === undefined ? {} : { pausedUntil: chunk.pausedUntil }),

@@ -37,7 +37,7 @@ const chunks: Record<string, ExportChunk> = {
   c2: {
     csv: "ABC-3,Three\r\n",
     cursor: null,
-    progress: { done: 3, total: 3, missing: ["ABC-9"], truncatedCells: 1 },
+    progress: { done: 3, total: 3, missing: ["ABC-9"], truncatedCells: 1, relocations: 1 },
   },
 }
 const wholeFile = `${started.csv}ABC-1,One\r\nABC-2,Two\r\nABC-3,Three\r\n`
@@ -100,7 +100,7 @@ describe("ExportModel", () => {
     expect(s.file.name).toBe("project-abc-order-by-key-2026-11-29.csv")
     expect(s.file.size).toBe(utf8(wholeFile).byteLength)
     expect(await fileText(model)).toEqual(utf8(wholeFile))
-    expect(s.summary).toMatchObject({ issues: 3, missing: ["ABC-9"], truncatedCells: 1 })
+    expect(s.summary).toMatchObject({ issues: 3, missing: ["ABC-9"], truncatedCells: 1, relocations: 1 })
     expect(model.progress.peek().done).toBe(3)
   })
 

@@ -141,6 +141,21 @@ describe("the page", () => {
     expect(await created[0]?.text()).toBe("\uFEFFKEY\r\nABC-1\r\nABC-2\r\n")
   })
 
+  it("says when Jira's page token expired and the export found its place again", async () => {
+    await mount({
+      "export/next": () =>
+        ok({
+          csv: "ABC-1\r\n",
+          cursor: null,
+          progress: { done: 1, total: 1, missing: [], truncatedCells: 0, relocations: 2 },
+        }),
+    })
+    fireEvent.input(screen.getByLabelText("JQL"), { target: { value: "project = ABC" } })
+    fireEvent.click(screen.getByTestId("export-button"))
+    const note = await screen.findByTestId("export-relocations")
+    expect(note.textContent).toContain("Jira's page token expired 2 times")
+  })
+
   it("shows a failed field list as a sentence with a way to try again", async () => {
     await mount({
       "fields/list": () => fail({ tag: "Forbidden", message: "You can't read the field list." }),

@@ -53,6 +53,8 @@ export interface ExportSummary {
   readonly durationMs: number
   readonly missing: ReadonlyArray<string>
   readonly truncatedCells: number
+  /** Times Jira's page token expired and the export found its place again. */
+  readonly relocations: number
 }
 
 export interface ExportFile {
@@ -236,6 +238,7 @@ export class ExportModel {
         durationMs: end - this.#startedAt,
         missing: progress.missing,
         truncatedCells: progress.truncatedCells,
+        relocations: progress.relocations ?? 0,
       },
     }
   }

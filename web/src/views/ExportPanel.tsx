@@ -297,6 +297,13 @@ export const ExportPanel = ({ page }: { page: PageModel }) => {
               {state.summary.missing.length > 20 ? ", …" : ""}
             </p>
           )}
+          {state.summary.relocations > 0 && (
+            <p data-testid="export-relocations">
+              Jira's page token expired{" "}
+              {state.summary.relocations === 1 ? "once" : `${state.summary.relocations} times`} during the
+              export; it found its place again and continued, with nothing missed or doubled.
+            </p>
+          )}
           {state.summary.truncatedCells > 0 && (
             <p>
               {formatCount(state.summary.truncatedCells, locale)} cells were longer than Excel's 32,767
