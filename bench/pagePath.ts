@@ -6,7 +6,7 @@
  * overhead added by the host. Next to it, the built command-line exporter exports the same issues
  * with the same options in a child process; both files are compared byte for byte.
  */
-import { execFileSync, spawn } from "node:child_process"
+import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -14,8 +14,8 @@ import { startHost } from "../dev/host.js"
 import { type Backend, transportError } from "../web/src/bridge.js"
 import { systemClock } from "../web/src/clock.js"
 import { ExportModel } from "../web/src/models/ExportModel.js"
+import { cliExport } from "./cliExport.js"
 import type { BenchEmulator } from "./emulatorThread.js"
-import { CLI_HEAP_MB } from "./rss.js"
 
 const root = path.join(import.meta.dirname ?? __dirname, "..")
 const CLI_BUNDLE = path.join(root, "dist", "liquitim-export.mjs")
@@ -124,39 +124,20 @@ const cliRun = async (emulator: BenchEmulator, run: PagePathExport) => {
   try {
     await emulator.resetStats()
     const started = performance.now()
-    const stderr = await new Promise<string>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [
-          `--max-old-space-size=${CLI_HEAP_MB}`,
-          CLI_BUNDLE,
-          ...["--jql", run.jql, "--columns", run.columns.join(",")],
-          ...["--strategy", run.strategy, "--preset", run.preset, "--out", out, "--quiet", "--stats"],
-        ],
-        {
-          env: {
-            ...process.env,
-            JIRA_SITE: emulator.url,
-            JIRA_EMAIL: emulator.accounts.admin.email,
-            JIRA_API_TOKEN: emulator.apiToken,
-          },
-          stdio: ["ignore", "ignore", "pipe"],
-        },
-      )
-      let err = ""
-      child.stderr.on("data", (data) => {
-        err += String(data)
-      })
-      child.on("error", reject)
-      child.on("close", (code) => (code === 0 ? resolve(err) : reject(new Error(`CLI exit ${code}: ${err}`))))
-    })
+    const stats = await cliExport(
+      emulator,
+      [CLI_BUNDLE],
+      [
+        ...["--jql", run.jql, "--columns", run.columns.join(",")],
+        ...["--strategy", run.strategy, "--preset", run.preset, "--out", out],
+      ],
+    )
     const wallMs = performance.now() - started
-    const stats = JSON.parse(stderr.trim().split("\n").at(-1) ?? "{}")
     const points = (await emulator.stats()).points
     return {
       wallMs,
-      exportMs: Number(stats.ms),
-      pointsPerIssue: Number((points / Math.max(1, Number(stats.issues))).toFixed(4)),
+      exportMs: stats.ms,
+      pointsPerIssue: Number((points / Math.max(1, stats.issues)).toFixed(4)),
       text: fs.readFileSync(out, "utf8"),
     }
   } finally {

@@ -1,22 +1,15 @@
-import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RunningEmulator, startEmulator } from "../../dev/emulator/index.js"
-import { CLI_BUNDLE, ensureCliBundle } from "../support/cliBundle.js"
-
-interface Run {
-  readonly code: number | null
-  readonly stderr: string
-}
+import { runCli } from "./run.js"
 
 describe("command-line exporter against the emulator", () => {
   let emulator: RunningEmulator
   let dir: string
   let jql: string
   beforeAll(async () => {
-    ensureCliBundle()
     // Slow responses now and then, so an interruption lands mid-export.
     emulator = await startEmulator({ issues: 1500, seed: 9, chaos: "slow=0.2:60,seed=2" })
     jql = `project in (${emulator.dataset.projects.map((p) => p.key).join(", ")}) ORDER BY key ASC`
@@ -27,33 +20,15 @@ describe("command-line exporter against the emulator", () => {
     fs.rmSync(dir, { recursive: true, force: true })
   })
 
-  const cli = (args: ReadonlyArray<string>, interruptWhen?: (out: string) => boolean) =>
-    new Promise<Run>((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI_BUNDLE, ...args], {
-        env: {
-          ...process.env,
-          JIRA_SITE: emulator.url,
-          JIRA_EMAIL: emulator.accounts.admin.email,
-          JIRA_API_TOKEN: emulator.apiToken,
-        },
-        stdio: ["ignore", "ignore", "pipe"],
-      })
-      let stderr = ""
-      child.stderr.on("data", (d) => {
-        stderr += String(d)
-      })
-      if (interruptWhen) {
-        const timer = setInterval(() => {
-          if (interruptWhen(args[args.indexOf("--out") + 1] ?? "")) {
-            clearInterval(timer)
-            child.kill("SIGINT")
-          }
-        }, 5)
-        child.on("close", () => clearInterval(timer))
-      }
-      child.on("error", reject)
-      child.on("close", (code) => resolve({ code, stderr }))
-    })
+  /** Runs the exporter; `interruptWhen` is asked with the `--out` file and sends SIGINT when true. */
+  const cli = (args: ReadonlyArray<string>, interruptWhen?: (out: string) => boolean) => {
+    const out = args[args.indexOf("--out") + 1] ?? ""
+    return runCli(
+      { url: emulator.url, email: emulator.accounts.admin.email, apiToken: emulator.apiToken },
+      args,
+      interruptWhen === undefined ? undefined : () => interruptWhen(out),
+    )
+  }
 
   const size = (file: string) => (fs.existsSync(file) ? fs.statSync(file).size : 0)
 
