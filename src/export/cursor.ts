@@ -68,6 +68,10 @@ const IdList = Schema.Union(
 
 const Token = Schema.String.pipe(Schema.maxLength(8192))
 
+/** Most parts a parallel thrifty export is cut into, and the longest condition of one. */
+export const MAX_PARTS = 2000
+export const MAX_PART_CONDITION_LENGTH = 4000
+
 /** Most ids a phase remembers of the issues just before it (to find its place again, relocate.ts). */
 export const MAX_RECENT_IDS = 20
 
@@ -85,6 +89,25 @@ export const Phase = Schema.Union(
     /** Issues of that page already emitted (a page too large for one answer is cut). */
     skip: Schema.optional(Schema.Int.pipe(Schema.between(0, 5000))),
     /** Ids of the last issues emitted. */
+    recent: Schema.optional(IdList),
+    /** At the first page: the query may be cut into parts read in parallel (parallel/plan.ts). */
+    parallel: Schema.optional(Schema.Boolean),
+  }),
+  /**
+   * A thrifty export cut into parts (parallel/): the position of every part not yet read to its end,
+   * in the query's order. `concat`: the parts follow one another; `merge`: their issues interleave
+   * and are merged by the query's order.
+   */
+  Schema.TaggedStruct("parallel", {
+    mode: Schema.Literal("concat", "merge"),
+    parts: Schema.Array(
+      Schema.Struct({
+        where: Schema.String.pipe(Schema.maxLength(MAX_PART_CONDITION_LENGTH)),
+        token: Schema.NullOr(Token),
+        skip: Schema.optional(Schema.Int.pipe(Schema.between(0, 5000))),
+        size: Schema.optional(Schema.NonNegativeInt),
+      }),
+    ).pipe(Schema.maxItems(MAX_PARTS)),
     recent: Schema.optional(IdList),
   }),
   /**

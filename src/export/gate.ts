@@ -25,6 +25,11 @@ export interface Gate {
    * when the call is sure to get that far (listing the next id page while this one is fetched).
    */
   readonly fits: (rows: number) => Effect.Effect<boolean>
+  /**
+   * Stops the call on purpose without asking for more: for work read ahead that would no longer fit
+   * (parallel/stream.ts). Admission refuses from then on, and the chunk answers a cursor.
+   */
+  readonly stop: Effect.Effect<void>
   /** Whether the stream runs under a call's budgets (`export/next`), not to its end (the CLI). */
   readonly budgeted: boolean
   /** Bytes per row measured so far (else the seed), for the next call's gate; undefined: none yet. */
@@ -103,6 +108,7 @@ export const makeGate = (limits: GateLimits): Effect.Effect<Gate> =>
       })
     return {
       budgeted: true,
+      stop: Ref.update(state, (s) => ({ ...s, stopped: true })),
       admit,
       wouldAdmit: (rows) =>
         Effect.gen(function* () {
@@ -138,6 +144,7 @@ export const makeGate = (limits: GateLimits): Effect.Effect<Gate> =>
 /** A gate that always admits (the command-line exporter streams without per-call budgets). */
 export const openGate: Gate = {
   budgeted: false,
+  stop: Effect.void,
   admit: () => Effect.succeed(true),
   wouldAdmit: () => Effect.succeed(true),
   emitted: () => Effect.void,

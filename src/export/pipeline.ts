@@ -3,7 +3,8 @@
  * in one batch per unit -> rows -> encoded CSV text (units.ts). Every unit carries the phase *after*
  * it, a point from which the export can resume with nothing lost and nothing doubled (see cursor.ts).
  *
- * The phase picks the strategy: thrifty.ts (search pages with fields, about 1 point per issue) or
+ * The phase picks the strategy: thrifty.ts (search pages with fields, about 1 point per issue; cut
+ * into parts read in parallel where the query's order allows, parallel/) or
  * fast.ts (id pages, then bulkfetch batches in parallel, about 2), or a relocation after Jira refused
  * a page token (relocate.ts, streamed by fast.ts). All get one `ExportContext`, built here once per
  * stream.
@@ -15,6 +16,7 @@ import type { Phase } from "./cursor.js"
 import { fast, relocating } from "./fast.js"
 import type { Gate } from "./gate.js"
 import { type Limiter, makeLimiter } from "./limiter.js"
+import { resumedParts } from "./parallel/index.js"
 import type { ExportJira, RowFormat } from "./ports.js"
 import type { PlanError } from "./start.js"
 import { thrifty } from "./thrifty.js"
@@ -139,9 +141,11 @@ export const exportUnits = (input: PipelineInput): Stream.Stream<Unit, ExportFai
       Effect.map((ctx) =>
         input.phase._tag === "thrifty"
           ? thrifty(ctx, input.phase)
-          : input.phase._tag === "fast"
-            ? fast(ctx, input.phase)
-            : relocating(ctx, input.phase),
+          : input.phase._tag === "parallel"
+            ? resumedParts(ctx, input.phase)
+            : input.phase._tag === "fast"
+              ? fast(ctx, input.phase)
+              : relocating(ctx, input.phase),
       ),
     ),
   )

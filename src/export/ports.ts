@@ -99,6 +99,11 @@ export interface RowFormat {
    * the history mode; `[]` there means every field). Absent: no changelogs are read.
    */
   readonly changelogFields?: ReadonlyArray<string>
+  /**
+   * The site's Rank fields (id, and the names a query may sort by, lower-cased), so a thrifty export
+   * ordered by Rank can merge parts read in parallel (parallel/order.ts).
+   */
+  readonly rankFields?: ReadonlyArray<{ readonly id: string; readonly names: ReadonlyArray<string> }>
   readonly accountIds: (issue: ExportIssue) => ReadonlyArray<string>
   /** Users the issue already shows in full (current name, visible email): no lookup needed for them. */
   readonly knownUsers: (issue: ExportIssue) => ReadonlyArray<readonly [string, ExportUser]>

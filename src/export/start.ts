@@ -6,6 +6,7 @@ import { Clock, Effect, Schema } from "effect"
 import type { ColumnInfo, ExportStartPayload } from "../contract.js"
 import type { JiraError } from "../jira/JiraError.js"
 import type { CursorContent, Phase } from "./cursor.js"
+import { orderPlan, splitQuery } from "./parallel/order.js"
 import type { ExportJira, PlanFormat, PlanInput, RowFormat } from "./ports.js"
 import { chooseStrategy } from "./strategy.js"
 
@@ -25,6 +26,8 @@ export interface Started {
   readonly columns: ReadonlyArray<ColumnInfo>
   readonly approximateTotal: number | null
   readonly strategy: "thrifty" | "fast"
+  /** Why a thrifty export reads its pages one after another, when it does (the order does not allow parts). */
+  readonly sequentialReason?: string
   readonly content: CursorContent
   readonly format: RowFormat
 }
@@ -53,6 +56,8 @@ export const startExport = <R = never>(input: {
       concurrency: 2,
     })
     const quota = yield* input.jira.quota
+    // Whether thrifty can read this query's pages in parallel (parallel/order.ts); said when not.
+    const order = orderPlan(splitQuery(plan.jql), planned.format.rankFields ?? [])
     // Selected issues are bulk-fetched in the given order whatever the strategy: a search cannot keep it.
     const strategy =
       selected === undefined
@@ -61,6 +66,7 @@ export const startExport = <R = never>(input: {
             apiToken: input.apiToken,
             quota,
             approximateTotal: total,
+            parallelThrifty: order._tag !== "sequential",
           })
         : "fast"
     const content: CursorContent = {
@@ -75,7 +81,7 @@ export const startExport = <R = never>(input: {
         selected !== undefined
           ? selectedPhase(selected)
           : strategy === "thrifty"
-            ? { _tag: "thrifty", token: null }
+            ? { _tag: "thrifty", token: null, parallel: true }
             : { _tag: "fast", pending: "", token: null, more: true },
       counters: { done: 0, total, missing: [], missingCount: 0, truncatedCells: 0 },
       ...(planned.history === undefined ? {} : { history: planned.history }),
@@ -85,6 +91,7 @@ export const startExport = <R = never>(input: {
       columns: planned.format.columns,
       approximateTotal: total,
       strategy,
+      ...(strategy === "thrifty" && order._tag === "sequential" ? { sequentialReason: order.reason } : {}),
       content,
       format: planned.format,
     }

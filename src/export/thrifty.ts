@@ -13,6 +13,7 @@ import { Effect, Option, Ref, Stream } from "effect"
 import { CHANGELOG_BULK_MAX_ISSUES } from "../jira/changelogRequests.js"
 import type { Phase } from "./cursor.js"
 import { afterRefusal } from "./fast.js"
+import { plannedParts } from "./parallel/index.js"
 import type { ExportContext, ExportFailure, Unit } from "./pipeline.js"
 import type { ExportIssue } from "./ports.js"
 import {
@@ -95,7 +96,16 @@ const sourcesOf = (step: ReadonlyArray<PageRead>): ReadonlyArray<Source> =>
     ),
   )
 
+/**
+ * A thrifty phase: at its first page, when the start allowed it, cut into parts read in parallel
+ * (parallel/); else, or when the order or the size does not allow it, one chain of pages.
+ */
 export const thrifty = (ctx: ExportContext, phase: ThriftyPhase): Stream.Stream<Unit, ExportFailure> =>
+  phase.parallel === true && phase.token === null && (phase.skip ?? 0) === 0
+    ? plannedParts(ctx, sequential(ctx, { _tag: "thrifty", token: null }))
+    : sequential(ctx, phase)
+
+const sequential = (ctx: ExportContext, phase: ThriftyPhase): Stream.Stream<Unit, ExportFailure> =>
   Stream.unwrap(
     Effect.gen(function* () {
       const refused = yield* Ref.make<RelocatePhase | null>(null)

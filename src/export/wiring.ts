@@ -21,6 +21,7 @@ import { JiraClient } from "../jira/JiraClient.js"
 import type { JiraError } from "../jira/JiraError.js"
 import { RateLimitState } from "../jira/RateLimitState.js"
 import { JiraDeadline } from "../jira/RetryPolicy.js"
+import type { FieldDetails } from "../jira/schemas.js"
 import { UserDirectory } from "../jira/UserDirectory.js"
 import { MAX_STATUSES } from "./cursor.js"
 import { cellKindOf, resolveOptions } from "./options.js"
@@ -128,6 +129,7 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
       // so the key and URL columns would be blank); `["key"]` brings the id and the key, nothing more.
       fields: requested.length === 0 ? ["key"] : requested,
       ...(history === undefined ? {} : { changelogFields: ["status"] }),
+      rankFields: rankFieldsOf(fields),
       accountIds: (issue) => collectAccountIds(issue, columns),
       knownUsers: (issue) => collectKnownUsers(issue, columns).map((user) => [user.accountId, user] as const),
       formatRow:
@@ -145,6 +147,15 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
     })
     return { format: rowFormat, strategy, ...(history === undefined ? {} : { history }) }
   })
+
+/** The Rank fields of the site (Jira Software's lexorank), by every name a query may sort by. */
+const rankFieldsOf = (fields: ReadonlyArray<FieldDetails>): NonNullable<RowFormat["rankFields"]> =>
+  fields
+    .filter((f) => f.schema?.custom === "com.pyxis.greenhopper.jira:gh-lexo-rank")
+    .map((f) => ({
+      id: f.id,
+      names: [f.name, ...(f.clauseNames ?? [])].map((n) => n.toLowerCase()),
+    }))
 
 /** A row format over these columns: the header, the encoder and what every format shares. */
 const formatOf = (

@@ -1,0 +1,52 @@
+/**
+ * Entry of the parallel thrifty strategy (docs/jira-cloud.md §13): a thrifty export that may be cut
+ * into parts plans them at its first page (plan.ts) and reads them (stream.ts); one whose order does
+ * not allow it, or too small to gain from it, reads its pages one after another (thrifty.ts).
+ */
+import { Effect, Stream } from "effect"
+import { JiraError } from "../../jira/JiraError.js"
+import type { ExportContext, ExportFailure, Unit } from "../pipeline.js"
+import { type OrderPlan, orderPlan, splitQuery } from "./order.js"
+import { planParts } from "./plan.js"
+import { type ParallelPhase, parallel } from "./stream.js"
+
+export type { ParallelPhase } from "./stream.js"
+
+const orderOf = (ctx: ExportContext) => {
+  const query = splitQuery(ctx.jql)
+  return { query, order: orderPlan(query, ctx.format.rankFields ?? []) }
+}
+
+const mergeOf = (order: OrderPlan) => (order._tag === "merge" ? order : undefined)
+
+/** Plans the parts of a thrifty export at its start, or `sequential` when it reads one chain. */
+export const plannedParts = (
+  ctx: ExportContext,
+  sequential: Stream.Stream<Unit, ExportFailure>,
+): Stream.Stream<Unit, ExportFailure> =>
+  Stream.unwrap(
+    Effect.gen(function* () {
+      const { query, order } = orderOf(ctx)
+      if (order._tag === "sequential") return sequential
+      const plan = yield* planParts(ctx, query, order)
+      if (plan === null) return sequential
+      const phase: ParallelPhase = { _tag: "parallel", mode: plan.mode, parts: plan.parts }
+      return parallel(ctx, phase, query, mergeOf(order))
+    }),
+  )
+
+/** Reads the parts of a parallel phase on from where each stands. */
+export const resumedParts = (ctx: ExportContext, phase: ParallelPhase): Stream.Stream<Unit, ExportFailure> =>
+  Stream.unwrap(
+    Effect.gen(function* () {
+      const { query, order } = orderOf(ctx)
+      const merge = mergeOf(order)
+      if (phase.mode === "merge" && merge === undefined)
+        return yield* new JiraError({
+          reason: "Decode",
+          message:
+            "The export position no longer fits the query's order (its Rank field is gone); start it again.",
+        })
+      return parallel(ctx, phase, query, merge)
+    }),
+  )

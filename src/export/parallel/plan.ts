@@ -1,0 +1,175 @@
+/**
+ * Planning a parallel thrifty export: cheap probes size the parts (docs/jira-cloud.md §13). A probe
+ * is a one-issue search (2 points: the request and the issue) for the first or last value of the
+ * order, or an approximate count (1 point). The parts are ranges of equal width over what the probes
+ * found; a part whose count says it is large is cut again, so no part holds much more than the target
+ * (its pages are held in memory while the parts before it are written).
+ */
+import { Effect, Fiber } from "effect"
+import type { JiraError } from "../../jira/JiraError.js"
+import { MAX_PARTS } from "../cursor.js"
+import type { ExportContext } from "../pipeline.js"
+import type { ExportIssue } from "../ports.js"
+import type { Direction, OrderPlan, SplitQuery } from "./order.js"
+import {
+  type Axis,
+  axisOf,
+  evenCuts,
+  keyAxis,
+  type PartPosition,
+  partJql,
+  quoted,
+  rangeConditions,
+} from "./ranges.js"
+
+export interface PartsPlan {
+  /** `concat`: the parts follow one another in the query's order; `merge`: their issues interleave. */
+  readonly mode: "concat" | "merge"
+  readonly parts: ReadonlyArray<PartPosition>
+}
+
+/** Most issues a part of a `concat` plan is meant to hold: parts read ahead are held in memory. */
+export const MAX_PART_ISSUES = 1000
+
+/** Projects found one by one for a `key` order; the rest are one last part, read in one chain. */
+export const MAX_KEY_PROJECTS = 30
+
+/** Issues per part: enough parts to keep every request slot busy, none larger than the maximum. */
+export const targetPartSize = (total: number, slots: number, pageSize: number): number =>
+  Math.max(
+    2 * pageSize,
+    Math.min(MAX_PART_ISSUES, Math.ceil(total / (2 * slots))),
+    // Every part's position travels in the cursor: far fewer parts than it may hold.
+    Math.ceil(total / (MAX_PARTS / 4)),
+  )
+
+const flip = (d: Direction): Direction => (d === "asc" ? "desc" : "asc")
+
+export const planParts = (
+  ctx: ExportContext,
+  query: SplitQuery,
+  order: Exclude<OrderPlan, { readonly _tag: "sequential" }>,
+): Effect.Effect<PartsPlan | null, JiraError> =>
+  Effect.gen(function* () {
+    const slots = ctx.settings.requestConcurrency
+    const pageSize = ctx.settings.searchPageSize
+    /** The first issue of `where` (within the query) in `direction` of `clause`, reading `fields`. */
+    const edge = (where: string, clause: string, direction: Direction, fields: ReadonlyArray<string>) =>
+      ctx
+        .call(
+          ctx.jira.searchPage({
+            jql: partJql(
+              { where: query.where, orderBy: `ORDER BY ${clause} ${direction.toUpperCase()}` },
+              where,
+            ),
+            fields: [...fields],
+            maxResults: 1,
+          }),
+        )
+        .pipe(Effect.map((page): ExportIssue | undefined => page.issues[0]))
+    const count = (where: string) =>
+      ctx.call(ctx.jira.approximateCount(partJql({ where: query.where, orderBy: "" }, where)))
+    const total = yield* count("")
+    if (total <= 2 * pageSize) return null
+    const target = targetPartSize(total, slots, pageSize)
+
+    /** Ranges over `lo..hi` of about `target` issues each by width, large ones cut again by their counts. */
+    const sized = (axis: Axis, lo: number, hi: number, size: number, direction: Direction) =>
+      Effect.gen(function* () {
+        const first = evenCuts(lo, hi, Math.ceil(size / target))
+        const bounds = [lo, ...first, hi + 1]
+        const counts =
+          first.length === 0
+            ? [size]
+            : yield* Effect.forEach(rangeConditions(axis, first, "asc"), count, { concurrency: slots })
+        const cuts: Array<number> = []
+        const sizes: Array<number> = []
+        counts.forEach((n, i) => {
+          const from = bounds[i] ?? 0
+          if (i > 0) cuts.push(from)
+          const inner =
+            n > 1.5 * target ? evenCuts(from, (bounds[i + 1] ?? 0) - 1, Math.ceil(n / target)) : []
+          cuts.push(...inner)
+          for (let k = 0; k <= inner.length; k++) sizes.push(Math.ceil(n / (inner.length + 1)))
+        })
+        const parts = rangeConditions(axis, cuts, "asc").map(
+          (where, i): PartPosition => ({ where, token: null, size: sizes[i] ?? 0 }),
+        )
+        return direction === "asc" ? parts : parts.reverse()
+      })
+
+    if (order._tag === "merge") {
+      const [low, high] = yield* Effect.all([edge("", "id", "asc", ["id"]), edge("", "id", "desc", ["id"])], {
+        concurrency: 2,
+      })
+      if (low === undefined || high === undefined) return null
+      const cuts = evenCuts(Number(low.id), Number(high.id), 2 * slots)
+      return { mode: "merge", parts: rangeConditions(axisOf("id"), cuts, "asc").map(fresh) }
+    }
+    const { field, direction } = order
+    if (field !== "key") {
+      const fields = field === "id" ? ["id"] : [field]
+      const [low, high] = yield* Effect.all(
+        [edge("", field, "asc", fields), edge("", field, "desc", fields)],
+        {
+          concurrency: 2,
+        },
+      )
+      const lo = low === undefined ? undefined : probeValue(low, field)
+      const hi = high === undefined ? undefined : probeValue(high, field)
+      if (lo === undefined || hi === undefined || hi < lo) return null
+      return { mode: "concat", parts: yield* sized(axisOf(field), lo, hi, total, direction) }
+    }
+    // `key`: projects in key order, found one at a time; each cut by issue number.
+    const found: Array<string> = []
+    const planned: Array<Effect.Effect<ReadonlyArray<PartPosition>, JiraError>> = []
+    while (found.length < MAX_KEY_PROJECTS) {
+      const rest = found.length === 0 ? "" : `project not in (${found.map(quoted).join(", ")})`
+      const head = yield* edge(rest, "key", direction, ["key"])
+      const parsed = head?.key === undefined ? undefined : splitKey(head.key)
+      if (parsed === undefined) break
+      const project = parsed.project
+      found.push(project)
+      const within = `project = ${quoted(project)}`
+      // Its size and its other end are read while the next project is looked for.
+      const sizing = yield* Effect.fork(
+        Effect.gen(function* () {
+          const [size, other] = yield* Effect.all(
+            [count(within), edge(within, "key", flip(direction), ["key"])],
+            {
+              concurrency: 2,
+            },
+          )
+          const end = other?.key === undefined ? undefined : splitKey(other.key)
+          if (end === undefined || end.project !== project) return [{ where: within, token: null, size }]
+          const lo = Math.min(parsed.number, end.number)
+          const hi = Math.max(parsed.number, end.number)
+          return yield* sized(keyAxis(project), lo, hi, size, direction)
+        }),
+      )
+      planned.push(Fiber.join(sizing))
+    }
+    if (found.length === 0) return null
+    const perProject = yield* Effect.all(planned, { concurrency: "unbounded" })
+    // Projects not looked for sort after those found: one last part holds them.
+    const tail = `project not in (${found.map(quoted).join(", ")})`
+    return { mode: "concat", parts: [...perProject.flat(), fresh(tail)] }
+  })
+
+const fresh = (where: string): PartPosition => ({ where, token: null })
+
+/** A probe's value of the range field: the numeric id, or the minute of a date. */
+const probeValue = (issue: ExportIssue, field: "id" | "created" | "updated"): number | undefined => {
+  if (field === "id") {
+    const id = Number(issue.id)
+    return Number.isSafeInteger(id) ? id : undefined
+  }
+  const raw = issue.fields?.[field]
+  const ms = typeof raw === "string" ? Date.parse(raw.replace(/([+-]\d\d)(\d\d)$/, "$1:$2")) : Number.NaN
+  return Number.isNaN(ms) ? undefined : Math.floor(ms / 60_000)
+}
+
+const splitKey = (key: string): { project: string; number: number } | undefined => {
+  const m = /^([A-Z][A-Z0-9_]*)-([1-9][0-9]*)$/i.exec(key)
+  return m === null ? undefined : { project: (m[1] ?? "").toUpperCase(), number: Number(m[2]) }
+}
