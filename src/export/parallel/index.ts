@@ -7,7 +7,7 @@ import { Effect, Stream } from "effect"
 import { JiraError } from "../../jira/JiraError.js"
 import type { ExportContext, ExportFailure, Unit } from "../pipeline.js"
 import { type OrderPlan, orderPlan, splitQuery } from "./order.js"
-import { planParts } from "./plan.js"
+import { knownParts, planParts } from "./plan.js"
 import { type ParallelPhase, parallel } from "./stream.js"
 
 export type { ParallelPhase } from "./stream.js"
@@ -30,8 +30,7 @@ export const plannedParts = (
       if (order._tag === "sequential") return sequential
       const plan = yield* planParts(ctx, query, order)
       if (plan === null) return sequential
-      const phase: ParallelPhase = { _tag: "parallel", mode: plan.mode, parts: plan.parts }
-      return parallel(ctx, phase, query, mergeOf(order))
+      return parallel(ctx, plan, [], query, mergeOf(order))
     }),
   )
 
@@ -47,6 +46,6 @@ export const resumedParts = (ctx: ExportContext, phase: ParallelPhase): Stream.S
           message:
             "The export position no longer fits the query's order (its Rank field is gone); start it again.",
         })
-      return parallel(ctx, phase, query, merge)
+      return parallel(ctx, knownParts(phase.mode, phase.parts), phase.recent, query, merge)
     }),
   )

@@ -5,7 +5,7 @@
  * found; a part whose count says it is large is cut again, so no part holds much more than the target
  * (its pages are held in memory while the parts before it are written).
  */
-import { Effect, Fiber } from "effect"
+import { Effect, Option, Stream } from "effect"
 import type { JiraError } from "../../jira/JiraError.js"
 import { MAX_PARTS } from "../cursor.js"
 import type { ExportContext } from "../pipeline.js"
@@ -22,11 +22,27 @@ import {
   rangeConditions,
 } from "./ranges.js"
 
+/**
+ * The parts of an export, as they are planned. `parts` gives them in the query's order; while it is
+ * still planning, `planned()` holds those given so far and `unplanned()` one part that stands for
+ * everything after them (read as one chain should a cursor resume there), so the position after any
+ * unit is whole at every moment.
+ */
 export interface PartsPlan {
   /** `concat`: the parts follow one another in the query's order; `merge`: their issues interleave. */
   readonly mode: "concat" | "merge"
-  readonly parts: ReadonlyArray<PartPosition>
+  readonly parts: Stream.Stream<PartPosition, JiraError>
+  readonly planned: () => ReadonlyArray<PartPosition>
+  readonly unplanned: () => PartPosition | null
 }
+
+/** A plan whose parts are all known. */
+export const knownParts = (mode: PartsPlan["mode"], parts: ReadonlyArray<PartPosition>): PartsPlan => ({
+  mode,
+  parts: Stream.fromIterable(parts),
+  planned: () => parts,
+  unplanned: () => null,
+})
 
 /** Most issues a part of a `concat` plan is meant to hold: parts read ahead are held in memory. */
 export const MAX_PART_ISSUES = 1000
@@ -67,9 +83,21 @@ export const planParts = (
           }),
         )
         .pipe(Effect.map((page): ExportIssue | undefined => page.issues[0]))
+    /** The first project (and its first number) in the order, among the projects not in `found`. */
+    const nextProject = (found: ReadonlyArray<string>) =>
+      edge(notIn(found), "key", order.direction, ["key"]).pipe(
+        Effect.map((head) => (head?.key === undefined ? undefined : splitKey(head.key))),
+      )
     const count = (where: string) =>
       ctx.call(ctx.jira.approximateCount(partJql({ where: query.where, orderBy: "" }, where)))
-    const total = yield* count("")
+    // The query's size, and for a key order its first project, at once.
+    const [total, first] = yield* Effect.all(
+      [
+        count(""),
+        order._tag === "ranges" && order.field === "key" ? nextProject([]) : Effect.succeed(undefined),
+      ],
+      { concurrency: 2 },
+    )
     if (total <= 2 * pageSize) return null
     const target = targetPartSize(total, slots, pageSize)
 
@@ -104,7 +132,7 @@ export const planParts = (
       })
       if (low === undefined || high === undefined) return null
       const cuts = evenCuts(Number(low.id), Number(high.id), 2 * slots)
-      return { mode: "merge", parts: rangeConditions(axisOf("id"), cuts, "asc").map(fresh) }
+      return knownParts("merge", rangeConditions(axisOf("id"), cuts, "asc").map(fresh))
     }
     const { field, direction } = order
     if (field !== "key") {
@@ -118,45 +146,89 @@ export const planParts = (
       const lo = low === undefined ? undefined : probeValue(low, field)
       const hi = high === undefined ? undefined : probeValue(high, field)
       if (lo === undefined || hi === undefined || hi < lo) return null
-      return { mode: "concat", parts: yield* sized(axisOf(field), lo, hi, total, direction) }
+      return knownParts("concat", yield* sized(axisOf(field), lo, hi, total, direction))
     }
-    // `key`: projects in key order, found one at a time; each cut by issue number.
-    const found: Array<string> = []
-    const planned: Array<Effect.Effect<ReadonlyArray<PartPosition>, JiraError>> = []
-    while (found.length < MAX_KEY_PROJECTS) {
-      const rest = found.length === 0 ? "" : `project not in (${found.map(quoted).join(", ")})`
-      const head = yield* edge(rest, "key", direction, ["key"])
-      const parsed = head?.key === undefined ? undefined : splitKey(head.key)
-      if (parsed === undefined) break
-      const project = parsed.project
-      found.push(project)
-      const within = `project = ${quoted(project)}`
-      // Its size and its other end are read while the next project is looked for.
-      const sizing = yield* Effect.fork(
-        Effect.gen(function* () {
-          const [size, other] = yield* Effect.all(
-            [count(within), edge(within, "key", flip(direction), ["key"])],
-            {
-              concurrency: 2,
-            },
-          )
-          const end = other?.key === undefined ? undefined : splitKey(other.key)
-          if (end === undefined || end.project !== project) return [{ where: within, token: null, size }]
-          const lo = Math.min(parsed.number, end.number)
-          const hi = Math.max(parsed.number, end.number)
-          return yield* sized(keyAxis(project), lo, hi, size, direction)
+    // `key`: projects in key order, found one at a time, each cut by issue number; its parts are read
+    // while the next projects are looked for.
+    if (first === undefined) return null
+    const planned: Array<PartPosition> = []
+    const done: Array<string> = []
+    let complete = false
+    const sizeProject = ({ project, number }: Project) =>
+      Effect.gen(function* () {
+        const within = `project = ${quoted(project)}`
+        const [size, other] = yield* Effect.all(
+          [count(within), edge(within, "key", flip(direction), ["key"])],
+          {
+            concurrency: 2,
+          },
+        )
+        const end = other?.key === undefined ? undefined : splitKey(other.key)
+        const parts: ReadonlyArray<PartPosition> =
+          end === undefined || end.project !== project
+            ? [{ where: within, token: null, size }]
+            : yield* sized(
+                keyAxis(project),
+                Math.min(number, end.number),
+                Math.max(number, end.number),
+                size,
+                direction,
+              )
+        return { project, parts }
+      })
+    const projects = Stream.unfoldEffect(
+      { next: first as Project | undefined, found: [] as ReadonlyArray<string> },
+      ({ next, found }) =>
+        next === undefined || found.length >= MAX_KEY_PROJECTS
+          ? Effect.succeed(Option.none())
+          : nextProject([...found, next.project]).pipe(
+              Effect.map((after) =>
+                Option.some([next, { next: after, found: [...found, next.project] }] as const),
+              ),
+            ),
+    )
+    const parts = projects.pipe(
+      Stream.mapEffect(sizeProject, { concurrency: SIZING_AHEAD }),
+      // A project's parts and the end of the unplanned rest move together.
+      Stream.mapEffect(({ project, parts }) =>
+        Effect.sync(() => {
+          planned.push(...parts)
+          done.push(project)
+          return parts
         }),
-      )
-      planned.push(Fiber.join(sizing))
-    }
-    if (found.length === 0) return null
-    const perProject = yield* Effect.all(planned, { concurrency: "unbounded" })
-    // Projects not looked for sort after those found: one last part holds them.
-    const tail = `project not in (${found.map(quoted).join(", ")})`
-    return { mode: "concat", parts: [...perProject.flat(), fresh(tail)] }
+      ),
+      Stream.flattenIterables,
+      // Projects not looked for sort after those found: one last part holds them.
+      Stream.concat(
+        Stream.suspend(() => {
+          const tail = fresh(notIn(done))
+          planned.push(tail)
+          complete = true
+          return Stream.make(tail)
+        }),
+      ),
+    )
+    return {
+      mode: "concat",
+      parts,
+      planned: () => planned,
+      unplanned: () => (complete ? null : fresh(notIn(done))),
+    } satisfies PartsPlan
   })
 
+/** Projects sized while the next are looked for. */
+const SIZING_AHEAD = 4
+
+interface Project {
+  readonly project: string
+  readonly number: number
+}
+
 const fresh = (where: string): PartPosition => ({ where, token: null })
+
+/** The condition of every project but these (none: every issue). */
+const notIn = (projects: ReadonlyArray<string>) =>
+  projects.length === 0 ? "" : `project not in (${projects.map(quoted).join(", ")})`
 
 /** A probe's value of the range field: the numeric id, or the minute of a date. */
 const probeValue = (issue: ExportIssue, field: "id" | "created" | "updated"): number | undefined => {
@@ -169,7 +241,7 @@ const probeValue = (issue: ExportIssue, field: "id" | "created" | "updated"): nu
   return Number.isNaN(ms) ? undefined : Math.floor(ms / 60_000)
 }
 
-const splitKey = (key: string): { project: string; number: number } | undefined => {
+const splitKey = (key: string): Project | undefined => {
   const m = /^([A-Z][A-Z0-9_]*)-([1-9][0-9]*)$/i.exec(key)
   return m === null ? undefined : { project: (m[1] ?? "").toUpperCase(), number: Number(m[2]) }
 }

@@ -18,7 +18,8 @@ export interface PartPage {
 }
 
 export type PartEvent =
-  | { readonly _tag: "page"; readonly page: PartPage }
+  /** `held`: the page holds one of the pages read ahead (`hold`), given back once it is written. */
+  | { readonly _tag: "page"; readonly page: PartPage; readonly held: boolean }
   /** The part is read to its end. */
   | { readonly _tag: "end" }
   /** The call's budget refused the part's next page. */
@@ -46,6 +47,10 @@ export const startReader = (input: {
   /** Pages the queue holds before the reader waits for them to be taken. */
   readonly capacity: number
   readonly admit: (pagesRead: number) => Effect.Effect<boolean>
+  /** Before each request, after `admit`: waits for room to hold the page; whether it took some. */
+  readonly hold?: Effect.Effect<boolean>
+  /** Runs when the reader stops reading, however it stops. */
+  readonly done?: Effect.Effect<void>
 }): Effect.Effect<PartReader, never, import("effect").Scope.Scope> =>
   Effect.gen(function* () {
     const { ctx, part } = input
@@ -55,6 +60,7 @@ export const startReader = (input: {
       let skip = part.skip ?? 0
       for (let pages = 0; ; pages++) {
         if (!(yield* input.admit(pages))) return yield* Queue.offer(events, { _tag: "stopped" })
+        const held = input.hold === undefined ? false : yield* input.hold
         const answer = yield* ctx
           .call(
             ctx.jira.searchPage({
@@ -74,12 +80,12 @@ export const startReader = (input: {
         }
         const { issues, isLast, nextPageToken } = answer.right
         const following = isLast || !nextPageToken ? null : nextPageToken
-        yield* Queue.offer(events, { _tag: "page", page: { token, skip, issues, following } })
+        yield* Queue.offer(events, { _tag: "page", page: { token, skip, issues, following }, held })
         if (following === null) return yield* Queue.offer(events, { _tag: "end" })
         token = following
         skip = 0
       }
     })
-    yield* Effect.forkScoped(read)
+    yield* Effect.forkScoped(input.done === undefined ? read : Effect.ensuring(read, input.done))
     return { index: input.index, part, events }
   })

@@ -9,7 +9,7 @@
  * hands over to a relocation of the whole query after the last issues written (relocate.ts), as the
  * sequential thrifty does.
  */
-import { Chunk, Effect, Option, Queue, Ref, Scope, Stream } from "effect"
+import { Chunk, Deferred, Effect, Option, Queue, Ref, Scope, Stream } from "effect"
 import { CHANGELOG_BULK_MAX_ISSUES } from "../../jira/changelogRequests.js"
 import type { Phase } from "../cursor.js"
 import { afterRefusal } from "../fast.js"
@@ -25,11 +25,14 @@ import {
 } from "../relocate.js"
 import { type Source, toUnits } from "../units.js"
 import type { Direction, SplitQuery } from "./order.js"
-import { MAX_PART_ISSUES } from "./plan.js"
+import { MAX_PART_ISSUES, type PartsPlan } from "./plan.js"
 import { type PartPosition, partJql } from "./ranges.js"
 import { type PartEvent, type PartPage, type PartReader, startReader } from "./reader.js"
 
 export type ParallelPhase = Extract<Phase, { readonly _tag: "parallel" }>
+
+/** Pages of a `concat` plan held ahead of the part being written, per request slot. */
+const AHEAD_PAGES_PER_SLOT = 6
 
 /** Pages a part of a `merge` plan reads ahead of what the merge has taken from it. */
 const MERGE_AHEAD_PAGES = 2
@@ -127,50 +130,95 @@ const fitsAhead = (ctx: ExportContext, rows: number): Effect.Effect<boolean> =>
     }
   })
 
+/**
+ * Reads the parts of `plan` from where each stands (`recent`: the ids written just before, when a
+ * cursor resumes).
+ */
 export const parallel = (
   ctx: ExportContext,
-  phase: ParallelPhase,
+  plan: PartsPlan,
+  recent: ParallelPhase["recent"],
   query: SplitQuery,
   merge: { readonly rankFieldId: string; readonly direction: Direction } | undefined,
 ): Stream.Stream<Unit, ExportFailure> =>
-  phase.mode === "merge" && merge !== undefined
-    ? merged(ctx, phase, query, merge)
-    : concatenated(ctx, phase, query)
+  plan.mode === "merge" && merge !== undefined
+    ? merged(ctx, plan.planned(), recent, query, merge)
+    : concatenated(ctx, plan, recent, query)
 
-const concatenated = (ctx: ExportContext, phase: ParallelPhase, query: SplitQuery) =>
+const concatenated = (
+  ctx: ExportContext,
+  plan: PartsPlan,
+  written0: ParallelPhase["recent"],
+  query: SplitQuery,
+) =>
   Stream.unwrapScoped(
     Effect.gen(function* () {
       const scope = yield* Effect.scope
       const refused = yield* Ref.make<RelocatePhase | null>(null)
-      const { parts } = phase
       const pageSize = ctx.settings.searchPageSize
-      let recent: ReadonlyArray<string> = yield* decodeRecent(phase.recent)
-      // Under a call's budgets, a part after the first is read only while what comes before it
-      // (the parts before, by their counts) and its pages would still fit the answer.
-      const before = parts.map((_, j) =>
-        parts.slice(0, j).reduce((sum, p) => sum + (p.size ?? MAX_PART_ISSUES), 0),
-      )
-      const open = (j: number) =>
-        startReader({
-          ctx,
-          index: j,
-          part: parts[j] ?? { where: "", token: null },
-          jql: partJql(query, parts[j]?.where ?? ""),
-          fields: ctx.format.fields,
-          capacity: Math.ceil(MAX_PART_ISSUES / pageSize) + 2,
-          admit: (pages) =>
-            !ctx.gate.budgeted || j === 0
-              ? ctx.gate.admit(pageSize)
-              : fitsAhead(ctx, (before[j] ?? 0) + (pages + 1) * pageSize),
-        }).pipe(Scope.extend(scope))
-      const items = Stream.range(0, parts.length - 1).pipe(
+      let recent: ReadonlyArray<string> = yield* decodeRecent(written0)
+      /** The parts after the `j`-th, planned or standing for what is not planned yet. */
+      const after = (j: number): ReadonlyArray<PartPosition> => {
+        const unplanned = plan.unplanned()
+        return [...plan.planned().slice(j + 1), ...(unplanned === null ? [] : [unplanned])]
+      }
+      const slots = ctx.settings.requestConcurrency
+      // At most `slots` parts read at once (more would only queue for request slots, and a part that
+      // waits there holds up every part after it); parts read to their end wait to be written, their
+      // pages counted against the pages that may be held ahead of the part being written.
+      const reading = yield* Effect.makeSemaphore(slots)
+      const ahead = yield* Effect.makeSemaphore(AHEAD_PAGES_PER_SLOT * slots)
+      const open = ([part, j]: readonly [PartPosition, number]) =>
+        Effect.gen(function* () {
+          // Under a call's budgets, a part after the first is read only while what comes before it
+          // (the parts before, by their counts) and its pages would still fit the answer.
+          const before = plan
+            .planned()
+            .slice(0, j)
+            .reduce((sum, p) => sum + (p.size ?? MAX_PART_ISSUES), 0)
+          const head = yield* Deferred.make<void>()
+          yield* reading.take(1)
+          const reader = yield* startReader({
+            ctx,
+            index: j,
+            part,
+            jql: partJql(query, part.where),
+            fields: ctx.format.fields,
+            capacity: Math.ceil(MAX_PART_ISSUES / pageSize) + 2,
+            admit: (pages) =>
+              !ctx.gate.budgeted || j === 0
+                ? ctx.gate.admit(pageSize)
+                : fitsAhead(ctx, before + (pages + 1) * pageSize),
+            // The part being written reads without waiting: the pages held are those after it.
+            hold: Effect.if(Deferred.isDone(head), {
+              onTrue: () => Effect.succeed(false),
+              onFalse: () =>
+                Effect.raceFirst(
+                  ahead.take(1).pipe(Effect.as(true)),
+                  Deferred.await(head).pipe(Effect.as(false)),
+                ),
+            }),
+            done: reading.release(1),
+          }).pipe(Scope.extend(scope))
+          return { reader, head }
+        })
+      const items = plan.parts.pipe(
+        Stream.zipWithIndex,
         Stream.mapEffect(open),
-        // The parts read ahead of the one being written.
-        Stream.buffer({ capacity: Math.max(1, ctx.settings.requestConcurrency - 1) }),
-        Stream.flatMap(drain(stepPages(ctx))),
+        // Parts opened ahead of the one being written (their pages are bounded by `ahead`).
+        Stream.buffer({ capacity: AHEAD_PAGES_PER_SLOT * slots }),
+        Stream.flatMap(({ reader, head }) =>
+          Stream.fromEffect(Deferred.succeed(head, undefined)).pipe(
+            Stream.drain,
+            Stream.concat(drain(stepPages(ctx))(reader)),
+            Stream.tap(({ events }) =>
+              ahead.release(events.filter((e) => e._tag === "page" && e.held).length),
+            ),
+          ),
+        ),
         Stream.mapEffect(({ reader, events }) => {
           const pages = events.flatMap((e) => (e._tag === "page" ? [e.page] : []))
-          const rest = parts.slice(reader.index + 1)
+          const rest = after(reader.index)
           const sources = pages.map((page, k): Source => {
             const start = recent
             const fresh = page.issues.slice(page.skip)
@@ -248,7 +296,8 @@ const headPosition = (head: Head): PartPosition | null => {
 
 const merged = (
   ctx: ExportContext,
-  phase: ParallelPhase,
+  parts: ReadonlyArray<PartPosition>,
+  written0: ParallelPhase["recent"],
   query: SplitQuery,
   order: { readonly rankFieldId: string; readonly direction: Direction },
 ) =>
@@ -259,7 +308,7 @@ const merged = (
       const fields = ctx.format.fields.includes(order.rankFieldId)
         ? ctx.format.fields
         : [...ctx.format.fields, order.rankFieldId]
-      const readers = yield* Effect.forEach(phase.parts, (part, j) =>
+      const readers = yield* Effect.forEach(parts, (part, j) =>
         startReader({
           ctx,
           index: j,
@@ -272,7 +321,7 @@ const merged = (
       )
       const heads: Array<Head> = readers.map((reader) => ({ reader, page: null, index: 0, done: false }))
       const compare = rankOrder(order.rankFieldId, order.direction)
-      let recent: ReadonlyArray<string> = yield* decodeRecent(phase.recent)
+      let recent: ReadonlyArray<string> = yield* decodeRecent(written0)
       let over = false
       const positions = () => heads.flatMap((h) => headPosition(h) ?? [])
       /** Takes the head's next page when it has written the one it holds; its end event, if it ends so. */
