@@ -104,7 +104,7 @@ const main = async () => {
             orderRun("thrifty", order, await engineRun(emulator, columns, "thrifty", settings, order), bound),
           )
       runs.push(orderRun("fast", "key ASC", fast, bound))
-      say("per order (thrifty pages one token chain at a time, whatever the order):")
+      say("per order (thrifty reads parallel parts where the order allows, one chain for summary):")
       for (const r of runs) say(`  ${showOrderRun(r)}`)
       out.runs = runs
     }
