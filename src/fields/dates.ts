@@ -75,21 +75,12 @@ const formatterFor = (zone: string): Intl.DateTimeFormat => {
   return f
 }
 
-const wallTimeIn = (ms: number, zone: string): WallTime => {
+/**
+ * The wall time in `zone` at `ms` from the zone's rules (`formatToParts`, a few microseconds a call),
+ * and the zone's offset then in milliseconds.
+ */
+const byRules = (ms: number, zone: string): { readonly wall: WallTime; readonly offsetMs: number } => {
   const millisecond = ((ms % 1000) + 1000) % 1000
-  if (zone === "UTC") {
-    const d = new Date(ms)
-    return {
-      year: d.getUTCFullYear(),
-      month: d.getUTCMonth() + 1,
-      day: d.getUTCDate(),
-      hour: d.getUTCHours(),
-      minute: d.getUTCMinutes(),
-      second: d.getUTCSeconds(),
-      millisecond,
-      offsetMinutes: 0,
-    }
-  }
   let year = 0
   let month = 1
   let day = 1
@@ -109,15 +100,56 @@ const wallTimeIn = (ms: number, zone: string): WallTime => {
   }
   if (bc) year = 1 - year
   const wallAsUtc = Date.UTC(year, month - 1, day, hour, minute, second, millisecond)
+  const offsetMs = wallAsUtc - ms
   return {
-    year,
-    month,
-    day,
-    hour,
-    minute,
-    second,
-    millisecond,
-    offsetMinutes: Math.round((wallAsUtc - ms) / 60_000),
+    wall: {
+      year,
+      month,
+      day,
+      hour,
+      minute,
+      second,
+      millisecond,
+      offsetMinutes: Math.round(offsetMs / 60_000),
+    },
+    offsetMs,
+  }
+}
+
+/**
+ * A zone's offset is the same for every instant of most quarter hours, so an export's many dates ask
+ * the zone's rules once per quarter hour they fall in: the offset at the quarter's first and last
+ * millisecond, kept when they agree (NaN when a change falls inside, and the rules are asked each time).
+ */
+const OFFSET_SPAN_MS = 15 * 60_000
+const MAX_OFFSETS_KEPT = 100_000
+const offsets = new Map<string, number>()
+const offsetMsAt = (ms: number, zone: string): number => {
+  const span = Math.floor(ms / OFFSET_SPAN_MS)
+  const key = `${zone} ${span}`
+  const known = offsets.get(key)
+  if (known !== undefined) return known
+  const first = byRules(span * OFFSET_SPAN_MS, zone).offsetMs
+  const last = byRules((span + 1) * OFFSET_SPAN_MS - 1, zone).offsetMs
+  if (offsets.size >= MAX_OFFSETS_KEPT) offsets.clear()
+  const offset = first === last ? first : Number.NaN
+  offsets.set(key, offset)
+  return offset
+}
+
+const wallTimeIn = (ms: number, zone: string): WallTime => {
+  const offset = zone === "UTC" ? 0 : offsetMsAt(ms, zone)
+  if (Number.isNaN(offset)) return byRules(ms, zone).wall
+  const d = new Date(ms + offset)
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+    millisecond: ((ms % 1000) + 1000) % 1000,
+    offsetMinutes: Math.round(offset / 60_000),
   }
 }
 
