@@ -117,11 +117,11 @@ const byRules = (ms: number, zone: string): { readonly wall: WallTime; readonly 
 }
 
 /**
- * A zone's offset is the same for every instant of most quarter hours, so an export's many dates ask
- * the zone's rules once per quarter hour they fall in: the offset at the quarter's first and last
+ * A zone's offset changes a few times a year at most, never twice within hours, so an export's many
+ * dates ask the zone's rules once per six hours they fall in: the offset at the span's first and last
  * millisecond, kept when they agree (NaN when a change falls inside, and the rules are asked each time).
  */
-const OFFSET_SPAN_MS = 15 * 60_000
+const OFFSET_SPAN_MS = 6 * 60 * 60_000
 const MAX_OFFSETS_KEPT = 100_000
 const offsets = new Map<string, number>()
 const offsetMsAt = (ms: number, zone: string): number => {
