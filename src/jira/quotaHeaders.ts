@@ -89,13 +89,20 @@ export const isoDate = (value: string | null): string | undefined => {
  * when the response carries no rate-limit header at all.
  */
 export const nextSnapshot = (previous: QuotaSnapshot, header: Header, nowMs: number): QuotaSnapshot => {
+  const policies = [
+    ...parseStructuredList(header("RateLimit-Policy")),
+    ...parseStructuredList(header("Beta-RateLimit-Policy")),
+  ]
+  // A response whose policies are burst buckets only gives the bucket's figures in `X-RateLimit-*`:
+  // a hundred requests a second say nothing of the hourly points (docs/jira-cloud.md §6).
+  const burstFigures = policies.length > 0 && quotaItems(policies).length === 0
   const enforcedPolicy = quotaItems(parseStructuredList(header("RateLimit-Policy")))
   const enforcedState = quotaItems(parseStructuredList(header("RateLimit")))
   const betaPolicy = quotaItems(parseStructuredList(header("Beta-RateLimit-Policy")))
   const betaState = quotaItems(parseStructuredList(header("Beta-RateLimit")))
-  const xLimit = numberHeader(header("X-RateLimit-Limit"))
-  const xRemaining = numberHeader(header("X-RateLimit-Remaining"))
-  const xNear = header("X-RateLimit-NearLimit")
+  const xLimit = burstFigures ? undefined : numberHeader(header("X-RateLimit-Limit"))
+  const xRemaining = burstFigures ? undefined : numberHeader(header("X-RateLimit-Remaining"))
+  const xNear = burstFigures ? null : header("X-RateLimit-NearLimit")
   const xReset = isoDate(header("X-RateLimit-Reset") ?? header("X-Beta-RateLimit-Reset"))
   const reason = header("RateLimit-Reason") ?? undefined
   const betaLimit = numberHeader(header("X-Beta-RateLimit-Limit"))

@@ -372,6 +372,19 @@ describe("paths and quota headers", () => {
     )
   })
 
+  it("X-RateLimit figures of a burst bucket are not taken for the points left", () => {
+    // As the emulator's cloud profile answers without a points quota: the bucket's 100 a second.
+    const headers: Record<string, string> = {
+      "x-ratelimit-limit": "100",
+      "x-ratelimit-remaining": "3",
+      "beta-ratelimit-policy": '"jira-burst-based";q=100;w=1',
+    }
+    const before = { ...emptySnapshot, limit: 65_000, remaining: 40_000 }
+    const next = nextSnapshot(before, (n) => headers[n.toLowerCase()] ?? null, 0)
+    expect(next).toMatchObject({ limit: 65_000, remaining: 40_000, nearLimit: false })
+    expect(nextSnapshot(emptySnapshot, (n) => headers[n.toLowerCase()] ?? null, 0).remaining).toBeUndefined()
+  })
+
   it("enforced X-RateLimit headers win and nearLimit follows the header", () => {
     const headers: Record<string, string> = {
       "x-ratelimit-limit": "350",
