@@ -178,6 +178,8 @@ export const ExportStarted = Schema.Struct({
   approximateTotal: Schema.NullOr(Schema.Number),
   /** The strategy chosen (`auto` resolved). */
   strategy: Schema.Literal("thrifty", "fast"),
+  /** Why thrifty reads this query one page after another (its order cannot be cut into parts), when it does. */
+  sequentialReason: Schema.optional(Schema.String),
   cursor: Schema.String,
 })
 export type ExportStarted = typeof ExportStarted.Type

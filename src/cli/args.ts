@@ -46,7 +46,7 @@ export const USAGE = `Usage: npm run export -- --jql "project = ABC ORDER BY key
                       it is tried again a few times)
   --no-wait           when Jira's points quota is spent, stop (exit 1, cursor saved) instead of
                       waiting for the reset and continuing
-  --quiet             no progress bar and no waiting notices
+  --quiet             no progress bar and no notices (waiting, or thrifty reading one page at a time)
   --stats             print one JSON line of figures on standard error at the end
   --help              this text
 

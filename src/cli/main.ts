@@ -26,7 +26,7 @@ import { readSaved, type SavedCursor, saveCursor } from "./cursorFile.js"
 import { CliFailure, CliInputError, OutputClosed } from "./errors.js"
 import { httpJira } from "./jiraLayer.js"
 import { newFileOutput, type Output, resumedOutput, standardOutput } from "./output.js"
-import { issueCount, missingReport, type Progress, renderProgress } from "./progress.js"
+import { issueCount, missingReport, type Progress, renderProgress, sequentialNotice } from "./progress.js"
 import { afterQuotaReset, quotaProgress, recoverySentence, runWaitingForQuota } from "./quotaWait.js"
 import { makeWaiting, nowWaitingFor, type Waiting, watchWaiting } from "./waiting.js"
 
@@ -107,6 +107,10 @@ const program = (
         siteUrl: args.site,
         apiToken: true,
       })
+      // Said once, before any row: thrifty was asked for, but that it reads this query slowly is not obvious.
+      const reason = started.sequentialReason
+      if (reason !== undefined && !args.quiet)
+        yield* Effect.sync(() => process.stderr.write(`${sequentialNotice(reason)}\n`))
       content = started.content
       format = started.format
       output = args.out === undefined ? standardOutput : yield* newFileOutput(args.out, args.force)

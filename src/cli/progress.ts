@@ -2,7 +2,8 @@
  * The progress line on standard error (only when it is a terminal): issues done of Jira's approximate
  * total, issues per second, the time left at that rate, any wait Jira asked for (a spent points quota
  * with the time it resets), and whether an expired page token had to be recovered from. Also the
- * closing line about issues that could not be read.
+ * closing line about issues that could not be read, and the opening one when thrifty cannot read the
+ * query in parallel.
  */
 export interface Progress {
   readonly done: number
@@ -73,3 +74,7 @@ export const missingReport = (missingCount: number, missing: ReadonlyArray<strin
     : `${listed.length === 1 ? "issue" : "issues"} ${listed.map((name) => (isId(name) ? `id ${name}` : name)).join(", ")}`
   return `${issueCount(missingCount)} matched but could no longer be read (deleted, moved or hidden since): ${names}${more}`
 }
+
+/** Why a thrifty export reads one page after another, and what would read the query in parallel. */
+export const sequentialNotice = (reason: string): string =>
+  `thrifty reads this query one page after another: ${reason}. A query ordered first by key, created or updated, or by Rank alone, is read in parallel; --strategy fast (the default with an API token) reads the issues of any order in parallel.`

@@ -62,6 +62,7 @@ export const exportStart = (payload: unknown, context?: unknown) =>
       columns: started.columns,
       approximateTotal: started.approximateTotal,
       strategy: started.strategy,
+      ...(started.sequentialReason === undefined ? {} : { sequentialReason: started.sequentialReason }),
       cursor: encodeCursor(started.content),
     }
     return result

@@ -114,6 +114,25 @@ describe("export/start + export/next against the emulator", () => {
     const invalid = await harness.run(exportStart({ jql: "project = = X", columns: COLUMNS }))
     expect(Either.isLeft(invalid) && invalid.left.tag).toBe("InvalidJql")
   })
+
+  it("says why thrifty reads one page after another for an order it cannot cut, and only then", async () => {
+    const start = (orderBy: string, strategy: "thrifty" | "fast") =>
+      harness.run(
+        exportStart({ jql: jqlAll(harness.emulator, orderBy), columns: COLUMNS, options: { strategy } }),
+      )
+    const bySummary = await start("ORDER BY summary ASC", "thrifty")
+    expect(Either.isRight(bySummary) && bySummary.right.sequentialReason).toBe(
+      `the export cannot reproduce Jira's order by "summary" from the issues it reads`,
+    )
+    // Fast reads any order in parallel; thrifty cuts an order by key into parts.
+    for (const answer of [
+      await start("ORDER BY summary ASC", "fast"),
+      await start("ORDER BY key", "thrifty"),
+    ]) {
+      expect(Either.isRight(answer)).toBe(true)
+      expect(Either.isRight(answer) && "sequentialReason" in answer.right).toBe(false)
+    }
+  })
 })
 
 describe("export under chaos", () => {

@@ -44,10 +44,11 @@ const wholeFile = `${started.csv}ABC-1,One\r\nABC-2,Two\r\nABC-3,Three\r\n`
 
 const setup = (
   next: (cursor: string, attempt: number) => ReturnType<typeof ok<ExportChunk>> | ReturnType<typeof fail>,
+  answer: ExportStarted = started,
 ) => {
   const attempts = new Map<string, number>()
   const fake = fakeBackend({
-    "export/start": () => ok(started),
+    "export/start": () => ok(answer),
     "export/next": ({ cursor }) => {
       const n = (attempts.get(cursor) ?? 0) + 1
       attempts.set(cursor, n)
@@ -101,7 +102,32 @@ describe("ExportModel", () => {
     expect(s.file.size).toBe(utf8(wholeFile).byteLength)
     expect(await fileText(model)).toEqual(utf8(wholeFile))
     expect(s.summary).toMatchObject({ issues: 3, missing: ["ABC-9"], truncatedCells: 1, relocations: 1 })
+    // export/start gave no reason to read one page after another.
+    expect("sequentialReason" in s.summary).toBe(false)
     expect(model.progress.peek().done).toBe(3)
+  })
+
+  it("carries export/start's reason for reading one page after another into the summary, across a resume", async () => {
+    const reason = `the export cannot reproduce Jira's order by "summary" from the issues it reads`
+    let down = true
+    const { model } = setup(
+      (cursor) =>
+        cursor === "c1" && down
+          ? fail({ tag: "ServerError", message: "Jira had a problem." })
+          : straight(cursor),
+      { ...started, sequentialReason: reason },
+    )
+    const run = model.start(request)
+    await vi.advanceTimersByTimeAsync(120_000)
+    await run
+    expect(model.state.peek().kind).toBe("failed")
+    down = false
+    const again = model.resume()
+    await vi.advanceTimersByTimeAsync(1_000)
+    await again
+    const s = model.state.peek()
+    if (s.kind !== "done") throw new Error(`not done: ${s.kind}`)
+    expect(s.summary.sequentialReason).toBe(reason)
   })
 
   it("spaces calls so the bridge's 500 calls per 25 s is never reached", async () => {

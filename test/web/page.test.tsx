@@ -129,6 +129,7 @@ describe("the page", () => {
     fireEvent.click(screen.getByTestId("export-button"))
     const done = await screen.findByTestId("export-done")
     expect(done.textContent).toContain("Export complete: 2 issues")
+    expect(screen.queryByTestId("export-sequential")).toBeNull()
     const button = screen.getByTestId("download-button")
     expect(button.textContent).toMatch(/^Download project-abc-\d{4}-\d\d-\d\d\.csv \(22 bytes\)$/)
     const created: Blob[] = []
@@ -154,6 +155,25 @@ describe("the page", () => {
     fireEvent.click(screen.getByTestId("export-button"))
     const note = await screen.findByTestId("export-relocations")
     expect(note.textContent).toContain("Jira's page token expired 2 times")
+  })
+
+  it("says when the export read the query's pages one after another, and why", async () => {
+    const reason = `the export cannot reproduce Jira's order by "summary" from the issues it reads`
+    await mount({
+      "export/start": () =>
+        ok({
+          csv: "KEY\r\n",
+          columns: [],
+          approximateTotal: 2,
+          strategy: "thrifty",
+          sequentialReason: reason,
+          cursor: "c0",
+        }),
+    })
+    fireEvent.input(screen.getByLabelText("JQL"), { target: { value: "project = ABC ORDER BY summary" } })
+    fireEvent.click(screen.getByTestId("export-button"))
+    const note = await screen.findByTestId("export-sequential")
+    expect(note.textContent).toContain(`could not be read in parallel (${reason})`)
   })
 
   it("shows a failed field list as a sentence with a way to try again", async () => {

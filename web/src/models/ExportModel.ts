@@ -55,6 +55,8 @@ export interface ExportSummary {
   readonly truncatedCells: number
   /** Times Jira's page token expired and the export found its place again. */
   readonly relocations: number
+  /** Why the export read its pages one after another (its order cannot be cut into parts), when it did. */
+  readonly sequentialReason?: string
 }
 
 export interface ExportFile {
@@ -77,6 +79,8 @@ interface Position {
   readonly request: ExportRequest
   readonly parts: string[]
   readonly cursor: string | null
+  /** Said by export/start, which a resumed run does not call again. */
+  readonly sequentialReason: string | undefined
 }
 
 type Step<A> = { readonly ok: true; readonly value: A } | { readonly ok: false }
@@ -175,6 +179,7 @@ export class ExportModel {
     const live = () => run === this.#run
     let parts: string[]
     let cursor: string | null
+    let sequentialReason: string | undefined
     if (from === undefined || (from.cursor === null && from.parts.length === 0)) {
       this.#state.value = { kind: "running", activity: { kind: "starting" } }
       const started = await this.#attempt(run, () =>
@@ -189,13 +194,15 @@ export class ExportModel {
       if (!started.ok) return
       parts = [started.value.csv]
       cursor = started.value.cursor
+      sequentialReason = started.value.sequentialReason
       this.#progress.value = { ...emptyProgress, total: started.value.approximateTotal }
     } else {
       parts = from.parts
       cursor = from.cursor
+      sequentialReason = from.sequentialReason
     }
     while (cursor !== null) {
-      this.#position = { request, parts, cursor }
+      this.#position = { request, parts, cursor, sequentialReason }
       this.#state.value = { kind: "running", activity: { kind: "fetching" } }
       const current = cursor
       const chunk = await this.#attempt(run, () => this.#backend.call(Key.exportNext, { cursor: current }))
@@ -239,6 +246,7 @@ export class ExportModel {
         missing: progress.missing,
         truncatedCells: progress.truncatedCells,
         relocations: progress.relocations ?? 0,
+        ...(sequentialReason === undefined ? {} : { sequentialReason }),
       },
     }
   }

@@ -304,6 +304,14 @@ export const ExportPanel = ({ page }: { page: PageModel }) => {
               export; it found its place again and continued, with nothing missed or doubled.
             </p>
           )}
+          {state.summary.sequentialReason !== undefined && (
+            // The page has no strategy choice to offer; the order is what the user can change.
+            <p data-testid="export-sequential">
+              This query's pages could not be read in parallel ({state.summary.sequentialReason}), so the
+              export read them one after another. A query ordered first by key, created or updated, or by Rank
+              alone, is read in parallel.
+            </p>
+          )}
           {state.summary.truncatedCells > 0 && (
             <p>
               {formatCount(state.summary.truncatedCells, locale)} cells were longer than Excel's 32,767
