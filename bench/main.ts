@@ -9,7 +9,7 @@
  * - the history section (bench/history.ts): both strategies again with `timeInStatus` added,
  * - the page path (bench/pagePath.ts): the page's export loop through the local Forge host with
  *   Forge's invoke latency, next to the built command-line exporter on the same export,
- * - peak RSS of command-line exports of 10,000 and 100,000 issues (bench/rss.ts),
+ * - peak RSS of command-line exports of 10,000 and 100,000 issues, fast and thrifty (bench/rss.ts),
  * - start-up of the built exporter against the transpiled sources (bench/startup.ts).
  *
  * `npm run bench -- csv` runs bench/csv.ts instead, `npm run bench -- startup` only the start-up.
@@ -148,6 +148,20 @@ const main = async () => {
     if (small !== undefined && large !== undefined && rss.length > 1) {
       out.rssRatio = Number((large.maxRssKb / small.maxRssKb).toFixed(3))
       say(`peak RSS ${large.issues} / ${small.issues} issues = ${out.rssRatio} (target <= 1.3)`)
+    }
+    const thrifty: Array<{ issues: number; maxRssKb: number; wallMs: number }> = []
+    for (const count of counts) {
+      const r = await cliRss(count, "thrifty")
+      thrifty.push(r)
+      say(
+        `CLI thrifty export of ${r.issues} issues: peak RSS ${(r.maxRssKb / 1024).toFixed(1)} MB in ${r.wallMs} ms`,
+      )
+    }
+    out.cliRssThrifty = thrifty
+    const [few, many] = [thrifty[0], thrifty.at(-1)]
+    if (few !== undefined && many !== undefined && thrifty.length > 1) {
+      out.rssRatioThrifty = Number((many.maxRssKb / few.maxRssKb).toFixed(3))
+      say(`thrifty peak RSS ${many.issues} / ${few.issues} issues = ${out.rssRatioThrifty}`)
     }
   }
   if (!values["skip-startup"]) out.cliStartup = await runStartupBench()
