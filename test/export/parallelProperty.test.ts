@@ -170,9 +170,9 @@ describe("parallel thrifty: any partition of the query writes the chain's bytes"
         pageSize: fc.integer({ min: 5, max: 40 }),
         concurrency: fc.integer({ min: 1, max: 5 }),
         // KNOWN BUGS (parallelBudget.test.ts): a merge under a budget that cannot hold a page of every
-        // part writes nothing and hands back its own cursor, so merges are only streamed here; a
-        // call that has measured nothing idles when its first part is empty, so calls here start
-        // with a figure, as every call after an export's first does (the first: the test below).
+        // part writes nothing and hands back its own cursor, so random merges are only streamed; a
+        // call that has measured nothing idles when its first part is empty, so random calls start
+        // with a figure, as every call after an export's first does (first calls: the test below).
         budget: fc.oneof(
           { weight: order.axis === "rank" ? 1 : 2, arbitrary: fc.constant(null) },
           {

@@ -199,11 +199,18 @@ export const dataIssues = (emulator: RunningEmulator): ReadonlyArray<DataIssue> 
   return out
 }
 
-/** Issue keys of the query, in Jira's order, as the admin sees them. */
-export const referenceKeys = (emulator: RunningEmulator, jql: string): ReadonlyArray<string> =>
+/** Issue ids and keys of the query, in Jira's order, as the admin sees them. */
+export const referenceIssues = (
+  emulator: RunningEmulator,
+  jql: string,
+): ReadonlyArray<{ readonly id: string; readonly key: string }> =>
   emulator
     .referenceSearch(jql, emulator.accounts.admin.accountId)
-    .map((id) => emulator.dataset.issueByIdOrKey(id)?.key ?? `?${id}`)
+    .map((id) => ({ id, key: emulator.dataset.issueByIdOrKey(id)?.key ?? `?${id}` }))
+
+/** Issue keys of the query, in Jira's order, as the admin sees them. */
+export const referenceKeys = (emulator: RunningEmulator, jql: string): ReadonlyArray<string> =>
+  referenceIssues(emulator, jql).map((issue) => issue.key)
 
 /** The issue key of each row of a CSV without its header (the first column is the key). */
 export const rowKeys = (csv: string): ReadonlyArray<string> =>
