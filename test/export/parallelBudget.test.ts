@@ -4,8 +4,7 @@
  * against src/export/parallel/stream.ts as of 055521e; each names the defect it shows.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import type { CursorContent } from "../../src/export/cursor.js"
-import { encodeCursor } from "../../src/export/cursor.js"
+import { type CursorContent, encodeCursor } from "../../src/export/cursor.js"
 import { axisOf, rangeConditions } from "../../src/export/parallel/ranges.js"
 import type { PipelineSettings } from "../../src/export/pipeline.js"
 import { type Harness, startHarness } from "../resolvers/emulated.js"
@@ -63,14 +62,9 @@ describe("a parallel export through export/next calls", () => {
     // gate refuses the pages past 60 KB, the merge halts before its first issue, and every call
     // hands back the same cursor for ever.
     const { started, chain } = await reference(`${all} ORDER BY Rank DESC`, WIDE)
-    const parts = rangeConditions(
-      axisOf("id"),
-      [
-        10_020, 10_040, 10_060, 10_080, 10_100, 10_120, 10_140, 10_160, 10_180, 10_200, 10_220, 10_240,
-        10_260, 10_280, 10_300,
-      ],
-      "asc",
-    )
+    // The data set's ids run from 10000 up: 16 parts of about 20 issues each.
+    const cuts = Array.from({ length: 15 }, (_, i) => 10_020 + 20 * i)
+    const parts = rangeConditions(axisOf("id"), cuts, "asc")
     const content: CursorContent = {
       ...started.content,
       phase: { _tag: "parallel", mode: "merge", parts: parts.map((where) => ({ where, token: null })) },
