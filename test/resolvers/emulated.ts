@@ -9,6 +9,7 @@ import { ExportConfig } from "../../src/export/ExportConfig.js"
 import type { PipelineSettings } from "../../src/export/pipeline.js"
 import { HttpTransport } from "../../src/jira/HttpTransport.js"
 import { RateLimitState } from "../../src/jira/RateLimitState.js"
+import { JiraRetrySettings, type RetrySettings } from "../../src/jira/RetryPolicy.js"
 import { withinInvocation } from "../../src/resolvers/deadline.js"
 import { type ResolverFailure, toResolverError } from "../../src/resolvers/respond.js"
 import { invocationLayer, type ResolverServices } from "../../src/runtime.js"
@@ -36,7 +37,16 @@ export interface Harness {
 
 export const startHarness = async (
   options: EmulatorOptions,
-  config: { budget?: ChunkBudget; settings?: PipelineSettings; apiToken?: boolean } = {},
+  {
+    retry,
+    ...config
+  }: {
+    budget?: ChunkBudget
+    settings?: PipelineSettings
+    apiToken?: boolean
+    /** Shorter backoffs than Jira needs, for tests whose chaos gives no `Retry-After`. */
+    retry?: RetrySettings
+  } = {},
 ): Promise<Harness> => {
   const emulator = await startEmulator(options)
   // As in src/runtime.ts: quota state shared by the calls of one user, Jira services per call.
@@ -45,6 +55,7 @@ export const startHarness = async (
       Layer.mergeAll(
         RateLimitState.layer,
         ExportConfig.layer({ apiToken: config.apiToken ?? true, ...config }),
+        retry === undefined ? Layer.empty : Layer.succeed(JiraRetrySettings, retry),
       ),
     )
   const runtimes = { admin: shared(), restricted: shared() }
