@@ -131,7 +131,8 @@ export const planParts = (
         concurrency: 2,
       })
       if (low === undefined || high === undefined) return null
-      const cuts = evenCuts(Number(low.id), Number(high.id), 2 * slots)
+      // Every part's current page is read again by the next call, so calls under a budget merge fewer.
+      const cuts = evenCuts(Number(low.id), Number(high.id), ctx.gate.budgeted ? slots : 2 * slots)
       return knownParts("merge", rangeConditions(axisOf("id"), cuts, "asc").map(fresh))
     }
     const { field, direction } = order

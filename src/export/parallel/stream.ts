@@ -79,6 +79,7 @@ const written = (
 
 /** What ends a plan's stream early after `sources`: a part's failure, the call's budget, a refused token. */
 const ending = (
+  ctx: ExportContext,
   sources: ReadonlyArray<Source>,
   event: PartEvent | undefined,
   recent: ReadonlyArray<string>,
@@ -87,7 +88,8 @@ const ending = (
   const written: ReadonlyArray<Item> = sources.length === 0 ? [] : [{ _tag: "sources", sources }]
   if (event === undefined || event._tag === "page" || event._tag === "end") return Effect.succeed(written)
   if (event._tag === "failed") return Effect.succeed([...written, { _tag: "fail", error: event.error }])
-  if (event._tag === "stopped") return Effect.succeed([...written, { _tag: "halt" }])
+  // The call's budget: it ends here on purpose, and its answer carries the position.
+  if (event._tag === "stopped") return ctx.gate.stop.pipe(Effect.as([...written, { _tag: "halt" } as const]))
   // Everything written so far is a prefix of the query: find the place after it.
   if (recent.length === 0) return Effect.succeed([...written, { _tag: "fail", error: placeLost() }])
   return Ref.set(refused, relocation(recent)).pipe(Effect.as([...written, { _tag: "halt" } as const]))
@@ -117,16 +119,19 @@ const drain =
     )
 
 /**
- * Whether a part read ahead may read its next page under a call's budgets: when `rows` in all would
- * still fit. Before the call has measured its first output it waits for it.
+ * Whether a part read ahead may read its next page under a call's budgets: when `rows` in all (the
+ * parts before it by their counts, and its pages so far) would still fit the answer. It does not
+ * count against the call's budget (the part being written does) and never stops the call: a part
+ * that does not fit stops reading, and the call ends when it is that part's turn. Before the call has
+ * measured a row it waits, until then or until it is the part being written.
  */
-const fitsAhead = (ctx: ExportContext, rows: number): Effect.Effect<boolean> =>
+const fitsAhead = (ctx: ExportContext, rows: number, head: Deferred.Deferred<void>): Effect.Effect<boolean> =>
   Effect.gen(function* () {
     for (;;) {
-      if (yield* ctx.gate.fits(rows)) return yield* ctx.gate.admit(ctx.settings.searchPageSize)
-      if (yield* ctx.gate.stopped) return false
-      if ((yield* ctx.gate.bytesPerRow) !== undefined) return yield* ctx.gate.stop.pipe(Effect.as(false))
-      yield* Effect.sleep(25)
+      if (yield* Deferred.isDone(head)) return yield* ctx.gate.admit(ctx.settings.searchPageSize)
+      if (yield* ctx.gate.fits(rows)) return true
+      if ((yield* ctx.gate.stopped) || (yield* ctx.gate.bytesPerRow) !== undefined) return false
+      yield* Effect.raceFirst(Effect.sleep(25), Deferred.await(head))
     }
   })
 
@@ -188,7 +193,7 @@ const concatenated = (
             admit: (pages) =>
               !ctx.gate.budgeted || j === 0
                 ? ctx.gate.admit(pageSize)
-                : fitsAhead(ctx, before + (pages + 1) * pageSize),
+                : fitsAhead(ctx, before + (pages + 1) * pageSize, head),
             // The part being written reads without waiting: the pages held are those after it.
             hold: Effect.if(Deferred.isDone(head), {
               onTrue: () => Effect.succeed(false),
@@ -243,7 +248,7 @@ const concatenated = (
               resumeAt: here,
             }
           })
-          return ending(sources, events[events.length - 1], recent, refused)
+          return ending(ctx, sources, events[events.length - 1], recent, refused)
         }),
       )
       return written(ctx, items, refused)
@@ -315,8 +320,10 @@ const merged = (
           part,
           jql: partJql(query, part.where),
           fields,
-          capacity: MERGE_AHEAD_PAGES + 1,
-          admit: () => ctx.gate.admit(pageSize),
+          // Under a call's budgets the merge admits its batches itself (below): a part's next page
+          // is what the merge needs to go on, and a page refused there would stop it for good.
+          capacity: ctx.gate.budgeted ? 1 : MERGE_AHEAD_PAGES + 1,
+          admit: () => Effect.succeed(true),
         }),
       )
       const heads: Array<Head> = readers.map((reader) => ({ reader, page: null, index: 0, done: false }))
@@ -347,6 +354,10 @@ const merged = (
         const at: Array<ReadonlyArray<PartPosition>> = []
         const recents: Array<ReadonlyArray<string>> = []
         let end: PartEvent | undefined
+        if (!(yield* ctx.gate.admit(pageSize))) {
+          const items: ReadonlyArray<Item> = [{ _tag: "halt" }]
+          return { items, finished: false }
+        }
         while (issues.length < pageSize && end === undefined) {
           for (const head of heads) {
             end = yield* fill(head)
@@ -384,7 +395,10 @@ const merged = (
           }),
         }
         const finished = end === undefined && heads.every((h) => h.done || headPosition(h) === null)
-        return { items: yield* ending(issues.length === 0 ? [] : [source], end, recent, refused), finished }
+        return {
+          items: yield* ending(ctx, issues.length === 0 ? [] : [source], end, recent, refused),
+          finished,
+        }
       })
       const items = Stream.repeatEffectOption(
         Effect.gen(function* () {
