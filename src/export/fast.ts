@@ -28,6 +28,12 @@ import { toUnits } from "./units.js"
 
 export type { FastPhase } from "./relocate.js"
 
+/**
+ * Ids on the first page of an export streamed to its end: a full page (5,000) takes about 0.6 s
+ * before any batch can start; a short one lets ten batches start at once while the next is listed.
+ */
+const FIRST_ID_PAGE = 1000
+
 interface IdPage {
   readonly ids: ReadonlyArray<string>
   /**
@@ -128,7 +134,8 @@ const idPages = (ctx: ExportContext, first: IdPage): Stream.Stream<IdPage, JiraE
         .call(
           ctx.jira.searchIds({
             jql: ctx.jql,
-            maxResults: ctx.settings.idPageSize,
+            maxResults:
+              token === null && (yield* shortFirstPage(ctx)) ? FIRST_ID_PAGE : ctx.settings.idPageSize,
             ...(token === null ? {} : { nextPageToken: token }),
             withKeys: true,
           }),
@@ -161,14 +168,19 @@ const idPages = (ctx: ExportContext, first: IdPage): Stream.Stream<IdPage, JiraE
       }
       return Option.some([page, Option.none()] as const)
     })
-  // Under a call's budgets, the next page is listed while this one is fetched only when the rows
-  // measured so far say the call will take a batch of it; otherwise once this page's last batch is taken.
+  // The next page is listed while this one is fetched: streamed to its end (the command line), after
+  // a page this stream listed and unless the quota headers say points are short (a resumed run first
+  // fetches what its cursor holds: a listing the quota cuts off is paid for again); under a
+  // call's budgets only when the rows measured so far say the call will take a batch of it. Otherwise
+  // once this page's last batch is taken.
   const handOn = (page: IdPage): Effect.Effect<Step> =>
     Effect.gen(function* () {
       handedOn += page.ids.length
       if (!page.more) return Option.some([page, Option.none()] as const)
       const before = recentIds(page.before, page.ids)
-      const ahead = ctx.gate.budgeted && (yield* ctx.gate.fits(handedOn + ctx.settings.bulkSize))
+      const ahead = ctx.gate.budgeted
+        ? yield* ctx.gate.fits(handedOn + ctx.settings.bulkSize)
+        : page.listed && (yield* pointsToSpare(ctx))
       if (!ahead)
         return Option.some([page, Option.some({ _tag: "list", token: page.token, before })] as const)
       const listing = yield* Effect.fork(list(page.token, before))
@@ -201,6 +213,23 @@ const idPages = (ctx: ExportContext, first: IdPage): Stream.Stream<IdPage, JiraE
       }),
   )
 }
+
+/**
+ * Streamed to its end with points to spare, the first id page is short, so the first batches start
+ * sooner while the next page is listed. Under a tight quota the listing stays one page: each page
+ * listed costs a request's point, and the position moves a page at a time.
+ */
+const shortFirstPage = (ctx: ExportContext): Effect.Effect<boolean> =>
+  ctx.gate.budgeted || ctx.settings.idPageSize <= FIRST_ID_PAGE ? Effect.succeed(false) : pointsToSpare(ctx)
+
+/** Whether Jira's quota headers leave room for listing a page ahead (no headers: API-token traffic). */
+const pointsToSpare = (ctx: ExportContext): Effect.Effect<boolean> =>
+  ctx.jira.quota.pipe(
+    Effect.map(
+      (quota) =>
+        !quota.nearLimit && (quota.remaining === undefined || quota.remaining > 2 * ctx.settings.idPageSize),
+    ),
+  )
 
 /** A unit with no rows that only moves the export's position (and may count a relocation). */
 const mark = (after: Phase | null, relocated = false): Unit => ({
@@ -276,11 +305,8 @@ export const fast = (ctx: ExportContext, phase: FastPhase): Stream.Stream<Unit, 
         before,
         listed: false,
       }
-      const pages = idPages(ctx, first)
-      // Run to its end (the CLI), the next id page is listed while the bulkfetches of this one run.
-      // Under a call's budgets it is listed once this page's last batch is taken, so a call that
-      // stops inside a page has not paid for the next one.
-      return (ctx.gate.budgeted ? pages : pages.pipe(Stream.buffer({ capacity: 1 }))).pipe(
+      // When the next id page is listed while this one's batches run: idPages (`handOn`).
+      return idPages(ctx, first).pipe(
         Stream.flatMap((page) => Stream.fromIterable(batchesOf(page, ctx.settings.bulkSize))),
         Stream.mapEffect((batch) =>
           // A listed page's marker costs nothing and keeps what was paid for: the cursor then holds

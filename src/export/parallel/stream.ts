@@ -313,6 +313,31 @@ const merged = (
       const fields = ctx.format.fields.includes(order.rankFieldId)
         ? ctx.format.fields
         : [...ctx.format.fields, order.rankFieldId]
+      // Under a call's budgets the merge admits its batches itself (below), and a part reads the page
+      // the merge waits for without asking: refused, the merge could never go on. A page ahead of
+      // need is read only while it would still be written in this call: every part's unwritten
+      // pages are read again by the next.
+      let writtenRows = 0
+      let heads: ReadonlyArray<Head> = []
+      const waiting: Array<boolean> = parts.map(() => false)
+      const coming: Array<number> = parts.map(() => 0)
+      const heldRows = () =>
+        heads.reduce(
+          (sum, h, j) =>
+            sum + (h.page === null ? 0 : h.page.issues.length - h.index) + (coming[j] ?? 0) * pageSize,
+          0,
+        )
+      const ahead = (j: number): Effect.Effect<boolean> =>
+        Effect.gen(function* () {
+          for (;;) {
+            if (waiting[j] === true || (yield* ctx.gate.fits(writtenRows + heldRows() + pageSize))) {
+              coming[j] = (coming[j] ?? 0) + 1
+              return true
+            }
+            if (yield* ctx.gate.stopped) return false
+            yield* Effect.sleep(10)
+          }
+        })
       const readers = yield* Effect.forEach(parts, (part, j) =>
         startReader({
           ctx,
@@ -320,13 +345,11 @@ const merged = (
           part,
           jql: partJql(query, part.where),
           fields,
-          // Under a call's budgets the merge admits its batches itself (below): a part's next page
-          // is what the merge needs to go on, and a page refused there would stop it for good.
-          capacity: ctx.gate.budgeted ? 1 : MERGE_AHEAD_PAGES + 1,
-          admit: () => Effect.succeed(true),
+          capacity: MERGE_AHEAD_PAGES + 1,
+          admit: () => (ctx.gate.budgeted ? ahead(j) : Effect.succeed(true)),
         }),
       )
-      const heads: Array<Head> = readers.map((reader) => ({ reader, page: null, index: 0, done: false }))
+      heads = readers.map((reader): Head => ({ reader, page: null, index: 0, done: false }))
       const compare = rankOrder(order.rankFieldId, order.direction)
       let recent: ReadonlyArray<string> = yield* decodeRecent(written0)
       let over = false
@@ -339,8 +362,12 @@ const merged = (
               head.done = true
               break
             }
+            const j = head.reader.index
+            waiting[j] = true
             const event = yield* Queue.take(head.reader.events)
+            waiting[j] = false
             if (event._tag === "page") {
+              coming[j] = Math.max(0, (coming[j] ?? 0) - 1)
               head.page = event.page
               head.index = event.page.skip
             } else if (event._tag === "end") head.done = true
@@ -381,6 +408,7 @@ const merged = (
           recent = recentIds(recent, [issue.id])
           best.index++
         }
+        writtenRows += issues.length
         const after = phaseOf("merge", positions(), recent)
         const source: Source = {
           issues,
