@@ -22,6 +22,11 @@ export interface ChangelogReader {
     issues: ReadonlyArray<ExportIssue>,
     upcoming: ReadonlyArray<string>,
   ) => Effect.Effect<ReadonlyArray<ExportIssue>, JiraError>
+  /**
+   * Reads the histories of issues the export holds but writes later (a part read ahead, parallel/),
+   * so their units find them read; a failure is left for those units to meet.
+   */
+  readonly prefetch: (ids: ReadonlyArray<string>) => Effect.Effect<void>
 }
 
 export const makeChangelogReader = (input: {
@@ -52,31 +57,43 @@ export const makeChangelogReader = (input: {
       return { group, deferred }
     })
 
+  /** Reads the histories of the ids `claim` gave a request; the units that need them wait on it. */
+  const read = (claimed: {
+    readonly group: ReadonlyArray<string>
+    readonly deferred: Deferred.Deferred<Histories, JiraError>
+  }) =>
+    input
+      .call(
+        input.jira.changelogBulk({
+          ids: claimed.group,
+          fieldIds: input.fieldIds,
+          maxResults: CHANGELOG_BULK_MAX_PAGE,
+        }),
+      )
+      .pipe(
+        Effect.onExit((exit) =>
+          Effect.gen(function* () {
+            // A failed read is not kept: whoever needs those ids next reads them again.
+            if (exit._tag === "Failure")
+              for (const id of claimed.group) if (reading.get(id) === claimed.deferred) reading.delete(id)
+            yield* Deferred.done(claimed.deferred, exit)
+          }),
+        ),
+        // Its failure reaches every unit waiting on it through the deferred.
+        Effect.ignore,
+      )
+
+  const prefetch: ChangelogReader["prefetch"] = (ids) =>
+    Effect.gen(function* () {
+      const claimed = yield* claim(ids, [])
+      if (claimed !== undefined) yield* read(claimed)
+    })
+
   const attach: ChangelogReader["attach"] = (issues, upcoming) =>
     Effect.gen(function* () {
       const ids = issues.map((i) => i.id)
       const claimed = yield* claim(ids, upcoming)
-      if (claimed !== undefined)
-        yield* input
-          .call(
-            input.jira.changelogBulk({
-              ids: claimed.group,
-              fieldIds: input.fieldIds,
-              maxResults: CHANGELOG_BULK_MAX_PAGE,
-            }),
-          )
-          .pipe(
-            Effect.onExit((exit) =>
-              Effect.gen(function* () {
-                // A failed read is not kept: whoever needs those ids next reads them again.
-                if (exit._tag === "Failure")
-                  for (const id of claimed.group) if (reading.get(id) === claimed.deferred) reading.delete(id)
-                yield* Deferred.done(claimed.deferred, exit)
-              }),
-            ),
-            // Its failure reaches this unit (and every unit waiting on it) through the deferred.
-            Effect.ignore,
-          )
+      if (claimed !== undefined) yield* read(claimed)
       const attached: Array<ExportIssue> = []
       for (const issue of issues) {
         const deferred = reading.get(issue.id)
@@ -90,5 +107,5 @@ export const makeChangelogReader = (input: {
       return attached
     })
 
-  return { attach }
+  return { attach, prefetch }
 }

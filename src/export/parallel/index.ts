@@ -6,9 +6,11 @@
 import { Effect, Stream } from "effect"
 import { JiraError } from "../../jira/JiraError.js"
 import type { ExportContext, ExportFailure, Unit } from "../pipeline.js"
-import { type OrderPlan, orderPlan, splitQuery } from "./order.js"
-import { knownParts, planParts } from "./plan.js"
-import { type ParallelPhase, parallel } from "./stream.js"
+import { concatenated } from "./concat.js"
+import { merged } from "./merge.js"
+import { type Direction, type OrderPlan, orderPlan, type SplitQuery, splitQuery } from "./order.js"
+import { knownParts, type PartsPlan, planParts } from "./plan.js"
+import type { ParallelPhase } from "./stream.js"
 
 export type { ParallelPhase } from "./stream.js"
 
@@ -18,6 +20,18 @@ const orderOf = (ctx: ExportContext) => {
 }
 
 const mergeOf = (order: OrderPlan) => (order._tag === "merge" ? order : undefined)
+
+/** Reads the parts of `plan`, merged by Rank or one after another (`recent`: ids written just before). */
+const parallel = (
+  ctx: ExportContext,
+  plan: PartsPlan,
+  recent: ParallelPhase["recent"],
+  query: SplitQuery,
+  merge: { readonly rankFieldId: string; readonly direction: Direction } | undefined,
+): Stream.Stream<Unit, ExportFailure> =>
+  plan.mode === "merge" && merge !== undefined
+    ? merged(ctx, plan.planned(), recent, query, merge)
+    : concatenated(ctx, plan, recent, query)
 
 /** Plans the parts of a thrifty export at its start, or `sequential` when it reads one chain. */
 export const plannedParts = (

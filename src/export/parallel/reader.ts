@@ -51,6 +51,8 @@ export const startReader = (input: {
   readonly hold?: Effect.Effect<boolean>
   /** Runs when the reader stops reading, however it stops. */
   readonly done?: Effect.Effect<void>
+  /** Given the ids of each page read before it is handed on (their changelogs are read ahead). */
+  readonly read?: (ids: ReadonlyArray<string>) => Effect.Effect<void>
 }): Effect.Effect<PartReader, never, import("effect").Scope.Scope> =>
   Effect.gen(function* () {
     const { ctx, part } = input
@@ -60,7 +62,7 @@ export const startReader = (input: {
       let skip = part.skip ?? 0
       for (let pages = 0; ; pages++) {
         if (!(yield* input.admit(pages))) return yield* Queue.offer(events, { _tag: "stopped" })
-        const held = input.hold === undefined ? false : yield* input.hold
+        const holds = input.hold === undefined ? false : yield* input.hold
         const answer = yield* ctx
           .call(
             ctx.jira.searchPage({
@@ -80,7 +82,8 @@ export const startReader = (input: {
         }
         const { issues, isLast, nextPageToken } = answer.right
         const following = isLast || !nextPageToken ? null : nextPageToken
-        yield* Queue.offer(events, { _tag: "page", page: { token, skip, issues, following }, held })
+        if (input.read !== undefined) yield* input.read(issues.slice(skip).map((issue) => issue.id))
+        yield* Queue.offer(events, { _tag: "page", page: { token, skip, issues, following }, held: holds })
         if (following === null) return yield* Queue.offer(events, { _tag: "end" })
         token = following
         skip = 0
