@@ -6,7 +6,7 @@
 import { Clock, Deferred, Effect, Either, Ref, Stream } from "effect"
 import { FORGE_LIMITS } from "../contract/constants.js"
 import type { JiraError } from "../jira/JiraError.js"
-import { type Counters, type CursorContent, MAX_MISSING_LISTED, type Phase } from "./cursor.js"
+import { type Counters, type CursorContent, encodeCursor, MAX_MISSING_LISTED, type Phase } from "./cursor.js"
 import { makeGate, openGate } from "./gate.js"
 import { type ExportFailure, exportUnits, type PipelineSettings, type Unit } from "./pipeline.js"
 import type { ExportJira, RowFormat } from "./ports.js"
@@ -24,12 +24,32 @@ export interface ChunkBudget {
 
 /**
  * A call inside Forge's limits (docs/forge.md §2): new work stops at 60% of the 25 s, work under way
- * gets another 20%, which leaves a fifth for answering; the text stays under 60% of the 5 MB answer.
+ * gets another 20%, which leaves a fifth for answering. The text takes up to 90% of the 5 MB answer,
+ * less what the cursor and the missing keys may need (`textRoom`): each call pays Forge's invocation
+ * overhead, so fewer and larger answers finish sooner.
  */
 export const defaultBudget: ChunkBudget = {
   timeMs: FORGE_LIMITS.invocationMs * 0.6,
   graceMs: FORGE_LIMITS.invocationMs * 0.2,
-  maxBytes: Math.floor(FORGE_LIMITS.invokeResponseBytes * 0.6),
+  maxBytes: Math.floor(FORGE_LIMITS.invokeResponseBytes * 0.9),
+}
+
+/** Room kept in every answer besides the text and twice the cursor and missing keys it came with. */
+const ANSWER_SLACK_BYTES = 256 * 1024
+
+/**
+ * Bytes of text a call may answer with: its budget, and never more than a 95% answer leaves once the
+ * cursor and the missing keys have twice the room they take coming in (they grow little in one call;
+ * the resolver still refuses an answer past 95%, src/resolvers/export.ts).
+ */
+const textRoom = (content: CursorContent, budget: ChunkBudget): number => {
+  const carried =
+    Buffer.byteLength(encodeCursor(content), "utf8") +
+    Buffer.byteLength(JSON.stringify(content.counters), "utf8")
+  return Math.min(
+    budget.maxBytes,
+    Math.floor(FORGE_LIMITS.invokeResponseBytes * 0.95) - 2 * carried - ANSWER_SLACK_BYTES,
+  )
 }
 
 export interface ChunkResult {
@@ -85,9 +105,10 @@ export const runChunk = (input: {
     const started = yield* Clock.currentTimeMillis
     const softDeadlineMs = started + budget.timeMs
     const hardDeadlineMs = softDeadlineMs + budget.graceMs
+    const maxBytes = textRoom(input.content, budget)
     const gate = yield* makeGate({
       softDeadlineMs,
-      maxBytes: budget.maxBytes,
+      maxBytes,
       ...(input.content.learned === undefined ? {} : { bytesPerRow: input.content.learned.bytesPerRow }),
     })
     const state = yield* Ref.make<{
@@ -124,7 +145,7 @@ export const runChunk = (input: {
       Stream.runForEachWhile((unit) => {
         const bytes = jsonBytes(unit.text)
         return Ref.modify(state, (s) => {
-          if (s.units > 0 && s.bytes + bytes > budget.maxBytes) return [false, { ...s, full: true }] as const
+          if (s.units > 0 && s.bytes + bytes > maxBytes) return [false, { ...s, full: true }] as const
           s.texts.push(unit.text)
           const next = {
             texts: s.texts,

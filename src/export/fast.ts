@@ -215,12 +215,17 @@ const idPages = (ctx: ExportContext, first: IdPage): Stream.Stream<IdPage, JiraE
 }
 
 /**
- * Streamed to its end with points to spare, the first id page is short, so the first batches start
- * sooner while the next page is listed. Under a tight quota the listing stays one page: each page
- * listed costs a request's point, and the position moves a page at a time.
+ * With points to spare, the first id page is short, so the first batches start sooner while the next
+ * page is listed. Under a tight quota the listing stays one page: each page listed costs a request's
+ * point, and the position moves a page at a time.
  */
 const shortFirstPage = (ctx: ExportContext): Effect.Effect<boolean> =>
-  ctx.gate.budgeted || ctx.settings.idPageSize <= FIRST_ID_PAGE ? Effect.succeed(false) : pointsToSpare(ctx)
+  Effect.gen(function* () {
+    if (ctx.settings.idPageSize <= FIRST_ID_PAGE) return false
+    // Under a call's budgets, only a call that knows its bytes per row lists the next page ahead.
+    if (ctx.gate.budgeted && (yield* ctx.gate.bytesPerRow) === undefined) return false
+    return yield* pointsToSpare(ctx)
+  })
 
 /** Whether Jira's quota headers leave room for listing a page ahead (no headers: API-token traffic). */
 const pointsToSpare = (ctx: ExportContext): Effect.Effect<boolean> =>

@@ -12,9 +12,11 @@ import {
   FORGE_LIMITS,
 } from "../contract.js"
 import { type ChunkResult, pauseFor, runChunk } from "../export/chunk.js"
-import { decodeCursor, encodeCursor } from "../export/cursor.js"
+import { type CursorContent, decodeCursor, encodeCursor } from "../export/cursor.js"
 import { ExportConfig } from "../export/ExportConfig.js"
-import { planOf, startExport } from "../export/start.js"
+import type { ExportJira } from "../export/ports.js"
+import { sampleBytesPerRow } from "../export/sample.js"
+import { planOf, type Started, startExport } from "../export/start.js"
 import { liveExportJira, livePlanner } from "../export/wiring.js"
 import { namedTimeZone } from "../fields/dates.js"
 import { JiraClient } from "../jira/JiraClient.js"
@@ -63,10 +65,29 @@ export const exportStart = (payload: unknown, context?: unknown) =>
       approximateTotal: started.approximateTotal,
       strategy: started.strategy,
       ...(started.sequentialReason === undefined ? {} : { sequentialReason: started.sequentialReason }),
-      cursor: encodeCursor(started.content),
+      cursor: encodeCursor(yield* warm(jira, started)),
     }
     return result
   }).pipe(Effect.withSpan("resolver.export/start"))
+
+/**
+ * The first cursor with the bytes per row of a few sample issues, so the first `export/next` call
+ * starts warm (src/export/sample.ts). A sample that fails leaves the cursor as it was: the call then
+ * measures its own first output.
+ */
+const warm = (jira: ExportJira, started: Started) =>
+  sampleBytesPerRow(jira, started.content.jql, started.format).pipe(
+    Effect.map(
+      (bytesPerRow): CursorContent =>
+        bytesPerRow === undefined
+          ? started.content
+          : {
+              ...started.content,
+              learned: { bytesPerRow: Math.min(bytesPerRow, FORGE_LIMITS.invokeResponseBytes) },
+            },
+    ),
+    Effect.orElseSucceed(() => started.content),
+  )
 
 export const exportNext = (payload: unknown) =>
   Effect.gen(function* () {
