@@ -12,7 +12,7 @@ import { historyBatcher } from "./histories.js"
 import type { Direction, SplitQuery } from "./order.js"
 import { type PartPosition, partJql } from "./ranges.js"
 import { type PartEvent, type PartPage, type PartReader, startReader } from "./reader.js"
-import { ending, type Item, type ParallelPhase, phaseOf, position, written } from "./stream.js"
+import { ending, type Item, idsOf, type ParallelPhase, phaseOf, position, written } from "./stream.js"
 
 /** Pages a part reads ahead of what the merge has taken from it. */
 const MERGE_AHEAD_PAGES = 2
@@ -46,20 +46,26 @@ const rankOf = (issue: ExportIssue, fieldId: string): string | undefined => {
 }
 
 /** Where a part of a merge stands: the page it is in and the next issue of it to write. */
-interface Head {
-  readonly reader: PartReader
+/** Where a part of a merge stands: the page it is in and the next issue of it to write. */
+interface HeadState {
   page: PartPage | null
   index: number
   done: boolean
 }
 
-const headPosition = (head: Head): PartPosition | null => {
-  if (head.done) return null
-  const { page, reader } = head
-  if (page === null) return reader.part
-  if (head.index < page.issues.length) return position(reader.part, page.token, head.index)
-  return page.following === null ? null : position(reader.part, page.following, 0)
+interface Head extends HeadState {
+  readonly reader: PartReader
 }
+
+const positionOf = (part: PartPosition, state: HeadState): PartPosition | null => {
+  if (state.done) return null
+  const { page } = state
+  if (page === null) return part
+  if (state.index < page.issues.length) return position(part, page.token, state.index)
+  return page.following === null ? null : position(part, page.following, 0)
+}
+
+const headPosition = (head: Head): PartPosition | null => positionOf(head.reader.part, head)
 
 export const merged = (
   ctx: ExportContext,
@@ -118,7 +124,6 @@ export const merged = (
       const compare = rankOrder(order.rankFieldId, order.direction)
       let recent: ReadonlyArray<string> = yield* decodeRecent(written0)
       let over = false
-      const positions = () => heads.flatMap((h) => headPosition(h) ?? [])
       /** Takes the head's next page when it has written the one it holds; its end event, if it ends so. */
       const fill = (head: Head): Effect.Effect<PartEvent | undefined> =>
         Effect.gen(function* () {
@@ -140,51 +145,70 @@ export const merged = (
           }
           return undefined
         })
-      /** The next batch of up to a page of merged issues, and what ends the stream after it. */
+      /**
+       * The next batch of up to a page of merged issues, and what ends the stream after it. Only the
+       * head just taken from needs its next page; where every part stood before each issue is
+       * replayed from the batch's start when a unit boundary asks for it.
+       */
       const batch = Effect.gen(function* () {
         const issues: Array<ExportIssue> = []
-        const at: Array<ReadonlyArray<PartPosition>> = []
-        const recents: Array<ReadonlyArray<string>> = []
-        let end: PartEvent | undefined
         if (!(yield* ctx.gate.admit(pageSize))) {
           const items: ReadonlyArray<Item> = [{ _tag: "halt" }]
           return { items, finished: false }
         }
-        while (issues.length < pageSize && end === undefined) {
-          for (const head of heads) {
-            end = yield* fill(head)
-            if (end !== undefined) break
-          }
+        let end: PartEvent | undefined
+        for (const head of heads) {
+          end = yield* fill(head)
           if (end !== undefined) break
-          let best: Head | undefined
-          for (const head of heads) {
-            if (head.done || head.page === null) continue
-            if (
-              best === undefined ||
-              compare(head.page.issues[head.index]!, best.page!.issues[best.index]!) < 0
-            )
-              best = head
-          }
-          if (best === undefined || best.page === null) break
-          at.push(positions())
-          recents.push(recent)
-          const issue = best.page.issues[best.index]!
-          issues.push(issue)
-          recent = recentIds(recent, [issue.id])
-          best.index++
         }
+        const start: ReadonlyArray<HeadState> = heads.map((h) => ({
+          page: h.page,
+          index: h.index,
+          done: h.done,
+        }))
+        const startRecent = recent
+        const picks: Array<{ readonly head: number; readonly page: PartPage; readonly index: number }> = []
+        while (issues.length < pageSize && end === undefined) {
+          let best = -1
+          for (let j = 0; j < heads.length; j++) {
+            const head = heads[j]!
+            if (head.done || head.page === null) continue
+            const other = heads[best]
+            if (
+              other === undefined ||
+              compare(head.page.issues[head.index]!, other.page!.issues[other.index]!) < 0
+            )
+              best = j
+          }
+          const head = heads[best]
+          if (head === undefined || head.page === null) break
+          picks.push({ head: best, page: head.page, index: head.index })
+          issues.push(head.page.issues[head.index]!)
+          head.index++
+          end = yield* fill(head)
+        }
+        recent = recentIds(recent, idsOf(issues))
         writtenRows += issues.length
-        const after = phaseOf("merge", positions(), recent)
+        const partsBefore = (i: number): ReadonlyArray<PartPosition> => {
+          const states = start.map((state) => ({ ...state }))
+          for (const pick of picks.slice(0, i))
+            states[pick.head] = { page: pick.page, index: pick.index + 1, done: false }
+          return heads.flatMap((h, j) => positionOf(h.reader.part, states[j] ?? h) ?? [])
+        }
         const source: Source = {
           issues,
           positions: issues.map((_, i) => i),
           missing: [],
-          after,
+          after: phaseOf(
+            "merge",
+            heads.flatMap((h) => headPosition(h) ?? []),
+            recent,
+          ),
           resumeAt: (i) => ({
             _tag: "parallel",
             mode: "merge",
-            parts: at[i] ?? [],
-            ...recentField(recents[i] ?? []),
+            parts: partsBefore(i),
+            ...recentField(recentIds(startRecent, idsOf(issues.slice(0, i)))),
           }),
         }
         const finished = end === undefined && heads.every((h) => h.done || headPosition(h) === null)

@@ -90,13 +90,21 @@ export const planParts = (
       )
     const count = (where: string) =>
       ctx.call(ctx.jira.approximateCount(partJql({ where: query.where, orderBy: "" }, where)))
-    // The query's size, and for a key order its first project, at once.
-    const [total, first] = yield* Effect.all(
-      [
-        count(""),
-        order._tag === "ranges" && order.field === "key" ? nextProject([]) : Effect.succeed(undefined),
-      ],
-      { concurrency: 2 },
+    // The query's size, and the ends of the range field (for a key order, its first project), at once.
+    const axis = order._tag === "merge" ? "id" : order.field
+    const ends =
+      axis === "key"
+        ? Effect.succeed(undefined)
+        : Effect.all(
+            [
+              edge("", axis, "asc", [axis === "id" ? "id" : axis]),
+              edge("", axis, "desc", [axis === "id" ? "id" : axis]),
+            ],
+            { concurrency: 2 },
+          )
+    const [total, first, edges] = yield* Effect.all(
+      [count(""), axis === "key" ? nextProject([]) : Effect.succeed(undefined), ends],
+      { concurrency: 4 },
     )
     if (total <= 2 * pageSize) return null
     const target = targetPartSize(total, slots, pageSize)
@@ -127,9 +135,7 @@ export const planParts = (
       })
 
     if (order._tag === "merge") {
-      const [low, high] = yield* Effect.all([edge("", "id", "asc", ["id"]), edge("", "id", "desc", ["id"])], {
-        concurrency: 2,
-      })
+      const [low, high] = edges ?? []
       if (low === undefined || high === undefined) return null
       // Every part's current page is read again by the next call, so calls under a budget merge fewer.
       const cuts = evenCuts(Number(low.id), Number(high.id), ctx.gate.budgeted ? slots : 2 * slots)
@@ -137,13 +143,7 @@ export const planParts = (
     }
     const { field, direction } = order
     if (field !== "key") {
-      const fields = field === "id" ? ["id"] : [field]
-      const [low, high] = yield* Effect.all(
-        [edge("", field, "asc", fields), edge("", field, "desc", fields)],
-        {
-          concurrency: 2,
-        },
-      )
+      const [low, high] = edges ?? []
       const lo = low === undefined ? undefined : probeValue(low, field)
       const hi = high === undefined ? undefined : probeValue(high, field)
       if (lo === undefined || hi === undefined || hi < lo) return null
