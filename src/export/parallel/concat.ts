@@ -17,17 +17,35 @@ import { ending, idsOf, type ParallelPhase, phaseOf, position, written } from ".
 /** Pages of a `concat` plan held ahead of the part being written, per request slot. */
 const AHEAD_PAGES_PER_SLOT = 6
 
-/** A reader's events one at a time, to its last. */
-const drain = (
-  reader: PartReader,
-): Stream.Stream<{ readonly reader: PartReader; readonly event: PartEvent }> =>
-  Stream.unfoldEffect(false, (finished) =>
-    finished
-      ? Effect.succeed(Option.none())
-      : Queue.take(reader.events).pipe(
-          Effect.map((event) => Option.some([{ reader, event }, event._tag !== "page"] as const)),
-        ),
-  )
+/**
+ * A reader's events a step at a time, to its last: `perStep()` pages, fewer at the part's end. With
+ * changelogs a step is several pages, whose histories are then sent for together (histories.ts).
+ */
+const drain =
+  (perStep: () => number) =>
+  (
+    reader: PartReader,
+  ): Stream.Stream<{ readonly reader: PartReader; readonly events: ReadonlyArray<PartEvent> }> =>
+    Stream.unfoldEffect(false, (finished) =>
+      finished
+        ? Effect.succeed(Option.none())
+        : Effect.gen(function* () {
+            const events: Array<PartEvent> = []
+            const wanted = perStep()
+            let pages = 0
+            let last = false
+            while (pages < wanted && !last)
+              for (const event of yield* Queue.takeBetween(reader.events, 1, wanted - pages)) {
+                events.push(event)
+                if (event._tag === "page") pages++
+                else last = true
+              }
+            return Option.some([{ reader, events }, last] as const)
+          }),
+    )
+
+/** Pages in a step when rows need changelogs (the first step of a stream is one page: a call measures its rows). */
+const HISTORY_STEP_PAGES = 5
 
 /**
  * Whether a part read ahead may read its next page under a call's budgets: when `rows` in all (the
@@ -64,6 +82,8 @@ export const concatenated = (
         return [...plan.planned().slice(j + 1), ...(unplanned === null ? [] : [unplanned])]
       }
       const histories = historyBatcher(ctx, scope)
+      let steps = 0
+      const perStep = () => (histories === undefined || steps++ === 0 ? 1 : HISTORY_STEP_PAGES)
       const slots = ctx.settings.requestConcurrency
       // At most `slots` parts read at once (more would only queue for request slots, and a part that
       // waits there holds up every part after it); parts read to their end wait to be written, their
@@ -113,35 +133,41 @@ export const concatenated = (
         Stream.flatMap(({ reader, head }) =>
           Stream.fromEffect(Deferred.succeed(head, undefined)).pipe(
             Stream.drain,
-            Stream.concat(drain(reader)),
-            Stream.tap(({ event }) => (event._tag === "page" && event.held ? ahead.release(1) : Effect.void)),
+            Stream.concat(drain(perStep)(reader)),
+            Stream.tap(({ events }) =>
+              ahead.release(events.filter((e) => e._tag === "page" && e.held).length),
+            ),
           ),
         ),
-        Stream.mapEffect(({ reader, event }) => {
-          if (event._tag !== "page") return ending(ctx, [], event, recent, refused)
-          const { page } = event
+        Stream.mapEffect(({ reader, events }) => {
           const rest = after(reader.index)
-          const start = recent
-          const fresh = page.issues.slice(page.skip)
-          recent = recentIds(recent, idsOf(fresh))
-          const emitted = (at: number) => recentIds(start, idsOf(page.issues.slice(page.skip, at)))
-          const source: Source = {
-            issues: fresh,
-            positions: fresh.map((_, i) => page.skip + i),
-            missing: [],
-            after: phaseOf(
-              "concat",
-              page.following === null ? rest : [position(reader.part, page.following, 0), ...rest],
-              recent,
-            ),
-            resumeAt: (at) => ({
-              _tag: "parallel",
-              mode: "concat",
-              parts: [position(reader.part, page.token, at), ...rest],
-              ...recentField(emitted(at)),
-            }),
-          }
-          return Effect.succeed([{ _tag: "sources", sources: [source] }] as const)
+          const sources = events.flatMap((event): ReadonlyArray<Source> => {
+            if (event._tag !== "page") return []
+            const { page } = event
+            const start = recent
+            const fresh = page.issues.slice(page.skip)
+            recent = recentIds(recent, idsOf(fresh))
+            const emitted = (at: number) => recentIds(start, idsOf(page.issues.slice(page.skip, at)))
+            return [
+              {
+                issues: fresh,
+                positions: fresh.map((_, i) => page.skip + i),
+                missing: [],
+                after: phaseOf(
+                  "concat",
+                  page.following === null ? rest : [position(reader.part, page.following, 0), ...rest],
+                  recent,
+                ),
+                resumeAt: (at) => ({
+                  _tag: "parallel",
+                  mode: "concat",
+                  parts: [position(reader.part, page.token, at), ...rest],
+                  ...recentField(emitted(at)),
+                }),
+              },
+            ]
+          })
+          return ending(ctx, sources, events[events.length - 1], recent, refused)
         }),
       )
       return written(ctx, items, refused, histories)
