@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { exportStream } from "../../src/export/chunk.js"
 import type { CursorContent, Phase } from "../../src/export/cursor.js"
 import type { PipelineSettings } from "../../src/export/pipeline.js"
-import type { RowFormat } from "../../src/export/ports.js"
+import type { ExportJira, RowFormat } from "../../src/export/ports.js"
 import { startExport } from "../../src/export/start.js"
 import { liveExportJira, livePlanner } from "../../src/export/wiring.js"
+import { JiraError } from "../../src/jira/JiraError.js"
 import { type Harness, jqlAll, startHarness } from "../resolvers/emulated.js"
 
 const settings: PipelineSettings = {
@@ -102,6 +103,50 @@ describe("parallel thrifty against the emulator", () => {
       expect(parallel.csv.split("\r\n").length).toBeGreaterThan(400)
       expect(parallel.csv).toBe(sequential.csv)
     })
+
+  it("a key bound Jira refuses leaves each project one part, and the file the same", async () => {
+    const result = await harness.run(
+      Effect.gen(function* () {
+        const { jira, started } = yield* begin(jqlAll(harness.emulator, "ORDER BY key ASC"))
+        const refuse = (jql: string) =>
+          jql.includes("issuekey >=") || jql.includes("issuekey <")
+            ? Effect.fail(
+                new JiraError({ reason: "InvalidJql", message: "An issue with key 'X' does not exist." }),
+              )
+            : undefined
+        const refusing: ExportJira = {
+          ...jira,
+          approximateCount: (jql) => refuse(jql) ?? jira.approximateCount(jql),
+          searchPage: (request) => refuse(request.jql) ?? jira.searchPage(request),
+        }
+        const wheres: Array<string> = []
+        let csv = started.header
+        yield* exportStream({
+          jira: refusing,
+          format: started.format,
+          content: started.content,
+          settings,
+        }).pipe(
+          Stream.runForEach(({ text, next }) =>
+            Effect.sync(() => {
+              csv += text
+              if (next?.phase._tag === "parallel") wheres.push(...next.phase.parts.map((p) => p.where))
+            }),
+          ),
+        )
+        const sequential = yield* streamAll(
+          started.format,
+          { ...started.content, phase: sequentialPhase },
+          started.header,
+        )
+        return { csv, wheres, sequential }
+      }),
+    )
+    if (Either.isLeft(result)) throw new Error(result.left.message)
+    expect(result.right.wheres.length).toBeGreaterThan(0)
+    for (const where of result.right.wheres) expect(where).not.toMatch(/issuekey/)
+    expect(result.right.csv).toBe(result.right.sequential.csv)
+  })
 
   it("an order the client cannot reproduce reads one chain and says why", async () => {
     const { parallel, sequential, started } = await both("ORDER BY summary ASC")

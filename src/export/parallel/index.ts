@@ -9,7 +9,7 @@ import type { ExportContext, ExportFailure, Unit } from "../pipeline.js"
 import { concatenated } from "./concat.js"
 import { merged } from "./merge.js"
 import { type Direction, type OrderPlan, orderPlan, type SplitQuery, splitQuery } from "./order.js"
-import { knownParts, type PartsPlan, planParts } from "./plan.js"
+import { knownParts, type PartsPlan, planParts, refusedQuery } from "./plan.js"
 import type { ParallelPhase } from "./stream.js"
 
 export type { ParallelPhase } from "./stream.js"
@@ -42,7 +42,10 @@ export const plannedParts = (
     Effect.gen(function* () {
       const { query, order } = orderOf(ctx)
       if (order._tag === "sequential") return sequential
-      const plan = yield* planParts(ctx, query, order)
+      // A plan Jira will not take (a bound it refuses) leaves the query to one chain.
+      const plan = yield* planParts(ctx, query, order).pipe(
+        Effect.catchIf(refusedQuery, () => Effect.succeed(null)),
+      )
       if (plan === null) return sequential
       return parallel(ctx, plan, [], query, mergeOf(order))
     }),

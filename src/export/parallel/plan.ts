@@ -165,15 +165,20 @@ export const planParts = (
           },
         )
         const end = other?.key === undefined ? undefined : splitKey(other.key)
+        const whole: ReadonlyArray<PartPosition> = [{ where: within, token: null, size }]
         const parts: ReadonlyArray<PartPosition> =
           end === undefined || end.project !== project
-            ? [{ where: within, token: null, size }]
+            ? whole
             : yield* sized(
                 keyAxis(project),
                 Math.min(number, end.number),
                 Math.max(number, end.number),
                 size,
                 direction,
+              ).pipe(
+                // Cut points are issue numbers that may not exist: should Jira refuse such a bound,
+                // the project is read as one part (docs/jira-cloud.md §13.1).
+                Effect.catchIf(refusedQuery, () => Effect.succeed(whole)),
               )
         return { project, parts }
       })
@@ -226,6 +231,10 @@ interface Project {
 }
 
 const fresh = (where: string): PartPosition => ({ where, token: null })
+
+/** Jira refused a query the plan wrote (the user's own was checked at the start): plan less. */
+export const refusedQuery = (error: JiraError): boolean =>
+  error.reason === "InvalidJql" || error.reason === "BadRequest"
 
 /** The condition of every project but these (none: every issue). */
 const notIn = (projects: ReadonlyArray<string>) =>
