@@ -23,10 +23,11 @@ export interface ChangelogReader {
     upcoming: ReadonlyArray<string>,
   ) => Effect.Effect<ReadonlyArray<ExportIssue>, JiraError>
   /**
-   * Reads the histories of issues the export holds but writes later (a part read ahead, parallel/),
-   * so their units find them read; a failure is left for those units to meet.
+   * Claims the histories of issues the export holds but writes later (a part read ahead, parallel/),
+   * at once, and gives the request that reads them, to run in the background: their units wait for it
+   * instead of asking again. A failure is left for those units to meet.
    */
-  readonly prefetch: (ids: ReadonlyArray<string>) => Effect.Effect<void>
+  readonly prefetch: (ids: ReadonlyArray<string>) => Effect.Effect<Effect.Effect<void>>
 }
 
 export const makeChangelogReader = (input: {
@@ -84,10 +85,7 @@ export const makeChangelogReader = (input: {
       )
 
   const prefetch: ChangelogReader["prefetch"] = (ids) =>
-    Effect.gen(function* () {
-      const claimed = yield* claim(ids, [])
-      if (claimed !== undefined) yield* read(claimed)
-    })
+    claim(ids, []).pipe(Effect.map((claimed) => (claimed === undefined ? Effect.void : read(claimed))))
 
   const attach: ChangelogReader["attach"] = (issues, upcoming) =>
     Effect.gen(function* () {

@@ -26,19 +26,26 @@ export const historyBatcher = (ctx: ExportContext, scope: Scope.Scope): HistoryB
     const ids = waiting
     waiting = []
     waitingIds = new Set()
-    const requests: Array<Effect.Effect<void>> = []
+    const groups: Array<ReadonlyArray<string>> = []
     for (let i = 0; i < ids.length; i += CHANGELOG_BULK_MAX_ISSUES)
-      requests.push(changelogs.prefetch(ids.slice(i, i + CHANGELOG_BULK_MAX_ISSUES)))
-    return Effect.forEach(requests, (request) => Effect.forkIn(request, scope), { discard: true })
+      groups.push(ids.slice(i, i + CHANGELOG_BULK_MAX_ISSUES))
+    // Claimed here, read in the background: a unit about to be written finds them claimed.
+    return Effect.forEach(
+      groups,
+      (group) => changelogs.prefetch(group).pipe(Effect.flatMap((reading) => Effect.forkIn(reading, scope))),
+      { discard: true },
+    )
   })
   return {
     add: (ids) =>
-      Effect.suspend(() => {
+      Effect.gen(function* () {
+        // A page that would overfill the request waiting goes to the next: no request of a few ids.
+        if (waiting.length + ids.length > CHANGELOG_BULK_MAX_ISSUES) yield* flush
         for (const id of ids) {
           waiting.push(id)
           waitingIds.add(id)
         }
-        return waiting.length >= CHANGELOG_BULK_MAX_ISSUES ? flush : Effect.void
+        if (waiting.length >= CHANGELOG_BULK_MAX_ISSUES) yield* flush
       }),
     need: (ids) => Effect.suspend(() => (ids.some((id) => waitingIds.has(id)) ? flush : Effect.void)),
   }
