@@ -90,7 +90,7 @@ const main = async () => {
       out.thrifty = thrifty
       out.lowerBoundMs = bound
       say(
-        `lower bound for fast: ${bound} ms; fast / lower bound = ${(fast.wallMs / bound).toFixed(2)} (target <= 1.25)`,
+        `lower bound for fast: ${bound} ms; fast / lower bound = ${(fast.wallMs / bound).toFixed(2)} (target <= 1.2)`,
       )
       out.fastOverLowerBound = Number((fast.wallMs / bound).toFixed(3))
       say(
