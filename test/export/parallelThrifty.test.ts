@@ -1,64 +1,20 @@
 /**
  * The parallel thrifty strategy against the emulator: for every order it can cut into parts, the file
- * is byte for byte the one the sequential chain of pages writes, in one stream and through
- * `export/next` calls; orders it cannot cut read one chain.
+ * is byte for byte the one the sequential chain of pages writes; orders it cannot cut read one chain
+ * and say why; a key bound Jira refuses leaves each project one part.
  */
-import { Effect, Either, Stream } from "effect"
+import { Effect, Stream } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { exportStream } from "../../src/export/chunk.js"
-import type { CursorContent, Phase } from "../../src/export/cursor.js"
-import type { PipelineSettings } from "../../src/export/pipeline.js"
-import type { ExportJira, RowFormat } from "../../src/export/ports.js"
-import { startExport } from "../../src/export/start.js"
-import { liveExportJira, livePlanner } from "../../src/export/wiring.js"
+import type { ExportJira } from "../../src/export/ports.js"
+import { liveExportJira } from "../../src/export/wiring.js"
 import { JiraError } from "../../src/jira/JiraError.js"
 import { type Harness, jqlAll, startHarness } from "../resolvers/emulated.js"
+import { runOn, SEQUENTIAL, SETTINGS, startThrifty, streamAll } from "./parallelSupport.js"
 
-const settings: PipelineSettings = {
-  searchPageSize: 20,
-  idPageSize: 90,
-  bulkSize: 20,
-  requestConcurrency: 3,
-  completionConcurrency: 2,
-  issueErrorRetries: 2,
-}
-
-const COLUMNS = ["issuekey", "summary", "status", "assignee", "comment", "labels", "created", "Rank"]
-
-/** Starts an export of `jql` and hands back its format and first cursor. */
-const begin = (jql: string, strategy: "thrifty" | "fast" = "thrifty") =>
-  Effect.gen(function* () {
-    const jira = yield* liveExportJira
-    const started = yield* startExport({
-      jira,
-      planner: livePlanner,
-      payload: { jql, columns: COLUMNS, options: { strategy } },
-      timeZone: "UTC",
-      siteUrl: "https://example.atlassian.net",
-      apiToken: true,
-    })
-    return { jira, started }
-  })
-
-/** The whole file from `content` on, in one stream. */
-const streamAll = (format: RowFormat, content: CursorContent, header: string, s = settings) =>
-  Effect.gen(function* () {
-    const jira = yield* liveExportJira
-    let csv = header
-    let phases = 0
-    yield* exportStream({ jira, format, content, settings: s }).pipe(
-      Stream.runForEach(({ text, next }) =>
-        Effect.sync(() => {
-          csv += text
-          if (next?.phase._tag === "parallel") phases++
-        }),
-      ),
-    )
-    return { csv, parallelUnits: phases }
-  })
-
-/** The sequential chain of pages: the first phase without leave to cut the query. */
-const sequentialPhase: Phase = { _tag: "thrifty", token: null }
+/** Units whose position is a parallel phase. */
+const parallelUnits = (cursors: ReadonlyArray<{ readonly phase: { readonly _tag: string } } | null>) =>
+  cursors.filter((c) => c?.phase._tag === "parallel").length
 
 describe("parallel thrifty against the emulator", () => {
   let harness: Harness
@@ -69,22 +25,16 @@ describe("parallel thrifty against the emulator", () => {
     await harness.emulator.close()
   })
 
-  const both = async (order: string) => {
-    const result = await harness.run(
+  const both = (order: string) =>
+    runOn(
+      harness,
       Effect.gen(function* () {
-        const { started } = yield* begin(jqlAll(harness.emulator, order))
-        const parallel = yield* streamAll(started.format, started.content, started.header)
-        const sequential = yield* streamAll(
-          started.format,
-          { ...started.content, phase: sequentialPhase },
-          started.header,
-        )
+        const started = yield* startThrifty(jqlAll(harness.emulator, order))
+        const parallel = yield* streamAll(started.format, started.content)
+        const sequential = yield* streamAll(started.format, { ...started.content, phase: SEQUENTIAL })
         return { parallel, sequential, started }
       }),
     )
-    if (Either.isLeft(result)) throw new Error(result.left.message)
-    return result.right
-  }
 
   for (const order of [
     "ORDER BY key ASC",
@@ -98,16 +48,18 @@ describe("parallel thrifty against the emulator", () => {
     it(`${order}: parts read in parallel, the same bytes as one chain`, async () => {
       const { parallel, sequential, started } = await both(order)
       expect(started.sequentialReason).toBeUndefined()
-      expect(parallel.parallelUnits).toBeGreaterThan(0)
-      expect(sequential.parallelUnits).toBe(0)
+      expect(parallelUnits(parallel.cursors)).toBeGreaterThan(0)
+      expect(parallelUnits(sequential.cursors)).toBe(0)
       expect(parallel.csv.split("\r\n").length).toBeGreaterThan(400)
       expect(parallel.csv).toBe(sequential.csv)
     })
 
   it("a key bound Jira refuses leaves each project one part, and the file the same", async () => {
-    const result = await harness.run(
+    const { csv, wheres, sequential } = await runOn(
+      harness,
       Effect.gen(function* () {
-        const { jira, started } = yield* begin(jqlAll(harness.emulator, "ORDER BY key ASC"))
+        const jira = yield* liveExportJira
+        const started = yield* startThrifty(jqlAll(harness.emulator, "ORDER BY key ASC"))
         const refuse = (jql: string) =>
           jql.includes("issuekey >=") || jql.includes("issuekey <")
             ? Effect.fail(
@@ -120,12 +72,12 @@ describe("parallel thrifty against the emulator", () => {
           searchPage: (request) => refuse(request.jql) ?? jira.searchPage(request),
         }
         const wheres: Array<string> = []
-        let csv = started.header
+        let csv = ""
         yield* exportStream({
           jira: refusing,
           format: started.format,
           content: started.content,
-          settings,
+          settings: SETTINGS,
         }).pipe(
           Stream.runForEach(({ text, next }) =>
             Effect.sync(() => {
@@ -134,24 +86,19 @@ describe("parallel thrifty against the emulator", () => {
             }),
           ),
         )
-        const sequential = yield* streamAll(
-          started.format,
-          { ...started.content, phase: sequentialPhase },
-          started.header,
-        )
+        const sequential = yield* streamAll(started.format, { ...started.content, phase: SEQUENTIAL })
         return { csv, wheres, sequential }
       }),
     )
-    if (Either.isLeft(result)) throw new Error(result.left.message)
-    expect(result.right.wheres.length).toBeGreaterThan(0)
-    for (const where of result.right.wheres) expect(where).not.toMatch(/issuekey/)
-    expect(result.right.csv).toBe(result.right.sequential.csv)
+    expect(wheres.length).toBeGreaterThan(0)
+    for (const where of wheres) expect(where).not.toMatch(/issuekey/)
+    expect(csv).toBe(sequential.csv)
   })
 
   it("an order the client cannot reproduce reads one chain and says why", async () => {
     const { parallel, sequential, started } = await both("ORDER BY summary ASC")
     expect(started.sequentialReason).toMatch(/summary/)
-    expect(parallel.parallelUnits).toBe(0)
+    expect(parallelUnits(parallel.cursors)).toBe(0)
     expect(parallel.csv).toBe(sequential.csv)
   })
 })
