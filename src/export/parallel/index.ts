@@ -1,6 +1,6 @@
 /**
  * Entry of the parallel thrifty strategy (docs/jira-cloud.md §13): a thrifty export that may be cut
- * into parts plans them at its first page (plan.ts) and reads them (stream.ts); one whose order does
+ * into parts plans them at its first page (plan.ts) and reads them (concat.ts, merge.ts); one whose order does
  * not allow it, or too small to gain from it, reads its pages one after another (thrifty.ts).
  */
 import { Effect, Stream } from "effect"
