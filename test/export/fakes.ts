@@ -6,6 +6,7 @@
 import { Effect, Either } from "effect"
 import type { ColumnInfo } from "../../src/contract.js"
 import type { ExportIssue, ExportJira, RowFormat } from "../../src/export/ports.js"
+import { startExport } from "../../src/export/start.js"
 import type { ChangeHistory } from "../../src/jira/changelogSchemas.js"
 import { JiraError } from "../../src/jira/JiraError.js"
 
@@ -304,3 +305,29 @@ export const referenceCsv = (issues: ReadonlyArray<FakeIssue>): string =>
       String(i.comments),
     ]),
   ).text
+
+/**
+ * export/start of an export over the fake Jira: the planner gives `format` (default `fakeFormat`) and
+ * the strategy asked for, so the start picks it as it would (the payload's columns only label it).
+ */
+export const beginFake = (
+  fake: FakeJira,
+  options: {
+    readonly jql?: string
+    readonly strategy?: "thrifty" | "fast"
+    readonly format?: RowFormat
+    readonly columns?: ReadonlyArray<string>
+  } = {},
+) =>
+  startExport({
+    jira: fake.jira,
+    planner: () =>
+      Effect.succeed({ format: options.format ?? fakeFormat, strategy: options.strategy ?? "fast" }),
+    payload: {
+      jql: options.jql ?? "mod 1",
+      columns: [...(options.columns ?? ["key", "summary", "assignee", "comment"])],
+    },
+    timeZone: "UTC",
+    siteUrl: "https://example.test",
+    apiToken: true,
+  })

@@ -9,8 +9,7 @@ import { Effect } from "effect"
 import { type ChunkResult, runChunk } from "../../src/export/chunk.js"
 import { type CursorContent, decodeCursor, encodeCursor } from "../../src/export/cursor.js"
 import { defaultSettings, type PipelineSettings } from "../../src/export/pipeline.js"
-import { startExport } from "../../src/export/start.js"
-import { fakeFormat, makeFakeJira, makeIssues, referenceCsv } from "./fakes.js"
+import { beginFake, fakeFormat, makeFakeJira, makeIssues, referenceCsv } from "./fakes.js"
 
 const issues = makeIssues(1_200, 5)
 const settings: PipelineSettings = { ...defaultSettings, idPageSize: 300, bulkSize: 50 }
@@ -20,14 +19,7 @@ describe("fast through export/next calls", () => {
     Effect.gen(function* () {
       for (const maxBytes of [10_000, 12_000, 15_000]) {
         const fake = makeFakeJira(issues)
-        const started = yield* startExport({
-          jira: fake.jira,
-          planner: () => Effect.succeed({ format: fakeFormat, strategy: "fast" }),
-          payload: { jql: "mod 1", columns: ["key", "summary", "assignee", "comment"] },
-          timeZone: "UTC",
-          siteUrl: "https://example.test",
-          apiToken: true,
-        })
+        const started = yield* beginFake(fake)
         let content: CursorContent | null = started.content
         let csv = ""
         let calls = 0

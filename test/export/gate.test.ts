@@ -3,8 +3,7 @@ import { Effect, Fiber, Option, TestClock } from "effect"
 import { type ChunkResult, runChunk } from "../../src/export/chunk.js"
 import { type CursorContent, decodeCursor, encodeCursor } from "../../src/export/cursor.js"
 import { makeGate, ROWS_BEFORE_MEASURE } from "../../src/export/gate.js"
-import { startExport } from "../../src/export/start.js"
-import { type FakeJira, fakeFormat, makeFakeJira, makeIssues } from "./fakes.js"
+import { beginFake, type FakeJira, fakeFormat, makeFakeJira, makeIssues } from "./fakes.js"
 
 const FAR = 1_000_000
 
@@ -17,15 +16,7 @@ const small = {
   issueErrorRetries: 2,
 }
 
-const begin = (fake: FakeJira) =>
-  startExport({
-    jira: fake.jira,
-    planner: () => Effect.succeed({ format: fakeFormat, strategy: "fast" }),
-    payload: { jql: "mod 1", columns: ["key", "summary", "assignee", "comment"] },
-    timeZone: "UTC",
-    siteUrl: "https://example.test",
-    apiToken: true,
-  })
+const begin = (fake: FakeJira) => beginFake(fake)
 
 /** Whether `admit` decided without waiting for output (the fiber is done after letting it run). */
 const admitsAtOnce = (admit: Effect.Effect<boolean>) =>
@@ -92,14 +83,7 @@ describe("gate", () => {
   it.effect("each call hands its measure on in the cursor, and a cursor without one still works", () =>
     Effect.gen(function* () {
       const fake = makeFakeJira(makeIssues(600))
-      const started = yield* startExport({
-        jira: fake.jira,
-        planner: () => Effect.succeed({ format: fakeFormat, strategy: "fast" }),
-        payload: { jql: "mod 1", columns: ["key", "summary", "assignee", "comment"] },
-        timeZone: "UTC",
-        siteUrl: "https://example.test",
-        apiToken: true,
-      })
+      const started = yield* beginFake(fake)
       expect(started.content.learned).toBeUndefined()
       const budget = { timeMs: 15_000, graceMs: 5_000, maxBytes: 5_000 }
       const first: ChunkResult = yield* runChunk({

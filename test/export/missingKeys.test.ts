@@ -14,21 +14,13 @@ import type { RowFormat } from "../../src/export/ports.js"
 import { startExport } from "../../src/export/start.js"
 import { liveExportJira, livePlanner } from "../../src/export/wiring.js"
 import { type Harness, jqlAll, startHarness } from "../resolvers/emulated.js"
-import { type FakeJira, fakeFormat, makeFakeJira, makeIssues, referenceCsv } from "./fakes.js"
+import { beginFake, type FakeJira, fakeFormat, makeFakeJira, makeIssues, referenceCsv } from "./fakes.js"
 
 const small: PipelineSettings = { ...defaultSettings, idPageSize: 200, bulkSize: 20, requestConcurrency: 2 }
 
 const issues = makeIssues(500, 9)
 
-const begin = (fake: FakeJira) =>
-  startExport({
-    jira: fake.jira,
-    planner: () => Effect.succeed({ format: fakeFormat, strategy: "fast" }),
-    payload: { jql: "mod 1", columns: ["key", "summary", "assignee", "comment"] },
-    timeZone: "UTC",
-    siteUrl: "https://example.test",
-    apiToken: true,
-  }).pipe(Effect.map((started) => started.content))
+const begin = (fake: FakeJira) => beginFake(fake).pipe(Effect.map((started) => started.content))
 
 const run = (fake: FakeJira, content: CursorContent, format: RowFormat = fakeFormat, take?: number) =>
   Stream.runCollect(

@@ -4,8 +4,8 @@ import fc from "fast-check"
 import { type ChunkBudget, type ChunkResult, exportStream, runChunk } from "../../src/export/chunk.js"
 import { type CursorContent, decodeCursor, encodeCursor } from "../../src/export/cursor.js"
 import type { ExportFailure, PipelineSettings } from "../../src/export/pipeline.js"
-import { startExport } from "../../src/export/start.js"
 import {
+  beginFake,
   type FakeJira,
   fakeFormat,
   makeFakeJira,
@@ -24,14 +24,7 @@ const small: PipelineSettings = {
 }
 
 const begin = (fake: FakeJira, jql: string, strategy: "thrifty" | "fast") =>
-  startExport({
-    jira: fake.jira,
-    planner: () => Effect.succeed({ format: fakeFormat, strategy }),
-    payload: { jql, columns: ["key", "summary", "assignee", "comment"] },
-    timeZone: "UTC",
-    siteUrl: "https://example.test",
-    apiToken: true,
-  })
+  beginFake(fake, { jql, strategy })
 
 /** Runs export/next calls, passing each cursor through its wire form, until the export is complete. */
 const exportAll = (fake: FakeJira, content: CursorContent, budget?: ChunkBudget, settings = small) =>

@@ -10,8 +10,8 @@ import {
   encodeCursor,
 } from "../../src/export/cursor.js"
 import type { PipelineSettings } from "../../src/export/pipeline.js"
-import { startExport } from "../../src/export/start.js"
 import {
+  beginFake,
   type FakeJira,
   fakeFormat,
   makeFakeJira,
@@ -32,14 +32,7 @@ const small: PipelineSettings = {
 const issues = makeIssues(600)
 
 const begin = (fake: FakeJira, jql: string, strategy: "thrifty" | "fast") =>
-  startExport({
-    jira: fake.jira,
-    planner: () => Effect.succeed({ format: fakeFormat, strategy }),
-    payload: { jql, columns: ["key", "summary", "assignee", "comment"] },
-    timeZone: "UTC",
-    siteUrl: "https://example.test",
-    apiToken: true,
-  }).pipe(Effect.map((started) => started.content))
+  beginFake(fake, { jql, strategy }).pipe(Effect.map((started) => started.content))
 
 /** Runs up to `calls` export/next calls (each cursor through its wire form) from `content`. */
 const runCalls = (

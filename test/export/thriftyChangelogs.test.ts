@@ -10,8 +10,8 @@ import { type ChunkResult, exportStream, runChunk } from "../../src/export/chunk
 import { type CursorContent, decodeCursor, encodeCursor } from "../../src/export/cursor.js"
 import { defaultSettings, type PipelineSettings } from "../../src/export/pipeline.js"
 import type { RowFormat } from "../../src/export/ports.js"
-import { startExport } from "../../src/export/start.js"
 import {
+  beginFake,
   type FakeIssue,
   type FakeJira,
   fakeFormat,
@@ -41,13 +41,10 @@ const expectedCsv = (issues: ReadonlyArray<FakeIssue>) =>
     .join("")
 
 const begin = (fake: FakeJira, format: RowFormat = historyFormat) =>
-  startExport({
-    jira: fake.jira,
-    planner: () => Effect.succeed({ format, strategy: "thrifty" }),
-    payload: { jql: "mod 1", columns: ["key", "summary", "assignee", "comment", "statusChanges"] },
-    timeZone: "UTC",
-    siteUrl: "https://example.test",
-    apiToken: true,
+  beginFake(fake, {
+    format,
+    strategy: "thrifty",
+    columns: ["key", "summary", "assignee", "comment", "statusChanges"],
   }).pipe(Effect.map((started) => started.content))
 
 const oneShot = (fake: FakeJira, content: CursorContent, settings: PipelineSettings = defaultSettings) =>

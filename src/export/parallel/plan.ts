@@ -95,13 +95,7 @@ export const planParts = (
     const ends =
       axis === "key"
         ? Effect.succeed(undefined)
-        : Effect.all(
-            [
-              edge("", axis, "asc", [axis === "id" ? "id" : axis]),
-              edge("", axis, "desc", [axis === "id" ? "id" : axis]),
-            ],
-            { concurrency: 2 },
-          )
+        : Effect.all([edge("", axis, "asc", [axis]), edge("", axis, "desc", [axis])], { concurrency: 2 })
     const [total, first, edges] = yield* Effect.all(
       [count(""), axis === "key" ? nextProject([]) : Effect.succeed(undefined), ends],
       { concurrency: 4 },
