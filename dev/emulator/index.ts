@@ -10,7 +10,7 @@ import { createJqlEngine } from "./jql/index.js"
 import type { JqlEngine } from "./model.js"
 import { Chaos, type ChaosSpec, NO_CHAOS, parseChaos } from "./server/chaos.js"
 import { EventLoopProbe } from "./server/eventloop.js"
-import { RateLimits } from "./server/limits.js"
+import { type QuotaMode, QuotaPool, RateLimits } from "./server/limits.js"
 import { type ProfileName, type ProfileParams, resolveProfile } from "./server/profiles.js"
 import {
   bulkIssues,
@@ -24,6 +24,7 @@ import { type EmulatorStats, StatsRecorder } from "./server/stats.js"
 import { PageTokens } from "./server/tokens.js"
 
 export { CHAOS_HELP, type ChaosSpec, parseChaos } from "./server/chaos.js"
+export type { QuotaMode } from "./server/limits.js"
 export { PROFILES, type ProfileName, type ProfileParams } from "./server/profiles.js"
 export type { EmulatorDataset } from "./server/routes.js"
 export type { EmulatorStats, RetryAfterViolation } from "./server/stats.js"
@@ -40,6 +41,13 @@ export interface EmulatorOptions {
   /** Points per quota window; default none (unlimited, like API-token traffic). */
   readonly quota?: number
   readonly quotaWindowMs?: number
+  /**
+   * Sites served by this one process, each on its own port with its own data set (seed `seed + i`),
+   * users and cloud id (default 1). They are installations of one app: in `global` quota mode (the
+   * default, Jira's Tier 1) they spend one points pool, in `tenant` mode each its own.
+   */
+  readonly sites?: number
+  readonly quotaMode?: QuotaMode
   /** Defaults to the generated data set of `./data`; tests may pass a small one (`server/miniature.ts`). */
   readonly dataset?: EmulatorDataset
   /** Defaults to the JQL engine of `./jql` over the data set. */
@@ -56,9 +64,14 @@ export interface EmulatorAccount {
   readonly displayName: string
 }
 
-export interface RunningEmulator {
+/** One site of the emulator. */
+export interface EmulatorSite {
   readonly url: string
   readonly port: number
+  /** 1-based position among the emulator's sites. */
+  readonly site: number
+  /** The site's cloud id, as Forge's context names it. */
+  readonly cloudId: string
   /** `admin` browses every project; `restricted` has hidden projects. */
   readonly accounts: { readonly admin: EmulatorAccount; readonly restricted: EmulatorAccount }
   readonly apiToken: string
@@ -75,7 +88,14 @@ export interface RunningEmulator {
     fields: ReadonlyArray<string>,
     accountId: string,
   ) => Readonly<Record<string, unknown>> | undefined
+  /** Stops every site of the emulator. */
   readonly close: () => Promise<void>
+}
+
+/** The emulator: its first site's view, and every site (`sites[0]` is the first). */
+export interface RunningEmulator extends EmulatorSite {
+  readonly sites: ReadonlyArray<EmulatorSite>
+  readonly quotaMode: QuotaMode
 }
 
 const DEFAULT_QUOTA_WINDOW_MS = 3_600_000
@@ -92,29 +112,39 @@ const account = (dataset: EmulatorDataset, hidden: boolean): EmulatorAccount => 
 const toSpec = (chaos: string | ChaosSpec | undefined): ChaosSpec =>
   chaos === undefined ? NO_CHAOS : typeof chaos === "string" ? parseChaos(chaos) : chaos
 
-export const startEmulator = (options: EmulatorOptions = {}): Promise<RunningEmulator> => {
-  const seed = options.seed ?? 1
-  const dataset = options.dataset ?? createDataset({ issues: options.issues ?? 1000, seed })
-  const jql = options.jql ?? createJqlEngine(dataset)
-  const profile = resolveProfile(options.profile)
-  const now = options.now ?? (() => Date.now())
-  let chaos = new Chaos(toSpec(options.chaos))
-  let site = "http://127.0.0.1"
+/** A deterministic cloud id per site, shaped like Atlassian's (a UUID). */
+export const cloudIdOf = (site: number): string =>
+  `00000000-0000-4000-8000-${(0xc10d + site - 1).toString(16).padStart(12, "0")}`
+
+interface Shared {
+  readonly options: EmulatorOptions
+  readonly profile: ProfileParams
+  readonly now: () => number
+  readonly chaos: { current: Chaos }
+  readonly poolOf: () => QuotaPool
+}
+
+type Listening = EmulatorSite & { readonly stop: () => Promise<void> }
+
+const startSite = (shared: Shared, site: number): Promise<Listening> => {
+  const { options, profile, now } = shared
+  const seed = (options.seed ?? 1) + site - 1
+  // A given data set (tests) is the first site's; other sites generate theirs.
+  const given = site === 1 ? options.dataset : undefined
+  const dataset = given ?? createDataset({ issues: options.issues ?? 1000, seed })
+  const jql = site === 1 && options.jql !== undefined ? options.jql : createJqlEngine(dataset)
+  let base = "http://127.0.0.1"
   const state: ServerState = {
     dataset,
     jql,
     fieldPageCap: options.fieldPageCap ?? DEFAULT_FIELD_PAGE_CAP,
-    site: () => site,
+    site: () => base,
     tokens: new PageTokens(`emulator-${seed}-${process.pid}`),
     searches: new SearchCache(SEARCH_CACHE_ENTRIES),
     searchGenerations: new Map(),
     servedUpTo: new Map(),
   }
-  const limits = new RateLimits(
-    profile,
-    options.quota ?? null,
-    options.quotaWindowMs ?? DEFAULT_QUOTA_WINDOW_MS,
-  )
+  const limits = new RateLimits(profile, options.quota ?? null, shared.poolOf())
   const loop = new EventLoopProbe()
   // The probe measures real time: under an injected clock (tests) real lag says nothing of that clock.
   const stats = new StatsRecorder(options.now === undefined ? () => loop.delayMs() : () => 0)
@@ -122,10 +152,10 @@ export const startEmulator = (options: EmulatorOptions = {}): Promise<RunningEmu
     state,
     limits,
     stats,
-    chaos: () => chaos,
+    chaos: () => shared.chaos.current,
     now,
     quotaLimit: () => {
-      const after = chaos.spec.quotaAfter
+      const after = shared.chaos.current.spec.quotaAfter
       const quota = options.quota ?? null
       return after === null ? quota : quota === null ? after : Math.min(quota, after)
     },
@@ -163,13 +193,16 @@ export const startEmulator = (options: EmulatorOptions = {}): Promise<RunningEmu
     // Longer than typical client pools' idle time, so keep-alive sockets are not cut mid-reuse.
     server.keepAliveTimeout = 65_000
     server.on("error", reject)
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+    // Only the first site takes the asked port; the others pick free ones.
+    server.listen(site === 1 ? (options.port ?? 0) : 0, options.host ?? "127.0.0.1", () => {
       loop.start()
       const { port } = server.address() as AddressInfo
-      site = `http://127.0.0.1:${port}`
+      base = `http://127.0.0.1:${port}`
       resolve({
-        url: site,
+        url: base,
         port,
+        site,
+        cloudId: cloudIdOf(site),
         accounts: { admin, restricted },
         apiToken: API_TOKEN,
         dataset,
@@ -177,7 +210,7 @@ export const startEmulator = (options: EmulatorOptions = {}): Promise<RunningEmu
         stats: () => stats.snapshot(),
         resetStats: () => stats.reset(),
         setChaos: (spec) => {
-          chaos = chaos.next(toSpec(spec))
+          shared.chaos.current = shared.chaos.current.next(toSpec(spec))
         },
         referenceSearch: (query, accountId) => {
           const outcome = jql.search(query, viewerOf(accountId), {
@@ -188,7 +221,8 @@ export const startEmulator = (options: EmulatorOptions = {}): Promise<RunningEmu
           return outcome.ids.filter((id) => stillExists(dataset, id))
         },
         issueJson: (id, fields, accountId) => bulkIssues(state, viewerOf(accountId), [id], fields, [])[0],
-        close: () =>
+        close: () => Promise.resolve(),
+        stop: () =>
           new Promise((done) => {
             loop.stop()
             server.close(() => done())
@@ -197,4 +231,28 @@ export const startEmulator = (options: EmulatorOptions = {}): Promise<RunningEmu
       })
     })
   })
+}
+
+export const startEmulator = async (options: EmulatorOptions = {}): Promise<RunningEmulator> => {
+  const count = options.sites ?? 1
+  if (!Number.isInteger(count) || count < 1) throw new Error("An emulator serves at least one site.")
+  const quotaMode = options.quotaMode ?? "global"
+  const windowMs = options.quotaWindowMs ?? DEFAULT_QUOTA_WINDOW_MS
+  const appPool = new QuotaPool("global", windowMs)
+  const shared: Shared = {
+    options,
+    profile: resolveProfile(options.profile),
+    now: options.now ?? (() => Date.now()),
+    chaos: { current: new Chaos(toSpec(options.chaos)) },
+    poolOf: () => (quotaMode === "global" ? appPool : new QuotaPool("tenant", windowMs)),
+  }
+  const listening: Array<Listening> = []
+  for (let site = 1; site <= count; site++) listening.push(await startSite(shared, site))
+  const close = async () => {
+    await Promise.all(listening.map((one) => one.stop()))
+  }
+  const sites = listening.map(({ stop: _, ...site }): EmulatorSite => ({ ...site, close }))
+  const first = sites[0]
+  if (first === undefined) throw new Error("An emulator serves at least one site.")
+  return { ...first, sites, quotaMode }
 }

@@ -2,7 +2,15 @@
  * `npm run emulator -- [flags]`: runs the Jira Cloud emulator until interrupted and prints how to
  * reach it. Flags are parsed by hand so a wrong one gets a sentence and exit code 2.
  */
-import { CHAOS_HELP, type ChaosSpec, PROFILES, type ProfileName, parseChaos, startEmulator } from "./index.js"
+import {
+  CHAOS_HELP,
+  type ChaosSpec,
+  PROFILES,
+  type ProfileName,
+  parseChaos,
+  type QuotaMode,
+  startEmulator,
+} from "./index.js"
 
 const HELP = `Jira Cloud emulator: Jira's REST v3 search, bulkfetch, users and JQL endpoints on 127.0.0.1,
 with a generated data set, per-user permissions, rate limits, chaos and client statistics.
@@ -21,6 +29,10 @@ Options:
   --chaos SPEC          inject faults, see below
   --quota POINTS        hourly points quota (default none: unlimited, like API-token traffic)
   --quota-window DUR    quota window, e.g. 90s, 10m, 1h, 500ms (default 1h)
+  --sites N             sites served, each on its own port with its own data set (seed, seed+1, ...)
+                        and cloud id, as installations of one app (default 1)
+  --quota-mode MODE     global (default): the sites spend one app pool (Jira's Tier 1);
+                        tenant: each site has its own pool of --quota points (Tier 2)
   --field-page-cap N    /search/jql page cap when fields are asked (default 100)
   --help                this text
 
@@ -41,6 +53,8 @@ export interface MainOptions {
   readonly quota: number | undefined
   readonly quotaWindowMs: number | undefined
   readonly fieldPageCap: number | undefined
+  readonly sites: number
+  readonly quotaMode: QuotaMode
 }
 
 const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
@@ -72,6 +86,8 @@ export const parseArgs = (argv: ReadonlyArray<string>): MainOptions | "help" => 
     quota: undefined,
     quotaWindowMs: undefined,
     fieldPageCap: undefined,
+    sites: 1,
+    quotaMode: "global",
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
@@ -121,6 +137,16 @@ export const parseArgs = (argv: ReadonlyArray<string>): MainOptions | "help" => 
       case "--quota-window":
         options = { ...options, quotaWindowMs: parseDuration(value()) }
         break
+      case "--sites":
+        options = { ...options, sites: whole(flag, value(), 1) }
+        break
+      case "--quota-mode": {
+        const mode = value()
+        if (mode !== "global" && mode !== "tenant")
+          throw new UsageError(`--quota-mode must be global or tenant, not "${mode}".`)
+        options = { ...options, quotaMode: mode }
+        break
+      }
       case "--field-page-cap":
         options = { ...options, fieldPageCap: whole(flag, value(), 1) }
         break
@@ -169,6 +195,8 @@ const main = async () => {
     ...(parsed.quota === undefined ? {} : { quota: parsed.quota }),
     ...(parsed.quotaWindowMs === undefined ? {} : { quotaWindowMs: parsed.quotaWindowMs }),
     ...(parsed.fieldPageCap === undefined ? {} : { fieldPageCap: parsed.fieldPageCap }),
+    sites: parsed.sites,
+    quotaMode: parsed.quotaMode,
   }).catch((cause: unknown) => {
     process.stderr.write(`${listenFailure(cause, parsed.host, parsed.port)}\n`)
     process.exit(1)
@@ -179,7 +207,12 @@ const main = async () => {
       `Jira Cloud emulator listening on ${emulator.url}`,
       `  data set: ${emulator.dataset.issueCount} issues, seed ${emulator.dataset.seed}`,
       `  profile: ${JSON.stringify(emulator.profile)}`,
-      `  quota: ${parsed.quota === undefined ? "none (unlimited)" : `${parsed.quota} points per ${(parsed.quotaWindowMs ?? 3_600_000) / 1000} s`}`,
+      `  quota: ${parsed.quota === undefined ? "none (unlimited)" : `${parsed.quota} points per ${(parsed.quotaWindowMs ?? 3_600_000) / 1000} s, ${parsed.quotaMode === "global" ? "one pool for every site" : "a pool per site"}`}`,
+      ...emulator.sites
+        .slice(1)
+        .map(
+          (site) => `  site ${site.site}: ${site.url} (seed ${site.dataset.seed}, cloud id ${site.cloudId})`,
+        ),
       `  chaos: ${parsed.chaos === undefined ? "none" : JSON.stringify(parsed.chaos)}`,
       `  log in with Basic auth, API token "${emulator.apiToken}":`,
       `    ${admin.email} (${admin.displayName}, every project)`,

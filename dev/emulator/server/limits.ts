@@ -1,20 +1,23 @@
 /**
  * Jira Cloud's three rate-limit systems as the emulator applies them (docs/jira-cloud.md §6): an hourly points
- * quota (global to the app), token buckets per endpoint+method (shared by every user, like the per-tenant
+ * quota (global to the app, or per site in tenant mode), token buckets per endpoint+method (shared by every user, like the per-tenant
  * burst limit), and a cap on requests in flight per user.
  */
 import type { ProfileParams } from "./profiles.js"
 
-export class RateLimits {
+/** Whose points a quota counts: the app's one pool across every site (Tier 1) or each site's own (Tier 2). */
+export type QuotaMode = "global" | "tenant"
+
+/**
+ * One points pool: in `global` mode every site of the emulator shares one, as an app's installations
+ * share its hourly quota; in `tenant` mode each site has its own (docs/jira-cloud.md §6).
+ */
+export class QuotaPool {
   private windowStart = 0
   private spent = 0
-  private readonly buckets = new Map<string, { tokens: number; at: number }>()
-  private readonly inFlight = new Map<string, number>()
 
   constructor(
-    readonly profile: ProfileParams,
-    /** Points per window; null = unlimited (API-token traffic is exempt from the quota). */
-    readonly quota: number | null,
+    readonly mode: QuotaMode,
     readonly windowMs: number,
   ) {}
 
@@ -46,6 +49,39 @@ export class RateLimits {
   spend(now: number, points: number): void {
     this.roll(now)
     this.spent += points
+  }
+}
+
+/** One site's limits: its points pool (maybe shared with other sites), burst buckets and in-flight caps. */
+export class RateLimits {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>()
+  private readonly inFlight = new Map<string, number>()
+
+  constructor(
+    readonly profile: ProfileParams,
+    /** Points per window; null = unlimited (API-token traffic is exempt from the quota). */
+    readonly quota: number | null,
+    readonly pool: QuotaPool,
+  ) {}
+
+  get windowMs(): number {
+    return this.pool.windowMs
+  }
+
+  currentWindow(now: number): { readonly start: number; readonly end: number } {
+    return this.pool.currentWindow(now)
+  }
+
+  pointsSpent(now: number): number {
+    return this.pool.pointsSpent(now)
+  }
+
+  remaining(now: number, limit: number | null): number | null {
+    return this.pool.remaining(now, limit)
+  }
+
+  spend(now: number, points: number): void {
+    this.pool.spend(now, points)
   }
 
   /** Takes one token from the endpoint's bucket; false when it is empty (burst 429). */

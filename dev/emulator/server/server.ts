@@ -129,9 +129,10 @@ const produce = async (
   const limit = p.quotaLimit()
   const remaining = p.limits.remaining(now, limit)
   if (remaining !== null && remaining <= 0) {
-    p.stats.rateLimited("jira-quota-global-based")
+    const reason = `jira-quota-${p.limits.pool.mode}-based`
+    p.stats.rateLimited(reason)
     const { end } = p.limits.currentWindow(now)
-    return tooMany("jira-quota-global-based", Math.max(1, Math.ceil((end - now) / 1000)), end)
+    return tooMany(reason, Math.max(1, Math.ceil((end - now) / 1000)), end)
   }
   if (!p.limits.takeBurst(endpoint, now)) {
     p.stats.rateLimited("jira-burst-based")
@@ -245,14 +246,14 @@ const rateLimitHeaders = (p: Pipeline, endpoint: string, now: number): Record<st
     const { end } = p.limits.currentWindow(now)
     const near = remaining < limit * 0.2
     const resetIn = Math.max(0, Math.ceil((end - now) / 1000))
+    // Jira names the app's one pool `global-app-quota` and a site's own (Tier 2) `tenant-app-quota`.
+    const policy = `"${p.limits.pool.mode}-app-quota"`
     return {
       "x-ratelimit-limit": String(limit),
       "x-ratelimit-remaining": String(remaining),
       ...(near ? { "x-ratelimit-nearlimit": "true" } : {}),
-      "beta-ratelimit-policy": `"global-app-quota";q=${limit};w=${Math.round(p.limits.windowMs / 1000)}`,
-      "beta-ratelimit": near
-        ? `"global-app-quota";r=${remaining};t=${resetIn}`
-        : `"global-app-quota";t=${resetIn}`,
+      "beta-ratelimit-policy": `${policy};q=${limit};w=${Math.round(p.limits.windowMs / 1000)}`,
+      "beta-ratelimit": near ? `${policy};r=${remaining};t=${resetIn}` : `${policy};t=${resetIn}`,
     }
   }
   const burst = p.limits.burstOf(endpoint)

@@ -1,5 +1,5 @@
 /** A tiny HTTP client for emulator tests: Basic auth as a given account, JSON in and out. */
-import type { EmulatorAccount, RunningEmulator } from "../../../dev/emulator/index.js"
+import type { EmulatorAccount, EmulatorSite } from "../../../dev/emulator/index.js"
 import { createMiniatureDataset, createMiniatureJql } from "../../../dev/emulator/server/miniature.js"
 
 /** The small hand-written data set (projects ALP, BET, SEC; SEC hidden from the restricted user). */
@@ -20,7 +20,7 @@ export interface Answer {
 export const basic = (email: string, token: string) =>
   `Basic ${Buffer.from(`${email}:${token}`).toString("base64")}`
 
-export const asUser = (emulator: RunningEmulator, account: EmulatorAccount | null) => {
+export const asUser = (emulator: EmulatorSite, account: EmulatorAccount | null) => {
   const auth: Record<string, string> =
     account === null ? {} : { authorization: basic(account.email, emulator.apiToken) }
   const send = async (path: string, init: RequestInit = {}): Promise<Answer> => {

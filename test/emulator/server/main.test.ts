@@ -35,6 +35,10 @@ describe("emulator command line", () => {
     })
     expect(parsed !== "help" && parsed.chaos?.fault5xx).toBe(0.1)
     expect(parseArgs(["--help"])).toBe("help")
+    expect(parseArgs(["--sites", "5", "--quota-mode", "tenant"])).toMatchObject({
+      sites: 5,
+      quotaMode: "tenant",
+    })
     expect(parseArgs([])).toMatchObject({
       port: 8089,
       issues: 1000,
@@ -59,6 +63,8 @@ describe("emulator command line", () => {
       ["--issues", "many"],
       ["--profile", "fast"],
       ["--chaos", "5xx=2"],
+      ["--sites", "0"],
+      ["--quota-mode", "shared"],
     ])
       expect(() => parseArgs(argv)).toThrow(/\.$/)
   })

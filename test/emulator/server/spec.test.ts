@@ -9,9 +9,19 @@ import { type RunningEmulator, startEmulator } from "../../../dev/emulator/index
 import { expectMatchesSpec } from "../../support/openapi.js"
 import { asUser, miniature, q } from "./http.js"
 
+/** The second site of a three-site emulator with a global quota, seen as an emulator of its own. */
+const secondSite = async (): Promise<RunningEmulator> => {
+  const emulator = await startEmulator({ sites: 3, issues: 300, seed: 3, quota: 10_000_000 })
+  const second = emulator.sites[1]
+  if (second === undefined) throw new Error("The emulator has three sites.")
+  return { ...emulator, ...second }
+}
+
 const DATA_SETS = [
   ["generated data set", () => startEmulator({ issues: 400, seed: 3 }), true],
   ["miniature data set", () => startEmulator({ ...miniature(120, 3) }), true],
+  // Another site of a multi-site emulator, under a shared app quota (issue 21).
+  ["second site of three on one app pool", () => secondSite(), true],
 ] as const
 
 describe.each(DATA_SETS)("responses match the OpenAPI schemas (%s)", (_name, start, checkAuthors) => {
