@@ -27,6 +27,7 @@ import { bridgeShim, consentPrompt } from "./frame.js"
 import { contextSearch, framedHtml, type HostModule, hostModule, MODAL_FRAME_CSS } from "./hostModules.js"
 import { invokeRefusal, ownOrigins } from "./invokeGuard.js"
 import { invokeLatency } from "./invokeLatency.js"
+import { MemoryKvs } from "./kvs.js"
 
 export interface RealSite {
   readonly url: string
@@ -49,6 +50,23 @@ export interface HostOptions {
   readonly consent?: ConsentMode
   /** Forge's overhead added to every `invoke`, in ms (default 0; see invokeLatency.ts). */
   readonly invokeLatencyMs?: number
+  /**
+   * Sites, each an installation of the app with its own page URL, emulated site, cloud id and storage
+   * (default 1; emulator only). Overrides `emulator.sites`.
+   */
+  readonly sites?: number
+}
+
+/** One installation the host serves: its page, its Jira and what Forge tells its invocations. */
+export interface HostSite {
+  readonly url: string
+  readonly port: number
+  readonly site: number
+  readonly cloudId: string
+  /** Forge's `installContext` of the installation (the key of its storage). */
+  readonly installContext: string
+  readonly siteUrl: string
+  readonly accountId: string
 }
 
 export interface Invocation {
@@ -62,6 +80,10 @@ export interface Invocation {
 export interface RunningHost {
   readonly url: string
   readonly port: number
+  /** Every installation served (`sites[0]` is the one at `url`). */
+  readonly sites: ReadonlyArray<HostSite>
+  /** Forge storage of every installation, in memory. */
+  readonly kvs: MemoryKvs
   /** The in-process emulator, when not running against a real site. */
   readonly emulator: RunningEmulator | undefined
   readonly accountId: string
@@ -133,6 +155,9 @@ interface FetchTarget {
   readonly baseUrl: string
   readonly headers: Record<string, string>
   readonly consented: () => boolean
+  /** The invocation's installation (its storage). */
+  readonly installContext: string
+  readonly kvs: MemoryKvs
 }
 
 /**
@@ -149,6 +174,7 @@ const installForgeFetch = () => {
   const forgeFetch = async (descriptor: ForgeFetchDescriptor, path: string, init?: RequestInit) => {
     const target = currentTarget.getStore()
     if (!target) throw new Error("A Forge product request was made outside a resolver invocation.")
+    if (descriptor.type === "kvs") return target.kvs.answer(target.installContext, path, init)
     if (descriptor.remote !== "jira")
       throw new Error(`The local Forge host only reaches Jira, not ${descriptor.remote}.`)
     if (descriptor.provider === "user" && !target.consented()) return consentMissing()
@@ -170,10 +196,11 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
   })
 
   let emulator: RunningEmulator | undefined
-  let accountId: string
-  let siteUrl: string
-  let target: Omit<FetchTarget, "consented">
   let consent: ConsentMode = options.consent ?? "granted"
+  const installations: Array<
+    Omit<HostSite, "url" | "port"> & { readonly target: Omit<FetchTarget, "consented" | "kvs"> }
+  > = []
+  const installation = (cloudId: string) => `ari:cloud:jira::site/${cloudId}`
   if (options.site) {
     const site = { ...options.site, url: siteBase(options.site.url) }
     const me = await fetch(`${site.url}/rest/api/3/myself`, {
@@ -182,190 +209,241 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
     if (me.status !== 200)
       throw new Error(`${site.url} did not accept the email and API token (HTTP ${me.status}); check them.`)
     const body: unknown = await me.json()
-    accountId =
+    const accountId =
       typeof body === "object" && body !== null && "accountId" in body && typeof body.accountId === "string"
         ? body.accountId
         : ""
-    siteUrl = site.url
-    target = { baseUrl: site.url, headers: { Authorization: basicAuth(site) } }
+    const cloudId = "00000000-0000-4000-8000-00000000c10d"
+    installations.push({
+      site: 1,
+      cloudId,
+      installContext: installation(cloudId),
+      siteUrl: site.url,
+      accountId,
+      target: {
+        baseUrl: site.url,
+        headers: { Authorization: basicAuth(site) },
+        installContext: installation(cloudId),
+      },
+    })
   } else {
-    emulator = await startEmulator(options.emulator ?? {})
-    accountId = emulator.accounts[options.user ?? "admin"].accountId
-    siteUrl = emulator.url
-    target = { baseUrl: emulator.url, headers: { [FORGE_ACCOUNT_HEADER]: accountId } }
+    emulator = await startEmulator({
+      ...options.emulator,
+      sites: options.sites ?? options.emulator?.sites ?? 1,
+    })
+    for (const site of emulator.sites) {
+      const accountId = site.accounts[options.user ?? "admin"].accountId
+      installations.push({
+        site: site.site,
+        cloudId: site.cloudId,
+        installContext: installation(site.cloudId),
+        siteUrl: site.url,
+        accountId,
+        target: {
+          baseUrl: site.url,
+          headers: { [FORGE_ACCOUNT_HEADER]: accountId },
+          installContext: installation(site.cloudId),
+        },
+      })
+    }
   }
 
   // Platform globals first, then the app, as the Forge runtime does.
   installForgeFetch()
   const { handler } = await import("../src/index.js")
   const invocations: Invocation[] = []
-  const cloudId = "00000000-0000-4000-8000-00000000c10d"
+  const kvs = new MemoryKvs()
 
-  const context = (colorMode: string, module: HostModule = hostModule("", siteUrl)) => ({
-    accountId,
-    cloudId,
-    siteUrl,
-    locale: "en-US",
-    timezone: "Europe/Berlin",
-    moduleKey: module.moduleKey,
-    localId: `ari:cloud:ecosystem::extension/local/${module.moduleKey}`,
-    environmentId: "local",
-    environmentType: "DEVELOPMENT",
-    extension: module.extension,
-    theme: { colorMode },
-    surfaceColor: colorMode === "dark" ? "#1D2125" : "#FFFFFF",
-  })
-
-  // Set once the server listens (invokeGuard.ts).
-  let origins: ReadonlySet<string> = new Set()
-
-  const invoke = async (req: IncomingMessage, res: ServerResponse) => {
-    const started = performance.now()
-    const refusal = invokeRefusal(req.headers, origins)
-    if (refusal !== undefined) {
-      req.resume()
-      return sendJson(res, refusal.status, { message: refusal.message })
-    }
-    const raw = await readBody(req, FORGE_LIMITS.invokePayloadBytes)
-    const record = (functionKey: string, status: number, requestBytes: number, responseBytes: number) =>
-      invocations.push({ functionKey, status, requestBytes, responseBytes, ms: performance.now() - started })
-    if (raw === "too-large") {
-      record("?", 413, FORGE_LIMITS.invokePayloadBytes + 1, 0)
-      return sendJson(res, 413, { message: "Forge rejects invoke payloads over 500 KB." })
-    }
-    let call: { functionKey?: unknown; payload?: unknown }
-    try {
-      call = JSON.parse(raw.toString("utf8"))
-    } catch {
-      return sendJson(res, 400, { message: "The invoke request was not JSON." })
-    }
-    const functionKey = typeof call.functionKey === "string" ? call.functionKey : ""
-    let timer: NodeJS.Timeout | undefined
-    try {
-      await latency.inbound()
-      const result = await Promise.race([
-        currentTarget.run({ ...target, consented: () => consent === "granted" }, () =>
-          handler(
-            { call: { functionKey, payload: call.payload }, context: context("light") },
-            { principal: { accountId }, installContext: `ari:cloud:jira::site/${cloudId}` },
-          ),
-        ),
-        new Promise((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`Forge stops a resolver after 25 s; ${functionKey} took longer.`)),
-            FORGE_LIMITS.invocationMs,
-          )
-        }),
-      ])
-      await latency.outbound()
-      const body = JSON.stringify({ result })
-      const bytes = Buffer.byteLength(body)
-      if (bytes > FORGE_LIMITS.invokeResponseBytes) {
-        record(functionKey, 500, raw.length, bytes)
-        return sendJson(res, 500, {
-          message: `Forge rejects resolver responses over 5 MB; ${functionKey} sent ${bytes} bytes.`,
-        })
-      }
-      record(functionKey, 200, raw.length, bytes)
-      res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" })
-      res.end(body)
-    } catch (error) {
-      await latency.outbound()
-      // As Forge: the error leaves the function, and the frame asks the user to allow access.
-      if (isConsentError(error)) {
-        record(functionKey, 401, raw.length, 0)
-        return sendJson(res, 401, consentRequired)
-      }
-      record(functionKey, 500, raw.length, 0)
-      sendJson(res, 500, { message: error instanceof Error ? error.message : String(error) })
-    } finally {
-      clearTimeout(timer)
-    }
-  }
-
-  const serveStatic = async (pathname: string, search: string, res: ServerResponse) => {
-    if (pathname === "/" || pathname === "/index.html") {
-      // The shim goes before the bundle, as an external script (Forge's CSP allows no inline script).
-      const html = framedHtml(
-        indexHtml.replace("<head>", '<head>\n    <script src="./__host/bridge.js"></script>'),
-        hostModule(search, siteUrl),
-      )
-      res.writeHead(200, { "content-type": contentTypes[".html"], "cache-control": "no-store" })
-      return res.end(html)
-    }
-    const file = normalize(join(distDir, decodeURIComponent(pathname)))
-    if (!file.startsWith(distDir)) return sendJson(res, 404, { message: "Not found." })
-    try {
-      const body = await readFile(file)
-      res.writeHead(200, { "content-type": contentTypes[extname(file)] ?? "application/octet-stream" })
-      res.end(body)
-    } catch {
-      sendJson(res, 404, { message: `No such file: ${pathname}` })
-    }
-  }
-
-  const server = createServer((req, res) => {
-    const { pathname, search } = new URL(req.url ?? "/", "http://127.0.0.1")
-    const route = async () => {
-      if (req.method === "GET" && pathname === "/__host/bridge.js") {
-        res.writeHead(200, { "content-type": contentTypes[".js"], "cache-control": "no-store" })
-        return res.end(bridgeShim + consentPrompt)
-      }
-      if (req.method === "GET" && pathname === "/__host/tokens.css") {
-        res.writeHead(200, { "content-type": contentTypes[".css"] })
-        return res.end(tokensCss())
-      }
-      if (req.method === "GET" && pathname === "/__host/modal.css") {
-        res.writeHead(200, { "content-type": contentTypes[".css"] })
-        return res.end(MODAL_FRAME_CSS)
-      }
-      if (req.method === "POST" && pathname === "/__host/context") {
-        const raw = await readBody(req, 10_000)
-        const colorMode = raw !== "too-large" && raw.toString("utf8").includes('"dark"') ? "dark" : "light"
-        return sendJson(
-          res,
-          200,
-          context(
-            colorMode,
-            hostModule(contextSearch(raw === "too-large" ? "" : raw.toString("utf8")), siteUrl),
-          ),
-        )
-      }
-      if (req.method === "POST" && pathname === "/__host/invoke") return invoke(req, res)
-      if (req.method === "POST" && pathname === "/__host/consent") {
-        consent = "granted"
-        return sendJson(res, 200, { consent })
-      }
-      if (req.method === "GET") return serveStatic(pathname, search, res)
-      return sendJson(res, 405, { message: `${req.method} is not supported here.` })
-    }
-    route().catch((error: unknown) => {
-      if (!res.headersSent)
-        sendJson(res, 500, { message: error instanceof Error ? error.message : String(error) })
-      else res.end()
+  /** One installation's page server: its own port, context and Jira, the one app behind them all. */
+  const serveSite = async (
+    one: (typeof installations)[number],
+  ): Promise<HostSite & { readonly server: ReturnType<typeof createServer> }> => {
+    const { accountId, siteUrl, cloudId, target } = one
+    const context = (colorMode: string, module: HostModule = hostModule("", siteUrl)) => ({
+      accountId,
+      cloudId,
+      siteUrl,
+      locale: "en-US",
+      timezone: "Europe/Berlin",
+      moduleKey: module.moduleKey,
+      localId: `ari:cloud:ecosystem::extension/local/${module.moduleKey}`,
+      environmentId: "local",
+      environmentType: "DEVELOPMENT",
+      extension: module.extension,
+      theme: { colorMode },
+      surfaceColor: colorMode === "dark" ? "#1D2125" : "#FFFFFF",
     })
-  })
 
-  await new Promise<void>((done, fail) => {
-    server.once("error", fail)
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => done())
-  })
-  const { port } = server.address() as AddressInfo
-  origins = ownOrigins(port, options.host)
+    // Set once the server listens (invokeGuard.ts).
+    let origins: ReadonlySet<string> = new Set()
+
+    const invoke = async (req: IncomingMessage, res: ServerResponse) => {
+      const started = performance.now()
+      const refusal = invokeRefusal(req.headers, origins)
+      if (refusal !== undefined) {
+        req.resume()
+        return sendJson(res, refusal.status, { message: refusal.message })
+      }
+      const raw = await readBody(req, FORGE_LIMITS.invokePayloadBytes)
+      const record = (functionKey: string, status: number, requestBytes: number, responseBytes: number) =>
+        invocations.push({
+          functionKey,
+          status,
+          requestBytes,
+          responseBytes,
+          ms: performance.now() - started,
+        })
+      if (raw === "too-large") {
+        record("?", 413, FORGE_LIMITS.invokePayloadBytes + 1, 0)
+        return sendJson(res, 413, { message: "Forge rejects invoke payloads over 500 KB." })
+      }
+      let call: { functionKey?: unknown; payload?: unknown }
+      try {
+        call = JSON.parse(raw.toString("utf8"))
+      } catch {
+        return sendJson(res, 400, { message: "The invoke request was not JSON." })
+      }
+      const functionKey = typeof call.functionKey === "string" ? call.functionKey : ""
+      let timer: NodeJS.Timeout | undefined
+      try {
+        await latency.inbound()
+        const result = await Promise.race([
+          currentTarget.run({ ...target, kvs, consented: () => consent === "granted" }, () =>
+            handler(
+              { call: { functionKey, payload: call.payload }, context: context("light") },
+              { principal: { accountId }, installContext: one.installContext },
+            ),
+          ),
+          new Promise((_, reject) => {
+            timer = setTimeout(
+              () => reject(new Error(`Forge stops a resolver after 25 s; ${functionKey} took longer.`)),
+              FORGE_LIMITS.invocationMs,
+            )
+          }),
+        ])
+        await latency.outbound()
+        const body = JSON.stringify({ result })
+        const bytes = Buffer.byteLength(body)
+        if (bytes > FORGE_LIMITS.invokeResponseBytes) {
+          record(functionKey, 500, raw.length, bytes)
+          return sendJson(res, 500, {
+            message: `Forge rejects resolver responses over 5 MB; ${functionKey} sent ${bytes} bytes.`,
+          })
+        }
+        record(functionKey, 200, raw.length, bytes)
+        res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" })
+        res.end(body)
+      } catch (error) {
+        await latency.outbound()
+        // As Forge: the error leaves the function, and the frame asks the user to allow access.
+        if (isConsentError(error)) {
+          record(functionKey, 401, raw.length, 0)
+          return sendJson(res, 401, consentRequired)
+        }
+        record(functionKey, 500, raw.length, 0)
+        sendJson(res, 500, { message: error instanceof Error ? error.message : String(error) })
+      } finally {
+        clearTimeout(timer)
+      }
+    }
+
+    const serveStatic = async (pathname: string, search: string, res: ServerResponse) => {
+      if (pathname === "/" || pathname === "/index.html") {
+        // The shim goes before the bundle, as an external script (Forge's CSP allows no inline script).
+        const html = framedHtml(
+          indexHtml.replace("<head>", '<head>\n    <script src="./__host/bridge.js"></script>'),
+          hostModule(search, siteUrl),
+        )
+        res.writeHead(200, { "content-type": contentTypes[".html"], "cache-control": "no-store" })
+        return res.end(html)
+      }
+      const file = normalize(join(distDir, decodeURIComponent(pathname)))
+      if (!file.startsWith(distDir)) return sendJson(res, 404, { message: "Not found." })
+      try {
+        const body = await readFile(file)
+        res.writeHead(200, { "content-type": contentTypes[extname(file)] ?? "application/octet-stream" })
+        res.end(body)
+      } catch {
+        sendJson(res, 404, { message: `No such file: ${pathname}` })
+      }
+    }
+
+    const server = createServer((req, res) => {
+      const { pathname, search } = new URL(req.url ?? "/", "http://127.0.0.1")
+      const route = async () => {
+        if (req.method === "GET" && pathname === "/__host/bridge.js") {
+          res.writeHead(200, { "content-type": contentTypes[".js"], "cache-control": "no-store" })
+          return res.end(bridgeShim + consentPrompt)
+        }
+        if (req.method === "GET" && pathname === "/__host/tokens.css") {
+          res.writeHead(200, { "content-type": contentTypes[".css"] })
+          return res.end(tokensCss())
+        }
+        if (req.method === "GET" && pathname === "/__host/modal.css") {
+          res.writeHead(200, { "content-type": contentTypes[".css"] })
+          return res.end(MODAL_FRAME_CSS)
+        }
+        if (req.method === "POST" && pathname === "/__host/context") {
+          const raw = await readBody(req, 10_000)
+          const colorMode = raw !== "too-large" && raw.toString("utf8").includes('"dark"') ? "dark" : "light"
+          return sendJson(
+            res,
+            200,
+            context(
+              colorMode,
+              hostModule(contextSearch(raw === "too-large" ? "" : raw.toString("utf8")), siteUrl),
+            ),
+          )
+        }
+        if (req.method === "POST" && pathname === "/__host/invoke") return invoke(req, res)
+        if (req.method === "POST" && pathname === "/__host/consent") {
+          consent = "granted"
+          return sendJson(res, 200, { consent })
+        }
+        if (req.method === "GET") return serveStatic(pathname, search, res)
+        return sendJson(res, 405, { message: `${req.method} is not supported here.` })
+      }
+      route().catch((error: unknown) => {
+        if (!res.headersSent)
+          sendJson(res, 500, { message: error instanceof Error ? error.message : String(error) })
+        else res.end()
+      })
+    })
+
+    await new Promise<void>((done, fail) => {
+      server.once("error", fail)
+      // Only the first site takes the asked port; the others pick free ones.
+      server.listen(one.site === 1 ? (options.port ?? 0) : 0, options.host ?? "127.0.0.1", () => done())
+    })
+    const { port } = server.address() as AddressInfo
+    origins = ownOrigins(port, options.host)
+    const { target: _, ...site } = one
+    return { ...site, url: `http://127.0.0.1:${port}/`, port, server }
+  }
+
+  const served: Array<HostSite & { readonly server: ReturnType<typeof createServer> }> = []
+  for (const one of installations) served.push(await serveSite(one))
+  const first = served[0]
+  if (first === undefined) throw new Error("The host serves at least one site.")
+  const sites = served.map(({ server: _, ...site }): HostSite => site)
 
   return {
-    url: `http://127.0.0.1:${port}/`,
-    port,
+    url: first.url,
+    port: first.port,
+    sites,
+    kvs,
     emulator,
-    accountId,
+    accountId: first.accountId,
     invocations: () => invocations,
     consent: () => consent,
     setConsent: (mode) => {
       consent = mode
     },
     close: async () => {
-      server.closeAllConnections()
-      await new Promise<void>((done) => server.close(() => done()))
+      for (const { server } of served) {
+        server.closeAllConnections()
+        await new Promise<void>((done) => server.close(() => done()))
+      }
       await emulator?.close()
     },
   }

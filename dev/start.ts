@@ -3,6 +3,7 @@
  *
  *   npm start -- [--port 8080] [--user admin|restricted] [--issues 1000] [--seed 1]
  *                [--profile instant|cloud] [--chaos SPEC] [--consent required] [--invoke-latency MS]
+ *                [--sites N] [--quota POINTS] [--quota-window SECONDS] [--quota-mode global|tenant]
  *                [--site https://x.atlassian.net --email E --token T]
  *
  * The site, email and token can also come from JIRA_SITE, JIRA_EMAIL and JIRA_API_TOKEN; the port
@@ -20,6 +21,10 @@ const usage = `Usage: npm start -- [options]
   --chaos SPEC         emulator fault injection (see npm run emulator -- --help)
   --consent MODE       granted (default), or required: Forge's "Allow access" prompt comes first
   --invoke-latency MS  Forge's overhead added to every resolver call (default 0; the benchmark uses 300)
+  --sites N            installations of the app, each a page URL over its own emulated site (default 1)
+  --quota POINTS       the emulator's points quota per window (default none)
+  --quota-window S     its window in seconds (default 3600)
+  --quota-mode MODE    global (default): one pool for every site; tenant: a pool per site
   --site URL           use a real Jira Cloud site instead of the emulator (or JIRA_SITE)
   --email E            Atlassian account email for --site (or JIRA_EMAIL)
   --token T            API token for --site (or JIRA_API_TOKEN)
@@ -44,6 +49,10 @@ const main = async () => {
         consent: { type: "string" },
         "invoke-latency": { type: "string" },
         site: { type: "string" },
+        sites: { type: "string" },
+        quota: { type: "string" },
+        "quota-window": { type: "string" },
+        "quota-mode": { type: "string" },
         email: { type: "string" },
         token: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -84,6 +93,13 @@ const main = async () => {
   if (siteUrl && !/^https?:\/\/[^/\s]+/.test(siteUrl))
     return fail("--site must be a URL like https://your-site.atlassian.net.")
 
+  const sites = int("sites", 1, 1, 20)
+  const quotaMode = text("quota-mode") ?? "global"
+  if (quotaMode !== "global" && quotaMode !== "tenant") return fail("--quota-mode must be global or tenant.")
+  const quota = text("quota") === undefined ? undefined : int("quota", 0, 1, 10_000_000)
+  const quotaWindowMs = int("quota-window", 3600, 1, 86_400) * 1000
+  if (siteUrl && sites > 1) return fail("--sites needs the emulator; a real --site is one installation.")
+
   const chaos = text("chaos")
   const host = await startHost({
     port,
@@ -98,12 +114,19 @@ const main = async () => {
             seed: int("seed", 1, 0, 2 ** 31),
             profile,
             ...(chaos ? { chaos } : {}),
+            ...(quota === undefined ? {} : { quota, quotaWindowMs }),
+            quotaMode,
           },
+          sites,
         }),
   })
   const target = host.emulator ? `the Jira emulator at ${host.emulator.url}` : siteUrl
   process.stdout.write(`Liquitim Export is running against ${target}.\nOpen ${host.url}\n`)
   if (host.emulator) process.stdout.write(`(dark theme: ${host.url}?theme=dark)\n`)
+  for (const site of host.sites.slice(1))
+    process.stdout.write(
+      `Site ${site.site} (cloud id ${site.cloudId}, Jira at ${site.siteUrl}): open ${site.url}\n`,
+    )
   const stop = () => {
     host.close().then(() => process.exit(0))
   }

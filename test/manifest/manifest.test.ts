@@ -22,7 +22,7 @@ describe("manifest.yml", () => {
     expect(result.success).toBe(true)
   })
 
-  it("has one Issue Export global page, the resolver on index.handler, nodejs24.x and read scopes only", async () => {
+  it("has one Issue Export global page, the resolver on index.handler, nodejs24.x Jira read scopes and app storage only", async () => {
     const manifest = parse(await readFile(manifestPath, "utf8"))
     expect(manifest.modules["jira:globalPage"]).toHaveLength(1)
     expect(manifest.modules["jira:globalPage"][0]).toMatchObject({
@@ -39,8 +39,10 @@ describe("manifest.yml", () => {
       "read:jira-work",
       "read:project:jira",
       "read:sprint:jira-software",
+      // The steward's per-installation record of points spent (issue 21).
+      "storage:app",
     ])
-    for (const scope of manifest.permissions.scopes) expect(scope).toMatch(/^read:/)
+    for (const scope of manifest.permissions.scopes) expect(scope).toMatch(/^read:|^storage:app$/)
     expect(manifestRuleViolations(manifest)).toEqual([])
   })
 
