@@ -199,6 +199,11 @@ export const ExportChunk = Schema.Struct({
   retryAfterMs: Schema.optional(Schema.Number),
   /** The app's hourly points quota is spent: call again with `cursor` at this time (ISO 8601). */
   pausedUntil: Schema.optional(Schema.String),
+  /**
+   * Set when the pause is the app's own: the export reached what it may spend of Jira's points pool
+   * shared by every customer (the steward), while Jira would still answer.
+   */
+  pausedBy: Schema.optional(Schema.Literal("steward")),
 })
 export type ExportChunk = typeof ExportChunk.Type
 

@@ -1,8 +1,10 @@
 /**
  * The one place where the Forge app's layers are composed. Resolvers run their effects here.
  *
- * Shared by every invocation of a warm function instance: the quota state (Jira's points quota is
- * per app, so what one call learned holds for the next) and the export configuration. Built per
+ * Shared by every invocation of a warm function instance: the export configuration and the storage of
+ * what exports spent (Forge keeps it per installation). Kept per installation: the quota state (what
+ * one call learned of the pool holds for the next call of that site; a site with its own pool, Jira's
+ * Tier 2, must not read another site's figures, and a burst pause is the site's own). Built per
  * invocation: the client. The user directory is kept per viewer (the calling account) for a few
  * minutes, so the calls of one export do not pay Jira's identity points for the same users again,
  * while one viewer's lookups (what they may see of other users) never reach another viewer.
@@ -17,11 +19,13 @@ import { RateLimitState } from "./jira/RateLimitState.js"
 import { UserDirectory } from "./jira/UserDirectory.js"
 import { withinInvocation } from "./resolvers/deadline.js"
 import { type InvocationFailure, type ResolverFailure, respond } from "./resolvers/respond.js"
+import { SpendLedger } from "./resolvers/SpendLedger.js"
 
 /** What a warm instance keeps for all its invocations. */
-export const ForgeShared: Layer.Layer<RateLimitState | ExportConfig> = Layer.mergeAll(
+export const ForgeShared: Layer.Layer<RateLimitState | ExportConfig | SpendLedger> = Layer.mergeAll(
   RateLimitState.layer,
   ExportConfig.layerForge,
+  SpendLedger.layerForge,
 )
 
 export const forgeRuntime = ManagedRuntime.make(ForgeShared)
@@ -60,20 +64,48 @@ export const viewerOf = (context: unknown): string | undefined => {
   return typeof id === "string" && id.length > 0 && id.length <= 128 ? id : undefined
 }
 
-/** The Jira services of one Forge invocation for `viewer`, reusing their directory while it is fresh. */
-export const forgeInvocationFor = (viewer: string | undefined) =>
+/** The installation Forge says the invocation runs for (`installContext`), when it says one. */
+export const installationOf = (context: unknown): string | undefined => {
+  if (typeof context !== "object" || context === null) return undefined
+  const id: unknown = Reflect.get(context, "installContext")
+  return typeof id === "string" && id.length > 0 && id.length <= 512 ? id : undefined
+}
+
+// A warm instance's quota state by installation (an instance may serve several).
+const quotaStates = new Map<string, Context.Tag.Service<RateLimitState>>()
+
+/** The installation's quota state, made on its first invocation. */
+const quotaStateFor = (installation: string): Layer.Layer<RateLimitState> =>
+  Layer.effect(
+    RateLimitState,
+    Effect.suspend(() => {
+      const kept = quotaStates.get(installation)
+      return kept !== undefined
+        ? Effect.succeed(kept)
+        : RateLimitState.fresh.pipe(
+            Effect.tap((made) => Effect.sync(() => quotaStates.set(installation, made))),
+          )
+    }),
+  )
+
+/**
+ * The Jira services of one Forge invocation for `viewer`, reusing their directory while it is fresh.
+ * Directories are kept per installation and viewer: what a user may see of others is a site's own.
+ */
+export const forgeInvocationFor = (viewer: string | undefined, installation?: string) =>
   Layer.unwrapEffect(
     Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
-      const kept = viewer === undefined ? undefined : directories.get(viewer)
+      const key = viewer === undefined ? undefined : `${installation ?? ""} ${viewer}`
+      const kept = key === undefined ? undefined : directories.get(key)
       if (kept !== undefined && kept.until > now)
         return invocationLayer(ForgeTransport.layer, Layer.succeed(UserDirectory, kept.directory))
       return ForgeInvocation.pipe(
         Layer.tap((context) =>
           Effect.sync(() => {
-            if (viewer === undefined) return
-            directories.delete(viewer)
-            directories.set(viewer, {
+            if (key === undefined) return
+            directories.delete(key)
+            directories.set(key, {
               directory: Context.get(context, UserDirectory),
               until: now + DIRECTORY_TTL_MS,
             })
@@ -111,5 +143,13 @@ export const runResolver = <A>(
   context?: unknown,
 ): Promise<Result<A>> =>
   forgeRuntime
-    .runPromiseExit(Effect.provide(withinInvocation(effect), forgeInvocationFor(viewerOf(context))))
+    .runPromiseExit(
+      Effect.provide(withinInvocation(effect), invocationFor(viewerOf(context), installationOf(context))),
+    )
     .then(settle)
+
+/** An invocation's services: its Jira services over its installation's quota state. */
+const invocationFor = (viewer: string | undefined, installation: string | undefined) =>
+  installation === undefined
+    ? forgeInvocationFor(viewer)
+    : forgeInvocationFor(viewer, installation).pipe(Layer.provideMerge(quotaStateFor(installation)))

@@ -1,15 +1,20 @@
 /**
  * How exports run in this process: the per-call budgets of `export/next`, the pipeline's page sizes
- * and bounds, and whether reads use an API token (exempt from Jira's points quota, so `auto` goes fast).
+ * and bounds, whether reads use an API token (exempt from Jira's points quota, so `auto` goes fast),
+ * and the steward of the app's shared points pool (steward.ts; on for the Forge app: exports leave
+ * the pool's last 20% to interactive calls and spend at most 25% of it per installation and window).
  */
 import { Effect, Layer } from "effect"
 import { type ChunkBudget, defaultBudget } from "./chunk.js"
 import { defaultSettings, type PipelineSettings } from "./pipeline.js"
+import { defaultSteward, type StewardSettings } from "./steward.js"
 
 export interface ExportConfigShape {
   readonly budget: ChunkBudget
   readonly settings: PipelineSettings
   readonly apiToken: boolean
+  /** The shared-pool steward's figures; null: off (API-token traffic needs none). */
+  readonly steward: StewardSettings | null
 }
 
 /** The export settings of this process; `layerForge` for the Forge app, `layer(config)` elsewhere. */
@@ -19,11 +24,13 @@ export class ExportConfig extends Effect.Tag("ExportConfig")<ExportConfig, Expor
     budget: defaultBudget,
     settings: defaultSettings,
     apiToken: false,
+    steward: defaultSteward,
   })
   static readonly layer = (config: Partial<ExportConfigShape>): Layer.Layer<ExportConfig> =>
     Layer.succeed(ExportConfig, {
       budget: config.budget ?? defaultBudget,
       settings: config.settings ?? defaultSettings,
       apiToken: config.apiToken ?? false,
+      steward: config.steward ?? null,
     })
 }

@@ -20,6 +20,8 @@ export interface ChunkBudget {
   readonly maxBytes: number
   /** Largest answer sent at all (a single row can pass `maxBytes`); default just under Forge's 5 MB. */
   readonly maxAnswerBytes?: number
+  /** Rows after which no new work starts: the steward's allowance for this call (steward.ts). */
+  readonly maxRows?: number
 }
 
 /**
@@ -109,6 +111,7 @@ export const runChunk = (input: {
     const gate = yield* makeGate({
       softDeadlineMs,
       maxBytes,
+      ...(budget.maxRows === undefined ? {} : { maxRows: budget.maxRows }),
       ...(input.content.learned === undefined ? {} : { bytesPerRow: input.content.learned.bytesPerRow }),
     })
     const state = yield* Ref.make<{

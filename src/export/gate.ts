@@ -52,6 +52,12 @@ export interface GateLimits {
    * call's first output, and uses it until this call has measured its own.
    */
   readonly bytesPerRow?: number
+  /**
+   * Rows after which no new work starts (the steward's share of Jira's points pool for this call,
+   * src/export/steward.ts). Counts work started and rows emitted, whichever is more: fast admits its
+   * batches before it knows their rows.
+   */
+  readonly maxRows?: number
 }
 
 interface GateState {
@@ -87,6 +93,8 @@ export const makeGate = (limits: GateLimits): Effect.Effect<Gate> =>
         s.started + rows > ROWS_BEFORE_MEASURE
       )
         return ["wait", s]
+      const capped = limits.maxRows !== undefined && Math.max(s.started, s.rows) + rows > limits.maxRows
+      if (s.admitted > 0 && capped) return ["no", { ...s, stopped: true }]
       // Bytes of the work already started plus this one, at the rate measured so far.
       const perRow = s.rows > 0 ? s.bytes / s.rows : (limits.bytesPerRow ?? 0)
       const big =

@@ -96,4 +96,6 @@ export class RateLimitState extends Effect.Tag("RateLimitState")<
   Effect.Effect.Success<typeof make>
 >() {
   static readonly layer: Layer.Layer<RateLimitState> = Layer.effect(RateLimitState, make)
+  /** A fresh state, for a runtime that keeps one per installation (src/runtime.ts). */
+  static readonly fresh = make
 }

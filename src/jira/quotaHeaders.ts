@@ -27,6 +27,13 @@ export interface QuotaSnapshot {
   readonly pausedUntil?: number
   /** Epoch ms of the response this snapshot was last updated from. */
   readonly updatedAt?: number
+  /**
+   * Whose pool the quota is: the app's one pool across all sites (`global-app-quota`, reason
+   * `jira-quota-global-based`) or this site's own (`tenant-app-quota`, `jira-quota-tenant-based`).
+   */
+  readonly pool?: "global" | "tenant"
+  /** Length of the quota window in seconds (`w` of the quota policy; Jira's is 3600). */
+  readonly windowSeconds?: number
 }
 
 export const emptySnapshot: QuotaSnapshot = { nearLimit: false, betaOnly: false }
@@ -108,6 +115,14 @@ export const nextSnapshot = (previous: QuotaSnapshot, header: Header, nowMs: num
   const betaLimit = numberHeader(header("X-Beta-RateLimit-Limit"))
   const betaRemaining = numberHeader(header("X-Beta-RateLimit-Remaining"))
 
+  const named = [...enforcedPolicy, ...betaPolicy, ...enforcedState, ...betaState].map((item) => item.name)
+  const pool =
+    named.some((name) => name.startsWith("tenant")) || reason === "jira-quota-tenant-based"
+      ? "tenant"
+      : named.some((name) => name.startsWith("global")) || reason === "jira-quota-global-based"
+        ? "global"
+        : previous.pool
+  const windowSeconds = minParam([...enforcedPolicy, ...betaPolicy], "w") ?? previous.windowSeconds
   const sawEnforced = enforcedPolicy.length > 0 || enforcedState.length > 0
   const sawBeta = betaPolicy.length > 0 || betaState.length > 0 || betaLimit !== undefined
   const sawAny =
@@ -145,6 +160,8 @@ export const nextSnapshot = (previous: QuotaSnapshot, header: Header, nowMs: num
     betaOnly: sawBeta && !sawEnforced ? true : sawEnforced ? false : previous.betaOnly,
     ...(blockedUntil === undefined ? {} : { blockedUntil }),
     ...(pausedUntil === undefined ? {} : { pausedUntil }),
+    ...(pool === undefined ? {} : { pool }),
+    ...(windowSeconds === undefined ? {} : { windowSeconds }),
     updatedAt: nowMs,
   }
 }

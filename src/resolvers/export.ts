@@ -12,7 +12,7 @@ import {
   FORGE_LIMITS,
 } from "../contract.js"
 import { type ChunkResult, pauseFor, runChunk } from "../export/chunk.js"
-import { type CursorContent, decodeCursor, encodeCursor } from "../export/cursor.js"
+import { type Counters, type CursorContent, decodeCursor, encodeCursor } from "../export/cursor.js"
 import { ExportConfig } from "../export/ExportConfig.js"
 import type { ExportJira } from "../export/ports.js"
 import { sampleBytesPerRow } from "../export/sample.js"
@@ -23,6 +23,7 @@ import { JiraClient } from "../jira/JiraClient.js"
 import { JiraError } from "../jira/JiraError.js"
 import { siteUrlOf } from "./context.js"
 import { decodePayload } from "./payload.js"
+import { stewardCharge, stewardTurn } from "./steward.js"
 
 /**
  * Largest `export/next` answer we send: Forge refuses resolver answers over 5 MB (docs/forge.md §2),
@@ -89,15 +90,36 @@ const warm = (jira: ExportJira, started: Started) =>
     Effect.orElseSucceed(() => started.content),
   )
 
+const progressOf = (counters: Counters): ExportChunk["progress"] => ({
+  done: counters.done,
+  total: counters.total,
+  missing: counters.missing,
+  truncatedCells: counters.truncatedCells,
+  ...(counters.relocations === undefined ? {} : { relocations: counters.relocations }),
+})
+
+/** The answer of a call the steward holds back: nothing read, the same cursor, continue at `until`. */
+const stewardPause = (content: CursorContent, until: string): ExportChunk => ({
+  csv: "",
+  cursor: encodeCursor(content),
+  progress: progressOf(content.counters),
+  pausedUntil: until,
+  pausedBy: "steward",
+})
+
 export const exportNext = (payload: unknown) =>
   Effect.gen(function* () {
     const input = yield* decodePayload(ExportNextPayload)(payload)
     const content = yield* decodeCursor(input.cursor)
     const config = yield* ExportConfig
+    const turn = yield* stewardTurn(content)
+    // The pool's allowance for exports is used up: wait for the reset, as for a spent quota.
+    if (turn._tag === "pause") return stewardPause(content, turn.until)
+    const budget = turn._tag === "go" ? { ...config.budget, maxRows: turn.maxRows } : config.budget
     const jira = yield* liveExportJira
     const chunk = yield* livePlanner(planOf(content)).pipe(
       Effect.flatMap((planned) =>
-        runChunk({ jira, format: planned.format, content, budget: config.budget, settings: config.settings }),
+        runChunk({ jira, format: planned.format, content, budget, settings: config.settings }),
       ),
       // A wait Jira asks for before any row is read is a pause from the same cursor, not a failure.
       Effect.catchIf(
@@ -111,16 +133,11 @@ export const exportNext = (payload: unknown) =>
           }),
       ),
     )
+    yield* stewardCharge(turn, chunk.counters.done - content.counters.done)
     const result: ExportChunk = {
       csv: chunk.csv,
       cursor: chunk.next === null ? null : encodeCursor(chunk.next),
-      progress: {
-        done: chunk.counters.done,
-        total: chunk.counters.total,
-        missing: chunk.counters.missing,
-        truncatedCells: chunk.counters.truncatedCells,
-        ...(chunk.counters.relocations === undefined ? {} : { relocations: chunk.counters.relocations }),
-      },
+      progress: progressOf(chunk.counters),
       ...(chunk.retryAfterMs === undefined ? {} : { retryAfterMs: chunk.retryAfterMs }),
       ...(chunk.pausedUntil === undefined ? {} : { pausedUntil: chunk.pausedUntil }),
     }

@@ -146,4 +146,46 @@ describe("gate", () => {
       expect(warm.next).toBeNull()
     }),
   )
+
+  it.effect(
+    "the steward's row cap ends a call early, and calls from its cursors add up to the uncapped file",
+    () =>
+      Effect.gen(function* () {
+        const issues = makeIssues(700)
+        const budget = { timeMs: 15_000, graceMs: 5_000, maxBytes: 3_000_000 }
+        for (const strategy of ["thrifty", "fast"] as const)
+          for (const maxRows of [25, 60, 333]) {
+            const fake = makeFakeJira(issues)
+            const started = yield* beginFake(fake, { strategy })
+            const whole = yield* runChunk({
+              jira: fake.jira,
+              format: fakeFormat,
+              content: started.content,
+              budget,
+              settings: small,
+            })
+            expect(whole.next).toBeNull()
+            let content: CursorContent | null = started.content
+            let csv = ""
+            let calls = 0
+            while (content !== null) {
+              const before: number = content.counters.done
+              const chunk: ChunkResult = yield* runChunk({
+                jira: fake.jira,
+                format: fakeFormat,
+                content,
+                budget: { ...budget, maxRows },
+                settings: small,
+              })
+              // A call may finish work it started: at most a page or a batch past the cap.
+              expect(chunk.counters.done - before).toBeLessThanOrEqual(maxRows + small.idPageSize)
+              csv += chunk.csv
+              content = chunk.next
+              calls++
+            }
+            expect(csv).toBe(whole.csv)
+            expect(calls).toBeGreaterThanOrEqual(Math.floor(700 / (maxRows + small.idPageSize)))
+          }
+      }),
+  )
 })

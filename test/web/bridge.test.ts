@@ -92,5 +92,13 @@ describe("describeActivity", () => {
     ).toBe(
       "Paused until 11:30 because the app's hourly Jira quota is spent. The export resumes by itself; keep this page open.",
     )
+    // The steward's own pause (issue 21), in the user's local time.
+    expect(
+      describeActivity(
+        { kind: "paused", until: Date.parse("2026-11-29T14:00:00Z"), by: "steward" },
+        now,
+        "Europe/Berlin",
+      ),
+    ).toBe("Paused to leave Jira's shared allowance to other users; continues at 15:00. Keep this page open.")
   })
 })

@@ -45,8 +45,11 @@ export type Activity =
       readonly reason: "rateLimit" | "retry"
       readonly attempt: number
     }
-  /** The app's hourly quota is spent; resumes by itself at `until`. */
-  | { readonly kind: "paused"; readonly until: number }
+  /**
+   * The app's hourly quota is spent, or (`by: "steward"`) this export used what it may of the pool
+   * Jira shares between every customer of the app; resumes by itself at `until`.
+   */
+  | { readonly kind: "paused"; readonly until: number; readonly by?: "steward" }
 
 export interface ExportSummary {
   readonly issues: number
@@ -218,7 +221,7 @@ export class ExportModel {
       if (cursor === null) break
       const pausedUntil = value.pausedUntil === undefined ? Number.NaN : Date.parse(value.pausedUntil)
       if (!Number.isNaN(pausedUntil)) {
-        if (!(await this.#pause(run, pausedUntil))) return
+        if (!(await this.#pause(run, pausedUntil, value.pausedBy))) return
       } else if (value.retryAfterMs !== undefined && value.retryAfterMs > 0) {
         if (!(await this.#wait(run, value.retryAfterMs, "rateLimit", 1))) return
       }
@@ -307,8 +310,11 @@ export class ExportModel {
     return this.#sleepUntil(run, until)
   }
 
-  #pause(run: number, until: number): Promise<boolean> {
-    this.#state.value = { kind: "running", activity: { kind: "paused", until } }
+  #pause(run: number, until: number, by?: "steward"): Promise<boolean> {
+    this.#state.value = {
+      kind: "running",
+      activity: { kind: "paused", until, ...(by === undefined ? {} : { by }) },
+    }
     return this.#sleepUntil(run, until)
   }
 

@@ -23,6 +23,8 @@ export const describeActivity = (activity: Activity, now: number, timeZone: stri
         : `Jira could not be reached; trying again in ${seconds} s (attempt ${activity.attempt + 1} of ${MAX_CONSECUTIVE_FAILURES})…`
     }
     case "paused":
+      if (activity.by === "steward")
+        return `Paused to leave Jira's shared allowance to other users; continues at ${formatClock(new Date(activity.until), timeZone)}. Keep this page open.`
       return `Paused until ${formatClock(new Date(activity.until), timeZone)} because the app's hourly Jira quota is spent. The export resumes by itself; keep this page open.`
   }
 }

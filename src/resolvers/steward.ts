@@ -1,0 +1,88 @@
+/**
+ * The steward on the resolver path: before an `export/next` call runs, it reads the pool from the
+ * latest quota headers (this installation's RateLimitState) and this installation's spend this window
+ * (SpendLedger), and either lets the call spend a number of rows (the chunk's gate stops there) or
+ * answers a pause until the reset; after the call it records what the call spent. The decisions are
+ * pure (src/export/steward.ts); this file only gathers their inputs.
+ */
+import { Clock, Effect, Option } from "effect"
+import type { CursorContent } from "../export/cursor.js"
+import { ExportConfig } from "../export/ExportConfig.js"
+import {
+  chargeFor,
+  currentReading,
+  decide,
+  POINTS_PER_ROW,
+  type PoolReading,
+  rowsFor,
+  windowKey,
+} from "../export/steward.js"
+import type { QuotaSnapshot } from "../jira/quotaHeaders.js"
+import { RateLimitState } from "../jira/RateLimitState.js"
+import { SpendLedger } from "./SpendLedger.js"
+
+const HOUR_MS = 3_600_000
+
+export type StewardTurn =
+  /** The steward is off, or no quota is known yet: the call runs as before. */
+  | { readonly _tag: "free" }
+  | { readonly _tag: "go"; readonly maxRows: number; readonly window: string; readonly pointsPerRow: number }
+  | { readonly _tag: "pause"; readonly until: string }
+
+const free: StewardTurn = { _tag: "free" }
+const pause = (untilMs: number): StewardTurn => ({ _tag: "pause", until: new Date(untilMs).toISOString() })
+const go = (maxRows: number, window: string, pointsPerRow: number): StewardTurn => ({
+  _tag: "go",
+  maxRows,
+  window,
+  pointsPerRow,
+})
+
+/** The pool as the steward reads it from a quota snapshot, or none when Jira has not told us one. */
+export const poolReading = (
+  snapshot: QuotaSnapshot,
+  nowMs: number,
+): { readonly reading: PoolReading; readonly windowMs: number } | undefined => {
+  const { limit, remaining } = snapshot
+  if (limit === undefined || remaining === undefined || limit <= 0) return undefined
+  const windowMs = (snapshot.windowSeconds ?? 3600) * 1000
+  const told = snapshot.resetAt === undefined ? Number.NaN : Date.parse(snapshot.resetAt)
+  // Without a reset time, Jira's windows end at the top of each UTC hour.
+  const resetMs = Number.isNaN(told) ? (Math.floor(nowMs / HOUR_MS) + 1) * HOUR_MS : told
+  const reading: PoolReading = { limit, remaining, resetMs, pool: snapshot.pool ?? "global" }
+  return { reading: currentReading(reading, windowMs, nowMs), windowMs }
+}
+
+/** Whether the export's next call may run, and how far (the function the chunk runner's caller asks). */
+export const stewardTurn = (content: CursorContent) =>
+  Effect.gen(function* () {
+    const config = yield* ExportConfig
+    const ledger = yield* Effect.serviceOption(SpendLedger)
+    if (config.steward === null || config.apiToken || Option.isNone(ledger)) return free
+    const now = yield* Clock.currentTimeMillis
+    const known = poolReading(yield* RateLimitState.get, now)
+    if (known === undefined) return free
+    const window = windowKey(known.reading.resetMs, known.windowMs)
+    const pointsPerRow = POINTS_PER_ROW[content.strategy]
+    const decision = decide({
+      reading: known.reading,
+      spent: yield* ledger.value.spent(window),
+      pointsPerRow,
+      settings: config.steward,
+    })
+    return decision._tag === "pause"
+      ? pause(decision.untilMs)
+      : go(rowsFor(decision.points, pointsPerRow), window, pointsPerRow)
+  })
+
+/** Records what a call the steward let run spent, by the rows it emitted. */
+export const stewardCharge = (turn: StewardTurn, rows: number) =>
+  turn._tag !== "go"
+    ? Effect.void
+    : Effect.serviceOption(SpendLedger).pipe(
+        Effect.flatMap((ledger) =>
+          Option.isNone(ledger)
+            ? Effect.void
+            : ledger.value.add(turn.window, chargeFor(rows, turn.pointsPerRow)),
+        ),
+      )

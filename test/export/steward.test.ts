@@ -1,0 +1,157 @@
+/**
+ * The steward's decisions (src/export/steward.ts) as properties: an export never spends into the
+ * pool's reserve, never beyond its installation's share of a shared pool, and in a pool of its own
+ * (tenant) only the reserve holds it back; a pause lasts until the reset and the new window is full.
+ */
+import { fc, test } from "@fast-check/vitest"
+import { describe, expect, it } from "vitest"
+import {
+  chargeFor,
+  currentReading,
+  decide,
+  defaultSteward,
+  MIN_ROWS,
+  POINTS_PER_ROW,
+  type PoolReading,
+  reservePoints,
+  rowsFor,
+  sharePoints,
+  windowKey,
+  windowsNeeded,
+} from "../../src/export/steward.js"
+
+const RESET = Date.UTC(2026, 11, 5, 22)
+
+const reading = fc
+  .record({
+    limit: fc.integer({ min: 1, max: 500_000 }),
+    left: fc.double({ min: 0, max: 1, noNaN: true }),
+    pool: fc.constantFrom<"global" | "tenant">("global", "tenant"),
+  })
+  .map(
+    ({ limit, left, pool }): PoolReading => ({
+      limit,
+      remaining: Math.floor(limit * left),
+      resetMs: RESET,
+      pool,
+    }),
+  )
+const settings = fc.record({
+  reserveShare: fc.double({ min: 0, max: 0.9, noNaN: true }),
+  installationShare: fc.double({ min: 0.01, max: 1, noNaN: true }),
+})
+const strategy = fc.constantFrom<"thrifty" | "fast">("thrifty", "fast")
+
+describe("the steward's decisions", () => {
+  test.prop([
+    reading,
+    fc.integer({ min: 0, max: 500_000 }),
+    strategy,
+    settings,
+    fc.double({ min: 0, max: 1, noNaN: true }),
+  ])(
+    "whatever a call emits within its rows, its charge keeps the pool above the reserve and the installation within its share",
+    (pool, spent, name, figures, used) => {
+      const pointsPerRow = POINTS_PER_ROW[name]
+      const decision = decide({ reading: pool, spent, pointsPerRow, settings: figures })
+      if (decision._tag === "pause") {
+        expect(decision.untilMs).toBe(RESET)
+        return
+      }
+      const rows = Math.floor(rowsFor(decision.points, pointsPerRow) * used)
+      const charge = chargeFor(rows, pointsPerRow)
+      expect(charge).toBeLessThanOrEqual(decision.points)
+      expect(pool.remaining - charge).toBeGreaterThanOrEqual(reservePoints(pool.limit, figures))
+      if (pool.pool === "global") expect(spent + charge).toBeLessThanOrEqual(sharePoints(pool.limit, figures))
+    },
+  )
+
+  test.prop([
+    reading,
+    strategy,
+    fc.integer({ min: 0, max: 40 }),
+    fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 40 }),
+  ])(
+    "a window of calls, with other sites spending between them, never takes the export past its share or into the reserve",
+    (start, name, calls, others) => {
+      const pointsPerRow = POINTS_PER_ROW[name]
+      let remaining = start.remaining
+      let spent = 0
+      for (let i = 0; i < calls; i++) {
+        remaining = Math.max(0, remaining - (others[i] ?? 0))
+        const decision = decide({
+          reading: { ...start, remaining },
+          spent,
+          pointsPerRow,
+          settings: defaultSteward,
+        })
+        if (decision._tag === "pause") continue
+        const charge = chargeFor(rowsFor(decision.points, pointsPerRow), pointsPerRow)
+        // Only the export's own spending is held to the reserve: others may use it.
+        expect(remaining - charge).toBeGreaterThanOrEqual(reservePoints(start.limit, defaultSteward))
+        remaining -= charge
+        spent += charge
+      }
+      if (start.pool === "global") expect(spent).toBeLessThanOrEqual(sharePoints(start.limit, defaultSteward))
+    },
+  )
+
+  test.prop([fc.integer({ min: 10_000, max: 500_000 }), strategy])(
+    "a full pool lets an export run: its share in a shared pool, all but the reserve in its own",
+    (limit, name) => {
+      const pointsPerRow = POINTS_PER_ROW[name]
+      const full = (pool: "global" | "tenant"): PoolReading => ({
+        limit,
+        remaining: limit,
+        resetMs: RESET,
+        pool,
+      })
+      const shared = decide({ reading: full("global"), spent: 0, pointsPerRow, settings: defaultSteward })
+      const own = decide({ reading: full("tenant"), spent: 0, pointsPerRow, settings: defaultSteward })
+      expect(shared).toEqual({ _tag: "go", points: sharePoints(limit, defaultSteward) })
+      expect(own).toEqual({ _tag: "go", points: limit - reservePoints(limit, defaultSteward) })
+    },
+  )
+
+  it("pauses at the share in a shared pool, and only at the reserve in the site's own", () => {
+    const pool = (kind: "global" | "tenant"): PoolReading => ({
+      limit: 65_000,
+      remaining: 40_000,
+      resetMs: RESET,
+      pool: kind,
+    })
+    const settings = defaultSteward
+    const atShare = { spent: 16_250, pointsPerRow: 1.05, settings }
+    expect(decide({ reading: pool("global"), ...atShare })).toEqual({
+      _tag: "pause",
+      untilMs: RESET,
+      limit: "share",
+    })
+    expect(decide({ reading: pool("tenant"), ...atShare })).toEqual({ _tag: "go", points: 27_000 })
+    const low = { ...pool("tenant"), remaining: 13_000 + 100 }
+    expect(decide({ reading: low, spent: 0, pointsPerRow: 1.05, settings })).toMatchObject({
+      _tag: "pause",
+      limit: "reserve",
+    })
+    expect(rowsFor(27_000, 1.05)).toBeGreaterThanOrEqual(MIN_ROWS)
+  })
+
+  it("reads a passed reset as a full new window, keyed by its start", () => {
+    const window = 30_000
+    const stale: PoolReading = { limit: 5000, remaining: 12, resetMs: RESET, pool: "global" }
+    expect(currentReading(stale, window, RESET - 1)).toBe(stale)
+    expect(currentReading(stale, window, RESET + 45_000)).toEqual({
+      ...stale,
+      remaining: 5000,
+      resetMs: RESET + 60_000,
+    })
+    expect(windowKey(RESET, 3_600_000)).toBe("2026-12-05T21:00:00.000Z")
+  })
+
+  it("tells how many windows an export needs: a quarter of a shared pool each, four fifths of its own", () => {
+    const base = { issues: 6000, pointsPerRow: 1.05, limit: 5000, settings: defaultSteward } as const
+    expect(windowsNeeded({ ...base, pool: "global" })).toBe(Math.ceil(6300 / (1250 - 202)))
+    expect(windowsNeeded({ ...base, pool: "tenant" })).toBe(Math.ceil(6300 / (4000 - 202)))
+    expect(windowsNeeded({ ...base, limit: 100, pool: "global" })).toBe(Number.POSITIVE_INFINITY)
+  })
+})
