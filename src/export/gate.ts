@@ -140,6 +140,8 @@ export const makeGate = (limits: GateLimits): Effect.Effect<Gate> =>
           const s = yield* Ref.get(state)
           const perRow = s.rows > 0 ? s.bytes / s.rows : limits.bytesPerRow
           if (s.stopped || perRow === undefined || limits.maxBytes === undefined) return false
+          // Read ahead costs Jira points too: never past the steward's rows.
+          if (limits.maxRows !== undefined && rows > limits.maxRows) return false
           if (limits.softDeadlineMs !== undefined && now >= limits.softDeadlineMs) return false
           return rows * perRow <= limits.maxBytes
         }),

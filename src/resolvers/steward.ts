@@ -47,8 +47,12 @@ export const poolReading = (
   if (limit === undefined || remaining === undefined || limit <= 0) return undefined
   const windowMs = (snapshot.windowSeconds ?? 3600) * 1000
   const told = snapshot.resetAt === undefined ? Number.NaN : Date.parse(snapshot.resetAt)
-  // Without a reset time, Jira's windows end at the top of each UTC hour.
-  const resetMs = Number.isNaN(told) ? (Math.floor(nowMs / HOUR_MS) + 1) * HOUR_MS : told
+  // Without a reset time, Jira's windows end at the top of each UTC hour. A reset read from `t`
+  // (whole seconds, rounded up, counted from the response) lands up to a second past the true end:
+  // whole seconds give every response of a window the same end, and so the same spend record.
+  const resetMs = Number.isNaN(told)
+    ? (Math.floor(nowMs / HOUR_MS) + 1) * HOUR_MS
+    : Math.floor(told / 1000) * 1000
   const reading: PoolReading = { limit, remaining, resetMs, pool: snapshot.pool ?? "global" }
   return { reading: currentReading(reading, windowMs, nowMs), windowMs }
 }

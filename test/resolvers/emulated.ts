@@ -7,11 +7,13 @@ import type { ExportChunk, ExportStarted, ResolverError } from "../../src/contra
 import type { ChunkBudget } from "../../src/export/chunk.js"
 import { ExportConfig } from "../../src/export/ExportConfig.js"
 import type { PipelineSettings } from "../../src/export/pipeline.js"
+import type { StewardSettings } from "../../src/export/steward.js"
 import { HttpTransport } from "../../src/jira/HttpTransport.js"
 import { RateLimitState } from "../../src/jira/RateLimitState.js"
 import { JiraRetrySettings, type RetrySettings } from "../../src/jira/RetryPolicy.js"
 import { withinInvocation } from "../../src/resolvers/deadline.js"
 import { type ResolverFailure, toResolverError } from "../../src/resolvers/respond.js"
+import { SpendLedger } from "../../src/resolvers/SpendLedger.js"
 import { invocationLayer, type ResolverServices } from "../../src/runtime.js"
 
 /** Every project of the data set, in key order (Jira refuses unbounded queries). */
@@ -44,6 +46,8 @@ export const startHarness = async (
     budget?: ChunkBudget
     settings?: PipelineSettings
     apiToken?: boolean
+    /** The shared-pool steward, with its spend kept in memory per user (default off). */
+    steward?: StewardSettings
     /** Shorter backoffs than Jira needs, for tests whose chaos gives no `Retry-After`. */
     retry?: RetrySettings
   } = {},
@@ -56,6 +60,7 @@ export const startHarness = async (
         RateLimitState.layer,
         ExportConfig.layer({ apiToken: config.apiToken ?? true, ...config }),
         retry === undefined ? Layer.empty : Layer.succeed(JiraRetrySettings, retry),
+        config.steward === undefined ? Layer.empty : SpendLedger.layerMemory,
       ),
     )
   const runtimes = { admin: shared(), restricted: shared() }
