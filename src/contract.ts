@@ -180,6 +180,11 @@ export const ExportStarted = Schema.Struct({
   strategy: Schema.Literal("thrifty", "fast"),
   /** Why thrifty reads this query one page after another (its order cannot be cut into parts), when it does. */
   sequentialReason: Schema.optional(Schema.String),
+  /**
+   * The app's steward of Jira's shared points allowance will pause this export (it needs more than
+   * one window's share): a sentence for the page to show before it runs.
+   */
+  allowanceNote: Schema.optional(Schema.String),
   cursor: Schema.String,
 })
 export type ExportStarted = typeof ExportStarted.Type

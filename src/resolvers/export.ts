@@ -21,9 +21,10 @@ import { liveExportJira, livePlanner } from "../export/wiring.js"
 import { namedTimeZone } from "../fields/dates.js"
 import { JiraClient } from "../jira/JiraClient.js"
 import { JiraError } from "../jira/JiraError.js"
+import type { RateLimitState } from "../jira/RateLimitState.js"
 import { siteUrlOf } from "./context.js"
 import { decodePayload } from "./payload.js"
-import { stewardCharge, stewardTurn } from "./steward.js"
+import { stewardCharge, stewardOutlook, stewardQuota, stewardTurn } from "./steward.js"
 
 /**
  * Largest `export/next` answer we send: Forge refuses resolver answers over 5 MB (docs/forge.md §2),
@@ -52,20 +53,25 @@ export const exportStart = (payload: unknown, context?: unknown) =>
     const config = yield* ExportConfig
     const jira = yield* liveExportJira
     const timeZone = yield* timeZoneFor(input.options?.timeZone)
+    // `auto` weighs what the steward lets exports spend, not what is left of the pool.
+    const services = yield* Effect.context<ExportConfig | RateLimitState>()
+    const stewarded = jira.quota.pipe(Effect.flatMap(stewardQuota), Effect.provide(services))
     const started = yield* startExport({
-      jira,
+      jira: { ...jira, quota: stewarded },
       planner: livePlanner,
       payload: input,
       timeZone,
       siteUrl: siteUrlOf(input.siteUrl, context),
       apiToken: config.apiToken,
     })
+    const note = yield* stewardOutlook(started.approximateTotal, started.strategy)
     const result: ExportStarted = {
       csv: started.header,
       columns: started.columns,
       approximateTotal: started.approximateTotal,
       strategy: started.strategy,
       ...(started.sequentialReason === undefined ? {} : { sequentialReason: started.sequentialReason }),
+      ...(note === undefined ? {} : { allowanceNote: note }),
       cursor: encodeCursor(yield* warm(jira, started)),
     }
     return result

@@ -8,6 +8,7 @@
 import { Clock, Effect, Option } from "effect"
 import type { CursorContent } from "../export/cursor.js"
 import { ExportConfig } from "../export/ExportConfig.js"
+import type { QuotaReading } from "../export/ports.js"
 import {
   chargeFor,
   currentReading,
@@ -16,6 +17,7 @@ import {
   type PoolReading,
   rowsFor,
   windowKey,
+  windowsNeeded,
 } from "../export/steward.js"
 import type { QuotaSnapshot } from "../jira/quotaHeaders.js"
 import { RateLimitState } from "../jira/RateLimitState.js"
@@ -90,3 +92,52 @@ export const stewardCharge = (turn: StewardTurn, rows: number) =>
             : ledger.value.add(turn.window, chargeFor(rows, turn.pointsPerRow)),
         ),
       )
+
+/** A span of quota windows in words: hours on Jira, seconds on a short emulated window. */
+const spanOf = (ms: number): string =>
+  ms >= HOUR_MS
+    ? `about ${Math.round(ms / HOUR_MS)} hour${Math.round(ms / HOUR_MS) === 1 ? "" : "s"}`
+    : `about ${Math.round(ms / 1000)} s`
+
+/**
+ * What the steward tells the user before an export of about `issues` issues starts, when the
+ * allowance cannot carry it in one window: that it will pause, why, and for how long in all. And the
+ * quota reading `auto` chooses its strategy by: what the steward lets exports spend, not what is left.
+ */
+export const stewardOutlook = (issues: number | null, strategy: "thrifty" | "fast") =>
+  Effect.gen(function* () {
+    const config = yield* ExportConfig
+    if (config.steward === null || config.apiToken || issues === null) return undefined
+    const now = yield* Clock.currentTimeMillis
+    const known = poolReading(yield* RateLimitState.get, now)
+    if (known === undefined) return undefined
+    const { reading, windowMs } = known
+    const windows = windowsNeeded({
+      issues,
+      pointsPerRow: POINTS_PER_ROW[strategy],
+      limit: reading.limit,
+      pool: reading.pool,
+      settings: config.steward,
+    })
+    if (windows <= 1) return undefined
+    const whose =
+      reading.pool === "tenant"
+        ? `leaves a fifth of this site's Jira points allowance to the people using Jira meanwhile`
+        : `takes at most a quarter of the Jira points allowance that every site using this app shares`
+    const length = Number.isFinite(windows) ? spanOf(windows * windowMs) : "many hours"
+    return `This export ${whose}, so it pauses when that is used and continues when Jira renews it: it will take ${length}.`
+  })
+
+/** The quota reading `auto` sees under the steward: what exports may still spend now. */
+export const stewardQuota = (quota: QuotaReading) =>
+  Effect.gen(function* () {
+    const config = yield* ExportConfig
+    const ledger = yield* Effect.serviceOption(SpendLedger)
+    if (config.steward === null || config.apiToken || Option.isNone(ledger)) return quota
+    const now = yield* Clock.currentTimeMillis
+    const known = poolReading(yield* RateLimitState.get, now)
+    if (known === undefined) return quota
+    const spent = yield* ledger.value.spent(windowKey(known.reading.resetMs, known.windowMs))
+    const decision = decide({ reading: known.reading, spent, pointsPerRow: 1, settings: config.steward })
+    return { ...quota, remaining: decision._tag === "go" ? decision.points : 0 }
+  })

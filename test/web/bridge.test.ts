@@ -81,6 +81,9 @@ describe("describeActivity", () => {
   it("words every running state", () => {
     const now = Date.parse("2026-11-29T10:00:00Z")
     expect(describeActivity({ kind: "fetching" }, now, "UTC")).toBe("Fetching issues from Jira…")
+    expect(describeActivity({ kind: "fetching", note: "It will pause." }, now, "UTC")).toBe(
+      "Fetching issues from Jira… It will pause.",
+    )
     expect(
       describeActivity({ kind: "waiting", reason: "rateLimit", until: now + 4_200, attempt: 1 }, now, "UTC"),
     ).toBe("Waiting 5 s for Jira's rate limit…")

@@ -37,7 +37,8 @@ export interface ExportRequest {
 /** What the run is doing right now, in the terms the page words it. */
 export type Activity =
   | { readonly kind: "starting" }
-  | { readonly kind: "fetching" }
+  /** `note`: the steward's word that this export will pause to leave Jira's shared allowance to others. */
+  | { readonly kind: "fetching"; readonly note?: string }
   /** Jira asked to slow down (429), or a retry after a network/server error. */
   | {
       readonly kind: "waiting"
@@ -183,6 +184,7 @@ export class ExportModel {
     let parts: string[]
     let cursor: string | null
     let sequentialReason: string | undefined
+    let allowanceNote: string | undefined
     if (from === undefined || (from.cursor === null && from.parts.length === 0)) {
       this.#state.value = { kind: "running", activity: { kind: "starting" } }
       const started = await this.#attempt(run, () =>
@@ -198,6 +200,7 @@ export class ExportModel {
       parts = [started.value.csv]
       cursor = started.value.cursor
       sequentialReason = started.value.sequentialReason
+      allowanceNote = started.value.allowanceNote
       this.#progress.value = { ...emptyProgress, total: started.value.approximateTotal }
     } else {
       parts = from.parts
@@ -206,7 +209,10 @@ export class ExportModel {
     }
     while (cursor !== null) {
       this.#position = { request, parts, cursor, sequentialReason }
-      this.#state.value = { kind: "running", activity: { kind: "fetching" } }
+      this.#state.value = {
+        kind: "running",
+        activity: { kind: "fetching", ...(allowanceNote === undefined ? {} : { note: allowanceNote }) },
+      }
       const current = cursor
       const chunk = await this.#attempt(run, () => this.#backend.call(Key.exportNext, { cursor: current }))
       if (!chunk.ok) return

@@ -15,7 +15,9 @@ export const describeActivity = (activity: Activity, now: number, timeZone: stri
     case "starting":
       return "Starting the export…"
     case "fetching":
-      return "Fetching issues from Jira…"
+      return activity.note === undefined
+        ? "Fetching issues from Jira…"
+        : `Fetching issues from Jira… ${activity.note}`
     case "waiting": {
       const seconds = Math.max(1, Math.ceil((activity.until - now) / 1000))
       return activity.reason === "rateLimit"
