@@ -12,7 +12,9 @@
  * - peak RSS of command-line exports of 10,000 and 100,000 issues, fast and thrifty (bench/rss.ts),
  * - start-up of the built exporter against the transpiled sources (bench/startup.ts).
  *
- * `npm run bench -- csv` runs bench/csv.ts instead, `npm run bench -- startup` only the start-up.
+ * `npm run bench -- csv` runs bench/csv.ts instead, `npm run bench -- startup` only the start-up,
+ * `npm run bench -- shared-pool` the shared points pool scenario (bench/sharedPool.ts; `--issues`
+ * defaults to 6,000 there, `--quota` 5,000 points, `--quota-window` 30 seconds).
  * `--json`: the last line is one JSON object with every figure printed. `--issues N`,
  * `--rss-issues A,B`, `--invoke-latency MS` (default 300) and `--skip-engine` (fast, thrifty and
  * everything compared with them), `--skip-orders`, `--skip-sequential`, `--skip-history`,
@@ -29,6 +31,7 @@ import { type OrderRun, orderRun, showOrderRun, THRIFTY_ORDERS } from "./orders.
 import { runPagePathBench } from "./pagePath.js"
 import { cliRss } from "./rss.js"
 import { sequentialRun } from "./sequential.js"
+import { runSharedPoolBench } from "./sharedPool.js"
 import { runStartupBench } from "./startup.js"
 
 const main = async () => {
@@ -36,7 +39,9 @@ const main = async () => {
     allowPositionals: true,
     options: {
       json: { type: "boolean", default: false },
-      issues: { type: "string", default: "10000" },
+      issues: { type: "string" },
+      quota: { type: "string", default: "5000" },
+      "quota-window": { type: "string", default: "30" },
       "rss-issues": { type: "string", default: "10000,100000" },
       "invoke-latency": { type: "string", default: "300" },
       "skip-engine": { type: "boolean", default: false },
@@ -58,7 +63,22 @@ const main = async () => {
     await runStartupBench({ json: values.json })
     return
   }
-  const issues = Number(values.issues)
+  if (positionals[0] === "shared-pool") {
+    const say = (line: string) => process.stdout.write(`${line}\n`)
+    const sharedPool = await runSharedPoolBench({
+      settings: {
+        issues: Number(values.issues ?? 6000),
+        quota: Number(values.quota),
+        windowMs: Number(values["quota-window"]) * 1000,
+        invokeLatencyMs: Number(values["invoke-latency"]),
+        columns: ["issuekey", "summary", "status", "assignee", "created"],
+      },
+      say,
+    })
+    if (values.json) say(JSON.stringify({ sharedPool }))
+    return
+  }
+  const issues = Number(values.issues ?? 10000)
   const profile = PROFILES.cloud
   const emulator = await startEmulatorThread({ issues, profile: "cloud" })
   const out: Record<string, unknown> = { issues, columns: COLUMN_COUNT, profile: profile.name }

@@ -49,7 +49,7 @@ export interface PagePathFigures {
 }
 
 /** The page's `@forge/bridge` `invoke`, as the host's frame shim runs it: a JSON POST from the page's origin. */
-const hostBackend = (hostUrl: string, origin: string): Backend => ({
+export const hostBackend = (hostUrl: string, origin: string): Backend => ({
   call: async (key, payload) => {
     try {
       const response = await fetch(`${hostUrl}__host/invoke`, {

@@ -55,6 +55,8 @@ export interface HostOptions {
    * (default 1; emulator only). Overrides `emulator.sites`.
    */
   readonly sites?: number
+  /** The app's steward of Jira's shared points pool (default on, as on Forge; off: the app before issue 21). */
+  readonly steward?: boolean
 }
 
 /** One installation the host serves: its page, its Jira and what Forge tells its invocations. */
@@ -251,6 +253,10 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
   // Platform globals first, then the app, as the Forge runtime does.
   installForgeFetch()
   const { handler } = await import("../src/index.js")
+  // Each host starts the app afresh, as a new deployment would: no quota state from an earlier host.
+  const { restartForge } = await import("../src/runtime.js")
+  const { defaultSteward } = await import("../src/export/steward.js")
+  restartForge({ steward: options.steward === false ? null : defaultSteward })
   const invocations: Invocation[] = []
   const kvs = new MemoryKvs()
 

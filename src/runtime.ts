@@ -11,7 +11,7 @@
  */
 import { Cause, Chunk, Clock, Context, Effect, Exit, Layer, ManagedRuntime, Option } from "effect"
 import type { Result } from "./contract.js"
-import { ExportConfig } from "./export/ExportConfig.js"
+import { ExportConfig, type ExportConfigShape } from "./export/ExportConfig.js"
 import { ForgeTransport, needsConsent } from "./jira/ForgeTransport.js"
 import { JiraClient } from "./jira/JiraClient.js"
 import type { JiraTransport } from "./jira/JiraTransport.js"
@@ -28,7 +28,20 @@ export const ForgeShared: Layer.Layer<RateLimitState | ExportConfig | SpendLedge
   SpendLedger.layerForge,
 )
 
-export const forgeRuntime = ManagedRuntime.make(ForgeShared)
+let forgeRuntime = ManagedRuntime.make(ForgeShared)
+
+/**
+ * The local host's fresh start (a new host in the same process: tests, bench/sharedPool.ts): later
+ * invocations run in a new runtime with this export configuration and no quota state learned
+ * before. Steward off is the app before issue 21. Forge never calls it.
+ */
+export const restartForge = (config: Partial<ExportConfigShape>): void => {
+  quotaStates.clear()
+  directories.clear()
+  forgeRuntime = ManagedRuntime.make(
+    Layer.mergeAll(RateLimitState.layer, ExportConfig.layer(config), SpendLedger.layerForge),
+  )
+}
 
 /**
  * The Jira services of one invocation over `transport`, with a fresh user directory unless one is

@@ -75,7 +75,14 @@ export const decide = (input: {
   const shareLeft =
     reading.pool === "tenant" ? Number.POSITIVE_INFINITY : sharePoints(reading.limit, settings) - spent
   const points = Math.min(aboveReserve, shareLeft)
-  if (rowsFor(points, pointsPerRow) >= MIN_ROWS) return { _tag: "go", points }
+  // A pool so small that even a fresh window's allowance is under MIN_ROWS still lets the export on,
+  // with all that a window allows, or it would never finish.
+  const fresh = Math.min(
+    reading.limit - reservePoints(reading.limit, settings),
+    reading.pool === "tenant" ? Number.POSITIVE_INFINITY : sharePoints(reading.limit, settings),
+  )
+  const enough = Math.max(1, Math.min(MIN_ROWS, rowsFor(fresh, pointsPerRow)))
+  if (rowsFor(points, pointsPerRow) >= enough) return { _tag: "go", points }
   return { _tag: "pause", untilMs: reading.resetMs, limit: shareLeft < aboveReserve ? "share" : "reserve" }
 }
 
