@@ -7,7 +7,7 @@
  * body rather than pretend.
  */
 
-/** Forge's key rule and limits (https://developer.atlassian.com/platform/forge/storage-reference/storage-api-limits/). */
+/** Forge's key rule and limits (docs/forge.md §7). */
 const KEY_PATTERN = /^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/
 const MAX_KEY_LENGTH = 500
 const MAX_VALUE_BYTES = 240 * 1024
