@@ -15,19 +15,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { createRequire } from "node:module"
 import type { AddressInfo } from "node:net"
 import { extname, join, normalize, resolve } from "node:path"
-import { FORGE_LIMITS, siteBase } from "../src/contract/constants.js"
+import { FORGE_LIMITS } from "../src/contract/constants.js"
 import { type ConsentMode, consentMissing, consentRequired, isConsentError } from "./consent.js"
-import {
-  type EmulatorOptions,
-  FORGE_ACCOUNT_HEADER,
-  type RunningEmulator,
-  startEmulator,
-} from "./emulator/index.js"
+import { type EmulatorOptions, type RunningEmulator, startEmulator } from "./emulator/index.js"
 import { bridgeShim, consentPrompt } from "./frame.js"
 import { contextSearch, framedHtml, type HostModule, hostModule, MODAL_FRAME_CSS } from "./hostModules.js"
+import { emulatedInstallations, type HostSite, type Installation, realSiteInstallation } from "./hostSites.js"
 import { invokeRefusal, ownOrigins } from "./invokeGuard.js"
 import { invokeLatency } from "./invokeLatency.js"
 import { MemoryKvs } from "./kvs.js"
+
+export type { HostSite } from "./hostSites.js"
 
 export interface RealSite {
   readonly url: string
@@ -57,18 +55,6 @@ export interface HostOptions {
   readonly sites?: number
   /** The app's steward of Jira's shared points pool (default on, as on Forge; off: the app before issue 21). */
   readonly steward?: boolean
-}
-
-/** One installation the host serves: its page, its Jira and what Forge tells its invocations. */
-export interface HostSite {
-  readonly url: string
-  readonly port: number
-  readonly site: number
-  readonly cloudId: string
-  /** Forge's `installContext` of the installation (the key of its storage). */
-  readonly installContext: string
-  readonly siteUrl: string
-  readonly accountId: string
 }
 
 export interface Invocation {
@@ -144,9 +130,6 @@ const tokensCss = (): string => {
     .join("\n")
 }
 
-const basicAuth = (site: RealSite) =>
-  `Basic ${Buffer.from(`${site.email}:${site.apiToken}`).toString("base64")}`
-
 interface ForgeFetchDescriptor {
   readonly type?: string
   readonly provider?: string
@@ -199,55 +182,14 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
 
   let emulator: RunningEmulator | undefined
   let consent: ConsentMode = options.consent ?? "granted"
-  const installations: Array<
-    Omit<HostSite, "url" | "port"> & { readonly target: Omit<FetchTarget, "consented" | "kvs"> }
-  > = []
-  const installation = (cloudId: string) => `ari:cloud:jira::site/${cloudId}`
-  if (options.site) {
-    const site = { ...options.site, url: siteBase(options.site.url) }
-    const me = await fetch(`${site.url}/rest/api/3/myself`, {
-      headers: { Authorization: basicAuth(site), Accept: "application/json" },
-    })
-    if (me.status !== 200)
-      throw new Error(`${site.url} did not accept the email and API token (HTTP ${me.status}); check them.`)
-    const body: unknown = await me.json()
-    const accountId =
-      typeof body === "object" && body !== null && "accountId" in body && typeof body.accountId === "string"
-        ? body.accountId
-        : ""
-    const cloudId = "00000000-0000-4000-8000-00000000c10d"
-    installations.push({
-      site: 1,
-      cloudId,
-      installContext: installation(cloudId),
-      siteUrl: site.url,
-      accountId,
-      target: {
-        baseUrl: site.url,
-        headers: { Authorization: basicAuth(site) },
-        installContext: installation(cloudId),
-      },
-    })
-  } else {
+  const installations: Array<Installation> = []
+  if (options.site) installations.push(await realSiteInstallation(options.site))
+  else {
     emulator = await startEmulator({
       ...options.emulator,
       sites: options.sites ?? options.emulator?.sites ?? 1,
     })
-    for (const site of emulator.sites) {
-      const accountId = site.accounts[options.user ?? "admin"].accountId
-      installations.push({
-        site: site.site,
-        cloudId: site.cloudId,
-        installContext: installation(site.cloudId),
-        siteUrl: site.url,
-        accountId,
-        target: {
-          baseUrl: site.url,
-          headers: { [FORGE_ACCOUNT_HEADER]: accountId },
-          installContext: installation(site.cloudId),
-        },
-      })
-    }
+    installations.push(...emulatedInstallations(emulator, options.user ?? "admin"))
   }
 
   // Platform globals first, then the app, as the Forge runtime does.
@@ -262,7 +204,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
 
   /** One installation's page server: its own port, context and Jira, the one app behind them all. */
   const serveSite = async (
-    one: (typeof installations)[number],
+    one: Installation,
   ): Promise<HostSite & { readonly server: ReturnType<typeof createServer> }> => {
     const { accountId, siteUrl, cloudId, target } = one
     const context = (colorMode: string, module: HostModule = hostModule("", siteUrl)) => ({
