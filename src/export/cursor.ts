@@ -19,12 +19,7 @@ import {
   MAX_CURSOR_LENGTH,
   MAX_JQL_LENGTH,
 } from "../contract.js"
-
-/** A bad, truncated or altered cursor. */
-export class BadCursor extends Schema.TaggedError<BadCursor>()("BadCursor", {
-  reason: Schema.Literal("Malformed", "Checksum", "Version"),
-  message: Schema.String,
-}) {}
+import { BadCursor } from "./errors.js"
 
 /** Most statuses a cursor keeps (a site's statuses; each becomes a "Time in …" column). */
 export const MAX_STATUSES = 1000

@@ -8,7 +8,7 @@ import { Either } from "effect"
 import { DEFAULT_VALUE_COLUMNS } from "../contract/constants.js"
 import type { ExportOptionsInput, Preset, Strategy } from "../contract.js"
 import type { CellKind, CsvOptions } from "../csv/encoder.js"
-import type { Column } from "../fields/columns.js"
+import type { Column } from "../fields/column.js"
 import { isValidTimeZone, namedTimeZone } from "../fields/dates.js"
 import type { FormatOptions } from "../fields/options.js"
 
@@ -85,20 +85,19 @@ export const PRESETS: Readonly<Record<ResolvedOptions["preset"], ResolvedOptions
 
 /**
  * Completes the user's choices from the preset (`spreadsheet` unless said otherwise); `valueColumns`
- * means something only to the `jira-import` preset. The time zone
- * `user` (or none) becomes `userTimeZone`, the zone of the user's Jira profile; a zone the runtime does
- * not know is refused with a sentence for the user.
+ * means something only to the `jira-import` preset. `timeZone` is the zone the export writes dates in,
+ * as `timeZoneFor` (planner.ts) chose it from the option or the user's Jira profile; a zone the
+ * runtime does not know is refused with a sentence for the user.
  */
 export const resolveOptions = (
   input: ExportOptionsInput | undefined,
-  userTimeZone: string,
+  timeZone: string,
 ): Either.Either<ResolvedOptions, string> => {
   const base = PRESETS[input?.preset ?? "spreadsheet"]
-  const named = namedTimeZone(input?.timeZone)
-  const zone = named ?? userTimeZone
+  const zone = timeZone
   if (!isValidTimeZone(zone)) {
     return Either.left(
-      named === undefined
+      namedTimeZone(input?.timeZone) === undefined
         ? `Your Jira profile's time zone "${zone}" is not one this app knows; choose UTC or a time zone such as Europe/Berlin.`
         : `"${zone}" is not a time zone this app knows; use UTC or a name such as Europe/Berlin.`,
     )
