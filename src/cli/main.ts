@@ -11,7 +11,7 @@
  */
 import * as fs from "node:fs"
 import { Cause, Clock, Deferred, Effect, Either, Exit, Fiber, Option, Ref, Stream } from "effect"
-import { DEFAULT_COLUMNS, siteBase } from "../contract/constants.js"
+import { DEFAULT_COLUMNS, sameSite } from "../contract/constants.js"
 import type { ExportOptionsInput } from "../contract.js"
 import { type CursorContent, decodeCursor } from "../export/cursor.js"
 import { ExportJira } from "../export/ExportJira.js"
@@ -36,13 +36,6 @@ const SAVE_EVERY_MS = 2_000
 /** How often the progress bar is redrawn. */
 const DRAW_EVERY_MS = 200
 
-/** Sites compare without trailing slashes and case in the scheme and host. */
-const siteKey = (site: string) => {
-  const trimmed = siteBase(site)
-  const host = /^[a-z]+:\/\/[^/]+/i.exec(trimmed)?.[0] ?? trimmed
-  return `${host.toLowerCase()}${trimmed.slice(host.length)}`
-}
-
 interface Resumed {
   readonly saved: SavedCursor
   readonly content: CursorContent
@@ -57,7 +50,7 @@ const prepareResume = (
   Effect.gen(function* () {
     const saved = yield* readSaved(cursorFile)
     const content = yield* decodeCursor(saved.cursor)
-    if (siteKey(content.siteUrl) !== siteKey(args.site))
+    if (!sameSite(content.siteUrl, args.site))
       return yield* new CliInputError({
         message: `This cursor continues an export from ${content.siteUrl}, not ${args.site}; resume it with --site ${content.siteUrl}.`,
       })
