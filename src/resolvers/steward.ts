@@ -7,7 +7,6 @@
  */
 import { Clock, Effect, Option } from "effect"
 import type { CursorContent } from "../export/cursor.js"
-import { ExportConfig } from "../export/ExportConfig.js"
 import type { QuotaReading } from "../export/ports.js"
 import {
   chargeFor,
@@ -21,6 +20,7 @@ import {
 } from "../export/steward.js"
 import type { QuotaSnapshot } from "../jira/quotaHeaders.js"
 import { RateLimitState } from "../jira/RateLimitState.js"
+import { ExportConfig } from "./ExportConfig.js"
 import { SpendLedger } from "./SpendLedger.js"
 
 const HOUR_MS = 3_600_000

@@ -1,13 +1,14 @@
 /**
- * How exports run in this process: the per-call budgets of `export/next`, the pipeline's page sizes
- * and bounds, whether reads use an API token (exempt from Jira's points quota, so `auto` goes fast),
- * and the steward of the app's shared points pool (steward.ts; on for the Forge app: exports leave
- * the pool's last 20% to interactive calls and spend at most 25% of it per installation and window).
+ * How exports run through the resolvers of this process: the per-call budgets of `export/next` (the
+ * Forge chunk runner, chunk.ts), the engine's page sizes and bounds, whether reads use an API token
+ * (exempt from Jira's points quota, so `auto` goes fast), and the steward of the app's shared points
+ * pool (src/export/steward.ts; on for the Forge app: exports leave the pool's last 20% to interactive
+ * calls and spend at most 25% of it per installation and window).
  */
 import { Effect, Layer } from "effect"
+import { defaultSteward, type StewardSettings } from "../export/steward.js"
+import { defaultSettings, type PipelineSettings } from "../export/types.js"
 import { type ChunkBudget, defaultBudget } from "./chunk.js"
-import { defaultSettings, type PipelineSettings } from "./pipeline.js"
-import { defaultSteward, type StewardSettings } from "./steward.js"
 
 export interface ExportConfigShape {
   readonly budget: ChunkBudget
