@@ -4,7 +4,9 @@
  * (tenant) only the reserve holds it back; a pause lasts until the reset and the new window is full.
  */
 import { fc, test } from "@fast-check/vitest"
+import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
+import type { CursorContent } from "../../src/export/cursor.js"
 import {
   chargeFor,
   currentReading,
@@ -19,6 +21,8 @@ import {
   windowKey,
   windowsNeeded,
 } from "../../src/export/steward.js"
+import { type ChunkResult, runChunk } from "../../src/resolvers/chunk.js"
+import { beginFake, fakeFormat, makeFakeJira, makeIssues } from "./fakes.js"
 
 const RESET = Date.UTC(2026, 11, 5, 22)
 
@@ -154,4 +158,64 @@ describe("the steward's decisions", () => {
     expect(windowsNeeded({ ...base, pool: "tenant" })).toBe(Math.ceil(6300 / (4000 - 202)))
     expect(windowsNeeded({ ...base, limit: 100, pool: "global" })).toBe(Number.POSITIVE_INFINITY)
   })
+})
+
+describe("pauses resume to byte-identical files", () => {
+  const settings = {
+    searchPageSize: 25,
+    idPageSize: 70,
+    bulkSize: 16,
+    requestConcurrency: 4,
+    completionConcurrency: 2,
+    issueErrorRetries: 2,
+  }
+  const budget = { timeMs: 15_000, graceMs: 5_000, maxBytes: 3_000_000 }
+
+  /** Calls from each cursor, each capped at the rows the steward allowed it, until the export ends. */
+  const capped = (strategy: "thrifty" | "fast", caps: ReadonlyArray<number>, issues: number) =>
+    Effect.gen(function* () {
+      const fake = makeFakeJira(makeIssues(issues, 3))
+      const started = yield* beginFake(fake, { strategy })
+      const whole = yield* runChunk({
+        jira: fake.jira,
+        format: fakeFormat,
+        content: started.content,
+        budget,
+        settings,
+      })
+      let content: CursorContent | null = started.content
+      let csv = ""
+      for (let call = 0; content !== null; call++) {
+        // A call the steward holds back reads nothing and hands the same cursor on (a pause).
+        const cap = caps[call % caps.length] ?? 0
+        if (cap === 0) continue
+        const chunk: ChunkResult = yield* runChunk({
+          jira: fake.jira,
+          format: fakeFormat,
+          content,
+          budget: { ...budget, maxRows: cap },
+          settings,
+        })
+        csv += chunk.csv
+        content = chunk.next
+      }
+      return { csv, whole: whole.csv }
+    })
+
+  test.prop(
+    [
+      strategy,
+      fc
+        .array(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 400 })), { minLength: 1, maxLength: 6 })
+        .filter((caps) => caps.some((cap) => cap > 0)),
+      fc.integer({ min: 1, max: 500 }),
+    ],
+    { numRuns: 12 },
+  )(
+    "any caps and pauses between calls add up to the file of one uncapped run",
+    async (name, caps, issues) => {
+      const { csv, whole } = await Effect.runPromise(capped(name, caps, issues))
+      expect(csv).toBe(whole)
+    },
+  )
 })
