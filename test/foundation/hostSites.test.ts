@@ -6,9 +6,11 @@
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RunningHost, startHost } from "../../dev/host.js"
 import { MemoryKvs } from "../../dev/kvs.js"
+import { SpendLedger, type SpendLedgerShape } from "../../src/resolvers/SpendLedger.js"
 
 describe("the local Forge host with several sites", () => {
   let host: RunningHost
@@ -84,6 +86,31 @@ describe("Forge storage in memory, through @forge/kvs", () => {
       await kvs.delete("steward:2026-12-05T21")
       expect(await kvs.get("steward:2026-12-05T21")).toBeUndefined()
       await expect(kvs.set("bad/key", 1)).rejects.toThrow(/key/)
+    } finally {
+      Object.assign(globalThis, { __forge_fetch__: previous })
+    }
+  })
+
+  it("holds the steward's spend per installation and window through the app's own ledger", async () => {
+    const store = new MemoryKvs()
+    let installation = "ari:cloud:jira::site/a"
+    const previous = Reflect.get(globalThis, "__forge_fetch__")
+    Object.assign(globalThis, {
+      __forge_fetch__: (_: unknown, where: string, init?: RequestInit) =>
+        store.answer(installation, where, init),
+    })
+    try {
+      const window = "2026-12-05T21:00:00.000Z"
+      const ledger = (effect: (l: SpendLedgerShape) => Effect.Effect<unknown>) =>
+        Effect.runPromise(SpendLedger.pipe(Effect.flatMap(effect), Effect.provide(SpendLedger.layerForge)))
+      expect(await ledger((l) => l.spent(window))).toBe(0)
+      await ledger((l) => l.add(window, 1200))
+      await ledger((l) => l.add(window, 300))
+      expect(await ledger((l) => l.spent(window))).toBe(1500)
+      expect(await ledger((l) => l.spent("2026-12-05T22:00:00.000Z"))).toBe(0)
+      installation = "ari:cloud:jira::site/b"
+      expect(await ledger((l) => l.spent(window))).toBe(0)
+      expect(store.peek("ari:cloud:jira::site/a", `steward:spent:${window}`)).toEqual({ points: 1500 })
     } finally {
       Object.assign(globalThis, { __forge_fetch__: previous })
     }
