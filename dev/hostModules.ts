@@ -88,6 +88,7 @@ export const hostModule = (search: string, siteUrl: string): HostModule => {
 export const MODAL_FRAME_CSS = `
 body.host-modal { margin: 0; background: rgba(9, 30, 66, 0.54); min-height: 100vh; }
 body.host-modal #root { box-sizing: border-box; width: min(1200px, 96vw); height: 92vh; margin: 4vh auto 0;
+  padding: 16px 24px;
   overflow: auto; background: var(--ds-surface-overlay, #fff); border-radius: 3px;
   box-shadow: 0 8px 12px rgba(9,30,66,.15), 0 0 1px rgba(9,30,66,.31); }
 body.host-modal.host-closed #root { display: none; }
