@@ -10,6 +10,7 @@
  * after a hard kill between two saves.
  */
 import * as fs from "node:fs"
+import * as path from "node:path"
 import { Cause, Clock, Deferred, Effect, Either, Exit, Fiber, Option, Ref, Stream } from "effect"
 import { DEFAULT_COLUMNS, siteBase } from "../contract/constants.js"
 import { exportStream } from "../export/chunk.js"
@@ -25,8 +26,17 @@ import { type CliArgs, historyOptionOf, parseCli, USAGE } from "./args.js"
 import { readSaved, type SavedCursor, saveCursor } from "./cursorFile.js"
 import { CliFailure, CliInputError, OutputClosed } from "./errors.js"
 import { httpJira } from "./jiraLayer.js"
+import { listColumns } from "./listColumns.js"
 import { newFileOutput, type Output, resumedOutput, standardOutput } from "./output.js"
-import { issueCount, missingReport, type Progress, renderProgress, sequentialNotice } from "./progress.js"
+import {
+  issueCount,
+  issuesAfter,
+  missingReport,
+  type Progress,
+  renderProgress,
+  sequentialNotice,
+  successLine,
+} from "./progress.js"
 import { afterQuotaReset, quotaProgress, recoverySentence, runWaitingForQuota } from "./quotaWait.js"
 import { makeWaiting, nowWaitingFor, type Waiting, watchWaiting } from "./waiting.js"
 
@@ -119,12 +129,7 @@ const program = (
     }
     // From here on, Ctrl-C stops the stream at a unit's end and saves the cursor.
     yield* Deferred.succeed(streaming, undefined)
-    yield* nowWaitingFor(
-      waiting,
-      content.counters.done === 0
-        ? "send the first issues"
-        : `send the issues after the first ${content.counters.done}`,
-    )
+    yield* nowWaitingFor(waiting, issuesAfter(content.counters.done))
 
     const showProgress = !args.quiet && process.stderr.isTTY === true
     const startedAt = yield* Clock.currentTimeMillis
@@ -174,7 +179,7 @@ const program = (
       Stream.runForEach(({ text, next, counters }) =>
         Effect.gen(function* () {
           yield* output.write(text)
-          yield* nowWaitingFor(waiting, `send the issues after the first ${counters.done}`)
+          yield* nowWaitingFor(waiting, issuesAfter(counters.done))
           const now = yield* Clock.currentTimeMillis
           const s = yield* Ref.updateAndGet(state, (x) => ({
             ...x,
@@ -209,7 +214,12 @@ const program = (
       yield* output.finish
       if (fs.existsSync(cursorFile)) fs.rmSync(cursorFile)
       const endedAt = yield* Clock.currentTimeMillis
-      yield* Effect.sync(() => summarize(args, s.counters, s.counters.done - firstDone, endedAt - startedAt))
+      yield* Effect.sync(() =>
+        summarize(args, s.counters, s.counters.done - firstDone, endedAt - startedAt, {
+          bytes: s.bytes,
+          out: output.identity.out,
+        }),
+      )
       return
     }
     yield* output.close
@@ -217,7 +227,13 @@ const program = (
     // The reader went away (`| head -1`): what it read is what it wanted.
     if (Option.isSome(failure) && failure.value instanceof OutputClosed) return yield* failure.value
     // An issue the file's columns cannot hold (jira-import): a resume would meet it again.
-    if (Option.isSome(failure) && failure.value instanceof PlanError) return yield* failure.value
+    if (Option.isSome(failure) && failure.value instanceof PlanError) {
+      // No cursor is kept, so a new export's part file would be an orphan: it goes too.
+      const partial = output.identity.partial
+      if (resumed === undefined && partial !== undefined && partial !== output.identity.out)
+        yield* Effect.sync(() => fs.rmSync(partial, { force: true }))
+      return yield* failure.value
+    }
     yield* save
     if (stopped || Option.isNone(failure))
       return yield* new CliFailure({
@@ -229,11 +245,29 @@ const program = (
   })
 
 /** The lines after a complete export: issues that vanished meanwhile, and `--stats`. */
-const summarize = (args: CliArgs, counters: CursorContent["counters"], done: number, ms: number) => {
+const summarize = (
+  args: CliArgs,
+  counters: CursorContent["counters"],
+  done: number,
+  ms: number,
+  file: { readonly bytes: number; readonly out: string | null },
+) => {
   if (counters.missingCount > 0)
     process.stderr.write(`${missingReport(counters.missingCount, counters.missing)}\n`)
   const recovered = recoverySentence(counters)
   if (recovered !== undefined) process.stderr.write(`${recovered}\n`)
+  if (!args.quiet)
+    process.stderr.write(
+      `${successLine({
+        issues: counters.done,
+        out: file.out === null ? undefined : asTyped(file.out),
+        bytes: file.bytes,
+        ms,
+        missing: counters.missingCount,
+        relocations: counters.relocations ?? 0,
+        history: args.history,
+      })}\n`,
+    )
   if (args.stats)
     process.stderr.write(
       `${JSON.stringify({
@@ -248,6 +282,26 @@ const summarize = (args: CliArgs, counters: CursorContent["counters"], done: num
     )
 }
 
+/** A path as the user would type it: relative to where they ran the command when it is below it. */
+const asTyped = (file: string): string => {
+  const base = process.env.INIT_CWD || process.cwd()
+  const relative = path.relative(base, file)
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file
+}
+
+/** Said under a bad argument's sentence instead of the whole usage. */
+const HELP_HINT = "Run with --help for every option."
+
+/** The site a cursor file records, for `--resume FILE` without `--site`; undefined when unreadable. */
+const siteOfCursor = (file: string): string | undefined =>
+  Effect.runSync(
+    readSaved(file).pipe(
+      Effect.flatMap((saved) => decodeCursor(saved.cursor)),
+      Effect.map((content) => content.siteUrl),
+      Effect.orElseSucceed(() => undefined),
+    ),
+  )
+
 /** 0 done, 2 bad input (one sentence), 1 failure (cursor saved where there was one). */
 const exitCodeOf = (error: unknown): 0 | 1 | 2 => {
   if (error instanceof OutputClosed) return 0
@@ -261,9 +315,10 @@ const main = () => {
   // A closed pipe is reported to the write that hit it (output.ts), not thrown at the process.
   process.stdout.on("error", () => {})
   process.stderr.on("error", () => {})
-  const parsed = parseCli(process.argv.slice(2), process.env)
+  const parsed = parseCli(process.argv.slice(2), process.env, process.cwd(), siteOfCursor)
   if (Either.isLeft(parsed)) {
-    process.stderr.write(`${parsed.left}\n\n${USAGE}\n`)
+    // The sentence, and where the rest is: the whole usage would bury it.
+    process.stderr.write(`${parsed.left}\n${HELP_HINT}\n`)
     process.exitCode = 2
     return
   }
@@ -286,6 +341,10 @@ const main = () => {
       process.stderr.write(`${process.stderr.isTTY ? "\r\x1b[K" : ""}${line}\n`)
     })
   const whole = Effect.gen(function* () {
+    if (args.listColumns === true) {
+      const table = yield* listColumns.pipe(Effect.provide(layer))
+      return yield* Effect.sync(() => process.stdout.write(`${table}\n`))
+    }
     const resumed = args.resume === undefined ? undefined : yield* prepareResume(args, args.resume)
     if (resumed === undefined && args.out !== undefined && !args.force) {
       if (fs.existsSync(args.out))
@@ -323,6 +382,9 @@ const main = () => {
     const failure = Cause.failureOption(exit.cause)
     if (Option.isSome(failure)) {
       if (!(failure.value instanceof OutputClosed)) process.stderr.write(`${failure.value.message}\n`)
+      // The page has its picker; here the list is one flag away.
+      if (failure.value instanceof PlanError && failure.value.reason === "UnknownColumn")
+        process.stderr.write("--list-columns lists the columns you can export from this site.\n")
       process.exitCode = exitCodeOf(failure.value)
     } else {
       process.stderr.write(
