@@ -15,7 +15,6 @@ import { Cause, Clock, Deferred, Effect, Either, Exit, Fiber, Option, Ref, Strea
 import { DEFAULT_COLUMNS, siteBase } from "../contract/constants.js"
 import { exportStream } from "../export/chunk.js"
 import { BadCursor, type CursorContent, decodeCursor } from "../export/cursor.js"
-import { defaultSettings } from "../export/pipeline.js"
 import type { RowFormat } from "../export/ports.js"
 import { PlanError, planOf, startExport } from "../export/start.js"
 import { liveExportJira, livePlanner } from "../export/wiring.js"
@@ -38,6 +37,7 @@ import {
   successLine,
 } from "./progress.js"
 import { afterQuotaReset, quotaProgress, recoverySentence, runWaitingForQuota } from "./quotaWait.js"
+import { cliSettings } from "./settings.js"
 import { makeWaiting, nowWaitingFor, type Waiting, watchWaiting } from "./waiting.js"
 
 /** How often the cursor file is rewritten while an export runs into a file. */
@@ -171,9 +171,7 @@ const program = (
     // Each run starts from the latest cursor: after a quota wait it continues where the last one stopped.
     const latest = Ref.get(state).pipe(Effect.map((s) => s.last))
     const run = Stream.unwrap(
-      latest.pipe(
-        Effect.map((last) => exportStream({ jira, format, content: last, settings: defaultSettings })),
-      ),
+      latest.pipe(Effect.map((last) => exportStream({ jira, format, content: last, settings: cliSettings }))),
     ).pipe(
       Stream.interruptWhen(Deferred.await(stop)),
       Stream.runForEach(({ text, next, counters }) =>
