@@ -124,7 +124,9 @@ const main = async () => {
     [
       `Liquitim Export is running against ${target}. Open it as Jira would:`,
       ...places.map(([label, url]) => `  ${label.padEnd(width)}  ${url}`),
-      ...(host.emulator ? [] : ["(the board, sprint, filter and issues above are the emulator's; use your site's ids)"]),
+      ...(host.emulator
+        ? []
+        : ["(the board, sprint, filter and issues above are the emulator's; use your site's ids)"]),
       "",
     ].join("\n"),
   )

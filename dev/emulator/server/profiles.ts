@@ -79,6 +79,7 @@ export const describeProfile = (p: ProfileParams): string => {
     p.burstRequestsPerSecond === null
       ? "no burst limit"
       : `burst limit ${p.burstRequestsPerSecond} requests/s per endpoint (${Object.keys(p.burstOverrides).length} endpoints differ)`
-  const inFlight = p.maxInFlightPerUser === null ? "" : `, at most ${p.maxInFlightPerUser} requests in flight per user`
+  const inFlight =
+    p.maxInFlightPerUser === null ? "" : `, at most ${p.maxInFlightPerUser} requests in flight per user`
   return `${p.name}: ${latency}, ${burst}${inFlight}`
 }
