@@ -11,6 +11,7 @@
 import { spawnSync } from "node:child_process"
 import { resolve } from "node:path"
 import { parseArgs } from "node:util"
+import { isSiteUrl } from "../src/contract/constants.js"
 import { listenFailure } from "./emulator/main.js"
 import { startHost } from "./host.js"
 import { entryPointUrls } from "./hostModules.js"
@@ -85,7 +86,7 @@ const main = async () => {
   const token = text("token") ?? process.env.JIRA_API_TOKEN
   if (siteUrl && (!email || !token))
     return fail("--site needs --email and --token (or JIRA_EMAIL and JIRA_API_TOKEN).")
-  if (siteUrl && !/^https?:\/\/[^/\s]+/.test(siteUrl))
+  if (siteUrl && !isSiteUrl(siteUrl))
     return fail("--site must be a URL like https://your-site.atlassian.net.")
 
   const chaos = text("chaos")

@@ -5,6 +5,6 @@
  * allows fewer is met where it stands (src/export/limiter.ts). The Forge app keeps the default 8:
  * its calls share Forge's own per-invocation limits.
  */
-import { defaultSettings, type PipelineSettings } from "../export/pipeline.js"
+import { defaultSettings, type PipelineSettings } from "../export/types.js"
 
 export const cliSettings: PipelineSettings = { ...defaultSettings, requestConcurrency: 10 }
