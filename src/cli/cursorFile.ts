@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import { Effect, Schema } from "effect"
-import { type CursorContent, encodeCursor } from "../export/cursor.js"
+import { type CursorContent, decodeCursor, encodeCursor } from "../export/cursor.js"
 import { CliFailure, CliInputError } from "./errors.js"
 
 /** Bytes before the resume point that the fingerprint covers. */
@@ -83,3 +83,13 @@ export const saveCursor = (
       catch: (e) => new CliFailure({ message: `The cursor could not be saved to ${file}: ${String(e)}` }),
     })
   })
+
+/** The site a cursor file records, for `--resume FILE` without `--site`; undefined when unreadable. */
+export const siteOfCursorFile = (file: string): string | undefined =>
+  Effect.runSync(
+    readSaved(file).pipe(
+      Effect.flatMap((saved) => decodeCursor(saved.cursor)),
+      Effect.map((content) => content.siteUrl),
+      Effect.orElseSucceed(() => undefined),
+    ),
+  )

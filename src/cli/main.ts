@@ -10,7 +10,6 @@
  * after a hard kill between two saves.
  */
 import * as fs from "node:fs"
-import * as path from "node:path"
 import { Cause, Clock, Deferred, Effect, Either, Exit, Fiber, Option, Ref, Stream } from "effect"
 import { DEFAULT_COLUMNS, sameSite } from "../contract/constants.js"
 import type { ExportOptionsInput } from "../contract.js"
@@ -23,11 +22,11 @@ import type { RowFormat } from "../export/ports.js"
 import { JiraError } from "../jira/JiraError.js"
 import { RateLimitState } from "../jira/RateLimitState.js"
 import { type CliArgs, historyOptionOf, parseCli, USAGE } from "./args.js"
-import { readSaved, type SavedCursor, saveCursor } from "./cursorFile.js"
+import { readSaved, type SavedCursor, saveCursor, siteOfCursorFile } from "./cursorFile.js"
 import { CliFailure, CliInputError, OutputClosed } from "./errors.js"
 import { httpJira } from "./jiraLayer.js"
 import { listColumns } from "./listColumns.js"
-import { newFileOutput, type Output, resumedOutput, standardOutput } from "./output.js"
+import { asTyped, newFileOutput, type Output, resumedOutput, standardOutput } from "./output.js"
 import {
   issueCount,
   issuesAfter,
@@ -271,25 +270,8 @@ const summarize = (
     )
 }
 
-/** A path as the user would type it: relative to where they ran the command when it is below it. */
-const asTyped = (file: string): string => {
-  const base = process.env.INIT_CWD || process.cwd()
-  const relative = path.relative(base, file)
-  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file
-}
-
 /** Said under a bad argument's sentence instead of the whole usage. */
 const HELP_HINT = "Run with --help for every option."
-
-/** The site a cursor file records, for `--resume FILE` without `--site`; undefined when unreadable. */
-const siteOfCursor = (file: string): string | undefined =>
-  Effect.runSync(
-    readSaved(file).pipe(
-      Effect.flatMap((saved) => decodeCursor(saved.cursor)),
-      Effect.map((content) => content.siteUrl),
-      Effect.orElseSucceed(() => undefined),
-    ),
-  )
 
 /** 0 done, 2 bad input (one sentence), 1 failure (cursor saved where there was one). */
 const exitCodeOf = (error: unknown): 0 | 1 | 2 => {
@@ -304,7 +286,7 @@ const main = () => {
   // A closed pipe is reported to the write that hit it (output.ts), not thrown at the process.
   process.stdout.on("error", () => {})
   process.stderr.on("error", () => {})
-  const parsed = parseCli(process.argv.slice(2), process.env, process.cwd(), siteOfCursor)
+  const parsed = parseCli(process.argv.slice(2), process.env, process.cwd(), siteOfCursorFile)
   if (Either.isLeft(parsed)) {
     // The sentence, and where the rest is: the whole usage would bury it.
     process.stderr.write(`${parsed.left}\n${HELP_HINT}\n`)

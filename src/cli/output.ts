@@ -5,6 +5,7 @@
  * recorded, at least as long as the bytes it accounts for, ending in the bytes it wrote.
  */
 import * as fs from "node:fs"
+import * as path from "node:path"
 import { Effect } from "effect"
 import { type SavedCursor, tailOf } from "./cursorFile.js"
 import { CliFailure, CliInputError, OutputClosed } from "./errors.js"
@@ -143,3 +144,10 @@ export const resumedOutput = (
     })
     return fileOutput(saved.out, partial, fd, saved.bytes, force || (saved.replace ?? true))
   })
+
+/** A path as the user would type it: relative to where they ran the command when it is below it. */
+export const asTyped = (file: string): string => {
+  const base = process.env.INIT_CWD || process.cwd()
+  const relative = path.relative(base, file)
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file
+}
