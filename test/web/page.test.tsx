@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/preact"
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
-import type { ExportChunk, FieldInfo, PreviewPage } from "../../src/contract.js"
+import type { ExportChunk, ExportStarted, FieldInfo, PreviewPage, Result } from "../../src/contract.js"
 import { systemClock } from "../../web/src/clock.js"
 import { PageModel } from "../../web/src/models/PageModel.js"
 import { App } from "../../web/src/views/App.js"
@@ -219,6 +219,27 @@ describe("the export panel while running and after a failure", () => {
   afterEach(() => {
     cleanup()
     vi.useRealTimers()
+  })
+
+  it("says Jira is silent when the first call stays unanswered past 8 s, and stops once it answers", async () => {
+    let answer: (value: Result<ExportStarted>) => void = () => undefined
+    await mount({
+      "export/start": () =>
+        new Promise((resolve) => {
+          answer = resolve
+        }),
+    })
+    fireEvent.input(screen.getByLabelText("JQL"), { target: { value: "project = ABC" } })
+    fireEvent.click(screen.getByTestId("export-button"))
+    await vi.advanceTimersByTimeAsync(7_000)
+    expect(screen.queryByTestId("export-silence")).toBeNull()
+    await vi.advanceTimersByTimeAsync(2_000)
+    expect(screen.getByTestId("export-silence").textContent).toBe(
+      "Jira has not answered for 9 s; we keep waiting, and try again if it stays silent.",
+    )
+    answer(ok({ csv: "\uFEFFKEY\r\n", columns: [], approximateTotal: 2, strategy: "thrifty", cursor: "c0" }))
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(screen.queryByTestId("export-silence")).toBeNull()
   })
 
   it("shows the quota pause in words with the progress, then a network failure with Try again that resumes", async () => {

@@ -27,6 +27,22 @@ export const describeActivity = (activity: Activity, now: number, timeZone: stri
   }
 }
 
+/**
+ * How long a call may stay unanswered before the page says Jira is silent: the first call does little
+ * (a sample of ten issues), so 8 s is already long; a later call works for up to 15 s by design
+ * (src/export chunk budget), so only past that.
+ */
+export const SILENT_START_MS = 8_000
+export const SILENT_NEXT_MS = 18_000
+
+/** Said under the state while Jira has not answered the call for longer than it should. */
+export const silenceNotice = (activity: Activity, silentMs: number): string | undefined => {
+  const limit =
+    activity.kind === "starting" ? SILENT_START_MS : activity.kind === "fetching" ? SILENT_NEXT_MS : undefined
+  if (limit === undefined || silentMs < limit) return undefined
+  return `Jira has not answered for ${Math.floor(silentMs / 1000)} s; we keep waiting, and try again if it stays silent.`
+}
+
 /** Saves the file. Must run inside the user's click: the Forge iframe allows downloads on a user gesture. */
 const download = (file: ExportFile) => {
   const url = URL.createObjectURL(file.blob)
@@ -193,7 +209,9 @@ const Progress = ({ page, activity }: { page: PageModel; activity: Activity }) =
   const zone = page.me.peek()?.timeZone ?? page.context.timeZone
   const total = progress.total === null ? undefined : Math.max(progress.total, progress.done)
   const percent = total === undefined || total === 0 ? undefined : Math.floor((progress.done / total) * 100)
+  const waited = useValue(exporter.callWaitedMs)
   const words = describeActivity(activity, now, zone)
+  const silence = waited === undefined ? undefined : silenceNotice(activity, waited)
   // Screen readers hear the state and every tenth percent, not every chunk.
   const spoken = `${words}${percent === undefined ? "" : ` ${Math.floor(percent / 10) * 10}% done.`}`
   return (
@@ -215,6 +233,11 @@ const Progress = ({ page, activity }: { page: PageModel; activity: Activity }) =
       <p class={`progress-state progress-${activity.kind}`} data-testid="export-state">
         {words}
       </p>
+      {silence !== undefined && (
+        <p class="progress-state progress-waiting" data-testid="export-silence">
+          {silence}
+        </p>
+      )}
       <p class="sr-only" role="status" aria-live="polite">
         {spoken}
       </p>
