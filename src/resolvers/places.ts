@@ -15,6 +15,7 @@ import {
   MAX_SELECTED_ISSUES,
   type StartingPoint,
 } from "../contract.js"
+import { splitQuery } from "../export/parallel/order.js"
 import { JiraClient } from "../jira/JiraClient.js"
 import { BadPayload, decodePayload } from "./payload.js"
 
@@ -151,12 +152,13 @@ export const navigatorProblem = (selected: number, jqlLength: number): string | 
   return undefined
 }
 
-/** A kanban board's subquery narrows its filter: `(filter) AND (sub)`, keeping the filter's ORDER BY. */
+/**
+ * A kanban board's subquery narrows its filter: `(filter) AND (sub)`, keeping the filter's ORDER BY
+ * (found by the JQL scanner, so an `order by` inside quotes is text).
+ */
 export const withSubQuery = (jql: string, sub: string): string => {
-  const at = jql.search(/\border\s+by\b/i)
-  const where = (at < 0 ? jql : jql.slice(0, at)).trim()
-  const order = at < 0 ? "" : ` ${jql.slice(at).trim()}`
-  return `${where === "" ? `(${sub})` : `(${where}) AND (${sub})`}${order}`
+  const { where, orderBy } = splitQuery(jql)
+  return `${where === "" ? `(${sub})` : `(${where}) AND (${sub})`}${orderBy === "" ? "" : ` ${orderBy}`}`
 }
 
 const rank = (f: FilterSummary) => (f.starred ? 0 : f.mine ? 1 : 2)

@@ -110,6 +110,11 @@ describe("context/start", () => {
     expect(withSubQuery("project = A ORDER BY Rank ASC", "fixVersion is EMPTY")).toBe(
       "(project = A) AND (fixVersion is EMPTY) ORDER BY Rank ASC",
     )
+    // An `order by` inside a string or a sub-query's parentheses is text, not the query's order.
+    expect(withSubQuery('summary ~ "law and order by the sea" ORDER BY key', "assignee is EMPTY")).toBe(
+      '(summary ~ "law and order by the sea") AND (assignee is EMPTY) ORDER BY key',
+    )
+    expect(withSubQuery("summary ~ 'order by'", "x = 1")).toBe("(summary ~ 'order by') AND (x = 1)")
   })
 })
 
