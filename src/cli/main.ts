@@ -27,8 +27,14 @@ import { CliFailure, CliInputError, OutputClosed } from "./errors.js"
 import { httpJira } from "./jiraLayer.js"
 import { newFileOutput, type Output, resumedOutput, standardOutput } from "./output.js"
 import { issueCount, missingReport, type Progress, renderProgress, sequentialNotice } from "./progress.js"
-import { afterQuotaReset, quotaProgress, recoverySentence, runWaitingForQuota } from "./quotaWait.js"
-import { makeWaiting, nowWaitingFor, type Waiting, watchWaiting } from "./waiting.js"
+import {
+  afterQuotaReset,
+  quotaProgress,
+  quotaStopSentence,
+  recoverySentence,
+  runWaitingForQuota,
+} from "./quotaWait.js"
+import { makeWaiting, nowWaitingFor, type Waiting, waitingOnPurpose, watchWaiting } from "./waiting.js"
 
 /** How often the cursor file is rewritten while an export runs into a file. */
 const SAVE_EVERY_MS = 2_000
@@ -198,7 +204,10 @@ const program = (
         stop,
         announce: !showProgress && !args.quiet,
         waiting: (until) =>
-          Ref.update(state, (x) => ({ ...x, quotaUntil: until })).pipe(Effect.zipRight(draw(true))),
+          Ref.update(state, (x) => ({ ...x, quotaUntil: until })).pipe(
+            Effect.zipRight(waitingOnPurpose(waiting, until)),
+            Effect.zipRight(draw(true)),
+          ),
       }),
     )
     yield* draw(true)
@@ -223,8 +232,14 @@ const program = (
       return yield* new CliFailure({
         message: `Interrupted after ${issueCount(s.last.counters.done)}; continue with --resume ${cursorFile}`,
       })
+    const done = issueCount(s.last.counters.done)
     return yield* new CliFailure({
-      message: `${failure.value.message} The export stopped after ${issueCount(s.last.counters.done)}; continue it with --resume ${cursorFile}`,
+      message:
+        quotaStopSentence(
+          failure.value,
+          `the export stopped after ${done}: continue it with --resume ${cursorFile}`,
+        ) ??
+        `${failure.value.message} The export stopped after ${done}; continue it with --resume ${cursorFile}`,
     })
   })
 
@@ -299,7 +314,12 @@ const main = () => {
     }
     const waiting = yield* makeWaiting("check the email and API token")
     // A quota spent before anything is written (the credential check, the count, the fields) is waited out too.
-    const starting = { wait: args.noWait !== true, quiet: args.quiet, stop }
+    const starting = {
+      wait: args.noWait !== true,
+      quiet: args.quiet,
+      stop,
+      onWait: (until: number) => waitingOnPurpose(waiting, until),
+    }
     const exporting = afterQuotaReset(
       program(args, resumed, stop, streaming, waiting).pipe(Effect.provide(layer)),
       starting,
@@ -322,7 +342,11 @@ const main = () => {
     if (Exit.isSuccess(exit)) return
     const failure = Cause.failureOption(exit.cause)
     if (Option.isSome(failure)) {
-      if (!(failure.value instanceof OutputClosed)) process.stderr.write(`${failure.value.message}\n`)
+      // A quota spent before the export started: no cursor exists yet (the start makes it).
+      const message =
+        quotaStopSentence(failure.value, "nothing was written yet: run the same command again") ??
+        failure.value.message
+      if (!(failure.value instanceof OutputClosed)) process.stderr.write(`${message}\n`)
       process.exitCode = exitCodeOf(failure.value)
     } else {
       process.stderr.write(

@@ -1,7 +1,12 @@
 /** Command-line edges from the second adversarial pass (issue 24, item 6), one test each. */
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
+import { startEmulator } from "../../dev/emulator/index.js"
 import { parseCli } from "../../src/cli/args.js"
+import { runCli } from "./run.js"
 
 const env = { JIRA_SITE: "https://example.atlassian.net", JIRA_EMAIL: "a@example.test", JIRA_API_TOKEN: "t" }
 
@@ -16,5 +21,25 @@ describe("command-line edges", () => {
         "--value-columns goes with --preset jira-import (the other presets write a multi-value field in one cell).",
       ),
     )
+  })
+
+  it("--no-wait at a quota spent before the export starts says when it resets, in local time", async () => {
+    const emulator = await startEmulator({ issues: 20, seed: 3, quota: 1, quotaWindowMs: 600_000 })
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "liquitim-edges-"))
+    try {
+      const site = { url: emulator.url, email: emulator.accounts.admin.email, apiToken: emulator.apiToken }
+      const out = path.join(dir, "out.csv")
+      const args = ["--jql", "project = ALPHA", "--out", out, "--no-wait", "--quiet"]
+      let run = await runCli(site, args)
+      for (let tries = 0; run.code === 0 && tries < 3; tries++) run = await runCli(site, [...args, "--force"])
+      expect(run.code).toBe(1)
+      expect(run.stderr.trim()).toMatch(
+        /^Jira's hourly quota is spent until \d\d:\d\d:\d\d; nothing was written yet: run the same command again from then\.$/,
+      )
+      expect(fs.existsSync(out)).toBe(false)
+    } finally {
+      await emulator.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
