@@ -166,7 +166,8 @@ const program = (
       })
     const save = Effect.gen(function* () {
       const s = yield* Ref.get(state)
-      yield* saveCursor(cursorFile, s.last, { ...output.identity, bytes: s.bytes })
+      const digest = output.digest === undefined ? {} : { digest: yield* output.digest }
+      yield* saveCursor(cursorFile, s.last, { ...output.identity, bytes: s.bytes, ...digest })
     })
 
     // Each run starts from the latest cursor: after a quota wait it continues where the last one stopped.
@@ -179,15 +180,21 @@ const program = (
       Stream.interruptWhen(Deferred.await(stop)),
       Stream.runForEach(({ text, next, counters }) =>
         Effect.gen(function* () {
-          yield* output.write(text)
+          // Written and counted as one step: a stop between them would leave the cursor's byte count
+          // (and the file's digest, cursorFile.ts) behind what the file holds.
+          const s = yield* output.write(text).pipe(
+            Effect.zipRight(
+              Ref.updateAndGet(state, (x) => ({
+                ...x,
+                bytes: x.bytes + Buffer.byteLength(text, "utf8"),
+                counters,
+                ...(next === null ? {} : { last: next }),
+              })),
+            ),
+            Effect.uninterruptible,
+          )
           yield* nowWaitingFor(waiting, `send the issues after the first ${counters.done}`)
           const now = yield* Clock.currentTimeMillis
-          const s = yield* Ref.updateAndGet(state, (x) => ({
-            ...x,
-            bytes: x.bytes + Buffer.byteLength(text, "utf8"),
-            counters,
-            ...(next === null ? {} : { last: next }),
-          }))
           if (output.identity.out !== null && next !== null && now - s.lastSave >= SAVE_EVERY_MS) {
             yield* save
             yield* Ref.update(state, (x) => ({ ...x, lastSave: now }))

@@ -42,4 +42,41 @@ describe("command-line edges", () => {
       fs.rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  it("--resume refuses a part changed anywhere, not only in its last 4 KB", async () => {
+    const emulator = await startEmulator({ issues: 1500, seed: 8 })
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "liquitim-edges-"))
+    try {
+      const site = { url: emulator.url, email: emulator.accounts.admin.email, apiToken: emulator.apiToken }
+      const jql = `project in (${emulator.dataset.projects.map((p) => p.key).join(", ")}) ORDER BY key ASC`
+      const out = path.join(dir, "part.csv")
+      const partial = `${out}.partial`
+      const interrupted = await runCli(site, ["--jql", jql, "--out", out, "--strategy", "thrifty"], () => {
+        return fs.existsSync(partial) && fs.statSync(partial).size > 40_000
+      })
+      expect(interrupted.code).toBe(1)
+      const saved: { bytes: number; digest?: string } = JSON.parse(fs.readFileSync(`${out}.cursor`, "utf8"))
+      expect(saved.digest).toBeDefined()
+      expect(saved.bytes).toBeGreaterThan(4096 + 1000)
+      const before = fs.readFileSync(partial)
+      const changed = Buffer.from(before)
+      changed[500] = changed[500] === 0x23 ? 0x24 : 0x23
+      fs.writeFileSync(partial, changed)
+      const altered = await runCli(site, ["--resume", `${out}.cursor`, "--quiet"])
+      expect(altered.code).toBe(2)
+      expect(altered.stderr).toContain("was changed since the export stopped")
+      fs.writeFileSync(partial, before)
+      const resumed = await runCli(site, ["--resume", `${out}.cursor`, "--quiet"])
+      expect(resumed.stderr).toBe("")
+      expect(resumed.code).toBe(0)
+      const whole = path.join(dir, "whole.csv")
+      expect(
+        (await runCli(site, ["--jql", jql, "--strategy", "thrifty", "--out", whole, "--quiet"])).code,
+      ).toBe(0)
+      expect(fs.readFileSync(out, "utf8")).toBe(fs.readFileSync(whole, "utf8"))
+    } finally {
+      await emulator.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })
