@@ -93,12 +93,13 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
     const mode = plan.options.history
     if (mode !== undefined) {
       // Names resolved as columns are (an unknown one would keep no change at all); ids go to Jira.
-      const named = mode.fields ?? []
-      const resolved =
-        named.length === 0 ? Either.right([]) : resolveHistoryFields(yield* JiraClient.fields(), named)
+      // `/field` also names the Rank fields, so a query ordered by Rank is read in parallel here too.
+      const siteFields = yield* JiraClient.fields()
+      const resolved = resolveHistoryFields(siteFields, mode.fields ?? [])
       if (Either.isLeft(resolved)) return yield* planProblem(resolved.left)
       const fields = resolved.right
       const rowFormat = formatOf(HISTORY_COLUMNS, csv, {
+        rankFields: rankFieldsOf(siteFields),
         // A small field: with `fields: ["id"]` alone an answer may leave the key out.
         fields: ["status"],
         changelogFields: fields,

@@ -79,4 +79,31 @@ describe("command-line edges", () => {
       fs.rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  it("--history on ORDER BY Rank (the sprint's query) is read in parallel like columns, without a notice", async () => {
+    const emulator = await startEmulator({ issues: 120, seed: 6 })
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "liquitim-edges-"))
+    try {
+      const site = { url: emulator.url, email: emulator.accounts.admin.email, apiToken: emulator.apiToken }
+      const jql = `project in (${emulator.dataset.projects.map((p) => p.key).join(", ")}) ORDER BY Rank ASC`
+      const files = { thrifty: path.join(dir, "thrifty.csv"), fast: path.join(dir, "fast.csv") }
+      const thrifty = await runCli(site, [
+        "--jql",
+        jql,
+        "--history",
+        "--strategy",
+        "thrifty",
+        "--out",
+        files.thrifty,
+      ])
+      expect(thrifty.stderr).not.toContain("one page after another")
+      expect(thrifty.code).toBe(0)
+      const fast = await runCli(site, ["--jql", jql, "--history", "--strategy", "fast", "--out", files.fast])
+      expect(fast.code).toBe(0)
+      expect(fs.readFileSync(files.thrifty, "utf8")).toBe(fs.readFileSync(files.fast, "utf8"))
+    } finally {
+      await emulator.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })
