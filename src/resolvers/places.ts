@@ -10,6 +10,7 @@ import {
   type FilterList,
   type FilterSummary,
   FiltersListPayload,
+  IssueKey,
   MAX_JQL_LENGTH,
   MAX_LISTED_FILTERS,
   MAX_SELECTED_ISSUES,
@@ -26,10 +27,6 @@ const Id = Schema.Union(
 ).pipe(Schema.transform(Schema.String, { strict: true, decode: String, encode: (s) => s }))
 
 const ProjectKey = Schema.String.pipe(Schema.pattern(/^[A-Za-z][A-Za-z0-9_]{0,254}$/))
-const IssueKey = Schema.String.pipe(
-  Schema.maxLength(64),
-  Schema.pattern(/^[A-Za-z][A-Za-z0-9_]*-[1-9][0-9]{0,14}$/),
-)
 
 /** The extension contexts we start from; everything else a module sends along is ignored. */
 const Extension = Schema.Union(
