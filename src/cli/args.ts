@@ -228,6 +228,11 @@ export const parseCli = (
         : ""
     return Either.left(`${where}${first?.message ?? "the arguments are not valid"}.`)
   }
+  // Only Jira's importer layout has columns per value; elsewhere the number would be ignored silently.
+  if (decoded.right.valueColumns !== undefined && decoded.right.preset !== "jira-import")
+    return Either.left(
+      "--value-columns goes with --preset jira-import (the other presets write a multi-value field in one cell).",
+    )
   return Either.right({ _tag: "Run", args: decoded.right })
 }
 

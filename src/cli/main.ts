@@ -36,9 +36,15 @@ import {
   sequentialNotice,
   successLine,
 } from "./progress.js"
-import { afterQuotaReset, quotaProgress, recoverySentence, runWaitingForQuota } from "./quotaWait.js"
+import {
+  afterQuotaReset,
+  quotaProgress,
+  quotaStopSentence,
+  recoverySentence,
+  runWaitingForQuota,
+} from "./quotaWait.js"
 import { cliSettings } from "./settings.js"
-import { makeWaiting, nowWaitingFor, type Waiting, watchWaiting } from "./waiting.js"
+import { makeWaiting, nowWaitingFor, type Waiting, waitingOnPurpose, watchWaiting } from "./waiting.js"
 
 /** How often the cursor file is rewritten while an export runs into a file. */
 const SAVE_EVERY_MS = 2_000
@@ -155,7 +161,8 @@ const program = (
       })
     const save = Effect.gen(function* () {
       const s = yield* Ref.get(state)
-      yield* saveCursor(cursorFile, s.last, { ...output.identity, bytes: s.bytes })
+      const digest = output.digest === undefined ? {} : { digest: yield* output.digest }
+      yield* saveCursor(cursorFile, s.last, { ...output.identity, bytes: s.bytes, ...digest })
     })
 
     // Each run starts from the latest cursor: after a quota wait it continues where the last one stopped.
@@ -166,15 +173,21 @@ const program = (
       Stream.interruptWhen(Deferred.await(stop)),
       Stream.runForEach(({ text, next, counters }) =>
         Effect.gen(function* () {
-          yield* output.write(text)
+          // Written and counted as one step: a stop between them would leave the cursor's byte count
+          // (and the file's digest, cursorFile.ts) behind what the file holds.
+          const s = yield* output.write(text).pipe(
+            Effect.zipRight(
+              Ref.updateAndGet(state, (x) => ({
+                ...x,
+                bytes: x.bytes + Buffer.byteLength(text, "utf8"),
+                counters,
+                ...(next === null ? {} : { last: next }),
+              })),
+            ),
+            Effect.uninterruptible,
+          )
           yield* nowWaitingFor(waiting, issuesAfter(counters.done))
           const now = yield* Clock.currentTimeMillis
-          const s = yield* Ref.updateAndGet(state, (x) => ({
-            ...x,
-            bytes: x.bytes + Buffer.byteLength(text, "utf8"),
-            counters,
-            ...(next === null ? {} : { last: next }),
-          }))
           if (output.identity.out !== null && next !== null && now - s.lastSave >= SAVE_EVERY_MS) {
             yield* save
             yield* Ref.update(state, (x) => ({ ...x, lastSave: now }))
@@ -191,7 +204,10 @@ const program = (
         stop,
         announce: !showProgress && !args.quiet,
         waiting: (until) =>
-          Ref.update(state, (x) => ({ ...x, quotaUntil: until })).pipe(Effect.zipRight(draw(true))),
+          Ref.update(state, (x) => ({ ...x, quotaUntil: until })).pipe(
+            Effect.zipRight(waitingOnPurpose(waiting, until)),
+            Effect.zipRight(draw(true)),
+          ),
       }),
     )
     yield* draw(true)
@@ -227,8 +243,14 @@ const program = (
       return yield* new CliFailure({
         message: `Interrupted after ${issueCount(s.last.counters.done)}; continue with --resume ${cursorFile}`,
       })
+    const done = issueCount(s.last.counters.done)
     return yield* new CliFailure({
-      message: `${failure.value.message} The export stopped after ${issueCount(s.last.counters.done)}; continue it with --resume ${cursorFile}`,
+      message:
+        quotaStopSentence(
+          failure.value,
+          `the export stopped after ${done}: continue it with --resume ${cursorFile}`,
+        ) ??
+        `${failure.value.message} The export stopped after ${done}; continue it with --resume ${cursorFile}`,
     })
   })
 
@@ -329,7 +351,12 @@ const main = () => {
     }
     const waiting = yield* makeWaiting("check the email and API token")
     // A quota spent before anything is written (the credential check, the count, the fields) is waited out too.
-    const starting = { wait: args.noWait !== true, quiet: args.quiet, stop }
+    const starting = {
+      wait: args.noWait !== true,
+      quiet: args.quiet,
+      stop,
+      onWait: (until: number) => waitingOnPurpose(waiting, until),
+    }
     const exporting = afterQuotaReset(
       program(args, resumed, stop, streaming, waiting).pipe(Effect.provide(layer)),
       starting,
@@ -352,7 +379,11 @@ const main = () => {
     if (Exit.isSuccess(exit)) return
     const failure = Cause.failureOption(exit.cause)
     if (Option.isSome(failure)) {
-      if (!(failure.value instanceof OutputClosed)) process.stderr.write(`${failure.value.message}\n`)
+      // A quota spent before the export started: no cursor exists yet (the start makes it).
+      const message =
+        quotaStopSentence(failure.value, "nothing was written yet: run the same command again") ??
+        failure.value.message
+      if (!(failure.value instanceof OutputClosed)) process.stderr.write(`${message}\n`)
       // The page has its picker; here the list is one flag away.
       if (failure.value instanceof PlanError && failure.value.reason === "UnknownColumn")
         process.stderr.write("--list-columns lists the columns you can export from this site.\n")

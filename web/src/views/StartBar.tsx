@@ -72,6 +72,11 @@ export const StartBar = ({ page }: { page: PageModel }) => {
               : ""}
         </p>
       )}
+      {point?.notice !== undefined && (
+        <p class="notice" role="status" data-testid="start-notice">
+          {point.notice}
+        </p>
+      )}
       {selected > 0 && (
         <label class="start-selected">
           <input
