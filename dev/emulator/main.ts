@@ -11,6 +11,7 @@ import {
   type QuotaMode,
   startEmulator,
 } from "./index.js"
+import { describeProfile } from "./server/profiles.js"
 
 const HELP = `Jira Cloud emulator: Jira's REST v3 search, bulkfetch, users and JQL endpoints on 127.0.0.1,
 with a generated data set, per-user permissions, rate limits, chaos and client statistics.
@@ -206,7 +207,7 @@ const main = async () => {
     [
       `Jira Cloud emulator listening on ${emulator.url}`,
       `  data set: ${emulator.dataset.issueCount} issues, seed ${emulator.dataset.seed}`,
-      `  profile: ${JSON.stringify(emulator.profile)}`,
+      `  profile ${describeProfile(emulator.profile)}`,
       `  quota: ${parsed.quota === undefined ? "none (unlimited)" : `${parsed.quota} points per ${(parsed.quotaWindowMs ?? 3_600_000) / 1000} s, ${parsed.quotaMode === "global" ? "one pool for every site" : "a pool per site"}`}`,
       ...emulator.sites
         .slice(1)
