@@ -6,6 +6,7 @@
 import { Clock, Deferred, Effect, Either, Ref, Stream } from "effect"
 import { FORGE_LIMITS } from "../contract/constants.js"
 import type { JiraError } from "../jira/JiraError.js"
+import { utf8Length } from "./bytes.js"
 import { type Counters, type CursorContent, encodeCursor, MAX_MISSING_LISTED, type Phase } from "./cursor.js"
 import { makeGate, openGate } from "./gate.js"
 import { type ExportFailure, exportUnits, type PipelineSettings, type Unit } from "./pipeline.js"
@@ -43,9 +44,7 @@ const ANSWER_SLACK_BYTES = 256 * 1024
  * the resolver still refuses an answer past 95%, src/resolvers/export.ts).
  */
 const textRoom = (content: CursorContent, budget: ChunkBudget): number => {
-  const carried =
-    Buffer.byteLength(encodeCursor(content), "utf8") +
-    Buffer.byteLength(JSON.stringify(content.counters), "utf8")
+  const carried = utf8Length(encodeCursor(content)) + utf8Length(JSON.stringify(content.counters))
   return Math.min(
     budget.maxBytes,
     Math.floor(FORGE_LIMITS.invokeResponseBytes * 0.95) - 2 * carried - ANSWER_SLACK_BYTES,
@@ -74,7 +73,7 @@ export const countUnit = (counters: Counters, unit: Unit): Counters => ({
       : [...counters.missing, ...unit.missing].slice(0, MAX_MISSING_LISTED),
 })
 
-const jsonBytes = (text: string) => Buffer.byteLength(JSON.stringify(text), "utf8")
+const jsonBytes = (text: string) => utf8Length(JSON.stringify(text))
 
 /** How long to tell the caller to wait after an error a repeat of the same call may get past. */
 export const pauseFor = (error: JiraError): { retryAfterMs?: number; pausedUntil?: string } | undefined => {
