@@ -19,7 +19,13 @@ import {
   type ServerState,
   stillExists,
 } from "./server/routes.js"
-import { API_TOKEN, createListener, FORGE_ACCOUNT_HEADER, type Pipeline } from "./server/server.js"
+import {
+  API_TOKEN,
+  createListener,
+  FORGE_ACCOUNT_HEADER,
+  type Pipeline,
+  SOURCE_HEADER,
+} from "./server/server.js"
 import { type EmulatorStats, StatsRecorder } from "./server/stats.js"
 import { PageTokens } from "./server/tokens.js"
 
@@ -27,7 +33,7 @@ export { CHAOS_HELP, type ChaosSpec, parseChaos } from "./server/chaos.js"
 export { PROFILES, type ProfileName, type ProfileParams } from "./server/profiles.js"
 export type { EmulatorDataset } from "./server/routes.js"
 export type { EmulatorStats, RetryAfterViolation } from "./server/stats.js"
-export { API_TOKEN, FORGE_ACCOUNT_HEADER }
+export { API_TOKEN, FORGE_ACCOUNT_HEADER, SOURCE_HEADER }
 
 export interface EmulatorOptions {
   readonly port?: number
@@ -46,6 +52,13 @@ export interface EmulatorOptions {
   readonly jql?: JqlEngine
   /** Page cap of `/search/jql` when real fields are asked (default 100). */
   readonly fieldPageCap?: number
+  /**
+   * Whether the page's own `requestJira` traffic (marked by the local host) draws on the points quota:
+   * `free` (default; what partners report of Jira today) or `charged`.
+   */
+  readonly frontendPoints?: "free" | "charged"
+  /** Whether answers to the page's own traffic carry the rate-limit headers (default true). */
+  readonly frontendRateLimitHeaders?: boolean
   /** Clock in epoch ms (default `Date.now`): tests move it to expire tokens and roll quota windows. */
   readonly now?: () => number
 }
@@ -124,6 +137,10 @@ export const startEmulator = (options: EmulatorOptions = {}): Promise<RunningEmu
     stats,
     chaos: () => chaos,
     now,
+    frontend: {
+      charged: options.frontendPoints === "charged",
+      rateLimitHeaders: options.frontendRateLimitHeaders ?? true,
+    },
     quotaLimit: () => {
       const after = chaos.spec.quotaAfter
       const quota = options.quota ?? null
