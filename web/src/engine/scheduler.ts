@@ -1,0 +1,42 @@
+/**
+ * The page runner's Effect scheduler: fibers run in slices of about {@link SLICE_MS}, after which the
+ * rest waits for a new task (a `MessageChannel` message), so the browser paints and answers input
+ * between slices. Effect's default scheduler chains microtasks for thousands of steps before it
+ * yields to a timer, and a microtask never lets the page breathe: parsing and formatting pages of
+ * issues back to back would freeze it for seconds.
+ */
+import { Scheduler } from "effect"
+
+/** Longest run of fiber steps in one browser task (a frame at 60 Hz is 16 ms). */
+export const SLICE_MS = 12
+
+export const slicedScheduler = (now: () => number = () => performance.now()): Scheduler.Scheduler => {
+  const queue: Array<Scheduler.Task> = []
+  let sliceStart = Number.NEGATIVE_INFINITY
+  let scheduled = false
+  const channel = new MessageChannel()
+  const run = () => {
+    scheduled = false
+    while (queue.length > 0) {
+      if (now() - sliceStart > SLICE_MS) return later()
+      queue.shift()?.()
+    }
+  }
+  const later = () => {
+    scheduled = true
+    channel.port2.postMessage(null)
+  }
+  channel.port1.onmessage = () => {
+    sliceStart = now()
+    run()
+  }
+  return Scheduler.make((task) => {
+    queue.push(task)
+    if (scheduled) return
+    // Within the current slice a microtask keeps going; past it, the next step waits for a new task.
+    if (now() - sliceStart <= SLICE_MS) {
+      scheduled = true
+      queueMicrotask(run)
+    } else later()
+  })
+}
