@@ -42,6 +42,11 @@ export interface HostOptions {
   readonly emulator?: EmulatorOptions
   /** Which seeded emulator user the page runs as. */
   readonly user?: "admin" | "restricted"
+  /**
+   * An emulator already running elsewhere (the benchmark's, on its own thread), reached as `accountId`
+   * the way the host reaches its own (the Forge account header), instead of starting one.
+   */
+  readonly emulatorAt?: { readonly url: string; readonly accountId: string }
   /** Send Jira requests to a real site with Basic auth instead of the emulator. */
   readonly site?: RealSite
   /** Directory of the built UI (default `web/dist`). */
@@ -191,6 +196,10 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
         : ""
     siteUrl = site.url
     target = { baseUrl: site.url, headers: { Authorization: basicAuth(site) } }
+  } else if (options.emulatorAt) {
+    accountId = options.emulatorAt.accountId
+    siteUrl = options.emulatorAt.url
+    target = { baseUrl: siteUrl, headers: { [FORGE_ACCOUNT_HEADER]: accountId } }
   } else {
     emulator = await startEmulator(options.emulator ?? {})
     accountId = emulator.accounts[options.user ?? "admin"].accountId
