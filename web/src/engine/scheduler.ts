@@ -10,11 +10,28 @@ import { Scheduler } from "effect"
 /** Longest run of fiber steps in one browser task (a frame at 60 Hz is 16 ms). */
 export const SLICE_MS = 12
 
-export const slicedScheduler = (now: () => number = () => performance.now()): Scheduler.Scheduler => {
+/** A new task through a `MessageChannel` message (a timer would be clamped to 4 ms once nested). */
+const messageTask = (): ((task: () => void) => void) => {
+  const channel = new MessageChannel()
+  let pending: Array<() => void> = []
+  channel.port1.onmessage = () => {
+    const [first, ...rest] = pending
+    pending = rest
+    first?.()
+  }
+  return (task) => {
+    pending.push(task)
+    channel.port2.postMessage(null)
+  }
+}
+
+export const slicedScheduler = (
+  now: () => number = () => performance.now(),
+  newTask: (task: () => void) => void = messageTask(),
+): Scheduler.Scheduler => {
   const queue: Array<Scheduler.Task> = []
   let sliceStart = Number.NEGATIVE_INFINITY
   let scheduled = false
-  const channel = new MessageChannel()
   const run = () => {
     scheduled = false
     while (queue.length > 0) {
@@ -24,11 +41,10 @@ export const slicedScheduler = (now: () => number = () => performance.now()): Sc
   }
   const later = () => {
     scheduled = true
-    channel.port2.postMessage(null)
-  }
-  channel.port1.onmessage = () => {
-    sliceStart = now()
-    run()
+    newTask(() => {
+      sliceStart = now()
+      run()
+    })
   }
   return Scheduler.make((task) => {
     queue.push(task)
