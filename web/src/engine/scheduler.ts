@@ -5,7 +5,7 @@
  * yields to a timer, and a microtask never lets the page breathe: parsing and formatting pages of
  * issues back to back would freeze it for seconds.
  */
-import { Scheduler } from "effect"
+import { FiberRef, Scheduler } from "effect"
 
 /** Longest run of fiber steps in one browser task (a frame at 60 Hz is 16 ms). */
 export const SLICE_MS = 12
@@ -46,6 +46,10 @@ export const slicedScheduler = (
       run()
     })
   }
+  // A fiber yields when the slice is over, however few steps it took (Effect's default counts 2,048
+  // steps, which can be far longer than a frame when steps format pages of issues).
+  const shouldYield = (fiber: Parameters<Scheduler.Scheduler["shouldYield"]>[0]) =>
+    now() - sliceStart > SLICE_MS ? fiber.getFiberRef(FiberRef.currentSchedulingPriority) : false
   return Scheduler.make((task) => {
     queue.push(task)
     if (scheduled) return
@@ -54,5 +58,5 @@ export const slicedScheduler = (
       scheduled = true
       queueMicrotask(run)
     } else later()
-  })
+  }, shouldYield)
 }
