@@ -53,6 +53,8 @@ const webOptions = {
   legalComments: "none",
   logLevel: "warning",
   define: { "process.env.NODE_ENV": '"production"' },
+  // The helpers the bridge's dependencies use instead of all of tslib (see web/tslib.js).
+  alias: { tslib: join(root, "web", "tslib.js") },
 }
 
 /**
