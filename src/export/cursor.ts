@@ -11,20 +11,9 @@
  */
 import { Effect, Either, Schema } from "effect"
 import { FORGE_LIMITS } from "../contract/constants.js"
-import {
-  ExportOptionsInput,
-  MAX_COLUMN_REF_LENGTH,
-  MAX_COLUMNS,
-  MAX_CURSOR_LENGTH,
-  MAX_JQL_LENGTH,
-} from "../contract.js"
+import { Columns, ExportOptionsInput, Jql, MAX_CURSOR_LENGTH } from "../contract.js"
 import { base64UrlOfBytes, base64UrlOfText, sha256, textOfBase64Url } from "./bytes.js"
-
-/** A bad, truncated or altered cursor. */
-export class BadCursor extends Schema.TaggedError<BadCursor>()("BadCursor", {
-  reason: Schema.Literal("Malformed", "Checksum", "Version"),
-  message: Schema.String,
-}) {}
+import { BadCursor } from "./errors.js"
 
 /** Most statuses a cursor keeps (a site's statuses; each becomes a "Time in …" column). */
 export const MAX_STATUSES = 1000
@@ -149,10 +138,8 @@ export type Counters = typeof Counters.Type
 
 export const CursorContent = Schema.Struct({
   v: Schema.Literal(1),
-  jql: Schema.String.pipe(Schema.maxLength(MAX_JQL_LENGTH)),
-  columns: Schema.Array(Schema.String.pipe(Schema.maxLength(MAX_COLUMN_REF_LENGTH))).pipe(
-    Schema.maxItems(MAX_COLUMNS),
-  ),
+  jql: Jql,
+  columns: Columns,
   options: ExportOptionsInput,
   timeZone: Schema.String.pipe(Schema.maxLength(64)),
   siteUrl: Schema.String.pipe(Schema.maxLength(2048)),
@@ -223,7 +210,8 @@ export const decodeCursor = (cursor: string): Effect.Effect<CursorContent, BadCu
     if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor))
       return yield* bad("Malformed", "The export position is damaged; start the export again.")
     const json = textOfBase64Url(cursor)
-    if (json === undefined)
+    // Only the canonical encoding: a last character differing in the bits base64 leaves unused is damage too.
+    if (json === undefined || base64UrlOfText(json) !== cursor)
       return yield* bad("Malformed", "The export position is damaged; start the export again.")
     const envelope = Schema.decodeUnknownEither(Envelope)(json)
     if (Either.isLeft(envelope)) {

@@ -75,7 +75,7 @@ describe("the page's bundle needs no Node", () => {
   const files = reachable(sourceFiles("web/src"))
 
   it("reaches the engine through the page runner", () => {
-    expect(files).toContain("src/export/pipeline.ts")
+    expect(files).toContain("src/export/engine.ts")
     expect(files).toContain("src/export/cursor.ts")
     expect(files).toContain("src/jira/BridgeTransport.ts")
   })

@@ -19,16 +19,14 @@ import {
   type ResolverError,
   type Result,
 } from "../../../src/contract.js"
-import { countUnit, pauseFor } from "../../../src/export/chunk.js"
-import { type Counters, type CursorContent, decodeCursor, encodeCursor } from "../../../src/export/cursor.js"
-import { openGate } from "../../../src/export/gate.js"
-import { defaultSettings, exportUnits } from "../../../src/export/pipeline.js"
-import { planOf, startExport } from "../../../src/export/start.js"
-import { liveExportJira, livePlanner } from "../../../src/export/wiring.js"
-import { namedTimeZone } from "../../../src/fields/dates.js"
+import { type Counters, decodeCursor, encodeCursor } from "../../../src/export/cursor.js"
+import { ExportJira } from "../../../src/export/ExportJira.js"
+import { type CursorUnit, exportStream, planOf, startExport } from "../../../src/export/engine.js"
+import { pauseFor } from "../../../src/export/pause.js"
+import { livePlanner, timeZoneFor } from "../../../src/export/planner.js"
+import { defaultSettings, type ExportFailure } from "../../../src/export/types.js"
 import { BridgeTransport, type RequestJira } from "../../../src/jira/BridgeTransport.js"
 import { JiraClient } from "../../../src/jira/JiraClient.js"
-import { JiraError } from "../../../src/jira/JiraError.js"
 import { RateLimitState } from "../../../src/jira/RateLimitState.js"
 import { UserDirectory } from "../../../src/jira/UserDirectory.js"
 import { decodePayload } from "../../../src/resolvers/payload.js"
@@ -48,13 +46,8 @@ export interface PageEngine {
 const READ_AHEAD_UNITS = 3
 
 type Item =
-  | {
-      readonly _tag: "unit"
-      readonly text: string
-      readonly next: CursorContent | null
-      readonly counters: Counters
-    }
-  | { readonly _tag: "failed"; readonly error: ResolverFailure }
+  | ({ readonly _tag: "unit" } & CursorUnit)
+  | { readonly _tag: "failed"; readonly error: ExportFailure }
 
 interface Running {
   /** The cursor the page will ask with next: the one after the last unit handed out. */
@@ -74,7 +67,8 @@ const progressOf = (c: Counters): ExportProgress => ({
 
 export const makePageEngine = (requestJira: RequestJira): PageEngine => {
   // One quota state and user directory for the page's session, as the CLI keeps them for its process.
-  const services = UserDirectory.layer().pipe(
+  const services = ExportJira.layer.pipe(
+    Layer.provideMerge(UserDirectory.layer()),
     Layer.provideMerge(JiraClient.layer),
     Layer.provideMerge(RateLimitState.layer),
     Layer.provide(BridgeTransport.layer(requestJira)),
@@ -85,7 +79,7 @@ export const makePageEngine = (requestJira: RequestJira): PageEngine => {
 
   /** Runs an effect in the page's runtime to a Result: failures as the resolvers word them. */
   const settle = <A>(
-    effect: Effect.Effect<A, ResolverFailure, JiraClient | UserDirectory | RateLimitState>,
+    effect: Effect.Effect<A, ResolverFailure, ExportJira | JiraClient | UserDirectory | RateLimitState>,
   ): Promise<Result<A>> =>
     runtime.runPromiseExit(effect.pipe(Effect.withScheduler(scheduler))).then((exit): Result<A> => {
       if (Exit.isSuccess(exit)) return { ok: true, value: exit.value }
@@ -108,10 +102,8 @@ export const makePageEngine = (requestJira: RequestJira): PageEngine => {
       Effect.gen(function* () {
         stop()
         const input = yield* decodePayload(ExportStartPayload)(payload)
-        const jira = yield* liveExportJira
-        // The option when it names a zone, else the user's Jira profile zone (as the resolvers decide).
-        const timeZone =
-          namedTimeZone(input.options?.timeZone) ?? (yield* JiraClient.myself()).timeZone ?? "UTC"
+        const jira = yield* ExportJira
+        const timeZone = yield* timeZoneFor(input.options?.timeZone)
         const started = yield* startExport({
           jira,
           planner: livePlanner,
@@ -136,23 +128,11 @@ export const makePageEngine = (requestJira: RequestJira): PageEngine => {
   const open = (cursor: string) =>
     Effect.gen(function* () {
       const content = yield* decodeCursor(cursor)
-      const jira = yield* liveExportJira
+      const jira = yield* ExportJira
       const { format } = yield* livePlanner(planOf(content))
       const items = yield* Queue.bounded<Item>(READ_AHEAD_UNITS)
-      const units = exportUnits({
-        jira,
-        format,
-        jql: content.jql,
-        phase: content.phase,
-        gate: openGate,
-        settings: defaultSettings,
-      }).pipe(
-        Stream.mapAccum(content.counters, (counters, unit) => {
-          const updated = countUnit(counters, unit)
-          const next: CursorContent | null =
-            unit.after === null ? null : { ...content, phase: unit.after, counters: updated }
-          return [updated, { _tag: "unit", text: unit.text, next, counters: updated } as const] as const
-        }),
+      const units = exportStream({ jira, format, content, settings: defaultSettings }).pipe(
+        Stream.map((unit): Item => ({ _tag: "unit", ...unit })),
       )
       const fiber = yield* units.pipe(
         Stream.runForEach((item) => Queue.offer(items, item)),
@@ -175,7 +155,7 @@ export const makePageEngine = (requestJira: RequestJira): PageEngine => {
         const item = yield* Queue.take(current.items)
         if (item._tag === "failed") {
           running = undefined
-          const pause = item.error instanceof JiraError ? pauseFor(item.error) : undefined
+          const pause = pauseFor(item.error)
           // A wait Jira asks for is a pause from the same cursor, as export/next answers it.
           if (pause === undefined) return yield* Effect.fail(item.error)
           const paused: ExportChunk = { csv: "", cursor, progress: progressOf(current.counters), ...pause }
