@@ -20,10 +20,17 @@ import { type ConsentMode, consentMissing, consentRequired, isConsentError } fro
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from "./emulator/index.js"
 import { bridgeShim, consentPrompt } from "./frame.js"
 import { contextSearch, framedHtml, type HostModule, hostModule, MODAL_FRAME_CSS } from "./hostModules.js"
-import { emulatedInstallations, type HostSite, type Installation, realSiteInstallation } from "./hostSites.js"
+import {
+  emulatedInstallations,
+  emulatorAtInstallation,
+  type HostSite,
+  type Installation,
+  realSiteInstallation,
+} from "./hostSites.js"
 import { invokeRefusal, ownOrigins } from "./invokeGuard.js"
 import { invokeLatency } from "./invokeLatency.js"
 import { MemoryKvs } from "./kvs.js"
+import { productFetch } from "./productFetch.js"
 
 export type { HostSite } from "./hostSites.js"
 
@@ -40,6 +47,11 @@ export interface HostOptions {
   readonly emulator?: EmulatorOptions
   /** Which seeded emulator user the page runs as. */
   readonly user?: "admin" | "restricted"
+  /**
+   * An emulator already running elsewhere (the benchmark's, on its own thread), reached as `accountId`
+   * the way the host reaches its own (the Forge account header), instead of starting one.
+   */
+  readonly emulatorAt?: { readonly url: string; readonly accountId: string }
   /** Send Jira requests to a real site with Basic auth instead of the emulator. */
   readonly site?: RealSite
   /** Directory of the built UI (default `web/dist`). */
@@ -75,6 +87,8 @@ export interface RunningHost {
   /** The in-process emulator, when not running against a real site. */
   readonly emulator: RunningEmulator | undefined
   readonly accountId: string
+  /** Jira requests the page made itself (`requestJira`), and how many of them failed to reach Jira. */
+  readonly productFetches: () => { readonly total: number; readonly failed: number }
   /** Every resolver invocation the page made, in order. */
   readonly invocations: () => ReadonlyArray<Invocation>
   /** The user's consent now (the prompt's button grants it). */
@@ -187,6 +201,8 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
   let consent: ConsentMode = options.consent ?? "granted"
   const installations: Array<Installation> = []
   if (options.site) installations.push(await realSiteInstallation(options.site))
+  else if (options.emulatorAt)
+    installations.push(emulatorAtInstallation(options.emulatorAt.url, options.emulatorAt.accountId))
   else {
     emulator = await startEmulator({
       ...options.emulator,
@@ -204,6 +220,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
   restartForge({ steward: options.steward === false ? null : defaultSteward })
   const invocations: Invocation[] = []
   const kvs = new MemoryKvs()
+  const fetches = { total: 0, failed: 0 }
 
   /** One installation's page server: its own port, context and Jira, the one app behind them all. */
   const serveSite = async (
@@ -298,6 +315,27 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
       }
     }
 
+    // The page's own Jira reads (requestJira): same origin checks as invokes, the user's consent first.
+    const fetchProduct = async (req: IncomingMessage, res: ServerResponse) => {
+      const refusal = invokeRefusal(req.headers, origins)
+      if (refusal !== undefined) {
+        req.resume()
+        return sendJson(res, refusal.status, { message: refusal.message })
+      }
+      const raw = await readBody(req, 10 * 1024 * 1024)
+      if (raw === "too-large") return sendJson(res, 413, { message: "The request body is too large." })
+      if (consent !== "granted") return sendJson(res, 401, consentRequired)
+      fetches.total++
+      const answer = await productFetch(JSON.parse(raw.toString("utf8")), target).catch((error: unknown) => {
+        fetches.failed++
+        return {
+          refused: `Jira could not be reached: ${error instanceof Error ? error.message : String(error)}`,
+        }
+      })
+      if ("refused" in answer) return sendJson(res, 502, { message: answer.refused })
+      sendJson(res, 200, answer)
+    }
+
     const serveStatic = async (pathname: string, search: string, res: ServerResponse) => {
       if (pathname === "/" || pathname === "/index.html") {
         // The shim goes before the bundle, as an external script (Forge's CSP allows no inline script).
@@ -350,6 +388,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
           )
         }
         if (req.method === "POST" && pathname === "/__host/invoke") return invoke(req, res)
+        if (req.method === "POST" && pathname === "/__host/fetch") return fetchProduct(req, res)
         if (req.method === "POST" && pathname === "/__host/consent") {
           consent = "granted"
           return sendJson(res, 200, { consent })
@@ -389,6 +428,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
     emulator,
     accountId: first.accountId,
     invocations: () => invocations,
+    productFetches: () => ({ ...fetches }),
     consent: () => consent,
     setConsent: (mode) => {
       consent = mode

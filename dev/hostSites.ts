@@ -84,3 +84,20 @@ export const emulatedInstallations = (
       },
     }
   })
+
+/** An emulator already running elsewhere (the benchmark's, on its own thread), as one installation. */
+export const emulatorAtInstallation = (url: string, accountId: string): Installation => {
+  const cloudId = "00000000-0000-4000-8000-00000000c10d"
+  return {
+    site: 1,
+    cloudId,
+    installContext: installContextOf(cloudId),
+    siteUrl: url,
+    accountId,
+    target: {
+      baseUrl: url,
+      headers: { [FORGE_ACCOUNT_HEADER]: accountId },
+      installContext: installContextOf(cloudId),
+    },
+  }
+}

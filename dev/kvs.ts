@@ -1,13 +1,13 @@
 /**
  * Forge's key-value storage as the local host provides it: in memory, one store per installation, as
- * Forge keeps each installation's storage apart (docs/forge.md §7). `@forge/kvs` sends its calls through
+ * Forge keeps each installation's storage apart (docs/forge.md §8). `@forge/kvs` sends its calls through
  * the platform's fetch hook (`{type: "kvs", remote: "kvs"}`, a POST of JSON to `/api/v1/<operation>`);
  * the host answers the operations the app uses (get, set, delete, batch get/set/delete) with the
  * service's shapes and its limits on keys and values, and refuses the others with the service's error
  * body rather than pretend.
  */
 
-/** Forge's key rule and limits (docs/forge.md §7). */
+/** Forge's key rule and limits (docs/forge.md §8). */
 const KEY_PATTERN = /^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/
 const MAX_KEY_LENGTH = 500
 const MAX_VALUE_BYTES = 240 * 1024

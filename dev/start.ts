@@ -4,6 +4,7 @@
  *   npm start -- [--port 8080] [--user admin|restricted] [--issues 1000] [--seed 1]
  *                [--profile instant|cloud] [--chaos SPEC] [--consent required] [--invoke-latency MS]
  *                [--sites N] [--quota POINTS] [--quota-window SECONDS] [--quota-mode global|tenant]
+ *                [--frontend-points free|charged] [--frontend-ratelimit-headers on|off]
  *                [--site https://x.atlassian.net --email E --token T]
  *
  * The site, email and token can also come from JIRA_SITE, JIRA_EMAIL and JIRA_API_TOKEN; the port
@@ -24,6 +25,11 @@ const usage = `Usage: npm start -- [options]
   --seed N             data set seed (default 1)
   --profile NAME       emulator latency profile: instant (default) or cloud
   --chaos SPEC         emulator fault injection (see npm run emulator -- --help)
+  --frontend-points free|charged
+                       whether the page's own requestJira reads draw on the app's points quota
+                       in the emulator (default free)
+  --frontend-ratelimit-headers on|off
+                       whether the emulator's answers to them carry rate-limit headers (default on)
   --consent MODE       granted (default), or required: Forge's "Allow access" prompt comes first
   --invoke-latency MS  Forge's overhead added to every resolver call (default 0; the benchmark uses 300)
   --sites N            installations of the app, each a page URL over its own emulated site (default 1)
@@ -53,6 +59,8 @@ const main = async () => {
         chaos: { type: "string" },
         consent: { type: "string" },
         "invoke-latency": { type: "string" },
+        "frontend-points": { type: "string" },
+        "frontend-ratelimit-headers": { type: "string" },
         site: { type: "string" },
         sites: { type: "string" },
         quota: { type: "string" },
@@ -90,6 +98,12 @@ const main = async () => {
   if (profile !== "instant" && profile !== "cloud") return fail("--profile must be instant or cloud.")
   const consent = text("consent") ?? "granted"
   if (consent !== "granted" && consent !== "required") return fail("--consent must be granted or required.")
+  const frontendPoints = text("frontend-points") ?? "free"
+  if (frontendPoints !== "free" && frontendPoints !== "charged")
+    return fail("--frontend-points must be free or charged.")
+  const frontendHeaders = text("frontend-ratelimit-headers") ?? "on"
+  if (frontendHeaders !== "on" && frontendHeaders !== "off")
+    return fail("--frontend-ratelimit-headers must be on or off.")
   const siteUrl = text("site") ?? process.env.JIRA_SITE
   const email = text("email") ?? process.env.JIRA_EMAIL
   const token = text("token") ?? process.env.JIRA_API_TOKEN
@@ -127,6 +141,8 @@ const main = async () => {
             issues: int("issues", 1000, 1, 200_000),
             seed: int("seed", 1, 0, 2 ** 31),
             profile,
+            frontendPoints,
+            frontendRateLimitHeaders: frontendHeaders === "on",
             ...(chaos ? { chaos } : {}),
             ...(quota === undefined ? {} : { quota, quotaWindowMs }),
             quotaMode,

@@ -186,6 +186,11 @@ export const ExportStarted = Schema.Struct({
    */
   allowanceNote: Schema.optional(Schema.String),
   cursor: Schema.String,
+  /**
+   * The app's points left this hour as Jira's latest answer said (absent when it did not): the page
+   * runs a large spend in the browser instead (web/src/models/runners.ts).
+   */
+  pointsLeft: Schema.optional(Schema.Number),
 })
 export type ExportStarted = typeof ExportStarted.Type
 

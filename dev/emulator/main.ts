@@ -35,9 +35,14 @@ Options:
   --quota-mode MODE     global (default): the sites spend one app pool (Jira's Tier 1);
                         tenant: each site has its own pool of --quota points (Tier 2)
   --field-page-cap N    /search/jql page cap when fields are asked (default 100)
+  --frontend-points free|charged
+                        whether the page's own requestJira traffic (marked by the local host)
+                        draws on the points quota (default free)
+  --frontend-ratelimit-headers on|off
+                        whether answers to that traffic carry the rate-limit headers (default on)
   --help                this text
 
-Statistics: GET /__emulator/stats, reset with POST /__emulator/stats/reset.
+Statistics (points by source: app, frontend, API token): GET /__emulator/stats, reset with POST /__emulator/stats/reset.
 
 ${CHAOS_HELP}
 `
@@ -56,6 +61,8 @@ export interface MainOptions {
   readonly fieldPageCap: number | undefined
   readonly sites: number
   readonly quotaMode: QuotaMode
+  readonly frontendPoints: "free" | "charged"
+  readonly frontendRateLimitHeaders: boolean
 }
 
 const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
@@ -89,6 +96,8 @@ export const parseArgs = (argv: ReadonlyArray<string>): MainOptions | "help" => 
     fieldPageCap: undefined,
     sites: 1,
     quotaMode: "global",
+    frontendPoints: "free",
+    frontendRateLimitHeaders: true,
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
@@ -151,6 +160,20 @@ export const parseArgs = (argv: ReadonlyArray<string>): MainOptions | "help" => 
       case "--field-page-cap":
         options = { ...options, fieldPageCap: whole(flag, value(), 1) }
         break
+      case "--frontend-points": {
+        const mode = value()
+        if (mode !== "free" && mode !== "charged")
+          throw new UsageError(`--frontend-points must be free or charged, not "${mode}".`)
+        options = { ...options, frontendPoints: mode }
+        break
+      }
+      case "--frontend-ratelimit-headers": {
+        const mode = value()
+        if (mode !== "on" && mode !== "off")
+          throw new UsageError(`--frontend-ratelimit-headers must be on or off, not "${mode}".`)
+        options = { ...options, frontendRateLimitHeaders: mode === "on" }
+        break
+      }
       default:
         throw new UsageError(`Unknown option "${arg}"; run with --help to see the options.`)
     }
@@ -198,6 +221,8 @@ const main = async () => {
     ...(parsed.fieldPageCap === undefined ? {} : { fieldPageCap: parsed.fieldPageCap }),
     sites: parsed.sites,
     quotaMode: parsed.quotaMode,
+    frontendPoints: parsed.frontendPoints,
+    frontendRateLimitHeaders: parsed.frontendRateLimitHeaders,
   }).catch((cause: unknown) => {
     process.stderr.write(`${listenFailure(cause, parsed.host, parsed.port)}\n`)
     process.exit(1)
@@ -214,6 +239,7 @@ const main = async () => {
         .map(
           (site) => `  site ${site.site}: ${site.url} (seed ${site.dataset.seed}, cloud id ${site.cloudId})`,
         ),
+      `  page traffic (requestJira): points ${parsed.frontendPoints}, rate-limit headers ${parsed.frontendRateLimitHeaders ? "on" : "off"}`,
       `  chaos: ${parsed.chaos === undefined ? "none" : JSON.stringify(parsed.chaos)}`,
       `  log in with Basic auth, API token "${emulator.apiToken}":`,
       `    ${admin.email} (${admin.displayName}, every project)`,

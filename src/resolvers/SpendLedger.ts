@@ -1,7 +1,7 @@
 /**
  * What this installation's exports spent of Jira's points pool, per quota window, kept in Forge
  * storage (KVS) so every invocation and every warm instance of the installation sees it; Forge keeps
- * each installation's storage apart, so the keys need no installation in them (docs/forge.md §7).
+ * each installation's storage apart, so the keys need no installation in them (docs/forge.md §8).
  */
 import { kvs } from "@forge/kvs"
 import { Effect, Layer, Ref } from "effect"

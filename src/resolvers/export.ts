@@ -55,7 +55,9 @@ export const exportStart = (payload: unknown, context?: unknown) =>
       apiToken: config.apiToken,
     })
     const note = yield* stewardOutlook(started.approximateTotal, started.strategy)
+    const points = (yield* jira.quota).remaining
     const result: ExportStarted = {
+      ...(points === undefined ? {} : { pointsLeft: points }),
       csv: started.header,
       columns: started.columns,
       approximateTotal: started.approximateTotal,
