@@ -61,6 +61,7 @@ export const PRESETS: Readonly<Record<ResolvedOptions["preset"], ResolvedOptions
       durationFormat: "jira",
       hoursPerDay: DEFAULT_HOURS_PER_DAY,
       daysPerWeek: DEFAULT_DAYS_PER_WEEK,
+      jsonForUnknown: true,
     },
     strategy: "auto",
   },
@@ -122,6 +123,7 @@ export const resolveOptions = (
       durationFormat: input?.durationFormat ?? base.format.durationFormat,
       hoursPerDay: input?.hoursPerDay ?? base.format.hoursPerDay,
       daysPerWeek: input?.daysPerWeek ?? base.format.daysPerWeek,
+      ...(base.format.jsonForUnknown === true ? { jsonForUnknown: true } : {}),
       ...(base.format.importer === undefined
         ? {}
         : { importer: { valueColumns: input?.valueColumns ?? base.format.importer.valueColumns } }),

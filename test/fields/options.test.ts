@@ -74,6 +74,8 @@ describe("resolveOptions", () => {
         durationFormat: "hours",
         hoursPerDay: 7.5,
         daysPerWeek: 4,
+        // The data preset writes shapes it does not know as JSON, for programs.
+        jsonForUnknown: true,
       },
       strategy: "fast",
     })
