@@ -27,10 +27,13 @@ export type Formatter = (value: unknown, ctx: FormatContext) => string
 const seconds = (u: unknown): number | undefined =>
   typeof u === "number" && Number.isFinite(u) ? u : undefined
 
+/** A mention's current name; none for an account Jira did not return, whose stored name then stands. */
 const namesFrom =
   (ctx: FormatContext) =>
-  (accountId: string): string | undefined =>
-    ctx.users.get(accountId)?.displayName
+  (accountId: string): string | undefined => {
+    const user = ctx.users.get(accountId)
+    return user === undefined || user.known === false ? undefined : user.displayName
+  }
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
