@@ -118,6 +118,20 @@ describe("statusTimes", () => {
     expect(times.changes).toBe(5)
   })
 
+  it("counts the status at creation as the first change's from when every change is after as-of (issue 19 item 5)", () => {
+    // Created in To Do, moved to Done while the export ran: until as-of it was in To Do all along.
+    const times = statusTimes({
+      createdMs: CREATED,
+      changes: [{ at: CREATED + 30 * HOUR, from: "1", to: "4" }],
+      currentStatus: "4",
+      categoryOf,
+      asOfMs: CREATED + 20 * HOUR,
+    })
+    expect(Object.fromEntries(times.msIn)).toEqual({ "1": 20 * HOUR })
+    expect(times.leadMs).toBeUndefined()
+    expect(times.changes).toBe(0)
+  })
+
   it("has no cycle time when work starts only after the issue was first done", () => {
     const times = statusTimes({
       createdMs: CREATED,
