@@ -83,6 +83,7 @@ describe("a changelog page from a real site (hack-jira-cfd)", () => {
       "Time in To Do (h)": "24.97",
       "Time in In Progress (h)": "95.80",
       "Time in Done (h)": "63.23",
+      "Time in statuses no longer in a workflow (h)": "",
     })
   })
 })
