@@ -164,6 +164,21 @@ describe("changelog generation", () => {
     expect(lengths.reduce((s, n) => s + n, 0) / lengths.length).toBeGreaterThan(3)
   })
 
+  it("dates no entry after the data set's present, for any size (real Jira has no future changes)", () => {
+    // The newest issue is created just before 2026-11-20 08:00 UTC (issue-core.ts END); nothing of it
+    // may be dated later, which also keeps every entry before the emulator's clock on this machine.
+    const present = Date.UTC(2026, 10, 20, 8, 0, 0)
+    for (const issues of [40, 300, 3000]) {
+      const ds = createDataset({ issues, seed: 11 })
+      const late: Array<string> = []
+      for (let i = 0; i < issues; i++)
+        for (const h of ds.changelogOf(String(10_000 + i))?.histories ?? [])
+          if (Date.parse(String(h.created).replace(/([+-]\d{2})(\d{2})$/, "$1:$2")) > present)
+            late.push(`${i}: ${h.created}`)
+      expect(late.slice(0, 5)).toEqual([])
+    }
+  })
+
   it("has authors of every kind, app and deleted accounts included, as UserDetails", () => {
     const ds = datasetFor(5)
     const authors = new Map<string, Json>()

@@ -7,10 +7,13 @@ import { createDataset } from "../../../dev/emulator/data/index.js"
  * Tests, goldens and benchmark figures rely on a seed always giving the same data: a refactor of the
  * generator must keep these. A deliberate change of the data set updates them, and says so.
  */
+// Changed on purpose (issue 19 item 6): no issue is created or changed after the data set's present,
+// so creation times moved two spacings earlier and `updated` (hence histories, comments and worklogs
+// of the newest issues) ends by then.
 const FINGERPRINTS: Record<number, string> = {
-  1: "a5b4c45b295e26a09802075df007fad2402d6b464e8f821e5438ed432e0dac16",
-  3: "2c2a3c604b3bd781fc11eca237e89765fba8ffff4ae97f9a999ecb9e3b4404c6",
-  11: "878412b55111be8364ea4f1550030851a974130894f9382cd616f4ecef00d8b3",
+  1: "60657a3fbb5aaf2f2b10b3eb488b970faef21b86d344728b5d7fc4ea6eec8c3e",
+  3: "c78e9455a991bf6484b86ec1427e1793289179154f76661f723a66e87cd3eafb",
+  11: "478f8d2ca79531ef906b64bf1670f15f729c6b146b3a3a285b1e7f18deead516",
 }
 
 const fingerprint = (seed: number): string => {
