@@ -199,12 +199,29 @@ describe("changelog generation", () => {
     for (let i = 0; i < 1000; i++)
       for (const h of ds.changelogOf(String(10_000 + i))!.histories) items.push(...h.items)
     const names = new Map(ds.fields.map((f) => [f.id, f.name]))
-    for (const item of items) {
+    const byField = items.flatMap((item) =>
+      item.fieldId === undefined ? [] : [{ ...item, fieldId: item.fieldId }],
+    )
+    for (const item of byField) {
       expect(item.fieldtype).toBe(item.fieldId.startsWith("customfield_") ? "custom" : "jira")
-      expect(item.field).toBe(item.fieldtype === "custom" ? names.get(item.fieldId) : item.fieldId)
+      if (item.fieldId === "parent") expect(item.field).toBe("Parent")
+      else expect(item.field).toBe(item.fieldtype === "custom" ? names.get(item.fieldId) : item.fieldId)
     }
+    // Items that are not a field's change carry no field id, as in Jira (issue 19 item 6).
+    expect(new Set(items.filter((i) => i.fieldId === undefined).map((i) => i.field))).toEqual(
+      new Set(["IssueParentAssociation", "WorklogId"]),
+    )
     const fieldIds = new Set(items.map((i) => i.fieldId))
-    for (const id of ["status", "resolution", "assignee", "priority", "labels", "customfield_10010"])
+    for (const id of [
+      "status",
+      "resolution",
+      "assignee",
+      "priority",
+      "labels",
+      "customfield_10010",
+      "parent",
+      "timespent",
+    ])
       expect(fieldIds).toContain(id)
     expect(new Set(items.filter((i) => i.field === "Category").map((i) => i.fieldId))).toEqual(
       new Set(["customfield_10015", "customfield_10016"]),
