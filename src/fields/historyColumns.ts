@@ -5,7 +5,7 @@
  * which the export attaches as `issue.changelog.histories` (changelog bulkfetch filtered to `status`).
  */
 import type { Issue } from "../jira/schemas.js"
-import type { Column } from "./columns.js"
+import type { Column } from "./column.js"
 import { parseJiraDateTime } from "./dates.js"
 import { dateTime, type FormatContext } from "./formatters.js"
 import { isObject } from "./json.js"
@@ -105,8 +105,7 @@ export const expandStatusColumns = (
 /** Milliseconds spent in statuses the export's status list does not hold. */
 const msInOthers = (times: StatusTimes, history: HistoryContext): number | undefined => {
   let total: number | undefined
-  for (const [id, ms] of times.msIn)
-    if (!history.statuses.some((s) => s.id === id)) total = (total ?? 0) + ms
+  for (const [id, ms] of times.msIn) if (!history.statuses.some((s) => s.id === id)) total = (total ?? 0) + ms
   return total
 }
 

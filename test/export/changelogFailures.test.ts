@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
-import { exportStream } from "../../src/export/chunk.js"
-import { defaultSettings } from "../../src/export/pipeline.js"
+import { exportStream } from "../../src/export/engine.js"
+import { defaultSettings } from "../../src/export/types.js"
 import { JiraError } from "../../src/jira/JiraError.js"
 import {
   beginFake,

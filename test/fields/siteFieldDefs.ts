@@ -1,6 +1,7 @@
 /** Field definitions of the site-dependent fields, as Jira Cloud's `/field` gives their schemas. */
 import { Either } from "effect"
-import { type Column, resolveColumns } from "../../src/fields/columns.js"
+import type { Column } from "../../src/fields/column.js"
+import { resolveColumns } from "../../src/fields/columns.js"
 import type { FieldDetails } from "../../src/jira/schemas.js"
 
 const custom = (id: string, name: string, type: string, key: string): FieldDetails => ({
