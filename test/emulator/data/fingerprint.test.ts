@@ -9,11 +9,12 @@ import { createDataset } from "../../../dev/emulator/data/index.js"
  */
 // Changed on purpose (issue 19 item 6): no issue is created or changed after the data set's present,
 // so creation times moved two spacings earlier and `updated` (hence histories, comments and worklogs
-// of the newest issues) ends by then.
+// of the newest issues) ends by then; and rich text now and then mentions a departed account that
+// `/user/bulk` no longer returns, so the mentions drawn after it differ.
 const FINGERPRINTS: Record<number, string> = {
-  1: "60657a3fbb5aaf2f2b10b3eb488b970faef21b86d344728b5d7fc4ea6eec8c3e",
-  3: "c78e9455a991bf6484b86ec1427e1793289179154f76661f723a66e87cd3eafb",
-  11: "478f8d2ca79531ef906b64bf1670f15f729c6b146b3a3a285b1e7f18deead516",
+  1: "2e1598c58554d8d00948f63ad0d2e60d94e59fd660e18b1a1869a8bcd1588d8f",
+  3: "6b41f23d07ec41a390b5c26c24d92aa9b2d0cdda1b0595ceac88884df45a4bc6",
+  11: "d073b9e59951ab97677fd4a57b62e7aa7e55be095eaa0596b2dd0812e97c3120",
 }
 
 const fingerprint = (seed: number): string => {
