@@ -8,7 +8,7 @@
  * about one issue in 2,000 has thousands of entries, as when an automation rule misfires.
  */
 import type { ChangeHistory, ChangeItem, IssueChangelog, IssueRecord, UserRecord } from "../model.js"
-import type { StatusDef } from "./catalogue.js"
+import { RETIRED_STATUS, type StatusDef } from "./catalogue.js"
 import {
   assigneePool,
   changeItem,
@@ -188,6 +188,7 @@ export class ChangelogGenerator {
 
     // From a stream of their own, so the entries above stay as they were.
     this.parentAndWorkEvents(Rng.of(this.ctx.seed, index, SALT + 1), issue, createdMs, updatedMs, events)
+    this.retiredStart(Rng.of(this.ctx.seed, index, SALT + 2), createdMs, updatedMs, events)
 
     if (events.length >= ID_STRIDE) throw new Error(`Issue ${issue.key} has more history than ids allow.`)
     // Stable: changes of one field keep their order when they happen at the same instant.
@@ -269,6 +270,31 @@ export class ChangelogGenerator {
         bot: false,
       })
     }
+  }
+
+  /**
+   * About one issue in ten was created in a status that has since left every workflow: its history
+   * starts with a move from that status to the workflow's first one, before any other status change.
+   */
+  private retiredStart(rng: Rng, createdMs: number, updatedMs: number, events: Array<Event>): void {
+    if (!rng.chance(0.1)) return
+    const statusTimes = events.filter((e) => e.items.some((i) => i.fieldId === "status")).map((e) => e.at)
+    const first = statusTimes.length === 0 ? updatedMs : Math.min(...statusTimes)
+    // Strictly before the first status change, so the history reads in order; none when there is no room.
+    if (first - createdMs < 2) return
+    const at = createdMs + 1 + rng.int(first - createdMs - 1)
+    const initial = this.ctx.workflow.initial
+    events.push({
+      at,
+      items: [
+        changeItem(
+          REFS.status,
+          { raw: RETIRED_STATUS.id, text: RETIRED_STATUS.name },
+          { raw: initial.id, text: initial.name },
+        ),
+      ],
+      bot: false,
+    })
   }
 
   /** Anyone on the site may have made a change, inactive and deleted people too; automation often does. */
