@@ -94,6 +94,11 @@ const agrees = (ds: EmulatorDataset, issue: IssueRecord) => {
         .map((s) => s.name)
         .join(", "),
     )
+  // Each worklog's entry adds its time: the running total ends at the issue's time spent.
+  const spent = itemsOf(log, "timespent")
+  if (spent.length > 0) expect(spent[spent.length - 1]?.item.to).toBe(String(f.timespent))
+  const parents = log.histories.flatMap((h) => h.items.filter((i) => i.field === "IssueParentAssociation"))
+  for (const p of parents) expect(p.toString).toBe(json(f.parent).key)
   const offWorkflow = itemsOf(log, "status").filter(
     ({ item }, k) =>
       !(k === 0 && retired) && !(WORKFLOW.transitions.get(item.from ?? "") ?? []).includes(item.to ?? ""),
