@@ -181,6 +181,11 @@ export const ExportStarted = Schema.Struct({
   /** Why thrifty reads this query one page after another (its order cannot be cut into parts), when it does. */
   sequentialReason: Schema.optional(Schema.String),
   cursor: Schema.String,
+  /**
+   * The app's points left this hour as Jira's latest answer said (absent when it did not): the page
+   * runs a large spend in the browser instead (web/src/models/runners.ts).
+   */
+  pointsLeft: Schema.optional(Schema.Number),
 })
 export type ExportStarted = typeof ExportStarted.Type
 
