@@ -40,18 +40,24 @@ const rules: ReadonlyArray<Rule> = [
     breaks: (i) => aboveExport(i.target),
   },
   {
-    name: "web/src takes from src/ only the contract: values from src/contract/constants.ts, types from src/contract.ts; never effect",
+    name: "web/src takes from src/ only the contract (values from src/contract/constants.ts, types from src/contract.ts) and the workbook writer src/xlsx; never effect",
     governs: under("web/src"),
     breaks: (i) =>
       i.target === "effect" ||
       (i.target.startsWith("src/") &&
         i.target !== CONSTANTS &&
+        !isAny("src/xlsx")(i.target) &&
         !(i.target === "src/contract.ts" && i.typeOnly)),
   },
   {
     name: "src/contract/constants.ts imports nothing, so the page's bundle stays free of Effect",
     governs: (file) => file === CONSTANTS,
     breaks: () => true,
+  },
+  {
+    name: "src/xlsx imports only fflate, its own files and the CSV encoder's limits (the page runs it too)",
+    governs: under("src/xlsx"),
+    breaks: (i) => !(i.target === "fflate" || isAny("src/xlsx", "src/csv/encoder.ts")(i.target)),
   },
 ]
 

@@ -1,0 +1,223 @@
+/**
+ * The workbook writer: row fragments (cells.ts) in, the bytes of a `.xlsx` out, streamed.
+ *
+ * Rows are numbered, their issue keys linked, and zipped as they are pushed, with fflate's streaming
+ * `Zip`/`ZipDeflate` (docs/architecture.md "Excel workbooks" says why fflate). Memory holds the rows of
+ * one push, the first rows until the column widths are known, and at most `MAX_LINKS` links per sheet.
+ * The output depends only on the fragments and the meta (every ZIP entry has the same fixed time), so
+ * the same rows give the same bytes: a resumed export's workbook is the uninterrupted one.
+ *
+ * Used by the command line (from its `.partial` file) and the page (from the chunks it received).
+ */
+import { Zip, ZipDeflate } from "fflate"
+import { columnWidths, headerRow, type XlsxKind, xlsxKindOf } from "./cells.js"
+import {
+  type AboutExport,
+  aboutSheet,
+  contentTypes,
+  ROOT_RELS,
+  type SheetEntry,
+  STYLES,
+  sheetEnd,
+  sheetPath,
+  sheetRels,
+  sheetRelsPath,
+  sheetStart,
+  workbookRels,
+  workbookXml,
+} from "./parts.js"
+import { columnName } from "./xml.js"
+
+/** Excel's rows per sheet, the header's included (https://support.microsoft.com/en-us/office/excel-specifications-and-limits-1672b34d-7043-467e-8e27-269d656771c3). */
+export const EXCEL_MAX_ROWS = 1_048_576
+/**
+ * Links per sheet: Excel's limits page gives 66,530 hyperlinks per worksheet; we keep under the
+ * lower 65,530 some writers hold to. Rows past it keep their key as text (the Issue URL column has
+ * the address of every issue).
+ */
+export const MAX_LINKS = 65_530
+/** Rows read for the column widths. */
+export const WIDTH_ROWS = 100
+/** The media type of a `.xlsx` download. */
+export const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+export interface WorkbookMeta {
+  /** "Issues", or "History" for the history mode; later sheets add " (2)", " (3)", … */
+  readonly sheetName: string
+  readonly columns: ReadonlyArray<{
+    readonly id: string
+    readonly header: string
+    readonly kind: "text" | "number" | "date" | "datetime"
+  }>
+  /** The site's base URL, for the issue links. */
+  readonly siteUrl: string
+  /** Rows per sheet, the header's included (tests use small ones). */
+  readonly maxRows?: number
+}
+
+export interface WorkbookWriter {
+  /** More fragments, cut anywhere (even inside a row or a character's UTF-16 pair is fine: kept until whole). */
+  readonly push: (fragments: string) => void
+  /** No more rows: writes the last sheet, the "About this export" sheet and the package parts. */
+  readonly end: (about: AboutExport) => void
+}
+
+/** The column kinds a row format's columns give the fragments (the encoder's and the links' rule). */
+export const kindsOf = (columns: WorkbookMeta["columns"]): ReadonlyArray<XlsxKind> => columns.map(xlsxKindOf)
+
+/**
+ * Every entry's modification time. fflate writes MS-DOS local time from a Date's local fields, so a
+ * date built from local fields gives the same bytes in every time zone.
+ */
+const FIXED_TIME = new Date(1980, 0, 1, 0, 0, 0)
+
+/** Deflate level: 1 is several times faster than 6 on sheet XML and within a few percent of its size. */
+const LEVEL = 1
+
+const ROW_END = "</row>"
+/** The openings the writer numbers: a row, an empty cell (dropped), a linked key, any other cell. */
+const TAGS = /<row>|<c\/>|<c s="4" t="inlineStr"><is><t>([^<]*)<\/t>|<c(?=[ >])/g
+
+export const workbookWriter = (meta: WorkbookMeta, sink: (bytes: Uint8Array) => void): WorkbookWriter => {
+  const maxRows = meta.maxRows ?? EXCEL_MAX_ROWS
+  const headers = meta.columns.map((c) => c.header)
+  const names = meta.columns.map((_, i) => columnName(i))
+  const base = meta.siteUrl.replace(/\/+$/, "")
+  const encoder = new TextEncoder()
+  const zip = new Zip((error, data) => {
+    if (error !== null) throw error
+    sink(data)
+  })
+  const sheets: Array<SheetEntry> = []
+  let pending = ""
+  let widths: ReadonlyArray<number> | undefined
+  let entry: ZipDeflate | undefined
+  let row = 1
+  let column = 0
+  let links: Array<string> = []
+  let targets: Array<string> = []
+
+  const entryAt = (path: string): ZipDeflate => {
+    const file = new ZipDeflate(path, { level: LEVEL })
+    file.mtime = FIXED_TIME
+    zip.add(file)
+    return file
+  }
+  const whole = (path: string, text: string) => {
+    const file = entryAt(path)
+    file.push(encoder.encode(text), true)
+  }
+  const write = (text: string) => entry?.push(encoder.encode(text), false)
+
+  const number = (m: string, key: string | undefined): string => {
+    if (m === "<row>") {
+      row += 1
+      column = 0
+      return `<row r="${row}">`
+    }
+    column += 1
+    if (m === "<c/>") return ""
+    const ref = `${names[column - 1] ?? columnName(column - 1)}${row}`
+    if (key === undefined) return `<c r="${ref}"`
+    if (links.length < MAX_LINKS) {
+      links.push(ref)
+      targets.push(`${base}/browse/${key}`)
+    }
+    return `<c r="${ref}" s="4" t="inlineStr"><is><t>${key}</t>`
+  }
+
+  const startSheet = () => {
+    const index = sheets.length
+    const name = index === 0 ? meta.sheetName : `${meta.sheetName} (${index + 1})`
+    sheets.push({ name, rows: 1 })
+    entry = entryAt(sheetPath(index))
+    row = 1
+    links = []
+    targets = []
+    write(sheetStart(index === 0, widths ?? [], headerRow(headers, names)))
+  }
+
+  const endSheet = () => {
+    const index = sheets.length - 1
+    sheets[index] = { name: sheets[index]?.name ?? meta.sheetName, rows: row }
+    entry?.push(encoder.encode(sheetEnd(row, headers.length, links)), true)
+    entry = undefined
+    if (targets.length > 0) whole(sheetRelsPath(index), sheetRels(targets))
+  }
+
+  /** Whole rows, numbered into the current sheet, a new one begun when it is full. */
+  const writeRows = (rows: string) => {
+    let rest = rows
+    while (rest !== "") {
+      if (entry === undefined || row >= maxRows) {
+        if (entry !== undefined) endSheet()
+        startSheet()
+      }
+      // The end of the last row that still fits in this sheet.
+      let room = maxRows - row
+      let cut = 0
+      while (room > 0) {
+        const at = rest.indexOf(ROW_END, cut)
+        if (at < 0) {
+          cut = rest.length
+          break
+        }
+        cut = at + ROW_END.length
+        room -= 1
+      }
+      write(rest.slice(0, cut).replace(TAGS, number))
+      rest = rest.slice(cut)
+    }
+  }
+
+  const countRows = (text: string, atMost: number): number => {
+    let n = 0
+    for (let at = text.indexOf(ROW_END); at >= 0 && n < atMost; at = text.indexOf(ROW_END, at + 1)) n += 1
+    return n
+  }
+
+  return {
+    push: (fragments) => {
+      pending += fragments
+      if (widths === undefined) {
+        if (countRows(pending, WIDTH_ROWS) < WIDTH_ROWS) return
+        widths = columnWidths(headers, pending)
+      }
+      const end = pending.lastIndexOf(ROW_END)
+      if (end < 0) return
+      const cut = end + ROW_END.length
+      const rows = pending.slice(0, cut)
+      pending = pending.slice(cut)
+      writeRows(rows)
+    },
+    end: (about) => {
+      if (widths === undefined) widths = columnWidths(headers, pending)
+      writeRows(pending)
+      pending = ""
+      if (entry === undefined) startSheet()
+      endSheet()
+      const filtered = sheets.length
+      const all = [...sheets, { name: "About this export", rows: 6 }]
+      whole(sheetPath(filtered), aboutSheet(about))
+      whole("xl/styles.xml", STYLES)
+      whole("xl/workbook.xml", workbookXml(all, filtered, headers.length))
+      whole("xl/_rels/workbook.xml.rels", workbookRels(all.length))
+      whole("_rels/.rels", ROOT_RELS)
+      whole("[Content_Types].xml", contentTypes(all.length))
+      zip.end()
+    },
+  }
+}
+
+/** A whole workbook in memory, from fragments: for the page's download and for tests. */
+export const workbookBytes = (
+  meta: WorkbookMeta,
+  fragments: Iterable<string>,
+  about: AboutExport,
+): Array<Uint8Array> => {
+  const out: Array<Uint8Array> = []
+  const writer = workbookWriter(meta, (bytes) => out.push(bytes))
+  for (const f of fragments) writer.push(f)
+  writer.end(about)
+  return out
+}
