@@ -127,9 +127,15 @@ export const headerRow = (headers: ReadonlyArray<string>, columnNames: ReadonlyA
     )
     .join("")}</row>`
 
-/** The cell text a reader gets back from a cell of this kind (cut like the file), for previews. */
-export const xlsxCellText = (cell: string): string =>
-  cell.length > EXCEL_CELL_LIMIT ? truncateCell(cell) : cell
+/**
+ * A cell as the workbook shows it, for previews: dates in the sheet's date formats, text cut like
+ * the file.
+ */
+export const xlsxCellText = (cell: string, kind: XlsxKind): string => {
+  if ((kind === "date" || kind === "datetime") && serialDate(cell) !== undefined)
+    return kind === "date" ? cell.slice(0, 10) : `${cell.slice(0, 10)} ${cell.slice(11, 19).padEnd(8, ":00")}`
+  return cell.length > EXCEL_CELL_LIMIT ? truncateCell(cell) : cell
+}
 
 // ---------------------------------------------------------------------------------------------
 // Column widths

@@ -1,10 +1,13 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
-import { EXCEL_CELL_LIMIT, TRUNCATION_MARKER, truncateCell } from "../../src/csv/encoder.js"
-import { encodeXlsxRows, serialDate, type XlsxKind } from "../../src/xlsx/cells.js"
+import { EXCEL_CELL_LIMIT, TRUNCATION_MARKER } from "../../src/csv/encoder.js"
+import { encodeXlsxRows, type XlsxKind } from "../../src/xlsx/cells.js"
 import type { AboutExport } from "../../src/xlsx/parts.js"
 import { kindsOf, MAX_LINKS, type WorkbookMeta, workbookBytes } from "../../src/xlsx/workbook.js"
-import { concat, type ReadCell, readWorkbook, xmlParts } from "./reader.js"
+import { expectedCell } from "./expected.js"
+import { concat, readWorkbook, xmlParts } from "./reader.js"
+
+const expected = (text: string, kind: XlsxKind) => expectedCell(text, kind, SITE)
 
 const SITE = "https://acme.atlassian.net"
 type Kind = WorkbookMeta["columns"][number]["kind"]
@@ -36,31 +39,6 @@ const build = (
   const size = Math.ceil(text.length / n)
   const pieces = Array.from({ length: n }, (_, i) => text.slice(i * size, (i + 1) * size))
   return { bytes: concat(workbookBytes(meta, pieces, about(rows.length))), truncatedCells }
-}
-
-const ILLEGAL =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
-
-/** What a reader must find in a cell of this kind holding this text. */
-const expected = (text: string, kind: XlsxKind): ReadCell => {
-  if (text === "") return { type: "empty" }
-  if (
-    kind === "number" &&
-    /^-?\d+(\.\d+)?$/.test(text) &&
-    text.replace(/[-.]/g, "").replace(/^0+/, "").replace(/0+$/, "").length <= 15
-  )
-    return { type: "number", value: Number(text) }
-  if ((kind === "date" || kind === "datetime") && serialDate(text) !== undefined) {
-    const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{3}))?)?/.exec(text) ?? []
-    const [y, mo, d, h, mi, s, ms] = m.slice(1).map((x) => Number(x ?? 0))
-    return { type: "date", value: new Date(Date.UTC(y ?? 0, (mo ?? 1) - 1, d, h, mi, s, ms)) }
-  }
-  if (kind === "boolean" && (text === "true" || text === "false"))
-    return { type: "boolean", value: text === "true" }
-  if (kind === "issueKey" && /^[A-Za-z][A-Za-z0-9_]*-\d+$/.test(text))
-    return { type: "link", value: text, target: `${SITE}/browse/${text}` }
-  const cut = text.length > EXCEL_CELL_LIMIT ? truncateCell(text) : text
-  return { type: "text", value: cut.replace(ILLEGAL, "\uFFFD") }
 }
 
 const HOSTILE = [
