@@ -38,6 +38,8 @@ const webOptions = {
   entryPoints: { main: join(root, "web", "src", "main.tsx") },
   outdir: join(webDir, "assets"),
   bundle: true,
+  // What the page loads only when used (the workbook writer and fflate) goes to chunks of its own.
+  splitting: true,
   format: "esm",
   platform: "browser",
   target: ["es2022"],

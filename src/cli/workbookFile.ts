@@ -9,7 +9,8 @@ import * as fs from "node:fs"
 import { Effect } from "effect"
 import type { CursorContent } from "../export/cursor.js"
 import type { RowFormat } from "../export/ports.js"
-import { type WorkbookMeta, workbookWriter } from "../xlsx/workbook.js"
+import { workbookInfoOf } from "../export/xlsx.js"
+import { aboutOf, metaOf, workbookWriter } from "../xlsx/workbook.js"
 import { CliFailure } from "./errors.js"
 import type { Build } from "./output.js"
 
@@ -34,14 +35,10 @@ export const buildWorkbook =
       Effect.gen(function* () {
         const input = yield* opened(partial, "r", target)
         const output = yield* opened(target, "w", target)
-        const meta: WorkbookMeta = {
-          sheetName: content.options.history === undefined ? "Issues" : "History",
-          columns: format.columns,
-          siteUrl: content.siteUrl,
-        }
+        const info = workbookInfoOf(content)
         yield* Effect.try({
           try: () => {
-            const writer = workbookWriter(meta, (bytes) => {
+            const writer = workbookWriter(metaOf(info, format.columns), (bytes) => {
               fs.writeSync(output, bytes)
             })
             const buffer = Buffer.alloc(READ_BYTES)
@@ -49,15 +46,7 @@ export const buildWorkbook =
             for (let n = fs.readSync(input, buffer); n > 0; n = fs.readSync(input, buffer))
               writer.push(decoder.decode(buffer.subarray(0, n), { stream: true }))
             writer.push(decoder.decode())
-            writer.end({
-              query: content.jql,
-              columns: format.columns.map((c) => c.header),
-              timeZone: content.timeZone,
-              asOf: content.history?.asOf ?? 0,
-              count: content.counters.done,
-              countLabel: content.options.history === undefined ? "Issues" : "Rows",
-              generatedBy: GENERATED_BY,
-            })
+            writer.end(aboutOf(info, format.columns, content.counters.done, GENERATED_BY))
           },
           catch: failed(target),
         })

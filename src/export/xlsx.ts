@@ -2,12 +2,13 @@
  * The row format of an Excel workbook (src/xlsx): the same columns and formatters as the CSV, rows
  * encoded as sheet fragments, no header text (the workbook writer writes the header on every sheet).
  */
-import type { ExportOptionsInput } from "../contract.js"
+import type { ExportOptionsInput, WorkbookInfo } from "../contract.js"
 import type { Column } from "../fields/columns.js"
 import { formatCell } from "../fields/format.js"
 import type { FormatContext } from "../fields/formatters.js"
 import type { FormatOptions } from "../fields/options.js"
 import { encodeXlsxRows, xlsxCellText, xlsxKindOf } from "../xlsx/cells.js"
+import type { CursorContent } from "./cursor.js"
 import type { RowFormat } from "./ports.js"
 
 export const isWorkbook = (options: ExportOptionsInput): boolean => options.format === "xlsx"
@@ -43,3 +44,12 @@ export const workbookEncoding = (
     encodeRows: (rows) => encodeXlsxRows(rows, kinds),
   }
 }
+
+/** What zipping this export's fragments needs besides its columns and count (the page's `workbook`). */
+export const workbookInfoOf = (content: CursorContent): WorkbookInfo => ({
+  sheetName: content.options.history === undefined ? "Issues" : "History",
+  siteUrl: content.siteUrl,
+  query: content.jql,
+  timeZone: content.timeZone,
+  asOf: content.history?.asOf ?? 0,
+})

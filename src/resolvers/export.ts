@@ -18,6 +18,7 @@ import type { ExportJira } from "../export/ports.js"
 import { sampleBytesPerRow } from "../export/sample.js"
 import { planOf, type Started, startExport } from "../export/start.js"
 import { liveExportJira, livePlanner } from "../export/wiring.js"
+import { isWorkbook, workbookInfoOf } from "../export/xlsx.js"
 import { namedTimeZone } from "../fields/dates.js"
 import { JiraClient } from "../jira/JiraClient.js"
 import { JiraError } from "../jira/JiraError.js"
@@ -66,6 +67,7 @@ export const exportStart = (payload: unknown, context?: unknown) =>
       strategy: started.strategy,
       ...(started.sequentialReason === undefined ? {} : { sequentialReason: started.sequentialReason }),
       cursor: encodeCursor(yield* warm(jira, started)),
+      ...(isWorkbook(started.content.options) ? { workbook: workbookInfoOf(started.content) } : {}),
     }
     return result
   }).pipe(Effect.withSpan("resolver.export/start"))

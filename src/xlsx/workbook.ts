@@ -209,15 +209,52 @@ export const workbookWriter = (meta: WorkbookMeta, sink: (bytes: Uint8Array) => 
   }
 }
 
+/** What an export says of its workbook (the contract's `WorkbookInfo`, kept in step by a type test). */
+export interface WorkbookSource {
+  readonly sheetName: string
+  readonly siteUrl: string
+  readonly query: string
+  readonly timeZone: string
+  readonly asOf: number
+}
+
+export const metaOf = (source: WorkbookSource, columns: WorkbookMeta["columns"]): WorkbookMeta => ({
+  sheetName: source.sheetName,
+  columns,
+  siteUrl: source.siteUrl,
+})
+
+/** The About sheet of an export of `count` issues (rows, in the history mode). */
+export const aboutOf = (
+  source: WorkbookSource,
+  columns: WorkbookMeta["columns"],
+  count: number,
+  generatedBy: string,
+): AboutExport => ({
+  query: source.query,
+  columns: columns.map((c) => c.header),
+  timeZone: source.timeZone,
+  asOf: source.asOf,
+  count,
+  countLabel: source.sheetName === "History" ? "Rows" : "Issues",
+  generatedBy,
+})
+
 /** A whole workbook in memory, from fragments: for the page's download and for tests. */
 export const workbookBytes = (
   meta: WorkbookMeta,
   fragments: Iterable<string>,
   about: AboutExport,
-): Array<Uint8Array> => {
-  const out: Array<Uint8Array> = []
-  const writer = workbookWriter(meta, (bytes) => out.push(bytes))
+): Uint8Array<ArrayBuffer> => {
+  const chunks: Array<Uint8Array> = []
+  const writer = workbookWriter(meta, (bytes) => chunks.push(bytes))
   for (const f of fragments) writer.push(f)
   writer.end(about)
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
+  let at = 0
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.length
+  }
   return out
 }

@@ -80,13 +80,3 @@ export const readWorkbook = async (bytes: Uint8Array): Promise<ReadonlyArray<Rea
     }
   })
 }
-
-export const concat = (chunks: ReadonlyArray<Uint8Array>): Uint8Array => {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.length
-  }
-  return out
-}

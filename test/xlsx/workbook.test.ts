@@ -5,7 +5,7 @@ import { encodeXlsxRows, type XlsxKind } from "../../src/xlsx/cells.js"
 import type { AboutExport } from "../../src/xlsx/parts.js"
 import { kindsOf, MAX_LINKS, type WorkbookMeta, workbookBytes } from "../../src/xlsx/workbook.js"
 import { expectedCell } from "./expected.js"
-import { concat, readWorkbook, xmlParts } from "./reader.js"
+import { readWorkbook, xmlParts } from "./reader.js"
 
 const expected = (text: string, kind: XlsxKind) => expectedCell(text, kind, SITE)
 
@@ -38,7 +38,7 @@ const build = (
   const n = options.pieces ?? 1
   const size = Math.ceil(text.length / n)
   const pieces = Array.from({ length: n }, (_, i) => text.slice(i * size, (i + 1) * size))
-  return { bytes: concat(workbookBytes(meta, pieces, about(rows.length))), truncatedCells }
+  return { bytes: workbookBytes(meta, pieces, about(rows.length)), truncatedCells }
 }
 
 const HOSTILE = [

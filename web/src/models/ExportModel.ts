@@ -5,12 +5,19 @@
  * or with exponential backoff for network and server errors. Calls are also spaced so the bridge's own
  * limit (500 invokes per 25 s, see docs/forge.md §2) is never reached.
  */
-import type { ExportOptionsInput, ExportProgress, ResolverError } from "../../../src/contract.js"
+import type {
+  ColumnInfo,
+  ExportOptionsInput,
+  ExportProgress,
+  ResolverError,
+  WorkbookInfo,
+} from "../../../src/contract.js"
 import { type Backend, Key } from "../bridge.js"
 import { type Clock, sleep } from "../clock.js"
 import { isRetryable } from "../errors.js"
 import { fileNameFor } from "../format.js"
 import { batch, computed, type ReadSignal, type Signal, signal } from "../state/signal.js"
+import { workbookBlob } from "../workbook.js"
 
 /** Bridge limit 500 calls / 25 s = one per 50 ms; 60 ms keeps a margin for the page's other calls. */
 export const MIN_CALL_SPACING_MS = 60
@@ -81,6 +88,8 @@ interface Position {
   readonly cursor: string | null
   /** Said by export/start, which a resumed run does not call again. */
   readonly sequentialReason: string | undefined
+  /** A workbook's columns and what zipping it needs (export/start's answer); absent for a CSV. */
+  readonly workbook?: { readonly info: WorkbookInfo; readonly columns: ReadonlyArray<ColumnInfo> }
 }
 
 type Step<A> = { readonly ok: true; readonly value: A } | { readonly ok: false }
@@ -180,6 +189,7 @@ export class ExportModel {
     let parts: string[]
     let cursor: string | null
     let sequentialReason: string | undefined
+    let workbook: Position["workbook"]
     if (from === undefined || (from.cursor === null && from.parts.length === 0)) {
       this.#state.value = { kind: "running", activity: { kind: "starting" } }
       const started = await this.#attempt(run, () =>
@@ -195,14 +205,23 @@ export class ExportModel {
       parts = [started.value.csv]
       cursor = started.value.cursor
       sequentialReason = started.value.sequentialReason
+      const info = started.value.workbook
+      workbook = info === undefined ? undefined : { info, columns: started.value.columns }
       this.#progress.value = { ...emptyProgress, total: started.value.approximateTotal }
     } else {
       parts = from.parts
       cursor = from.cursor
       sequentialReason = from.sequentialReason
+      workbook = from.workbook
     }
     while (cursor !== null) {
-      this.#position = { request, parts, cursor, sequentialReason }
+      this.#position = {
+        request,
+        parts,
+        cursor,
+        sequentialReason,
+        ...(workbook === undefined ? {} : { workbook }),
+      }
       this.#state.value = { kind: "running", activity: { kind: "fetching" } }
       const current = cursor
       const chunk = await this.#attempt(run, () => this.#backend.call(Key.exportNext, { cursor: current }))
@@ -226,7 +245,11 @@ export class ExportModel {
     if (!live()) return
     const end = this.#clock.now()
     const progress = this.#progress.peek()
-    const blob = new Blob(parts, { type: "text/csv;charset=utf-8" })
+    const blob =
+      workbook === undefined
+        ? new Blob(parts, { type: "text/csv;charset=utf-8" })
+        : await workbookBlob(parts, workbook.info, workbook.columns, progress.done)
+    if (!live()) return
     this.#position = undefined
     this.#state.value = {
       kind: "done",
@@ -236,6 +259,7 @@ export class ExportModel {
           new Date(end),
           request.timeZone,
           request.options.history !== undefined,
+          workbook === undefined ? "csv" : "xlsx",
         ),
         blob,
         size: blob.size,

@@ -94,6 +94,19 @@ const Options = ({ page, disabled }: { page: PageModel; disabled: boolean }) => 
         </div>
       ) : null}
       <div class="option">
+        <label for="opt-file">File</label>
+        <select
+          id="opt-file"
+          class="select"
+          value={o.file}
+          disabled={o.preset === "jira-import"}
+          onChange={(e) => m.set("file", e.currentTarget.value === "xlsx" ? "xlsx" : "csv")}
+        >
+          <option value="csv">CSV</option>
+          <option value="xlsx">Excel workbook</option>
+        </select>
+      </div>
+      <div class="option">
         <label for="opt-delimiter">Delimiter</label>
         <select
           id="opt-delimiter"
