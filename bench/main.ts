@@ -10,13 +10,14 @@
  * - the page path (bench/pagePath.ts): the page's export loop through the local Forge host with
  *   Forge's invoke latency, next to the built command-line exporter on the same export,
  * - peak RSS of command-line exports of 10,000 and 100,000 issues, fast and thrifty (bench/rss.ts),
- * - start-up of the built exporter against the transpiled sources (bench/startup.ts).
+ * - start-up of the built exporter against the transpiled sources (bench/startup.ts),
+ * - Excel workbooks against CSV: rows per second, bytes, peak RSS at two sizes (bench/xlsx.ts).
  *
  * `npm run bench -- csv` runs bench/csv.ts instead, `npm run bench -- startup` only the start-up.
  * `--json`: the last line is one JSON object with every figure printed. `--issues N`,
  * `--rss-issues A,B`, `--invoke-latency MS` (default 300) and `--skip-engine` (fast, thrifty and
  * everything compared with them), `--skip-orders`, `--skip-sequential`, `--skip-history`,
- * `--skip-page`, `--skip-rss`, `--skip-startup` let parts run alone.
+ * `--skip-page`, `--skip-rss`, `--skip-startup`, `--skip-xlsx` let parts run alone.
  */
 import { parseArgs } from "node:util"
 import { PROFILES } from "../dev/emulator/index.js"
@@ -30,6 +31,7 @@ import { runPagePathBench } from "./pagePath.js"
 import { cliRss } from "./rss.js"
 import { sequentialRun } from "./sequential.js"
 import { runStartupBench } from "./startup.js"
+import { runXlsxBench } from "./xlsx.js"
 
 const main = async () => {
   const { values, positionals } = parseArgs({
@@ -46,6 +48,7 @@ const main = async () => {
       "skip-startup": { type: "boolean", default: false },
       "skip-history": { type: "boolean", default: false },
       "skip-page": { type: "boolean", default: false },
+      "skip-xlsx": { type: "boolean", default: false },
     },
   })
   if (positionals[0] === "csv") {
@@ -165,6 +168,8 @@ const main = async () => {
     }
   }
   if (!values["skip-startup"]) out.cliStartup = await runStartupBench()
+  if (!values["skip-xlsx"])
+    out.xlsx = await runXlsxBench({ issues, rssIssues: values["rss-issues"].split(",").map(Number), say })
   if (values.json) say(JSON.stringify(out))
 }
 

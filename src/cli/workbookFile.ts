@@ -14,7 +14,8 @@ import { aboutOf, metaOf, workbookWriter } from "../xlsx/workbook.js"
 import { CliFailure } from "./errors.js"
 import type { Build } from "./output.js"
 
-const READ_BYTES = 1 << 20
+/** Bytes read at a time: small enough that what one read makes (its text, rows, bytes) is soon garbage. */
+const READ_BYTES = 1 << 18
 
 /** Who wrote the file, on the About sheet. */
 export const GENERATED_BY = "Liquitim Export for Jira (command line)"

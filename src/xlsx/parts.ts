@@ -165,21 +165,18 @@ export const sheetStart = (selected: boolean, widths: ReadonlyArray<number>, hea
     : `<cols>${widths.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join("")}</cols>`) +
   `<sheetData>${header}`
 
-/** The end of a data sheet: the filter over its rows and the links to the issues. */
-export const sheetEnd = (rows: number, columns: number, links: ReadonlyArray<string>): string =>
-  `</sheetData><autoFilter ref="A1:${columnName(Math.max(columns, 1) - 1)}${rows}"/>` +
-  (links.length === 0
-    ? ""
-    : `<hyperlinks>${links.map((ref, i) => `<hyperlink ref="${ref}" r:id="rId${i + 1}"/>`).join("")}</hyperlinks>`) +
-  "</worksheet>"
+/** The end of a data sheet's rows and its filter; the links follow (`hyperlink`), then `SHEET_CLOSE`. */
+export const sheetEnd = (rows: number, columns: number, withLinks: boolean): string =>
+  `</sheetData><autoFilter ref="A1:${columnName(Math.max(columns, 1) - 1)}${rows}"/>${withLinks ? "<hyperlinks>" : ""}`
 
-/** The targets of a sheet's links. */
-export const sheetRels = (targets: ReadonlyArray<string>): string =>
-  `${XML_HEADER}<Relationships xmlns="${PKG_REL}">` +
-  targets
-    .map(
-      (t, i) =>
-        `<Relationship Id="rId${i + 1}" Type="${REL}/hyperlink" Target="${xmlText(t)}" TargetMode="External"/>`,
-    )
-    .join("") +
-  "</Relationships>"
+export const SHEET_CLOSE = "</worksheet>"
+export const LINKS_CLOSE = `</hyperlinks>${SHEET_CLOSE}`
+
+/** The `n`-th link of a sheet (1-based), on cell `ref`. */
+export const hyperlink = (ref: string, n: number): string => `<hyperlink ref="${ref}" r:id="rId${n}"/>`
+
+/** A sheet's relationships part: the start, one `relationship` per link, the end. */
+export const RELS_START = `${XML_HEADER}<Relationships xmlns="${PKG_REL}">`
+export const RELS_END = "</Relationships>"
+export const relationship = (n: number, target: string): string =>
+  `<Relationship Id="rId${n}" Type="${REL}/hyperlink" Target="${xmlText(target)}" TargetMode="External"/>`

@@ -15,12 +15,17 @@ import {
   type AboutExport,
   aboutSheet,
   contentTypes,
+  hyperlink,
+  LINKS_CLOSE,
+  RELS_END,
+  RELS_START,
   ROOT_RELS,
+  relationship,
+  SHEET_CLOSE,
   type SheetEntry,
   STYLES,
   sheetEnd,
   sheetPath,
-  sheetRels,
   sheetRelsPath,
   sheetStart,
   workbookRels,
@@ -75,6 +80,8 @@ const FIXED_TIME = new Date(1980, 0, 1, 0, 0, 0)
 const LEVEL = 1
 
 const ROW_END = "</row>"
+/** Links written to the ZIP at a time. */
+const LINK_BATCH = 2000
 /** The openings the writer numbers: a row, an empty cell (dropped), a linked key, any other cell. */
 const TAGS = /<row>|<c\/>|<c s="4" t="inlineStr"><is><t>([^<]*)<\/t>|<c(?=[ >])/g
 
@@ -94,8 +101,10 @@ export const workbookWriter = (meta: WorkbookMeta, sink: (bytes: Uint8Array) => 
   let entry: ZipDeflate | undefined
   let row = 1
   let column = 0
-  let links: Array<string> = []
-  let targets: Array<string> = []
+  // A sheet's links, kept small: the cell's row and column, and the key (up to MAX_LINKS of each).
+  let linkRows: Array<number> = []
+  let linkColumns: Array<number> = []
+  let linkKeys: Array<string> = []
 
   const entryAt = (path: string): ZipDeflate => {
     const file = new ZipDeflate(path, { level: LEVEL })
@@ -119,9 +128,10 @@ export const workbookWriter = (meta: WorkbookMeta, sink: (bytes: Uint8Array) => 
     if (m === "<c/>") return ""
     const ref = `${names[column - 1] ?? columnName(column - 1)}${row}`
     if (key === undefined) return `<c r="${ref}"`
-    if (links.length < MAX_LINKS) {
-      links.push(ref)
-      targets.push(`${base}/browse/${key}`)
+    if (linkKeys.length < MAX_LINKS) {
+      linkRows.push(row)
+      linkColumns.push(column - 1)
+      linkKeys.push(key)
     }
     return `<c r="${ref}" s="4" t="inlineStr"><is><t>${key}</t>`
   }
@@ -132,17 +142,39 @@ export const workbookWriter = (meta: WorkbookMeta, sink: (bytes: Uint8Array) => 
     sheets.push({ name, rows: 1 })
     entry = entryAt(sheetPath(index))
     row = 1
-    links = []
-    targets = []
+    linkRows = []
+    linkColumns = []
+    linkKeys = []
     write(sheetStart(index === 0, widths ?? [], headerRow(headers, names)))
   }
 
   const endSheet = () => {
     const index = sheets.length - 1
     sheets[index] = { name: sheets[index]?.name ?? meta.sheetName, rows: row }
-    entry?.push(encoder.encode(sheetEnd(row, headers.length, links)), true)
+    const links = linkKeys.length
+    write(sheetEnd(row, headers.length, links > 0))
+    // Written a batch at a time: the parts of 65,530 links are megabytes of text.
+    const inBatches = (file: ZipDeflate, item: (i: number) => string, close: string) => {
+      for (let from = 0; from < links; from += LINK_BATCH) {
+        let text = ""
+        for (let i = from; i < Math.min(links, from + LINK_BATCH); i++) text += item(i)
+        file.push(encoder.encode(text), false)
+      }
+      file.push(encoder.encode(close), true)
+    }
+    const sheet = entry
     entry = undefined
-    if (targets.length > 0) whole(sheetRelsPath(index), sheetRels(targets))
+    if (sheet === undefined) return
+    if (links === 0) {
+      sheet.push(encoder.encode(SHEET_CLOSE), true)
+      return
+    }
+    const ref = (i: number) =>
+      `${names[linkColumns[i] ?? 0] ?? columnName(linkColumns[i] ?? 0)}${linkRows[i]}`
+    inBatches(sheet, (i) => hyperlink(ref(i), i + 1), LINKS_CLOSE)
+    const rels = entryAt(sheetRelsPath(index))
+    rels.push(encoder.encode(RELS_START), false)
+    inBatches(rels, (i) => relationship(i + 1, `${base}/browse/${linkKeys[i]}`), RELS_END)
   }
 
   /** Whole rows, numbered into the current sheet, a new one begun when it is full. */

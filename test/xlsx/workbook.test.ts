@@ -1,9 +1,16 @@
 import { fc, test } from "@fast-check/vitest"
-import { describe, expect, it } from "vitest"
+import { describe, expect, expectTypeOf, it } from "vitest"
+import type { ColumnInfo, WorkbookInfo } from "../../src/contract.js"
 import { EXCEL_CELL_LIMIT, TRUNCATION_MARKER } from "../../src/csv/encoder.js"
 import { encodeXlsxRows, type XlsxKind } from "../../src/xlsx/cells.js"
 import type { AboutExport } from "../../src/xlsx/parts.js"
-import { kindsOf, MAX_LINKS, type WorkbookMeta, workbookBytes } from "../../src/xlsx/workbook.js"
+import {
+  kindsOf,
+  MAX_LINKS,
+  type WorkbookMeta,
+  type WorkbookSource,
+  workbookBytes,
+} from "../../src/xlsx/workbook.js"
 import { expectedCell } from "./expected.js"
 import { readWorkbook, xmlParts } from "./reader.js"
 
@@ -60,6 +67,12 @@ const HOSTILE = [
 ]
 
 describe("the workbook", () => {
+  it("takes what the contract says of a workbook and its columns as they are", () => {
+    // src/xlsx imports nothing from the contract (the page loads it apart); the types must agree.
+    expectTypeOf<WorkbookInfo>().toEqualTypeOf<WorkbookSource>()
+    expectTypeOf<ColumnInfo>().toMatchTypeOf<WorkbookMeta["columns"][number]>()
+  })
+
   it("gives every hostile text back as text, cut at Excel's limit with the CSV's marker", async () => {
     const columns = [{ id: "summary", header: "Summary", kind: "text" as Kind }]
     const rows = HOSTILE.map((h) => [h])
