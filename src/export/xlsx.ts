@@ -8,6 +8,7 @@ import { formatCell } from "../fields/format.js"
 import type { FormatContext } from "../fields/formatters.js"
 import type { FormatOptions } from "../fields/options.js"
 import { encodeXlsxRows, xlsxCellText, xlsxKindOf } from "../xlsx/cells.js"
+import { HISTORY_SHEET, ISSUES_SHEET } from "../xlsx/workbook.js"
 import type { CursorContent } from "./cursor.js"
 import type { RowFormat } from "./ports.js"
 
@@ -47,7 +48,7 @@ export const workbookEncoding = (
 
 /** What zipping this export's fragments needs besides its columns and count (the page's `workbook`). */
 export const workbookInfoOf = (content: CursorContent): WorkbookInfo => ({
-  sheetName: content.options.history === undefined ? "Issues" : "History",
+  sheetName: content.options.history === undefined ? ISSUES_SHEET : HISTORY_SHEET,
   siteUrl: content.siteUrl,
   query: content.jql,
   timeZone: content.timeZone,

@@ -43,11 +43,18 @@ export const EXCEL_MAX_ROWS = 1_048_576
 export const MAX_LINKS = 65_530
 /** Rows read for the column widths. */
 export const WIDTH_ROWS = 100
+/** The data sheet of an issue export. */
+export const ISSUES_SHEET = "Issues"
+/**
+ * The data sheet of a history export. Not "History": Excel reserves that name (its shared-workbook
+ * change log) and refuses a sheet called so.
+ */
+export const HISTORY_SHEET = "Change history"
 /** The media type of a `.xlsx` download. */
 export const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 export interface WorkbookMeta {
-  /** "Issues", or "History" for the history mode; later sheets add " (2)", " (3)", … */
+  /** `ISSUES_SHEET` or `HISTORY_SHEET`; later sheets add " (2)", " (3)", … */
   readonly sheetName: string
   readonly columns: ReadonlyArray<{
     readonly id: string
@@ -256,7 +263,7 @@ export const metaOf = (source: WorkbookSource, columns: WorkbookMeta["columns"])
   siteUrl: source.siteUrl,
 })
 
-/** The About sheet of an export of `count` issues (rows, in the history mode). */
+/** The About sheet of an export of `count` issues. */
 export const aboutOf = (
   source: WorkbookSource,
   columns: WorkbookMeta["columns"],
@@ -268,7 +275,6 @@ export const aboutOf = (
   timeZone: source.timeZone,
   asOf: source.asOf,
   count,
-  countLabel: source.sheetName === "History" ? "Rows" : "Issues",
   generatedBy,
 })
 

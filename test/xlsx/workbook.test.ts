@@ -25,7 +25,6 @@ const about = (count: number): AboutExport => ({
   timeZone: "Europe/Berlin",
   asOf: Date.UTC(2026, 11, 5, 21, 0, 0),
   count,
-  countLabel: "Issues",
   generatedBy: "Liquitim Export for Jira",
 })
 
