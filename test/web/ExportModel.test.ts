@@ -154,6 +154,36 @@ describe("ExportModel", () => {
     expect(about?.rows[4]?.[1]).toEqual({ type: "number", value: 3 })
   })
 
+  it("a workbook whose writer cannot be loaded fails with Try again, which only zips what it holds", async () => {
+    const info = {
+      sheetName: "Issues",
+      siteUrl: "https://acme.atlassian.net",
+      query: request.jql,
+      timeZone: "UTC",
+      asOf: 0,
+    }
+    const fragment = encodeXlsxRows([["ABC-1", "One"]], ["issueKey", "text"]).text
+    const { model, cursors } = setup(
+      () =>
+        ok({ csv: fragment, cursor: null, progress: { done: 1, total: 1, missing: [], truncatedCells: 0 } }),
+      { ...started, csv: "", workbook: info },
+    )
+    vi.doMock("../../src/xlsx/workbook.js", () => {
+      throw new Error("chunk failed to load")
+    })
+    const run = model.start({ ...request, options: { ...request.options, format: "xlsx" } })
+    await vi.advanceTimersByTimeAsync(1_000)
+    await run
+    const failed = model.state.peek()
+    expect(failed).toMatchObject({ kind: "failed", canResume: true, error: { tag: "Transport" } })
+    vi.doUnmock("../../src/xlsx/workbook.js")
+    const again = model.resume()
+    await vi.advanceTimersByTimeAsync(1_000)
+    await again
+    expect(model.state.peek().kind).toBe("done")
+    expect(cursors()).toEqual(["c0"])
+  })
+
   it("carries export/start's reason for reading one page after another into the summary, across a resume", async () => {
     const reason = `the export cannot reproduce Jira's order by "summary" from the issues it reads`
     let down = true

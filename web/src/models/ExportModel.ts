@@ -248,8 +248,30 @@ export class ExportModel {
     const blob =
       workbook === undefined
         ? new Blob(parts, { type: "text/csv;charset=utf-8" })
-        : await workbookBlob(parts, workbook.info, workbook.columns, progress.done)
+        : await workbookBlob(parts, workbook.info, workbook.columns, progress.done).catch(
+            (cause: unknown) => new Error(cause instanceof Error ? cause.message : String(cause)),
+          )
     if (!live()) return
+    if (blob instanceof Error) {
+      // Its code did not load, or zipping failed: the rows are all here, so Try again only zips.
+      this.#position = {
+        request,
+        parts,
+        cursor: null,
+        sequentialReason,
+        ...(workbook === undefined ? {} : { workbook }),
+      }
+      this.#state.value = {
+        kind: "failed",
+        error: {
+          tag: "Transport",
+          message: "The workbook could not be made; try again.",
+          details: [blob.message],
+        },
+        canResume: true,
+      }
+      return
+    }
     this.#position = undefined
     this.#state.value = {
       kind: "done",
