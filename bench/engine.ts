@@ -2,13 +2,14 @@
 import { Effect, Layer, ManagedRuntime, Stream } from "effect"
 import { httpJira } from "../src/cli/jiraLayer.js"
 import { DEFAULT_COLUMNS } from "../src/contract/constants.js"
-import { exportStream } from "../src/export/chunk.js"
-import { ExportConfig } from "../src/export/ExportConfig.js"
-import type { PipelineSettings } from "../src/export/pipeline.js"
+import { ExportJira } from "../src/export/ExportJira.js"
+import { exportStream } from "../src/export/engine.js"
+import { livePlanner, timeZoneFor } from "../src/export/planner.js"
 import { startExport } from "../src/export/start.js"
-import { liveExportJira, livePlanner } from "../src/export/wiring.js"
+import type { PipelineSettings } from "../src/export/types.js"
 import { listFields } from "../src/fields/columns.js"
 import { JiraClient } from "../src/jira/JiraClient.js"
+import { ExportConfig } from "../src/resolvers/ExportConfig.js"
 import { type BenchEmulator, queryOf } from "./emulatorThread.js"
 import { figures, type RunFigures } from "./figures.js"
 
@@ -44,13 +45,12 @@ export const engineRun = async (
   const started = performance.now()
   const result = await runtime.runPromise(
     Effect.gen(function* () {
-      const jira = yield* liveExportJira
-      const me = yield* JiraClient.myself()
+      const jira = yield* ExportJira
       const begun = yield* startExport({
         jira,
         planner: livePlanner,
         payload: { jql: queryOf(emulator, order), columns, options: { strategy, preset: "data" } },
-        timeZone: me.timeZone ?? "UTC",
+        timeZone: yield* timeZoneFor(undefined),
         siteUrl: emulator.url,
         apiToken: true,
       })

@@ -21,7 +21,7 @@
  */
 import { parseArgs } from "node:util"
 import { PROFILES } from "../dev/emulator/index.js"
-import { defaultSettings, type PipelineSettings } from "../src/export/pipeline.js"
+import { defaultSettings, type PipelineSettings } from "../src/export/types.js"
 import { queryOf, startEmulatorThread } from "./emulatorThread.js"
 import { COLUMN_COUNT, engineRun, pickColumns } from "./engine.js"
 import { lowerBoundMs, type RunFigures } from "./figures.js"

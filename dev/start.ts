@@ -9,6 +9,7 @@
  * from PORT.
  */
 import { parseArgs } from "node:util"
+import { isSiteUrl } from "../src/contract/constants.js"
 import { startHost } from "./host.js"
 
 const usage = `Usage: npm start -- [options]
@@ -81,7 +82,7 @@ const main = async () => {
   const token = text("token") ?? process.env.JIRA_API_TOKEN
   if (siteUrl && (!email || !token))
     return fail("--site needs --email and --token (or JIRA_EMAIL and JIRA_API_TOKEN).")
-  if (siteUrl && !/^https?:\/\/[^/\s]+/.test(siteUrl))
+  if (siteUrl && !isSiteUrl(siteUrl))
     return fail("--site must be a URL like https://your-site.atlassian.net.")
 
   const chaos = text("chaos")

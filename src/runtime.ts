@@ -9,13 +9,14 @@
  */
 import { Cause, Chunk, Clock, Context, Effect, Exit, Layer, ManagedRuntime, Option } from "effect"
 import type { Result } from "./contract.js"
-import { ExportConfig } from "./export/ExportConfig.js"
+import { ExportJira } from "./export/ExportJira.js"
 import { ForgeTransport, needsConsent } from "./jira/ForgeTransport.js"
 import { JiraClient } from "./jira/JiraClient.js"
 import type { JiraTransport } from "./jira/JiraTransport.js"
 import { RateLimitState } from "./jira/RateLimitState.js"
 import { UserDirectory } from "./jira/UserDirectory.js"
 import { withinInvocation } from "./resolvers/deadline.js"
+import { ExportConfig } from "./resolvers/ExportConfig.js"
 import { type InvocationFailure, type ResolverFailure, respond } from "./resolvers/respond.js"
 
 /** What a warm instance keeps for all its invocations. */
@@ -34,13 +35,17 @@ export const forgeRuntime = ManagedRuntime.make(ForgeShared)
 export const invocationLayer = <E, R>(
   transport: Layer.Layer<JiraTransport, E, R>,
   directory: Layer.Layer<UserDirectory, never, JiraClient> = UserDirectory.layer(),
-): Layer.Layer<JiraClient | UserDirectory, E, R | RateLimitState> =>
-  directory.pipe(Layer.provideMerge(JiraClient.layer), Layer.provide(transport))
+): Layer.Layer<JiraClient | UserDirectory | ExportJira, E, R | RateLimitState> =>
+  ExportJira.layer.pipe(
+    Layer.provideMerge(directory),
+    Layer.provideMerge(JiraClient.layer),
+    Layer.provide(transport),
+  )
 
 /** The Jira services of one Forge invocation, as the calling user (`asUser()`). */
 export const ForgeInvocation = invocationLayer(ForgeTransport.layer)
 
-export type ResolverServices = JiraClient | UserDirectory | RateLimitState | ExportConfig
+export type ResolverServices = JiraClient | UserDirectory | ExportJira | RateLimitState | ExportConfig
 
 /** How long a viewer's user directory serves later invocations (names and e-mails do change). */
 const DIRECTORY_TTL_MS = 10 * 60_000

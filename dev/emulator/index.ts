@@ -12,20 +12,15 @@ import { Chaos, type ChaosSpec, NO_CHAOS, parseChaos } from "./server/chaos.js"
 import { EventLoopProbe } from "./server/eventloop.js"
 import { RateLimits } from "./server/limits.js"
 import { type ProfileName, type ProfileParams, resolveProfile } from "./server/profiles.js"
-import {
-  bulkIssues,
-  type EmulatorDataset,
-  SearchCache,
-  type ServerState,
-  stillExists,
-} from "./server/routes.js"
+import { bulkIssues, stillExists } from "./server/routes.js"
 import { API_TOKEN, createListener, FORGE_ACCOUNT_HEADER, type Pipeline } from "./server/server.js"
+import { type EmulatorDataset, SearchCache, type ServerState } from "./server/state.js"
 import { type EmulatorStats, StatsRecorder } from "./server/stats.js"
 import { PageTokens } from "./server/tokens.js"
 
 export { CHAOS_HELP, type ChaosSpec, parseChaos } from "./server/chaos.js"
 export { PROFILES, type ProfileName, type ProfileParams } from "./server/profiles.js"
-export type { EmulatorDataset } from "./server/routes.js"
+export type { EmulatorDataset } from "./server/state.js"
 export type { EmulatorStats, RetryAfterViolation } from "./server/stats.js"
 export { API_TOKEN, FORGE_ACCOUNT_HEADER }
 

@@ -9,14 +9,14 @@
 import * as path from "node:path"
 import { parseArgs } from "node:util"
 import { Either, ParseResult, Schema } from "effect"
-import { siteBase } from "../contract/constants.js"
+import { isSiteUrl, siteBase } from "../contract/constants.js"
 import {
+  Columns,
   Delimiter,
   FileFormat,
   type HistoryMode,
-  MAX_COLUMNS,
+  Jql,
   MAX_HISTORY_FIELDS,
-  MAX_JQL_LENGTH,
   MAX_VALUE_COLUMNS,
   Preset,
   Strategy,
@@ -57,19 +57,16 @@ export const USAGE = `Usage: npm run export -- --jql "project = ABC ORDER BY key
 Exit codes: 0 done, 2 bad input, 1 failure (the cursor is saved for --resume).`
 
 const Url = Schema.String.pipe(
-  Schema.pattern(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, {
-    message: () => "--site must be a URL such as https://your-site.atlassian.net",
-  }),
+  Schema.filter(isSiteUrl, { message: () => "--site must be a URL such as https://your-site.atlassian.net" }),
 )
 
 export const CliArgs = Schema.Struct({
   site: Url,
   email: Schema.String.pipe(Schema.minLength(1, { message: () => "--email is empty" })),
   token: Schema.String.pipe(Schema.minLength(1, { message: () => "--token is empty" })),
-  jql: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(MAX_JQL_LENGTH))),
-  columns: Schema.optional(
-    Schema.Array(Schema.String.pipe(Schema.minLength(1))).pipe(Schema.maxItems(MAX_COLUMNS)),
-  ),
+  // The contract's bounds, as the page's payloads have them (src/contract/options.ts).
+  jql: Schema.optional(Jql.pipe(Schema.minLength(1))),
+  columns: Schema.optional(Columns),
   preset: Schema.optional(Preset),
   valueColumns: Schema.optional(
     Schema.NumberFromString.pipe(

@@ -1,9 +1,10 @@
 /**
- * The command-line exporter's Jira services: the client, one quota state for the whole process and the
- * user directory, over HTTP with an API token. Kept apart from `main.ts` (which runs on import) so
+ * The command-line exporter's Jira services: the client, one quota state for the whole process, the
+ * user directory and the engine's Jira port over them, over HTTP with an API token. Kept apart from `main.ts` (which runs on import) so
  * the benchmarks and tests build exactly this wiring.
  */
 import { Context, Layer } from "effect"
+import { ExportJira } from "../export/ExportJira.js"
 import { HttpTransport, type HttpTransportConfig } from "../jira/HttpTransport.js"
 import { JiraClient } from "../jira/JiraClient.js"
 import type { JiraError } from "../jira/JiraError.js"
@@ -18,8 +19,9 @@ import { defaultUserDirectoryConfig, UserDirectory, type UserDirectoryConfig } f
 export const httpJira = (
   config: HttpTransportConfig,
   users: UserDirectoryConfig = defaultUserDirectoryConfig,
-): Layer.Layer<JiraClient | UserDirectory | RateLimitState, JiraError> =>
-  UserDirectory.layer(users).pipe(
+): Layer.Layer<ExportJira | JiraClient | UserDirectory | RateLimitState, JiraError> =>
+  ExportJira.layer.pipe(
+    Layer.provideMerge(UserDirectory.layer(users)),
     Layer.provideMerge(JiraClient.layer),
     Layer.provideMerge(RateLimitState.layer),
     Layer.provide(HttpTransport.layer(config)),

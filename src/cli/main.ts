@@ -11,14 +11,15 @@
  */
 import * as fs from "node:fs"
 import { Cause, Clock, Deferred, Effect, Either, Exit, Fiber, Option, Ref, Stream } from "effect"
-import { DEFAULT_COLUMNS, siteBase } from "../contract/constants.js"
-import { exportStream } from "../export/chunk.js"
-import { BadCursor, type CursorContent, decodeCursor } from "../export/cursor.js"
-import { defaultSettings } from "../export/pipeline.js"
+import { DEFAULT_COLUMNS, sameSite } from "../contract/constants.js"
+import type { ExportOptionsInput } from "../contract.js"
+import { type CursorContent, decodeCursor } from "../export/cursor.js"
+import { ExportJira } from "../export/ExportJira.js"
+import { exportStream, planOf, startExport } from "../export/engine.js"
+import { BadCursor, PlanError } from "../export/errors.js"
+import { livePlanner, timeZoneFor } from "../export/planner.js"
 import type { RowFormat } from "../export/ports.js"
-import { PlanError, planOf, startExport } from "../export/start.js"
-import { liveExportJira, livePlanner } from "../export/wiring.js"
-import { JiraClient } from "../jira/JiraClient.js"
+import { defaultSettings } from "../export/types.js"
 import { JiraError } from "../jira/JiraError.js"
 import { RateLimitState } from "../jira/RateLimitState.js"
 import { type CliArgs, historyOptionOf, parseCli, USAGE } from "./args.js"
@@ -36,13 +37,6 @@ const SAVE_EVERY_MS = 2_000
 /** How often the progress bar is redrawn. */
 const DRAW_EVERY_MS = 200
 
-/** Sites compare without trailing slashes and case in the scheme and host. */
-const siteKey = (site: string) => {
-  const trimmed = siteBase(site)
-  const host = /^[a-z]+:\/\/[^/]+/i.exec(trimmed)?.[0] ?? trimmed
-  return `${host.toLowerCase()}${trimmed.slice(host.length)}`
-}
-
 interface Resumed {
   readonly saved: SavedCursor
   readonly content: CursorContent
@@ -57,7 +51,7 @@ const prepareResume = (
   Effect.gen(function* () {
     const saved = yield* readSaved(cursorFile)
     const content = yield* decodeCursor(saved.cursor)
-    if (siteKey(content.siteUrl) !== siteKey(args.site))
+    if (!sameSite(content.siteUrl, args.site))
       return yield* new CliInputError({
         message: `This cursor continues an export from ${content.siteUrl}, not ${args.site}; resume it with --site ${content.siteUrl}.`,
       })
@@ -73,7 +67,7 @@ const program = (
   waiting: Waiting,
 ) =>
   Effect.gen(function* () {
-    const jira = yield* liveExportJira
+    const jira = yield* ExportJira
     const cursorFile = args.cursorFile
     let content: CursorContent
     let format: RowFormat
@@ -88,24 +82,21 @@ const program = (
         yield* Effect.logDebug("resuming to standard output: append this output to the first part yourself")
       bytes = resumed.saved.bytes
     } else {
-      const me = yield* JiraClient.myself()
       yield* nowWaitingFor(waiting, "check the query and list the fields")
+      const options: ExportOptionsInput = {
+        ...(args.preset === undefined ? {} : { preset: args.preset }),
+        ...(args.valueColumns === undefined ? {} : { valueColumns: args.valueColumns }),
+        ...(args.delimiter === undefined ? {} : { delimiter: args.delimiter }),
+        ...(args.strategy === undefined ? {} : { strategy: args.strategy }),
+        ...(args.format === undefined ? {} : { format: args.format }),
+        ...historyOptionOf(args),
+      }
       const started = yield* startExport({
         jira,
         planner: livePlanner,
-        payload: {
-          jql: args.jql ?? "",
-          columns: args.columns ?? DEFAULT_COLUMNS,
-          options: {
-            ...(args.preset === undefined ? {} : { preset: args.preset }),
-            ...(args.valueColumns === undefined ? {} : { valueColumns: args.valueColumns }),
-            ...(args.delimiter === undefined ? {} : { delimiter: args.delimiter }),
-            ...(args.strategy === undefined ? {} : { strategy: args.strategy }),
-            ...(args.format === undefined ? {} : { format: args.format }),
-            ...historyOptionOf(args),
-          },
-        },
-        timeZone: me.timeZone ?? "UTC",
+        payload: { jql: args.jql ?? "", columns: args.columns ?? DEFAULT_COLUMNS, options },
+        // The profile's zone comes from the `/myself` read that checked the credentials (jiraLayer.ts).
+        timeZone: yield* timeZoneFor(options.timeZone),
         siteUrl: args.site,
         apiToken: true,
       })

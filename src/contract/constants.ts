@@ -79,6 +79,70 @@ export const MAX_LISTED_FILTERS = 500
  */
 export const MAX_VALUE_COLUMNS = 1000
 export const DEFAULT_VALUE_COLUMNS = 20
+
+/**
+ * The date pattern of `jira-import` files, to be typed into the importer's date format step: digits
+ * only, so the month and AM/PM names of the importing user's language do not matter, and the same in
+ * every date column (docs/jira-cloud.md §12).
+ */
+export const JIRA_IMPORT_DATE_PATTERN = "yyyy-MM-dd HH:mm"
+
+/** Jira's defaults for time tracking (Settings > Time tracking): 8-hour days, 5-day weeks. */
+const TIME_TRACKING = { hoursPerDay: 8, daysPerWeek: 5 } as const
+
+/**
+ * The presets, defined here once in the contract's terms (`ExportOptionsInput`, a type test holds
+ * them to it): a file for Excel/LibreOffice users, a file for programs, and a file for Jira's own CSV
+ * importer (docs/jira-cloud.md §12). The backend completes the user's choices from them
+ * (src/export/options.ts); the page shows them (web/src/models/OptionsModel.ts). The importer reads
+ * cells as text: a formula guard's apostrophe would become part of the value, and a cut cell would
+ * lose data, so neither is on; users are account ids, which it maps.
+ */
+export const PRESET_DEFAULTS = {
+  spreadsheet: {
+    delimiter: ",",
+    lineEnding: "crlf",
+    bom: true,
+    formulaGuard: true,
+    truncateLongCells: true,
+    dateFormat: "spreadsheet",
+    timeZone: "user",
+    userDisplay: "displayName",
+    multiValueSeparator: "; ",
+    durationFormat: "jira",
+    ...TIME_TRACKING,
+    strategy: "auto",
+  },
+  data: {
+    delimiter: ",",
+    lineEnding: "lf",
+    bom: false,
+    formulaGuard: false,
+    truncateLongCells: false,
+    dateFormat: "iso",
+    timeZone: "user",
+    userDisplay: "displayName",
+    multiValueSeparator: "; ",
+    durationFormat: "jira",
+    ...TIME_TRACKING,
+    strategy: "auto",
+  },
+  "jira-import": {
+    delimiter: ",",
+    lineEnding: "crlf",
+    bom: false,
+    formulaGuard: false,
+    truncateLongCells: false,
+    dateFormat: { pattern: JIRA_IMPORT_DATE_PATTERN },
+    timeZone: "user",
+    userDisplay: "accountId",
+    multiValueSeparator: "; ",
+    durationFormat: "seconds",
+    ...TIME_TRACKING,
+    strategy: "auto",
+    valueColumns: DEFAULT_VALUE_COLUMNS,
+  },
+} as const
 /** Most field ids a history export may keep: Jira's changelog bulk fetch takes at most 10. */
 export const MAX_HISTORY_FIELDS = 10
 /**
@@ -88,9 +152,46 @@ export const MAX_HISTORY_FIELDS = 10
  */
 export const MAX_PAYLOAD_DEPTH = 16
 
+/** Longest site URL accepted. */
+export const MAX_SITE_URL_LENGTH = 2048
+
+/** What a Jira site URL looks like: http(s), a host, an optional path, no spaces. */
+export const SITE_URL_PATTERN = /^https?:\/\/[^\s/]+(\/[^\s]*)?$/
+
+/**
+ * Whether `url` can be a Jira site's URL (the contract's `SiteUrl`, the CLI's `--site`, a resolver's
+ * context, the page's context and the local host all check it here).
+ */
+export const isSiteUrl = (url: string): boolean =>
+  url.length <= MAX_SITE_URL_LENGTH && SITE_URL_PATTERN.test(url)
+
 /**
  * A Jira site's base URL as the app uses it everywhere (Issue URL cells, requests, comparing sites):
  * without the trailing slashes people paste. Applied where a site enters (the page's context, a
  * resolver's context, the CLI's `--site`, the local host), so nothing downstream strips again.
  */
 export const siteBase = (url: string): string => url.replace(/\/+$/, "")
+
+/** Two site URLs name the same site when their bases match, the scheme and host in any case. */
+export const sameSite = (a: string, b: string): boolean => {
+  const key = (site: string) => {
+    const trimmed = siteBase(site)
+    const host = /^[a-z]+:\/\/[^/]+/i.exec(trimmed)?.[0] ?? trimmed
+    return `${host.toLowerCase()}${trimmed.slice(host.length)}`
+  }
+  return key(a) === key(b)
+}
+
+/**
+ * The error tags (`ErrorTag`, src/contract/errors.ts) after which the same call from the same cursor
+ * may go through: Jira asked for a wait, Jira or the network failed for a moment, or the invocation ran
+ * out of time. The page repeats such calls by itself. The backend's side of the same decision is
+ * `retryKind` (src/jira/JiraError.ts); a test holds the two together.
+ */
+export const RETRYABLE_ERROR_TAGS: ReadonlyArray<string> = [
+  "RateLimited",
+  "QuotaExhausted",
+  "ServerError",
+  "Transport",
+  "Timeout",
+]

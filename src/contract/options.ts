@@ -9,7 +9,9 @@ import {
   MAX_HISTORY_FIELDS,
   MAX_JQL_LENGTH,
   MAX_SELECTED_ISSUES,
+  MAX_SITE_URL_LENGTH,
   MAX_VALUE_COLUMNS,
+  SITE_URL_PATTERN,
 } from "./constants.js"
 
 export const Jql = Schema.String.pipe(Schema.maxLength(MAX_JQL_LENGTH))
@@ -31,8 +33,8 @@ export const IssueKeys = Schema.Array(IssueKey).pipe(Schema.minItems(1), Schema.
  * the site part of the issues' `self` links when it can.
  */
 export const SiteUrl = Schema.String.pipe(
-  Schema.maxLength(2048),
-  Schema.pattern(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/),
+  Schema.maxLength(MAX_SITE_URL_LENGTH),
+  Schema.pattern(SITE_URL_PATTERN),
 )
 
 // ---------------------------------------------------------------------------------------------

@@ -8,9 +8,9 @@
  */
 import { Clock, Effect } from "effect"
 import type { JiraError } from "../jira/JiraError.js"
-import type { ExportContext } from "./pipeline.js"
 import type { BulkFetchResult, ExportIssue } from "./ports.js"
 import type { Listed } from "./split.js"
+import type { ExportContext } from "./types.js"
 
 /** A batch's issues in search order, with the position of each in the batch and those not returned. */
 export interface Fetched {

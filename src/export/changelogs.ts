@@ -9,7 +9,7 @@ import { Deferred, Effect } from "effect"
 import { CHANGELOG_BULK_MAX_ISSUES, CHANGELOG_BULK_MAX_PAGE } from "../jira/changelogRequests.js"
 import type { ChangeHistory } from "../jira/changelogSchemas.js"
 import type { JiraError } from "../jira/JiraError.js"
-import type { ExportIssue, ExportJira } from "./ports.js"
+import type { ExportIssue, ExportJiraShape } from "./ports.js"
 
 type Histories = ReadonlyMap<string, ReadonlyArray<ChangeHistory>>
 
@@ -31,7 +31,7 @@ export interface ChangelogReader {
 }
 
 export const makeChangelogReader = (input: {
-  readonly jira: Pick<ExportJira, "changelogBulk">
+  readonly jira: Pick<ExportJiraShape, "changelogBulk">
   readonly fieldIds: ReadonlyArray<string>
   /** Runs a read under the export's limiter and deadline. */
   readonly call: <A>(effect: Effect.Effect<A, JiraError>) => Effect.Effect<A, JiraError>

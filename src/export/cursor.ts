@@ -12,19 +12,8 @@
 import { createHash } from "node:crypto"
 import { Effect, Either, Schema } from "effect"
 import { FORGE_LIMITS } from "../contract/constants.js"
-import {
-  ExportOptionsInput,
-  MAX_COLUMN_REF_LENGTH,
-  MAX_COLUMNS,
-  MAX_CURSOR_LENGTH,
-  MAX_JQL_LENGTH,
-} from "../contract.js"
-
-/** A bad, truncated or altered cursor. */
-export class BadCursor extends Schema.TaggedError<BadCursor>()("BadCursor", {
-  reason: Schema.Literal("Malformed", "Checksum", "Version"),
-  message: Schema.String,
-}) {}
+import { Columns, ExportOptionsInput, Jql, MAX_CURSOR_LENGTH } from "../contract.js"
+import { BadCursor } from "./errors.js"
 
 /** Most statuses a cursor keeps (a site's statuses; each becomes a "Time in …" column). */
 export const MAX_STATUSES = 1000
@@ -149,10 +138,8 @@ export type Counters = typeof Counters.Type
 
 export const CursorContent = Schema.Struct({
   v: Schema.Literal(1),
-  jql: Schema.String.pipe(Schema.maxLength(MAX_JQL_LENGTH)),
-  columns: Schema.Array(Schema.String.pipe(Schema.maxLength(MAX_COLUMN_REF_LENGTH))).pipe(
-    Schema.maxItems(MAX_COLUMNS),
-  ),
+  jql: Jql,
+  columns: Columns,
   options: ExportOptionsInput,
   timeZone: Schema.String.pipe(Schema.maxLength(64)),
   siteUrl: Schema.String.pipe(Schema.maxLength(2048)),

@@ -12,7 +12,6 @@ import { Effect, Fiber, Option, Ref, Stream } from "effect"
 import { JiraError } from "../jira/JiraError.js"
 import { fetchInSearchOrder } from "./bulk.js"
 import { decodeIds, encodeIds, type Phase } from "./cursor.js"
-import type { ExportContext, ExportFailure, Unit } from "./pipeline.js"
 import {
   decodeRecent,
   type FastPhase,
@@ -24,6 +23,7 @@ import {
   recentIds,
   relocation,
 } from "./relocate.js"
+import type { ExportContext, ExportFailure, Unit } from "./types.js"
 import { toUnits } from "./units.js"
 
 export type { FastPhase } from "./relocate.js"

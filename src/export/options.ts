@@ -5,10 +5,10 @@
  * them. Pure; no Effect runtime.
  */
 import { Either } from "effect"
-import { DEFAULT_VALUE_COLUMNS } from "../contract/constants.js"
+import { PRESET_DEFAULTS } from "../contract/constants.js"
 import type { ExportOptionsInput, Preset, Strategy } from "../contract.js"
 import type { CellKind, CsvOptions } from "../csv/encoder.js"
-import type { Column } from "../fields/columns.js"
+import type { Column } from "../fields/column.js"
 import { isValidTimeZone, namedTimeZone } from "../fields/dates.js"
 import type { FormatOptions } from "../fields/options.js"
 
@@ -19,86 +19,56 @@ export interface ResolvedOptions {
   readonly strategy: Strategy
 }
 
-/** Jira's defaults for time tracking (Settings > Time tracking): 8-hour days, 5-day weeks. */
-export const DEFAULT_HOURS_PER_DAY = 8
-export const DEFAULT_DAYS_PER_WEEK = 5
-export const DEFAULT_MULTI_VALUE_SEPARATOR = "; "
-
 /**
- * The date pattern of `jira-import` files, to be typed into the importer's date format step: digits
- * only, so the month and AM/PM names of the importing user's language do not matter, and the same in
- * every date column (docs/jira-cloud.md §12).
+ * The presets (src/contract/constants.ts `PRESET_DEFAULTS`, which the page shows too) as the encoder
+ * and the formatters take them. The zone is the export's own (`resolveOptions`).
  */
-export const JIRA_IMPORT_DATE_PATTERN = "yyyy-MM-dd HH:mm"
+const presetOf = (preset: Preset): ResolvedOptions => {
+  const d = PRESET_DEFAULTS[preset]
+  return {
+    preset,
+    csv: {
+      delimiter: d.delimiter,
+      lineEnding: d.lineEnding === "crlf" ? "\r\n" : "\n",
+      bom: d.bom,
+      formulaGuard: d.formulaGuard,
+      truncateLongCells: d.truncateLongCells,
+    },
+    format: {
+      dateFormat: d.dateFormat,
+      timeZone: "UTC",
+      userDisplay: d.userDisplay,
+      multiValueSeparator: d.multiValueSeparator,
+      durationFormat: d.durationFormat,
+      hoursPerDay: d.hoursPerDay,
+      daysPerWeek: d.daysPerWeek,
+      ...("valueColumns" in d ? { importer: { valueColumns: d.valueColumns } } : {}),
+    },
+    strategy: d.strategy,
+  }
+}
 
-/**
- * The presets: a file for Excel/LibreOffice users, a file for programs, and a file for Jira's own CSV
- * importer (docs/jira-cloud.md §12).
- */
-export const PRESETS: Readonly<Record<ResolvedOptions["preset"], ResolvedOptions>> = {
-  spreadsheet: {
-    preset: "spreadsheet",
-    csv: { delimiter: ",", lineEnding: "\r\n", bom: true, formulaGuard: true, truncateLongCells: true },
-    format: {
-      dateFormat: "spreadsheet",
-      timeZone: "UTC",
-      userDisplay: "displayName",
-      multiValueSeparator: DEFAULT_MULTI_VALUE_SEPARATOR,
-      durationFormat: "jira",
-      hoursPerDay: DEFAULT_HOURS_PER_DAY,
-      daysPerWeek: DEFAULT_DAYS_PER_WEEK,
-    },
-    strategy: "auto",
-  },
-  data: {
-    preset: "data",
-    csv: { delimiter: ",", lineEnding: "\n", bom: false, formulaGuard: false, truncateLongCells: false },
-    format: {
-      dateFormat: "iso",
-      timeZone: "UTC",
-      userDisplay: "displayName",
-      multiValueSeparator: DEFAULT_MULTI_VALUE_SEPARATOR,
-      durationFormat: "jira",
-      hoursPerDay: DEFAULT_HOURS_PER_DAY,
-      daysPerWeek: DEFAULT_DAYS_PER_WEEK,
-    },
-    strategy: "auto",
-  },
-  // The importer reads cells as text: a formula guard's apostrophe would become part of the value,
-  // and a cut cell would lose data, so neither is on; users are account ids, which it maps.
-  "jira-import": {
-    preset: "jira-import",
-    csv: { delimiter: ",", lineEnding: "\r\n", bom: false, formulaGuard: false, truncateLongCells: false },
-    format: {
-      dateFormat: { pattern: JIRA_IMPORT_DATE_PATTERN },
-      timeZone: "UTC",
-      userDisplay: "accountId",
-      multiValueSeparator: DEFAULT_MULTI_VALUE_SEPARATOR,
-      durationFormat: "seconds",
-      hoursPerDay: DEFAULT_HOURS_PER_DAY,
-      daysPerWeek: DEFAULT_DAYS_PER_WEEK,
-      importer: { valueColumns: DEFAULT_VALUE_COLUMNS },
-    },
-    strategy: "auto",
-  },
+export const PRESETS: Readonly<Record<Preset, ResolvedOptions>> = {
+  spreadsheet: presetOf("spreadsheet"),
+  data: presetOf("data"),
+  "jira-import": presetOf("jira-import"),
 }
 
 /**
  * Completes the user's choices from the preset (`spreadsheet` unless said otherwise); `valueColumns`
- * means something only to the `jira-import` preset. The time zone
- * `user` (or none) becomes `userTimeZone`, the zone of the user's Jira profile; a zone the runtime does
- * not know is refused with a sentence for the user.
+ * means something only to the `jira-import` preset. `timeZone` is the zone the export writes dates in,
+ * as `timeZoneFor` (planner.ts) chose it from the option or the user's Jira profile; a zone the
+ * runtime does not know is refused with a sentence for the user.
  */
 export const resolveOptions = (
   input: ExportOptionsInput | undefined,
-  userTimeZone: string,
+  timeZone: string,
 ): Either.Either<ResolvedOptions, string> => {
   const base = PRESETS[input?.preset ?? "spreadsheet"]
-  const named = namedTimeZone(input?.timeZone)
-  const zone = named ?? userTimeZone
+  const zone = timeZone
   if (!isValidTimeZone(zone)) {
     return Either.left(
-      named === undefined
+      namedTimeZone(input?.timeZone) === undefined
         ? `Your Jira profile's time zone "${zone}" is not one this app knows; choose UTC or a time zone such as Europe/Berlin.`
         : `"${zone}" is not a time zone this app knows; use UTC or a name such as Europe/Berlin.`,
     )

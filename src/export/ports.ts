@@ -1,7 +1,8 @@
 /**
- * What the export pipeline needs from its neighbours, as plain interfaces. The pipeline is written
- * against these so it can be tested with in-memory fakes; `src/export/wiring.ts` binds them to the
- * real `JiraClient`/`UserDirectory` (src/jira) and formatters/encoder (src/fields, src/csv).
+ * What the export engine needs from its neighbours, as plain interfaces. The engine is written
+ * against these so it can be tested with in-memory fakes: `ExportJira` (ExportJira.ts) provides the
+ * Jira reads over the real `JiraClient`/`UserDirectory` (src/jira), and the planner (planner.ts) makes
+ * the row format from the formatters/encoder (src/fields, src/csv).
  */
 import type { Effect } from "effect"
 import type { ColumnInfo, ExportOptionsInput } from "../contract.js"
@@ -51,8 +52,8 @@ export interface BulkFetchResult {
  */
 export type QuotaReading = Pick<QuotaSnapshot, "limit" | "remaining" | "nearLimit" | "pausedUntil">
 
-/** The Jira reads of one export, all as the signed-in user. */
-export interface ExportJira {
+/** The Jira reads of one export, all as the signed-in user (the `ExportJira` service, ExportJira.ts). */
+export interface ExportJiraShape {
   readonly searchPage: (request: SearchPageRequest) => Effect.Effect<SearchPage, JiraError>
   readonly searchIds: (request: {
     readonly jql: string
@@ -127,13 +128,6 @@ export interface RowFormat {
     readonly text: string
     readonly truncatedCells: number
   }
-}
-
-/** A problem with what the user asked for (columns or options), as the UI shows it. */
-export interface PlanProblem {
-  readonly tag: "UnknownColumn" | "AmbiguousColumn" | "BadPayload" | "TooManyValues"
-  readonly message: string
-  readonly details?: ReadonlyArray<string>
 }
 
 /** What an export was asked for; everything the cursor must carry to rebuild the plan. */

@@ -11,7 +11,7 @@
 import { Effect, Either } from "effect"
 import { JiraError } from "../jira/JiraError.js"
 import { decodeIds, encodeIds, MAX_RECENT_IDS, type Phase } from "./cursor.js"
-import type { ExportContext } from "./pipeline.js"
+import type { ExportContext } from "./types.js"
 
 export type RelocatePhase = Extract<Phase, { readonly _tag: "relocate" }>
 export type FastPhase = Extract<Phase, { readonly _tag: "fast" }>

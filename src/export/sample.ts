@@ -6,14 +6,14 @@
  */
 import { Effect } from "effect"
 import type { JiraError } from "../jira/JiraError.js"
-import type { ExportJira, ExportUser, RowFormat } from "./ports.js"
+import type { ExportJiraShape, ExportUser, RowFormat } from "./ports.js"
 
 /** Issues the sample reads. */
 const SAMPLE_ISSUES = 10
 
 /** Bytes per row (as the answer's JSON counts them) of the first issues of `jql`; undefined without any. */
 export const sampleBytesPerRow = (
-  jira: ExportJira,
+  jira: ExportJiraShape,
   jql: string,
   format: RowFormat,
 ): Effect.Effect<number | undefined, JiraError> =>

@@ -2,24 +2,15 @@
  * `export/start`: validates the JQL (Jira's own messages, through approximate-count, which also gives
  * the total), resolves the columns and options, picks the strategy, and makes the first cursor.
  */
-import { Clock, Effect, Schema } from "effect"
+import { Clock, Effect } from "effect"
 import type { ColumnInfo, ExportStartPayload } from "../contract.js"
 import type { JiraError } from "../jira/JiraError.js"
 import type { CursorContent, Phase } from "./cursor.js"
+import type { PlanError } from "./errors.js"
 import { orderPlan, splitQuery } from "./parallel/order.js"
-import type { ExportJira, PlanFormat, PlanInput, RowFormat } from "./ports.js"
+import type { Planner } from "./planner.js"
+import type { ExportJiraShape, PlanInput, RowFormat } from "./ports.js"
 import { chooseStrategy } from "./strategy.js"
-
-/** The columns or options asked for cannot be used. */
-export class PlanError extends Schema.TaggedError<PlanError>()("PlanError", {
-  /** `TooManyValues`: an issue does not fit the columns a `jira-import` file gives its multi-value fields. */
-  reason: Schema.Literal("UnknownColumn", "AmbiguousColumn", "BadPayload", "TooManyValues"),
-  message: Schema.String,
-  details: Schema.optional(Schema.Array(Schema.String)),
-}) {}
-
-/** Builds the row format of a plan (columns from `/field`, options for the user's time zone). */
-export type Planner<R = never> = (plan: PlanInput) => Effect.Effect<PlanFormat, PlanError | JiraError, R>
 
 export interface Started {
   readonly header: string
@@ -33,7 +24,7 @@ export interface Started {
 }
 
 export const startExport = <R = never>(input: {
-  readonly jira: ExportJira
+  readonly jira: ExportJiraShape
   readonly planner: Planner<R>
   readonly payload: ExportStartPayload
   readonly timeZone: string

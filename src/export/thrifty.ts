@@ -14,7 +14,6 @@ import { CHANGELOG_BULK_MAX_ISSUES } from "../jira/changelogRequests.js"
 import type { Phase } from "./cursor.js"
 import { afterRefusal } from "./fast.js"
 import { plannedParts } from "./parallel/index.js"
-import type { ExportContext, ExportFailure, Unit } from "./pipeline.js"
 import type { ExportIssue } from "./ports.js"
 import {
   decodeRecent,
@@ -25,6 +24,7 @@ import {
   recentIds,
   relocation,
 } from "./relocate.js"
+import type { ExportContext, ExportFailure, Unit } from "./types.js"
 import { type Source, toUnits } from "./units.js"
 
 /** A thrifty phase: the page to read (null: the first) and how many of its issues were emitted. */

@@ -5,10 +5,10 @@
  */
 import { Effect, Either } from "effect"
 import { decodeIds, type Phase } from "./cursor.js"
-import type { ExportContext, ExportFailure, Unit } from "./pipeline.js"
+import { PlanError } from "./errors.js"
 import type { ExportIssue, ExportUser, RowFormat } from "./ports.js"
 import { type Cut, type Listed, splitRows } from "./split.js"
-import { PlanError } from "./start.js"
+import type { ExportContext, ExportFailure, Unit } from "./types.js"
 
 /** Issues read in one step, with where they stand in it. */
 export interface Source {

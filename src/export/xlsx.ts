@@ -3,7 +3,7 @@
  * encoded as sheet fragments, no header text (the workbook writer writes the header on every sheet).
  */
 import type { ExportOptionsInput, WorkbookInfo } from "../contract.js"
-import type { Column } from "../fields/columns.js"
+import type { Column } from "../fields/column.js"
 import { formatCell } from "../fields/format.js"
 import type { FormatContext } from "../fields/formatters.js"
 import type { FormatOptions } from "../fields/options.js"

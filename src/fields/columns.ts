@@ -7,18 +7,8 @@
  */
 import { Either } from "effect"
 import type { FieldDetails } from "../jira/schemas.js"
+import type { Column } from "./column.js"
 import { HISTORY_FIELDS, HISTORY_PSEUDO_COLUMNS, isHistoryColumn } from "./historyColumns.js"
-
-export interface Column {
-  /** What the user sent back: a field id or a pseudo-column id. */
-  readonly id: string
-  /** The Jira field id to request; null for pseudo-columns that need no field. */
-  readonly fieldId: string | null
-  readonly header: string
-  /** `number` cells stay numbers (never quoted or guarded); `date`/`datetime` follow the date options. */
-  readonly kind: "text" | "number" | "date" | "datetime"
-  readonly field?: FieldDetails
-}
 
 /** A column the user may pick, as the column picker lists it (the contract's `FieldInfo`). */
 export interface FieldChoice {

@@ -6,7 +6,7 @@
  * `ctx.users`.
  */
 import type { Issue } from "../jira/schemas.js"
-import type { Column } from "./columns.js"
+import type { Column } from "./column.js"
 import {
   attachment,
   comments,

@@ -5,7 +5,7 @@
  * which the export attaches as `issue.changelog.histories` (changelog bulkfetch filtered to `status`).
  */
 import type { Issue } from "../jira/schemas.js"
-import type { Column } from "./columns.js"
+import type { Column } from "./column.js"
 import { parseJiraDateTime } from "./dates.js"
 import { dateTime, type FormatContext } from "./formatters.js"
 import { isObject } from "./json.js"

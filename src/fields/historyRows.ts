@@ -4,7 +4,7 @@
  * Values are Jira's display strings (`fromString`/`toString`), falling back to the raw ids.
  */
 import type { Issue } from "../jira/schemas.js"
-import type { Column } from "./columns.js"
+import type { Column } from "./column.js"
 import { dateTime, type FormatContext, user } from "./formatters.js"
 
 export const HISTORY_COLUMNS: ReadonlyArray<Column> = [

@@ -14,7 +14,8 @@
  */
 import { Either } from "effect"
 import type { FieldDetails, Issue } from "../jira/schemas.js"
-import { type Column, resolveColumns } from "./columns.js"
+import type { Column } from "./column.js"
+import { resolveColumns } from "./columns.js"
 import { formatDateTime } from "./dates.js"
 import { formatCell, itemFormatterFor } from "./format.js"
 import { type FormatContext, readable, richText, user } from "./formatters.js"

@@ -6,7 +6,7 @@
  */
 import type { Issue } from "../jira/schemas.js"
 import { isAdfDoc, mentionIds } from "./adf.js"
-import type { Column } from "./columns.js"
+import type { Column } from "./column.js"
 import { isObject, MAX_VALUE_DEPTH, nonEmpty } from "./json.js"
 
 /** A user as cells show it: the name, and the email when the viewer may see it. */

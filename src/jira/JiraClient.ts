@@ -3,7 +3,7 @@
  * rate-limit state -> status check (`responseError.ts`) -> retry policy (reads only) -> Schema decode
  * -> typed `JiraError`. Endpoints and shapes: docs/jira-cloud.md §1–§5.
  */
-import { Clock, Effect, Layer, Schema } from "effect"
+import { Clock, Effect, Layer, Option, Ref, Schema } from "effect"
 import { changelogReads } from "./changelogRequests.js"
 import { JiraErrors } from "./JiraError.js"
 import { isSafeSegment, type JiraRequest, JiraTransport, pathOf } from "./JiraTransport.js"
@@ -103,9 +103,17 @@ const make = Effect.gen(function* () {
       ? Effect.succeed(issueIdOrKey)
       : badInput(path, `"${issueIdOrKey.slice(0, 50)}" is not an issue id or key.`)
 
+  // The signed-in user does not change for the life of a client (one Forge invocation, one CLI run),
+  // so `/myself` is read once: the command line checks the credentials with it and then needs the
+  // user's time zone. Only an answer is kept; a failure is asked again.
+  const me = yield* Ref.make(Option.none<Myself>())
   /** `GET /rest/api/3/myself`: checked first, since bad credentials otherwise read as anonymous. */
   const myself = Effect.fn("JiraClient.myself")(function* () {
-    return yield* getJson(Myself, { method: "GET", path: api("myself") })
+    const known = yield* Ref.get(me)
+    if (Option.isSome(known)) return known.value
+    const read = yield* getJson(Myself, { method: "GET", path: api("myself") })
+    yield* Ref.set(me, Option.some(read))
+    return read
   })
 
   /** `GET /rest/api/3/field`: every field the user can see. */

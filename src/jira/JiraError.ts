@@ -30,6 +30,26 @@ export class JiraError extends Data.TaggedError("JiraError")<{
   readonly path?: string
 }> {}
 
+/**
+ * What asking again may do about an error, decided here once for the retry policy (RetryPolicy.ts),
+ * the user directory (UserDirectory.ts) and the export's pauses (src/export/pause.ts):
+ * - `wait`: Jira asked for a pause (429, a spent quota); the same request goes through after it;
+ * - `transient`: Jira or the network failed (5xx, no answer); a later try may not meet it again;
+ * - undefined: asking again gets the same answer.
+ */
+export const retryKind = (error: JiraError): "wait" | "transient" | undefined => {
+  switch (error.reason) {
+    case "RateLimited":
+    case "QuotaExhausted":
+      return "wait"
+    case "ServerError":
+    case "Transport":
+      return "transient"
+    default:
+      return undefined
+  }
+}
+
 /** The same error with a wait attached (an Error's `message` does not survive an object spread). */
 export const withRetryAfter = (error: JiraError, retryAfterMs: number): JiraError =>
   new JiraError({

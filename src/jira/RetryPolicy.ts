@@ -17,7 +17,7 @@ import {
   ScheduleDecision,
   ScheduleInterval,
 } from "effect"
-import { type JiraError, JiraErrors, withRetryAfter } from "./JiraError.js"
+import { type JiraError, JiraErrors, retryKind, withRetryAfter } from "./JiraError.js"
 
 export interface RetrySettings {
   /** First backoff when Jira gave no `Retry-After`. */
@@ -51,17 +51,18 @@ export class JiraRetrySettings extends Context.Reference<JiraRetrySettings>()("J
   defaultValue: (): RetrySettings => defaultRetrySettings,
 }) {}
 
-/** Which retry budget an error draws on; undefined for errors that are never retried. */
+/**
+ * Which retry budget an error draws on; undefined for errors that are not retried here. A spent quota
+ * is a wait of up to an hour: the caller waits it out (a pause), not this loop. Among 5xx, a 503 is
+ * Jira shedding load (throttled like a 429), 502/504 a proxy's hiccup; other 5xx are not asked again.
+ */
 export const retryClass = (error: JiraError): "throttle" | "flaky" | undefined => {
-  switch (error.reason) {
-    case "RateLimited":
-      return "throttle"
-    case "ServerError":
-      if (error.status === 503) return "throttle"
-      if (error.status === 502 || error.status === 504) return "flaky"
-      return undefined
-    case "Transport":
-      return "flaky"
+  switch (retryKind(error)) {
+    case "wait":
+      return error.reason === "RateLimited" ? "throttle" : undefined
+    case "transient":
+      if (error.reason === "Transport" || error.status === 502 || error.status === 504) return "flaky"
+      return error.status === 503 ? "throttle" : undefined
     default:
       return undefined
   }

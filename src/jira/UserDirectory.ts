@@ -6,7 +6,7 @@
  */
 import { Deferred, Effect, Exit, Layer, Request, RequestResolver, SynchronizedRef } from "effect"
 import { JiraClient } from "./JiraClient.js"
-import type { JiraError } from "./JiraError.js"
+import { type JiraError, retryKind } from "./JiraError.js"
 import type { User } from "./schemas.js"
 
 /** A user as the exporter shows it. */
@@ -53,13 +53,6 @@ export const toDirectoryUser = (user: User): DirectoryUser => {
   }
 }
 
-/**
- * Errors a lookup passes on instead of hiding behind a placeholder: the export must hand these back
- * to its caller (wait and resume) rather than write "Unknown user" into the file.
- */
-export const isHandBack = (error: JiraError): boolean =>
-  error.reason === "RateLimited" || error.reason === "QuotaExhausted"
-
 /** A lookup's answer; `keep: false` for a placeholder after a transient failure (asked again next time). */
 interface Lookup {
   readonly user: DirectoryUser
@@ -67,10 +60,6 @@ interface Lookup {
 }
 
 class GetUser extends Request.TaggedClass("GetUser")<Lookup, JiraError, { readonly accountId: string }> {}
-
-/** Failures that asking again later might not repeat (Jira down for longer than the retries). */
-const isTransient = (error: JiraError): boolean =>
-  error.reason === "ServerError" || error.reason === "Transport"
 
 const chunksOf = <A>(items: ReadonlyArray<A>, size: number): ReadonlyArray<ReadonlyArray<A>> => {
   const chunks: Array<ReadonlyArray<A>> = []
@@ -105,9 +94,15 @@ const make = (config: UserDirectoryConfig) =>
             Effect.forEach(
               requests,
               (r) =>
-                isHandBack(error)
+                // A wait Jira asked for is handed back to the export's caller (wait and resume) rather
+                // than hidden behind "Unknown user"; after a transient failure the placeholder is not
+                // kept, so the next unit asks again.
+                retryKind(error) === "wait"
                   ? Request.fail(r, error)
-                  : Request.succeed(r, { user: unknownUser(r.accountId), keep: !isTransient(error) }),
+                  : Request.succeed(r, {
+                      user: unknownUser(r.accountId),
+                      keep: retryKind(error) !== "transient",
+                    }),
               { discard: true },
             ),
         }),

@@ -1,4 +1,4 @@
-import { siteBase } from "../contract/constants.js"
+import { isSiteUrl, siteBase } from "../contract/constants.js"
 
 /**
  * What resolvers read from the Forge invocation context. Forge documents `cloudId`, `moduleKey`,
@@ -9,8 +9,7 @@ export const siteUrlOf = (payloadSiteUrl: string | undefined, context: unknown):
   if (payloadSiteUrl !== undefined) return siteBase(payloadSiteUrl)
   if (typeof context === "object" && context !== null) {
     const site: unknown = Reflect.get(context, "siteUrl")
-    if (typeof site === "string" && /^https?:\/\/[^\s/]+/.test(site) && site.length <= 2048)
-      return siteBase(site)
+    if (typeof site === "string" && isSiteUrl(site)) return siteBase(site)
   }
   return ""
 }

@@ -17,7 +17,7 @@ export interface InvocationBudgetShape {
 }
 
 /**
- * Waits end by 80% of the 25 s, the same line `export/next` draws for its own work (src/export/chunk.ts
+ * Waits end by 80% of the 25 s, the same line `export/next` draws for its own work (src/resolvers/chunk.ts
  * `defaultBudget`: 60% plus 20% grace), so a chunk keeps its budget; the last answer is cut at 90%,
  * which leaves Forge time to carry it back.
  */

@@ -11,46 +11,28 @@ import {
   ExportStartPayload,
   FORGE_LIMITS,
 } from "../contract.js"
-import { type ChunkResult, pauseFor, runChunk } from "../export/chunk.js"
 import { type CursorContent, decodeCursor, encodeCursor } from "../export/cursor.js"
-import { ExportConfig } from "../export/ExportConfig.js"
-import type { ExportJira } from "../export/ports.js"
+import { ExportJira } from "../export/ExportJira.js"
+import { planOf, type Started, startExport } from "../export/engine.js"
+import { livePlanner, timeZoneFor } from "../export/planner.js"
+import type { ExportJiraShape } from "../export/ports.js"
 import { sampleBytesPerRow } from "../export/sample.js"
-import { planOf, type Started, startExport } from "../export/start.js"
-import { liveExportJira, livePlanner } from "../export/wiring.js"
 import { isWorkbook, workbookInfoOf } from "../export/xlsx.js"
-import { namedTimeZone } from "../fields/dates.js"
-import { JiraClient } from "../jira/JiraClient.js"
-import { JiraError } from "../jira/JiraError.js"
+import { MAX_ANSWER_BYTES, pausedAt, runChunk } from "./chunk.js"
 import { siteUrlOf } from "./context.js"
+import { ExportConfig } from "./ExportConfig.js"
 import { decodePayload } from "./payload.js"
-
-/**
- * Largest `export/next` answer we send: Forge refuses resolver answers over 5 MB (docs/forge.md §2),
- * and the answer travels inside envelopes we do not measure, so we keep a twentieth of it spare.
- * Units are cut between rows well below this (pipeline `maxUnitBytes`), so only a single row can
- * reach it.
- */
-export const MAX_ANSWER_BYTES = Math.floor(FORGE_LIMITS.invokeResponseBytes * 0.95)
 
 /** One row larger than a Forge answer may be: the page cannot export it; the CLI can. */
 export class ExportTooLarge extends Schema.TaggedError<ExportTooLarge>()("ExportTooLarge", {
   bytes: Schema.Number,
 }) {}
 
-/** The zone dates are written in: the option when it names one, else the user's Jira profile zone. */
-const timeZoneFor = (requested: string | undefined) => {
-  const named = namedTimeZone(requested)
-  return named !== undefined
-    ? Effect.succeed(named)
-    : JiraClient.myself().pipe(Effect.map((me) => me.timeZone ?? "UTC"))
-}
-
 export const exportStart = (payload: unknown, context?: unknown) =>
   Effect.gen(function* () {
     const input = yield* decodePayload(ExportStartPayload)(payload)
     const config = yield* ExportConfig
-    const jira = yield* liveExportJira
+    const jira = yield* ExportJira
     const timeZone = yield* timeZoneFor(input.options?.timeZone)
     const started = yield* startExport({
       jira,
@@ -77,7 +59,7 @@ export const exportStart = (payload: unknown, context?: unknown) =>
  * starts warm (src/export/sample.ts). A sample that fails leaves the cursor as it was: the call then
  * measures its own first output.
  */
-const warm = (jira: ExportJira, started: Started) =>
+const warm = (jira: ExportJiraShape, started: Started) =>
   sampleBytesPerRow(jira, started.content.jql, started.format).pipe(
     Effect.map(
       (bytesPerRow): CursorContent =>
@@ -96,22 +78,13 @@ export const exportNext = (payload: unknown) =>
     const input = yield* decodePayload(ExportNextPayload)(payload)
     const content = yield* decodeCursor(input.cursor)
     const config = yield* ExportConfig
-    const jira = yield* liveExportJira
+    const jira = yield* ExportJira
     const chunk = yield* livePlanner(planOf(content)).pipe(
       Effect.flatMap((planned) =>
         runChunk({ jira, format: planned.format, content, budget: config.budget, settings: config.settings }),
       ),
       // A wait Jira asks for before any row is read is a pause from the same cursor, not a failure.
-      Effect.catchIf(
-        (error) => error instanceof JiraError && pauseFor(error) !== undefined,
-        (error): Effect.Effect<ChunkResult> =>
-          Effect.succeed({
-            csv: "",
-            next: content,
-            counters: content.counters,
-            ...(error instanceof JiraError ? pauseFor(error) : {}),
-          }),
-      ),
+      pausedAt(content),
     )
     const result: ExportChunk = {
       csv: chunk.csv,

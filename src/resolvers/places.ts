@@ -10,7 +10,8 @@ import {
   type FilterList,
   type FilterSummary,
   FiltersListPayload,
-  MAX_JQL_LENGTH,
+  IssueKey,
+  Jql,
   MAX_LISTED_FILTERS,
   MAX_SELECTED_ISSUES,
   type StartingPoint,
@@ -25,16 +26,12 @@ const Id = Schema.Union(
 ).pipe(Schema.transform(Schema.String, { strict: true, decode: String, encode: (s) => s }))
 
 const ProjectKey = Schema.String.pipe(Schema.pattern(/^[A-Za-z][A-Za-z0-9_]{0,254}$/))
-const IssueKey = Schema.String.pipe(
-  Schema.maxLength(64),
-  Schema.pattern(/^[A-Za-z][A-Za-z0-9_]*-[1-9][0-9]{0,14}$/),
-)
 
 /** The extension contexts we start from; everything else a module sends along is ignored. */
 const Extension = Schema.Union(
   Schema.Struct({
     type: Schema.Literal("jira:issueNavigatorAction"),
-    jql: Schema.optional(Schema.String.pipe(Schema.maxLength(MAX_JQL_LENGTH))),
+    jql: Schema.optional(Jql),
     issueKeys: Schema.optional(Schema.Array(IssueKey).pipe(Schema.maxItems(MAX_SELECTED_ISSUES))),
     filterId: Schema.optional(Schema.NullOr(Id)),
   }),

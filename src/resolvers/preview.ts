@@ -4,12 +4,11 @@
  */
 import { Clock, Effect, Option, Stream } from "effect"
 import { type PreviewPage, PreviewPayload } from "../contract.js"
+import { ExportJira } from "../export/ExportJira.js"
+import { exportUnits, selectedJql, selectedPhase } from "../export/engine.js"
 import { openGate } from "../export/gate.js"
-import { defaultSettings, exportUnits } from "../export/pipeline.js"
-import { selectedJql, selectedPhase } from "../export/start.js"
-import { liveExportJira, livePlanner } from "../export/wiring.js"
-import { namedTimeZone } from "../fields/dates.js"
-import { JiraClient } from "../jira/JiraClient.js"
+import { livePlanner, timeZoneFor } from "../export/planner.js"
+import { defaultSettings } from "../export/types.js"
 import { siteUrlOf } from "./context.js"
 import { decodePayload } from "./payload.js"
 
@@ -19,8 +18,8 @@ export const PREVIEW_PAGE_SIZE = 50
 export const previewPage = (payload: unknown, context?: unknown) =>
   Effect.gen(function* () {
     const input = yield* decodePayload(PreviewPayload)(payload)
-    const jira = yield* liveExportJira
-    const timeZone = namedTimeZone(input.options?.timeZone) ?? (yield* JiraClient.myself()).timeZone ?? "UTC"
+    const jira = yield* ExportJira
+    const timeZone = yield* timeZoneFor(input.options?.timeZone)
     const planned = yield* livePlanner({
       jql: input.jql,
       columns: input.columns,

@@ -6,8 +6,7 @@
  */
 import { Cause, Exit, Option } from "effect"
 import type { ResolverError, Result } from "../contract.js"
-import type { BadCursor } from "../export/cursor.js"
-import type { PlanError } from "../export/start.js"
+import type { BadCursor, PlanError } from "../export/errors.js"
 import type { JiraError } from "../jira/JiraError.js"
 import type { InvocationTimeout } from "./deadline.js"
 import type { ExportTooLarge } from "./export.js"

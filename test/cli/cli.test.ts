@@ -34,8 +34,11 @@ describe("command-line exporter against the emulator", () => {
 
   it("exports, and an interrupted export resumed from its cursor file gives the same bytes", async () => {
     const whole = path.join(dir, "whole.csv")
+    emulator.resetStats()
     const full = await cli(["--jql", jql, "--out", whole, "--quiet"])
     expect(full.code).toBe(0)
+    // The credentials check reads /myself; the user's time zone comes from that same answer.
+    expect(emulator.stats().requests.byEndpoint["GET /rest/api/3/myself"]).toBe(1)
     const lines = fs
       .readFileSync(whole, "utf8")
       .split("\r\n")

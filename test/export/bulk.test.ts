@@ -1,9 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Fiber, TestClock } from "effect"
 import { fetchInSearchOrder } from "../../src/export/bulk.js"
+import { makeContext } from "../../src/export/engine.js"
 import { openGate } from "../../src/export/gate.js"
-import { makeContext, type PipelineSettings } from "../../src/export/pipeline.js"
-import type { BulkFetchResult, ExportJira } from "../../src/export/ports.js"
+import type { BulkFetchResult, ExportJiraShape } from "../../src/export/ports.js"
+import type { PipelineSettings } from "../../src/export/types.js"
 import { JiraError } from "../../src/jira/JiraError.js"
 import { fakeFormat, makeFakeJira, makeIssues } from "./fakes.js"
 
@@ -19,13 +20,13 @@ const settings: PipelineSettings = {
 const issues = makeIssues(40)
 const idsOf = (indexes: ReadonlyArray<number>) => indexes.map((i) => issues[i]!.id)
 
-type Answer = ReturnType<ExportJira["bulkFetch"]>
+type Answer = ReturnType<ExportJiraShape["bulkFetch"]>
 
 /** The fake Jira with its bulkfetch answers wrapped, and the id lists each bulkfetch was asked for. */
 const jiraWith = (wrap: (answer: Answer, call: number) => Answer, deadlineMs?: number) => {
   const fake = makeFakeJira(issues)
   const asked: Array<ReadonlyArray<string>> = []
-  const jira: ExportJira = {
+  const jira: ExportJiraShape = {
     ...fake.jira,
     bulkFetch: (request) =>
       Effect.suspend(() => {

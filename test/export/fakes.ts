@@ -5,7 +5,7 @@
  */
 import { Effect, Either } from "effect"
 import type { ColumnInfo } from "../../src/contract.js"
-import type { ExportIssue, ExportJira, RowFormat } from "../../src/export/ports.js"
+import type { ExportIssue, ExportJiraShape, RowFormat } from "../../src/export/ports.js"
 import { startExport } from "../../src/export/start.js"
 import type { ChangeHistory } from "../../src/jira/changelogSchemas.js"
 import { JiraError } from "../../src/jira/JiraError.js"
@@ -60,7 +60,7 @@ export interface FakeOptions {
 }
 
 export interface FakeJira {
-  readonly jira: ExportJira
+  readonly jira: ExportJiraShape
   readonly issues: Array<FakeIssue>
   readonly deleted: Set<string>
   /** Drops every search, as a Jira restart or 7 days would: outstanding tokens get a 400. */
@@ -180,7 +180,7 @@ export const makeFakeJira = (issues: Array<FakeIssue>, options: FakeOptions = {}
     })
   }
   let bulkCalls = 0
-  const jira: ExportJira = {
+  const jira: ExportJiraShape = {
     rememberUsers: () => Effect.void,
     searchPage: (r) =>
       request("search", () =>

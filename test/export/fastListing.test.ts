@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { type ChunkResult, runChunk } from "../../src/export/chunk.js"
 import { type CursorContent, decodeCursor, encodeCursor } from "../../src/export/cursor.js"
-import { defaultSettings, type PipelineSettings } from "../../src/export/pipeline.js"
+import { defaultSettings, type PipelineSettings } from "../../src/export/types.js"
+import { type ChunkResult, runChunk } from "../../src/resolvers/chunk.js"
 import { beginFake, fakeFormat, makeFakeJira, makeIssues, referenceCsv } from "./fakes.js"
 
 const issues = makeIssues(1_200, 5)

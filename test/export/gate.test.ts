@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Option, TestClock } from "effect"
-import { type ChunkResult, runChunk } from "../../src/export/chunk.js"
 import { type CursorContent, decodeCursor, encodeCursor } from "../../src/export/cursor.js"
 import { makeGate, ROWS_BEFORE_MEASURE } from "../../src/export/gate.js"
+import { type ChunkResult, runChunk } from "../../src/resolvers/chunk.js"
 import { beginFake, type FakeJira, fakeFormat, makeFakeJira, makeIssues } from "./fakes.js"
 
 const FAR = 1_000_000

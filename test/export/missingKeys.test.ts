@@ -7,12 +7,13 @@ import { describe, expect, it } from "@effect/vitest"
 import { parse } from "csv-parse/sync"
 import { Effect, Either, Stream } from "effect"
 import { afterAll, beforeAll } from "vitest"
-import { exportStream } from "../../src/export/chunk.js"
 import { type CursorContent, decodeCursor, encodeCursor } from "../../src/export/cursor.js"
-import { defaultSettings, type PipelineSettings } from "../../src/export/pipeline.js"
+import { ExportJira } from "../../src/export/ExportJira.js"
+import { exportStream } from "../../src/export/engine.js"
+import { livePlanner } from "../../src/export/planner.js"
 import type { RowFormat } from "../../src/export/ports.js"
 import { startExport } from "../../src/export/start.js"
-import { liveExportJira, livePlanner } from "../../src/export/wiring.js"
+import { defaultSettings, type PipelineSettings } from "../../src/export/types.js"
 import { type Harness, jqlAll, startHarness } from "../resolvers/emulated.js"
 import { beginFake, type FakeJira, fakeFormat, makeFakeJira, makeIssues, referenceCsv } from "./fakes.js"
 
@@ -74,7 +75,7 @@ describe("issues deleted mid-export on the emulator (chaos: delete)", () => {
     harness.emulator.setChaos("delete=0.3,seed=8")
     const result = await harness.run(
       Effect.gen(function* () {
-        const jira = yield* liveExportJira
+        const jira = yield* ExportJira
         const started = yield* startExport({
           jira,
           planner: livePlanner,

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type CursorContent, encodeCursor } from "../../src/export/cursor.js"
 import { axisOf, rangeConditions } from "../../src/export/parallel/ranges.js"
-import type { PipelineSettings } from "../../src/export/pipeline.js"
+import type { PipelineSettings } from "../../src/export/types.js"
 import { type Harness, startHarness } from "../resolvers/emulated.js"
 import { chunkAll, oneCall, runOn, SEQUENTIAL, SETTINGS, startThrifty, streamAll } from "./parallelSupport.js"
 

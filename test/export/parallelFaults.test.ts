@@ -9,7 +9,7 @@ import { parse } from "csv-parse/sync"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type CursorContent, decodeCursor, encodeCursor } from "../../src/export/cursor.js"
-import type { PipelineSettings } from "../../src/export/pipeline.js"
+import type { PipelineSettings } from "../../src/export/types.js"
 import { defaultRetrySettings } from "../../src/jira/RetryPolicy.js"
 import { type Harness, startHarness } from "../resolvers/emulated.js"
 import {

@@ -9,7 +9,7 @@ import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { CursorContent, Phase } from "../../src/export/cursor.js"
 import { axisOf, keyAxis, quoted, rangeConditions } from "../../src/export/parallel/ranges.js"
-import type { PipelineSettings } from "../../src/export/pipeline.js"
+import type { PipelineSettings } from "../../src/export/types.js"
 import { type Harness, startHarness } from "../resolvers/emulated.js"
 import {
   chunkAll,

@@ -6,7 +6,6 @@
 import { parse } from "csv-parse/sync"
 import { Effect, Either, Stream } from "effect"
 import type { RunningEmulator } from "../../dev/emulator/index.js"
-import { type ChunkBudget, exportStream, runChunk } from "../../src/export/chunk.js"
 import {
   type Counters,
   type CursorContent,
@@ -14,10 +13,13 @@ import {
   encodeCursor,
   type Phase,
 } from "../../src/export/cursor.js"
-import type { PipelineSettings } from "../../src/export/pipeline.js"
+import { ExportJira } from "../../src/export/ExportJira.js"
+import { exportStream } from "../../src/export/engine.js"
+import { livePlanner } from "../../src/export/planner.js"
 import type { RowFormat } from "../../src/export/ports.js"
 import { startExport } from "../../src/export/start.js"
-import { liveExportJira, livePlanner } from "../../src/export/wiring.js"
+import type { PipelineSettings } from "../../src/export/types.js"
+import { type ChunkBudget, runChunk } from "../../src/resolvers/chunk.js"
 import type { ResolverFailure } from "../../src/resolvers/respond.js"
 import type { ResolverServices } from "../../src/runtime.js"
 import type { Harness } from "../resolvers/emulated.js"
@@ -49,7 +51,7 @@ export const runOn = async <A>(
 /** export/start of a thrifty export of `jql`. */
 export const startThrifty = (jql: string) =>
   Effect.gen(function* () {
-    const jira = yield* liveExportJira
+    const jira = yield* ExportJira
     return yield* startExport({
       jira,
       planner: livePlanner,
@@ -77,7 +79,7 @@ export const streamAll = (
   onUnit: (index: number) => void = () => undefined,
 ) =>
   Effect.gen(function* () {
-    const jira = yield* liveExportJira
+    const jira = yield* ExportJira
     const texts: Array<string> = []
     const cursors: Array<CursorContent | null> = []
     let counters = content.counters
@@ -123,7 +125,7 @@ export const oneCall = (
   runOn(
     harness,
     Effect.gen(function* () {
-      const jira = yield* liveExportJira
+      const jira = yield* ExportJira
       const content = yield* decodeCursor(cursor)
       const result = yield* runChunk({ jira, format, content, settings, budget })
       return {

@@ -5,9 +5,9 @@
  */
 import { Effect, Stream } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { exportStream } from "../../src/export/chunk.js"
-import type { ExportJira } from "../../src/export/ports.js"
-import { liveExportJira } from "../../src/export/wiring.js"
+import { ExportJira } from "../../src/export/ExportJira.js"
+import { exportStream } from "../../src/export/engine.js"
+import type { ExportJiraShape } from "../../src/export/ports.js"
 import { JiraError } from "../../src/jira/JiraError.js"
 import { type Harness, jqlAll, startHarness } from "../resolvers/emulated.js"
 import { runOn, SEQUENTIAL, SETTINGS, startThrifty, streamAll } from "./parallelSupport.js"
@@ -58,7 +58,7 @@ describe("parallel thrifty against the emulator", () => {
     const { csv, wheres, sequential } = await runOn(
       harness,
       Effect.gen(function* () {
-        const jira = yield* liveExportJira
+        const jira = yield* ExportJira
         const started = yield* startThrifty(jqlAll(harness.emulator, "ORDER BY key ASC"))
         const refuse = (jql: string) =>
           jql.includes("issuekey >=") || jql.includes("issuekey <")
@@ -66,7 +66,7 @@ describe("parallel thrifty against the emulator", () => {
                 new JiraError({ reason: "InvalidJql", message: "An issue with key 'X' does not exist." }),
               )
             : undefined
-        const refusing: ExportJira = {
+        const refusing: ExportJiraShape = {
           ...jira,
           approximateCount: (jql) => refuse(jql) ?? jira.approximateCount(jql),
           searchPage: (request) => refuse(request.jql) ?? jira.searchPage(request),

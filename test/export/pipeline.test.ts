@@ -1,9 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Stream, TestClock } from "effect"
 import fc from "fast-check"
-import { type ChunkBudget, type ChunkResult, exportStream, runChunk } from "../../src/export/chunk.js"
 import { type CursorContent, decodeCursor, encodeCursor } from "../../src/export/cursor.js"
-import type { ExportFailure, PipelineSettings } from "../../src/export/pipeline.js"
+import { exportStream } from "../../src/export/engine.js"
+import type { ExportFailure, PipelineSettings } from "../../src/export/types.js"
+import { type ChunkBudget, type ChunkResult, runChunk } from "../../src/resolvers/chunk.js"
 import {
   beginFake,
   type FakeJira,

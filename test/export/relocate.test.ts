@@ -1,7 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import fc from "fast-check"
-import { type ChunkBudget, type ChunkResult, runChunk } from "../../src/export/chunk.js"
 import {
   type Counters,
   type CursorContent,
@@ -9,7 +8,8 @@ import {
   decodeIds,
   encodeCursor,
 } from "../../src/export/cursor.js"
-import type { PipelineSettings } from "../../src/export/pipeline.js"
+import type { PipelineSettings } from "../../src/export/types.js"
+import { type ChunkBudget, type ChunkResult, runChunk } from "../../src/resolvers/chunk.js"
 import {
   beginFake,
   type FakeJira,

@@ -4,11 +4,12 @@
  */
 import { Effect, Either } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { runChunk } from "../../src/export/chunk.js"
 import type { Counters } from "../../src/export/cursor.js"
-import type { PipelineSettings } from "../../src/export/pipeline.js"
+import { ExportJira } from "../../src/export/ExportJira.js"
+import { livePlanner } from "../../src/export/planner.js"
 import { startExport } from "../../src/export/start.js"
-import { liveExportJira, livePlanner } from "../../src/export/wiring.js"
+import type { PipelineSettings } from "../../src/export/types.js"
+import { runChunk } from "../../src/resolvers/chunk.js"
 import { type Harness, jqlAll, startHarness } from "../resolvers/emulated.js"
 
 const settings: PipelineSettings = {
@@ -35,7 +36,7 @@ describe("expiring page tokens against the emulator", () => {
   const exportAll = (strategy: "thrifty" | "fast") =>
     harness.run(
       Effect.gen(function* () {
-        const jira = yield* liveExportJira
+        const jira = yield* ExportJira
         const started = yield* startExport({
           jira,
           planner: livePlanner,

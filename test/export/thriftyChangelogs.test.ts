@@ -6,10 +6,11 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
 import fc from "fast-check"
-import { type ChunkResult, exportStream, runChunk } from "../../src/export/chunk.js"
 import { type CursorContent, decodeCursor, encodeCursor } from "../../src/export/cursor.js"
-import { defaultSettings, type PipelineSettings } from "../../src/export/pipeline.js"
+import { exportStream } from "../../src/export/engine.js"
 import type { RowFormat } from "../../src/export/ports.js"
+import { defaultSettings, type PipelineSettings } from "../../src/export/types.js"
+import { type ChunkResult, runChunk } from "../../src/resolvers/chunk.js"
 import {
   beginFake,
   type FakeIssue,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { adfToText, mentionIds } from "../../src/fields/adf.js"
-import type { Column } from "../../src/fields/columns.js"
+import type { Column } from "../../src/fields/column.js"
 import { formatValue } from "../../src/fields/format.js"
 import { ctxWith } from "./fixtures.js"
 

@@ -1,7 +1,8 @@
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
 import { PRESETS } from "../../src/export/options.js"
-import { type Column, resolveColumns } from "../../src/fields/columns.js"
+import type { Column } from "../../src/fields/column.js"
+import { resolveColumns } from "../../src/fields/columns.js"
 import type { FormatContext } from "../../src/fields/formatters.js"
 import {
   cellColumns,

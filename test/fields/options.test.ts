@@ -1,9 +1,20 @@
 import { Either } from "effect"
 import { describe, expect, expectTypeOf, it } from "vitest"
-import { DEFAULT_VALUE_COLUMNS } from "../../src/contract/constants.js"
-import type { DateFormat, Delimiter, DurationFormat, UserDisplay } from "../../src/contract.js"
+import {
+  DEFAULT_VALUE_COLUMNS,
+  JIRA_IMPORT_DATE_PATTERN,
+  PRESET_DEFAULTS,
+} from "../../src/contract/constants.js"
+import type {
+  DateFormat,
+  Delimiter,
+  DurationFormat,
+  ExportOptionsInput,
+  Preset,
+  UserDisplay,
+} from "../../src/contract.js"
 import type { CsvOptions } from "../../src/csv/encoder.js"
-import { cellKindOf, JIRA_IMPORT_DATE_PATTERN, PRESETS, resolveOptions } from "../../src/export/options.js"
+import { cellKindOf, PRESETS, resolveOptions } from "../../src/export/options.js"
 import { namedTimeZone } from "../../src/fields/dates.js"
 import type { FormatOptions } from "../../src/fields/options.js"
 
@@ -60,7 +71,8 @@ describe("resolveOptions", () => {
           daysPerWeek: 4,
           strategy: "fast",
         },
-        "Europe/Berlin",
+        // The zone the runner chose from the option (timeZoneFor, test/export/timeZone.test.ts).
+        "Asia/Kolkata",
       ),
     )
     expect(o).toEqual({
@@ -107,13 +119,16 @@ describe("resolveOptions", () => {
       expect(right(resolveOptions({ preset, valueColumns: 7 }, "UTC")).format.importer).toBeUndefined()
   })
 
-  it("time zone: user, UTC, or an IANA name; unknown names are refused with a sentence", () => {
+  // Which zone (the option's or the profile's) is timeZoneFor's choice (test/export/timeZone.test.ts);
+  // resolveOptions takes that choice and refuses a zone the runtime does not know.
+  it("time zone: the chosen zone; unknown names are refused with a sentence", () => {
     expect(right(resolveOptions({ timeZone: "user" }, "America/New_York")).format.timeZone).toBe(
       "America/New_York",
     )
-    expect(right(resolveOptions({ timeZone: "utc" }, "America/New_York")).format.timeZone).toBe("UTC")
-    expect(right(resolveOptions({ timeZone: "Asia/Calcutta" }, "UTC")).format.timeZone).toBe("Asia/Calcutta")
-    const bad = resolveOptions({ timeZone: "Mars/Olympus" }, "UTC")
+    expect(right(resolveOptions({ timeZone: "Asia/Calcutta" }, "Asia/Calcutta")).format.timeZone).toBe(
+      "Asia/Calcutta",
+    )
+    const bad = resolveOptions({ timeZone: "Mars/Olympus" }, "Mars/Olympus")
     expect(Either.isLeft(bad) && bad.left).toMatch(/^"Mars\/Olympus" is not a time zone/)
     const badProfile = resolveOptions(undefined, "Nowhere/Land")
     expect(Either.isLeft(badProfile) && badProfile.left).toMatch(/profile's time zone "Nowhere\/Land"/)
@@ -127,6 +142,19 @@ describe("the contract's choices and the layers' own option types", () => {
     expectTypeOf<DateFormat>().toEqualTypeOf<FormatOptions["dateFormat"]>()
     expectTypeOf<UserDisplay>().toEqualTypeOf<FormatOptions["userDisplay"]>()
     expectTypeOf<DurationFormat>().toEqualTypeOf<FormatOptions["durationFormat"]>()
+  })
+
+  it("the presets are defined once, in the contract's terms, and completed from there", () => {
+    // Every preset is a complete ExportOptionsInput (less the preset's name, the history mode and
+    // the file format, which every preset writes).
+    expectTypeOf(PRESET_DEFAULTS).toExtend<
+      Record<Preset, Required<Omit<ExportOptionsInput, "preset" | "history" | "valueColumns" | "format">>>
+    >()
+    for (const preset of ["spreadsheet", "data", "jira-import"] as const) {
+      const input = PRESET_DEFAULTS[preset]
+      // Asking for every value the preset has gives the preset itself.
+      expect(right(resolveOptions({ ...input, preset }, "UTC"))).toEqual(PRESETS[preset])
+    }
   })
 
   it("the encoder writes only number columns apart; dates are text to it", () => {

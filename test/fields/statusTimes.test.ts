@@ -6,7 +6,7 @@
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
 import { PRESETS } from "../../src/export/options.js"
-import type { Column } from "../../src/fields/columns.js"
+import type { Column } from "../../src/fields/column.js"
 import { formatRow } from "../../src/fields/format.js"
 import { expandStatusColumns, TIME_IN_STATUS } from "../../src/fields/historyColumns.js"
 import { historyRows } from "../../src/fields/historyRows.js"

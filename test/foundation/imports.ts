@@ -98,3 +98,62 @@ export const violations = (rule: Rule, imports: ReadonlyArray<Import>): Array<st
       (imported) =>
         `${imported.file} imports "${imported.specifier}" (${imported.target}), breaking the rule: ${rule.name}`,
     )
+
+/**
+ * The import cycles among `imports`: each group of files that reach one another through their imports
+ * (more than one file, or a file importing itself), sorted, type-only imports included.
+ */
+export const cyclesOf = (imports: ReadonlyArray<Import>): Array<Array<string>> => {
+  const edges = new Map<string, Set<string>>()
+  for (const { file, target } of imports) {
+    const out = edges.get(file) ?? new Set<string>()
+    out.add(target)
+    edges.set(file, out)
+  }
+  // Tarjan's algorithm, iterative so a deep chain of imports cannot overflow the stack.
+  const index = new Map<string, number>()
+  const low = new Map<string, number>()
+  const onStack = new Set<string>()
+  const stack: Array<string> = []
+  const found: Array<Array<string>> = []
+  let next = 0
+  for (const start of edges.keys()) {
+    if (index.has(start)) continue
+    const work: Array<{ node: string; rest: Array<string> }> = []
+    const enter = (node: string) => {
+      index.set(node, next)
+      low.set(node, next)
+      next += 1
+      stack.push(node)
+      onStack.add(node)
+      work.push({ node, rest: [...(edges.get(node) ?? [])] })
+    }
+    enter(start)
+    while (work.length > 0) {
+      const top = work[work.length - 1]
+      if (top === undefined) break
+      const child = top.rest.pop()
+      if (child !== undefined) {
+        if (!index.has(child)) enter(child)
+        else if (onStack.has(child))
+          low.set(top.node, Math.min(low.get(top.node) ?? 0, index.get(child) ?? 0))
+        continue
+      }
+      work.pop()
+      const parent = work[work.length - 1]
+      if (parent !== undefined)
+        low.set(parent.node, Math.min(low.get(parent.node) ?? 0, low.get(top.node) ?? 0))
+      if (low.get(top.node) !== index.get(top.node)) continue
+      const group: Array<string> = []
+      for (;;) {
+        const member = stack.pop()
+        if (member === undefined) break
+        onStack.delete(member)
+        group.push(member)
+        if (member === top.node) break
+      }
+      if (group.length > 1 || edges.get(top.node)?.has(top.node) === true) found.push(group.sort())
+    }
+  }
+  return found.sort((a, b) => (a[0] ?? "").localeCompare(b[0] ?? ""))
+}

@@ -40,6 +40,13 @@ const rules: ReadonlyArray<Rule> = [
     breaks: (i) => aboveExport(i.target),
   },
   {
+    name: "the runners beside the engine, src/resolvers (the Forge chunk runner) and src/cli, import nothing of each other",
+    governs: under("src/resolvers", "src/cli"),
+    breaks: (i) =>
+      (i.file.startsWith("src/resolvers/") && isAny("src/cli")(i.target)) ||
+      (i.file.startsWith("src/cli/") && isAny("src/resolvers")(i.target)),
+  },
+  {
     name: "web/src takes from src/ only the contract (values from src/contract/constants.ts, types from src/contract.ts) and the workbook writer src/xlsx; never effect",
     governs: under("web/src"),
     breaks: (i) =>
@@ -102,11 +109,13 @@ describe("the import reader", () => {
       ...importsOf("web/src/errors.ts", 'import { ErrorTag } from "../../src/contract.js"'),
       ...importsOf("web/src/views/App.tsx", 'import type { ErrorTag } from "../../../src/contract.js"'),
       ...importsOf("src/jira/JiraClient.ts", 'import { x } from "../fields/columns.js"'),
+      ...importsOf("src/cli/main.ts", 'import { runChunk } from "../resolvers/chunk.js"'),
     ]
     expect(rules.flatMap((rule) => violations(rule, imports))).toEqual([
       `src/fields/format.ts imports "../export/options.js" (src/export/options.ts), breaking the rule: ${rules[0]?.name}`,
       `src/jira/JiraClient.ts imports "../fields/columns.js" (src/fields/columns.ts), breaking the rule: ${rules[1]?.name}`,
-      `web/src/errors.ts imports "../../src/contract.js" (src/contract.ts), breaking the rule: ${rules[3]?.name}`,
+      `src/cli/main.ts imports "../resolvers/chunk.js" (src/resolvers/chunk.ts), breaking the rule: ${rules[3]?.name}`,
+      `web/src/errors.ts imports "../../src/contract.js" (src/contract.ts), breaking the rule: ${rules[4]?.name}`,
     ])
   })
 

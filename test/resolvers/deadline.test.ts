@@ -8,7 +8,6 @@ import { describe, expect, it } from "@effect/vitest"
 import { Cause, Effect, Either, Exit, Fiber, Layer, TestClock } from "effect"
 import { startEmulator } from "../../dev/emulator/index.js"
 import { FORGE_LIMITS } from "../../src/contract/constants.js"
-import { ExportConfig } from "../../src/export/ExportConfig.js"
 import { HttpTransport } from "../../src/jira/HttpTransport.js"
 import { JiraTransport, jiraResponse } from "../../src/jira/JiraTransport.js"
 import { RateLimitState } from "../../src/jira/RateLimitState.js"
@@ -18,6 +17,7 @@ import {
   InvocationTimeout,
   withinInvocation,
 } from "../../src/resolvers/deadline.js"
+import { ExportConfig } from "../../src/resolvers/ExportConfig.js"
 import { fieldsList } from "../../src/resolvers/fields.js"
 import { jqlAutocomplete, jqlParse } from "../../src/resolvers/jql.js"
 import { previewPage } from "../../src/resolvers/preview.js"

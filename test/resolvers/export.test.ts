@@ -1,7 +1,7 @@
 import { Either } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { ExportChunk, ResolverError } from "../../src/contract.js"
-import { defaultSettings } from "../../src/export/pipeline.js"
+import { defaultSettings } from "../../src/export/types.js"
 import { exportNext, exportStart } from "../../src/resolvers/export.js"
 import { exportThrough, type Harness, jqlAll, keysOf, startHarness } from "./emulated.js"
 

@@ -1,9 +1,10 @@
 import { Cause, Effect, Exit } from "effect"
 import { afterEach, describe, expect, it, vi } from "vitest"
+import { RETRYABLE_ERROR_TAGS } from "../../src/contract/constants.js"
 import { ErrorTag } from "../../src/contract.js"
-import { BadCursor } from "../../src/export/cursor.js"
-import { PlanError } from "../../src/export/start.js"
-import { JiraError } from "../../src/jira/JiraError.js"
+import { BadCursor, PlanError } from "../../src/export/errors.js"
+import { JiraError, type JiraErrorReason, retryKind } from "../../src/jira/JiraError.js"
+import { InvocationTimeout } from "../../src/resolvers/deadline.js"
 import { ExportTooLarge } from "../../src/resolvers/export.js"
 import { BadPayload } from "../../src/resolvers/payload.js"
 import { internalError, type ResolverFailure, respond, toResolverError } from "../../src/resolvers/respond.js"
@@ -84,5 +85,30 @@ describe("a resolver failure as the page sees it", () => {
       runResolver(Effect.fail(new Error("no sentence")))
     const withSentence = () => runResolver(Effect.fail(new ExportTooLarge({ bytes: 1 })))
     expect([typeof withoutSentence, typeof withSentence]).toEqual(["function", "function"])
+  })
+})
+
+describe("which errors a repeat of the same call may get past", () => {
+  it("the page's list (the contract) is the backend's retryKind, plus an invocation out of time", () => {
+    const reasons: ReadonlyArray<JiraErrorReason> = [
+      "RateLimited",
+      "QuotaExhausted",
+      "Unauthorized",
+      "Forbidden",
+      "NotFound",
+      "InvalidJql",
+      "BadRequest",
+      "Removed",
+      "ServerError",
+      "Transport",
+      "Decode",
+    ]
+    const retried = reasons
+      .map((reason) => new JiraError({ reason, message: "m" }))
+      .filter((error) => retryKind(error) !== undefined)
+      .map((error) => toResolverError(error).tag)
+    const timeout = toResolverError(new InvocationTimeout({ afterMs: 1, retryAfterMs: 1 })).tag
+    expect([...RETRYABLE_ERROR_TAGS].sort()).toEqual([...retried, timeout].sort())
+    for (const tag of RETRYABLE_ERROR_TAGS) expect(ErrorTag.literals).toContain(tag)
   })
 })

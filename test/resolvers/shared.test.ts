@@ -2,13 +2,19 @@
  * What the backend and the page share has one definition: the page's default columns are the ones
  * `fields/list` lists and resolves, and every bound and budget fits Forge's limits.
  */
-import { Either } from "effect"
+import { Either, Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { FORGE_LIMITS, MAX_CURSOR_LENGTH } from "../../src/contract/constants.js"
-import { defaultBudget } from "../../src/export/chunk.js"
+import {
+  FORGE_LIMITS,
+  isSiteUrl,
+  MAX_CURSOR_LENGTH,
+  sameSite,
+  siteBase,
+} from "../../src/contract/constants.js"
+import { SiteUrl } from "../../src/contract.js"
 import { resolveColumns } from "../../src/fields/columns.js"
 import { JiraClient } from "../../src/jira/JiraClient.js"
-import { MAX_ANSWER_BYTES } from "../../src/resolvers/export.js"
+import { defaultBudget, MAX_ANSWER_BYTES } from "../../src/resolvers/chunk.js"
 import { fieldsList } from "../../src/resolvers/fields.js"
 import { ColumnsModel, DEFAULT_COLUMNS as PAGE_DEFAULT_COLUMNS } from "../../web/src/models/ColumnsModel.js"
 import { type Harness, startHarness } from "./emulated.js"
@@ -56,5 +62,27 @@ describe("Forge's limits", () => {
     expect(defaultBudget.timeMs + defaultBudget.graceMs).toBeLessThan(FORGE_LIMITS.invocationMs)
     expect(defaultBudget.maxBytes).toBeLessThan(MAX_ANSWER_BYTES)
     expect(MAX_ANSWER_BYTES).toBeLessThan(FORGE_LIMITS.invokeResponseBytes)
+  })
+})
+
+describe("a site URL", () => {
+  it("is checked and normalised in one place, the same for the contract, the CLI, the page and the host", () => {
+    for (const url of [
+      "https://acme.atlassian.net",
+      "http://127.0.0.1:8080/jira/",
+      "https://acme.atlassian.net//",
+    ])
+      expect([isSiteUrl(url), Schema.is(SiteUrl)(url)]).toEqual([true, true])
+    for (const url of [
+      "acme.atlassian.net",
+      "https://",
+      "https://acme atlassian.net",
+      `https://a.net/${"x".repeat(2048)}`,
+    ])
+      expect([isSiteUrl(url), Schema.is(SiteUrl)(url)]).toEqual([false, false])
+    expect(siteBase("https://acme.atlassian.net//")).toBe("https://acme.atlassian.net")
+    expect(sameSite("HTTPS://Acme.Atlassian.net/", "https://acme.atlassian.net")).toBe(true)
+    expect(sameSite("https://acme.atlassian.net/Jira", "https://acme.atlassian.net/jira")).toBe(false)
+    expect(sameSite("https://acme.atlassian.net", "https://other.atlassian.net")).toBe(false)
   })
 })

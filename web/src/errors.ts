@@ -2,6 +2,7 @@
  * Turns a resolver error into what the page shows: a short heading in Jira's wording, the backend's own
  * sentence, and what to do next. Never a stack trace.
  */
+import { RETRYABLE_ERROR_TAGS } from "../../src/contract/constants.js"
 import type { ErrorTag, ResolverError } from "../../src/contract.js"
 
 export interface Problem {
@@ -49,12 +50,7 @@ const headings: Record<ErrorTag, { heading: string; next?: string }> = {
 }
 
 /** Errors worth retrying automatically from the same cursor. */
-export const isRetryable = (tag: ErrorTag): boolean =>
-  tag === "RateLimited" ||
-  tag === "Timeout" ||
-  tag === "Transport" ||
-  tag === "ServerError" ||
-  tag === "QuotaExhausted"
+export const isRetryable = (tag: ErrorTag): boolean => RETRYABLE_ERROR_TAGS.includes(tag)
 
 export const describeError = (error: ResolverError): Problem => {
   const known = headings[error.tag] ?? headings.Internal

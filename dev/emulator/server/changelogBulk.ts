@@ -8,7 +8,7 @@ import { createHash } from "node:crypto"
 import type { ChangeHistory, UserRecord } from "../model.js"
 import { jiraError, visibleChangelog } from "./changelogRoutes.js"
 import { type BeanShape, checkBean, stringsOf } from "./payload.js"
-import type { Call, EmulatorDataset, Reply, ServerState } from "./routes.js"
+import type { Call, EmulatorDataset, Reply, ServerState } from "./state.js"
 
 const MAX_ISSUES = 1000
 const MAX_FIELD_IDS = 10

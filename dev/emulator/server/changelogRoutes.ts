@@ -8,7 +8,7 @@
 import type { IssueChangelog, UserRecord } from "../model.js"
 import { pageBean, pageLink } from "./pageBean.js"
 import { INVALID_PAYLOAD } from "./payload.js"
-import type { Call, EmulatorDataset, Reply, ServerState } from "./routes.js"
+import type { Call, EmulatorDataset, Reply, ServerState } from "./state.js"
 
 /** `GET /issue/{id}/changelog` pages: 100 by default, and no more however many are asked for. */
 const ISSUE_PAGE = 100

@@ -12,7 +12,7 @@ import type { Dataset, UserRecord } from "../model.js"
 import { jiraError } from "./changelogRoutes.js"
 import { pageBean, pageLink } from "./pageBean.js"
 import { INVALID_PAYLOAD } from "./payload.js"
-import type { Call, Reply, ServerState } from "./routes.js"
+import type { Call, Reply, ServerState } from "./state.js"
 
 export const FILTER_UNAVAILABLE =
   "The selected filter is not available to you, perhaps it has been deleted or had its permissions changed."

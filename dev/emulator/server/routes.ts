@@ -4,13 +4,10 @@
  * `server.ts` adds identity, rate limits, chaos, latency and stats around them.
  */
 
-import { createHash } from "node:crypto"
-import type { ChangelogSource, Dataset, IssueRecord, JqlEngine, UserRecord } from "../model.js"
+import type { IssueRecord, UserRecord } from "../model.js"
 import { autocompleteData, suggestions } from "./autocomplete.js"
 import { bulkChangelogs } from "./changelogBulk.js"
 import { issueChangelog, statusList } from "./changelogRoutes.js"
-import type { ChaosDraw } from "./chaos.js"
-import type { DatasetExtras } from "./miniature.js"
 import { pageBean, pageLink } from "./pageBean.js"
 import { type BeanShape, checkBean, INVALID_PAYLOAD, stringOf, stringsOf } from "./payload.js"
 import {
@@ -23,64 +20,14 @@ import {
   searchFilters,
 } from "./places.js"
 import { listItems, renderIssue, selectFields } from "./selection.js"
-import type { PageTokens } from "./tokens.js"
-
-/** Cheap lookups a data set may offer so id-only pages need not generate whole issues. */
-export interface PositionLookups {
-  /** Position of an issue id or key, or -1. */
-  readonly indexOf: (idOrKey: string) => number
-  /** Whether the issue at a position exists and is not deleted. */
-  readonly isLive: (index: number) => boolean
-  /** The issue at a position with only these fields (cheaper than generating all of them). */
-  readonly issueWithFields: (index: number, fieldIds: ReadonlyArray<string>) => IssueRecord | undefined
-}
-
-/** A data set as the server needs it; comment/worklog lists, position lookups and histories are optional extras. */
-export type EmulatorDataset = Dataset &
-  Partial<DatasetExtras> &
-  Partial<PositionLookups> &
-  Partial<ChangelogSource>
-
-export interface ServerState {
-  readonly dataset: EmulatorDataset
-  readonly jql: JqlEngine
-  readonly fieldPageCap: number
-  readonly site: () => string
-  readonly tokens: PageTokens
-  readonly searches: SearchCache
-  /**
-   * Generation per search key, bumped when chaos expires a search: its outstanding tokens become
-   * invalid while a client that starts the search again gets fresh ones.
-   */
-  readonly searchGenerations: Map<string, number>
-  /** Per search key, how far pages have been served: chaos deletes only issues not yet returned. */
-  readonly servedUpTo: Map<string, number>
-}
-
-export interface Call {
-  readonly method: string
-  readonly url: URL
-  readonly params: Readonly<Record<string, string>>
-  readonly viewer: UserRecord | null
-  readonly body: unknown
-  readonly now: number
-  readonly draw: ChaosDraw
-}
-
-export interface Reply {
-  readonly status: number
-  readonly json?: unknown
-  readonly text?: string
-  readonly contentType?: string
-  readonly headers?: Readonly<Record<string, string>>
-  /** Quota points beyond the 1 per request: 1 per issue/project, 2 per user on identity endpoints. */
-  readonly objects?: number
-  readonly issueCall?: boolean
-  readonly issuesWithFields?: number
-  readonly idOnlyIssues?: number
-  /** Chaos kinds that shaped this reply (short page, deletion, token expiry). */
-  readonly faults?: ReadonlyArray<string>
-}
+import {
+  type Call,
+  type EmulatorDataset,
+  errorReply,
+  type Reply,
+  SearchCache,
+  type ServerState,
+} from "./state.js"
 
 export const PAGE_CAP_ID_ONLY = 5000
 const DEFAULT_SEARCH_PAGE = 50
@@ -88,50 +35,6 @@ const ISSUE_NOT_FOUND = "Issue does not exist or you do not have permission to s
 const BAD_TOKEN = "The nextPageToken is invalid or has expired; start the search again without one."
 const MAX_RESULTS_RANGE = `The maxResults parameter must be between 1 and ${PAGE_CAP_ID_ONLY}.`
 const BULK_RANGE = "The number of issues to fetch must be between 1 and 100."
-
-export const errorReply = (status: number, ...messages: ReadonlyArray<string>): Reply => ({
-  status,
-  json: { errorMessages: messages, errors: {} },
-})
-
-/**
- * Ordered id lists per (JQL, viewer), so paging a 200k-issue search evaluates the JQL once. Bounded:
- * the least recently used list is dropped, and a token whose list is gone re-runs the search.
- */
-export class SearchCache {
-  private readonly entries = new Map<string, ReadonlyArray<string>>()
-  constructor(private readonly capacity: number) {}
-
-  static keyOf(jql: string, viewer: UserRecord | null): string {
-    return createHash("sha256")
-      .update(`${viewer?.accountId ?? ""}\n${jql}`)
-      .digest("base64url")
-      .slice(0, 22)
-  }
-
-  get(key: string): ReadonlyArray<string> | undefined {
-    const ids = this.entries.get(key)
-    if (ids !== undefined) {
-      this.entries.delete(key)
-      this.entries.set(key, ids)
-    }
-    return ids
-  }
-
-  set(key: string, ids: ReadonlyArray<string>): void {
-    this.entries.delete(key)
-    this.entries.set(key, ids)
-    while (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next()
-      if (oldest.done) break
-      this.entries.delete(oldest.value)
-    }
-  }
-
-  clear(): void {
-    this.entries.clear()
-  }
-}
 
 /** Runs (or reuses) a bounded search: the ordered ids, or Jira's error messages. */
 export const runSearch = (

@@ -8,15 +8,8 @@ import type { UserRecord } from "../model.js"
 import type { Chaos, ResponseFault } from "./chaos.js"
 import type { RateLimits } from "./limits.js"
 import { latencyOf } from "./profiles.js"
-import {
-  type Call,
-  errorReply,
-  isRemovedSearch,
-  matchRoute,
-  REMOVED_SEARCH,
-  type Reply,
-  type ServerState,
-} from "./routes.js"
+import { isRemovedSearch, matchRoute, REMOVED_SEARCH } from "./routes.js"
+import { type Call, errorReply, type Reply, type ServerState } from "./state.js"
 import type { StatsRecorder } from "./stats.js"
 
 /** Header the local Forge host sets to say which user a Forge `asUser()` call runs as. */

@@ -4,8 +4,8 @@
  * written once the parts before it are. Parts read to their end wait in memory, their pages bounded.
  */
 import { Deferred, Effect, Option, Queue, Ref, Scope, Stream } from "effect"
-import type { ExportContext, ExportFailure, Unit } from "../pipeline.js"
 import { decodeRecent, type RelocatePhase, recentField, recentIds } from "../relocate.js"
+import type { ExportContext, ExportFailure, Unit } from "../types.js"
 import type { Source } from "../units.js"
 import { historyBatcher } from "./histories.js"
 import type { SplitQuery } from "./order.js"

@@ -7,7 +7,7 @@
  */
 import { Effect, type Scope } from "effect"
 import { CHANGELOG_BULK_MAX_ISSUES } from "../../jira/changelogRequests.js"
-import type { ExportContext } from "../pipeline.js"
+import type { ExportContext } from "../types.js"
 
 export interface HistoryBatcher {
   /** Ids of a page just read. */

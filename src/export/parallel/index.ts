@@ -5,7 +5,7 @@
  */
 import { Effect, Stream } from "effect"
 import { JiraError } from "../../jira/JiraError.js"
-import type { ExportContext, ExportFailure, Unit } from "../pipeline.js"
+import type { ExportContext, ExportFailure, Unit } from "../types.js"
 import { concatenated } from "./concat.js"
 import { merged } from "./merge.js"
 import { type Direction, type OrderPlan, orderPlan, type SplitQuery, splitQuery } from "./order.js"

@@ -4,9 +4,9 @@
  * nothing before it holds a page of every part.
  */
 import { Effect, Option, Queue, Ref, Stream } from "effect"
-import type { ExportContext, ExportFailure, Unit } from "../pipeline.js"
 import type { ExportIssue } from "../ports.js"
 import { decodeRecent, type RelocatePhase, recentField, recentIds } from "../relocate.js"
+import type { ExportContext, ExportFailure, Unit } from "../types.js"
 import type { Source } from "../units.js"
 import { historyBatcher } from "./histories.js"
 import type { Direction, SplitQuery } from "./order.js"

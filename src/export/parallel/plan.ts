@@ -8,8 +8,8 @@
 import { Effect, Option, Stream } from "effect"
 import type { JiraError } from "../../jira/JiraError.js"
 import { MAX_PARTS } from "../cursor.js"
-import type { ExportContext } from "../pipeline.js"
 import type { ExportIssue } from "../ports.js"
+import type { ExportContext } from "../types.js"
 import type { Direction, OrderPlan, SplitQuery } from "./order.js"
 import {
   type Axis,

@@ -4,9 +4,9 @@
  * of its part, when the call's budget refuses its next page, or at a failure, and says which.
  */
 import { Effect, Queue } from "effect"
-import type { ExportContext, ExportFailure } from "../pipeline.js"
 import type { ExportIssue } from "../ports.js"
 import { isExpiredToken } from "../relocate.js"
+import type { ExportContext, ExportFailure } from "../types.js"
 import type { PartPosition } from "./ranges.js"
 
 /** A page of a part as read: the token it was read with, what of it was emitted before, the next. */

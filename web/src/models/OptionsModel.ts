@@ -10,6 +10,7 @@ import {
   DEFAULT_VALUE_COLUMNS,
   MAX_HISTORY_FIELDS,
   MAX_VALUE_COLUMNS,
+  PRESET_DEFAULTS,
 } from "../../../src/contract/constants.js"
 import type {
   Delimiter,
@@ -46,33 +47,27 @@ export interface ExportOptions {
   readonly file: FileFormat
 }
 
+/** A preset's options as the page shows them: the contract's definition (PRESET_DEFAULTS), once. */
 export const presetDefaults = (preset: Preset): ExportOptions => {
-  const common = {
+  const d = PRESET_DEFAULTS[preset]
+  return {
     mode: "issues",
     historyFields: [],
     preset,
-    delimiter: ",",
-    timeZone: "user",
+    delimiter: d.delimiter,
+    // A pattern is the jira-import preset's own: the page shows it as the importer's dates.
+    dateFormat: typeof d.dateFormat === "string" ? d.dateFormat : "importer",
+    timeZone: d.timeZone,
+    userDisplay: d.userDisplay,
+    bom: d.bom,
+    formulaGuard: d.formulaGuard,
     valueColumns: DEFAULT_VALUE_COLUMNS,
     file: "csv",
-  } as const
-  switch (preset) {
-    case "data":
-      return { ...common, dateFormat: "iso", userDisplay: "displayName", bom: false, formulaGuard: false }
-    case "jira-import":
-      return { ...common, dateFormat: "importer", userDisplay: "accountId", bom: false, formulaGuard: false }
-    case "spreadsheet":
-      return {
-        ...common,
-        dateFormat: "spreadsheet",
-        userDisplay: "displayName",
-        bom: true,
-        formulaGuard: true,
-      }
   }
 }
 
-const presets: ReadonlyArray<Preset> = ["spreadsheet", "data", "jira-import"]
+const isPreset = (name: unknown): name is Preset =>
+  typeof name === "string" && Object.hasOwn(PRESET_DEFAULTS, name)
 const delimiters: ReadonlyArray<Delimiter> = [",", ";", "\t", "|"]
 const userDisplays: ReadonlyArray<UserDisplay> = ["displayName", "email", "accountId"]
 
@@ -91,7 +86,7 @@ const restoreHistory = (saved: unknown): Pick<ExportOptions, "mode" | "historyFi
 
 /** Restores saved options, keeping only values that are still valid. */
 export const restoreOptions = (saved: ExportOptionsInput | undefined): ExportOptions => {
-  const base = presetDefaults(presets.find((p) => p === saved?.preset) ?? "spreadsheet")
+  const base = presetDefaults(isPreset(saved?.preset) ? saved.preset : "spreadsheet")
   if (saved === undefined) return base
   return {
     ...(restoreHistory(saved.history) ?? { mode: base.mode, historyFields: base.historyFields }),

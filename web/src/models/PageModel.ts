@@ -2,7 +2,7 @@
  * The global page: who is signed in, and the four parts of the screen (query, columns, preview, export)
  * wired together and remembered per user.
  */
-import { MAX_COLUMNS, siteBase } from "../../../src/contract/constants.js"
+import { isSiteUrl, MAX_COLUMNS, siteBase } from "../../../src/contract/constants.js"
 import type { FilterSummary, ResolverError, Whoami } from "../../../src/contract.js"
 import { type Backend, Key, type PageContext } from "../bridge.js"
 import type { Clock } from "../clock.js"
@@ -149,7 +149,7 @@ export class PageModel {
       columns: this.columns.selected.peek(),
       options: toInput(this.options.options.peek()),
       // The resolver's context has no site URL; the "Issue URL" column needs it.
-      ...(/^https?:\/\/\S+$/.test(siteUrl) ? { siteUrl: siteBase(siteUrl) } : {}),
+      ...(isSiteUrl(siteUrl) ? { siteUrl: siteBase(siteUrl) } : {}),
       ...selected(this.start.selectedKeys()),
     }
   }

@@ -1,15 +1,17 @@
 /**
- * One `export/next` call: run the unit stream from the cursor's phase until the call's time or size
- * budget, and hand back the text, the counters and the cursor after the last emitted unit. A call that
- * fails part-way loses nothing: its cursor still points at the first unit it did not emit.
+ * The Forge chunk runner, one `export/next` call: run the engine's unit stream from the cursor's phase
+ * until the call's time or size budget, and hand back the text, the counters and the cursor after the
+ * last emitted unit. A call that fails part-way loses nothing: its cursor still points at the first
+ * unit it did not emit, and a wait Jira asks for is a pause from there (src/export/pause.ts).
  */
 import { Clock, Deferred, Effect, Either, Ref, Stream } from "effect"
 import { FORGE_LIMITS } from "../contract/constants.js"
-import type { JiraError } from "../jira/JiraError.js"
-import { type Counters, type CursorContent, encodeCursor, MAX_MISSING_LISTED, type Phase } from "./cursor.js"
-import { makeGate, openGate } from "./gate.js"
-import { type ExportFailure, exportUnits, type PipelineSettings, type Unit } from "./pipeline.js"
-import type { ExportJira, RowFormat } from "./ports.js"
+import { type Counters, type CursorContent, encodeCursor, type Phase } from "../export/cursor.js"
+import { countUnit, exportUnits } from "../export/engine.js"
+import { makeGate } from "../export/gate.js"
+import { type Pause, pauseFor } from "../export/pause.js"
+import type { ExportJiraShape, RowFormat } from "../export/ports.js"
+import type { ExportFailure, PipelineSettings } from "../export/types.js"
 
 export interface ChunkBudget {
   /** Stop taking new work this long after the call started (Forge allows 25 s per invocation). */
@@ -34,6 +36,14 @@ export const defaultBudget: ChunkBudget = {
   maxBytes: Math.floor(FORGE_LIMITS.invokeResponseBytes * 0.9),
 }
 
+/**
+ * Largest `export/next` answer we send: Forge refuses resolver answers over 5 MB (docs/forge.md §2),
+ * and the answer travels inside envelopes we do not measure, so we keep a twentieth of it spare.
+ * Units are cut between rows well below this (`maxUnitBytes`, src/export/types.ts), so only a single
+ * row can reach it.
+ */
+export const MAX_ANSWER_BYTES = Math.floor(FORGE_LIMITS.invokeResponseBytes * 0.95)
+
 /** Room kept in every answer besides the text and twice the cursor and missing keys it came with. */
 const ANSWER_SLACK_BYTES = 256 * 1024
 
@@ -46,55 +56,20 @@ const textRoom = (content: CursorContent, budget: ChunkBudget): number => {
   const carried =
     Buffer.byteLength(encodeCursor(content), "utf8") +
     Buffer.byteLength(JSON.stringify(content.counters), "utf8")
-  return Math.min(
-    budget.maxBytes,
-    Math.floor(FORGE_LIMITS.invokeResponseBytes * 0.95) - 2 * carried - ANSWER_SLACK_BYTES,
-  )
+  return Math.min(budget.maxBytes, MAX_ANSWER_BYTES - 2 * carried - ANSWER_SLACK_BYTES)
 }
 
-export interface ChunkResult {
+export interface ChunkResult extends Pause {
   readonly csv: string
   /** The cursor content after this chunk; null when the export is complete. */
   readonly next: CursorContent | null
   readonly counters: Counters
-  readonly retryAfterMs?: number
-  readonly pausedUntil?: string
 }
-
-/** Adds a unit to the counters. */
-export const countUnit = (counters: Counters, unit: Unit): Counters => ({
-  ...counters,
-  done: counters.done + unit.rows,
-  truncatedCells: counters.truncatedCells + unit.truncatedCells,
-  missingCount: counters.missingCount + unit.missing.length,
-  ...(unit.relocated === true ? { relocations: (counters.relocations ?? 0) + 1 } : {}),
-  missing:
-    unit.missing.length === 0 || counters.missing.length >= MAX_MISSING_LISTED
-      ? counters.missing
-      : [...counters.missing, ...unit.missing].slice(0, MAX_MISSING_LISTED),
-})
 
 const jsonBytes = (text: string) => Buffer.byteLength(JSON.stringify(text), "utf8")
 
-/** How long to tell the caller to wait after an error a repeat of the same call may get past. */
-export const pauseFor = (error: JiraError): { retryAfterMs?: number; pausedUntil?: string } | undefined => {
-  switch (error.reason) {
-    case "RateLimited":
-      return { retryAfterMs: error.retryAfterMs ?? 1000 }
-    case "QuotaExhausted":
-      return error.resetAt === undefined
-        ? { retryAfterMs: error.retryAfterMs ?? 60_000 }
-        : { pausedUntil: error.resetAt }
-    case "ServerError":
-    case "Transport":
-      return { retryAfterMs: 2000 }
-    default:
-      return undefined
-  }
-}
-
 export const runChunk = (input: {
-  readonly jira: ExportJira
+  readonly jira: ExportJiraShape
   readonly format: RowFormat
   readonly content: CursorContent
   readonly budget?: ChunkBudget
@@ -174,7 +149,7 @@ export const runChunk = (input: {
     const csv = s.texts.join("")
     if (Either.isRight(outcome))
       return { csv, counters: s.counters, next: stoppedEarly ? next(s.phase) : null }
-    const pause = outcome.left._tag === "JiraError" ? pauseFor(outcome.left) : undefined
+    const pause = pauseFor(outcome.left)
     if (pause !== undefined) return { csv, counters: s.counters, next: next(s.phase), ...pause }
     // Hand back what was done; the next call, from the cursor, meets the error again and reports it.
     // A plan error (an issue the file cannot hold) fails every call from here: say so now.
@@ -183,28 +158,16 @@ export const runChunk = (input: {
     return yield* Effect.fail(outcome.left)
   })
 
-/** The whole export from `content` as a Stream of text, each element with the cursor after it. */
-export const exportStream = (input: {
-  readonly jira: ExportJira
-  readonly format: RowFormat
-  readonly content: CursorContent
-  readonly settings?: PipelineSettings
-}): Stream.Stream<
-  { readonly text: string; readonly next: CursorContent | null; readonly counters: Counters },
-  ExportFailure
-> =>
-  exportUnits({
-    jira: input.jira,
-    format: input.format,
-    jql: input.content.jql,
-    phase: input.content.phase,
-    gate: openGate,
-    ...(input.settings === undefined ? {} : { settings: input.settings }),
-  }).pipe(
-    Stream.mapAccum(input.content.counters, (counters, unit) => {
-      const updated = countUnit(counters, unit)
-      const next: CursorContent | null =
-        unit.after === null ? null : { ...input.content, phase: unit.after, counters: updated }
-      return [updated, { text: unit.text, next, counters: updated }] as const
-    }),
-  )
+/**
+ * A call whose work failed before any unit (planning the row format, say) with a wait Jira asked for:
+ * the same cursor, paused, instead of a failure.
+ */
+export const pausedAt =
+  (content: CursorContent) =>
+  <R>(chunk: Effect.Effect<ChunkResult, ExportFailure, R>): Effect.Effect<ChunkResult, ExportFailure, R> =>
+    Effect.catchAll(chunk, (error) => {
+      const pause = pauseFor(error)
+      return pause === undefined
+        ? Effect.fail(error)
+        : Effect.succeed({ csv: "", next: content, counters: content.counters, ...pause })
+    })

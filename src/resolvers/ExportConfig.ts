@@ -1,10 +1,11 @@
 /**
- * How exports run in this process: the per-call budgets of `export/next`, the pipeline's page sizes
+ * How exports run through the resolvers of this process: the per-call budgets of `export/next` (the
+ * Forge chunk runner, chunk.ts), the engine's page sizes
  * and bounds, and whether reads use an API token (exempt from Jira's points quota, so `auto` goes fast).
  */
 import { Effect, Layer } from "effect"
+import { defaultSettings, type PipelineSettings } from "../export/types.js"
 import { type ChunkBudget, defaultBudget } from "./chunk.js"
-import { defaultSettings, type PipelineSettings } from "./pipeline.js"
 
 export interface ExportConfigShape {
   readonly budget: ChunkBudget

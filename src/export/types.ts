@@ -1,25 +1,17 @@
 /**
- * The export as a Stream of units: issues -> completed comment/worklog lists -> account ids resolved
- * in one batch per unit -> rows -> encoded CSV text (units.ts). Every unit carries the phase *after*
- * it, a point from which the export can resume with nothing lost and nothing doubled (see cursor.ts).
- *
- * The phase picks the strategy: thrifty.ts (search pages with fields, about 1 point per issue; cut
- * into parts read in parallel where the query's order allows, parallel/) or
- * fast.ts (id pages, then bulkfetch batches in parallel, about 2), or a relocation after Jira refused
- * a page token (relocate.ts, streamed by fast.ts). All get one `ExportContext`, built here once per
- * stream.
+ * The types every part of the engine shares: the unit it streams, its settings, why it stops, and the
+ * `ExportContext` each strategy gets (engine.ts builds it once per stream). Kept apart from the
+ * engine, which imports the strategies, so that the strategies import these without importing the
+ * engine back.
  */
-import { Effect, Stream } from "effect"
+import type { Effect } from "effect"
 import type { JiraError } from "../jira/JiraError.js"
-import { type ChangelogReader, makeChangelogReader } from "./changelogs.js"
+import type { ChangelogReader } from "./changelogs.js"
 import type { Phase } from "./cursor.js"
-import { fast, relocating } from "./fast.js"
+import type { PlanError } from "./errors.js"
 import type { Gate } from "./gate.js"
-import { type Limiter, makeLimiter } from "./limiter.js"
-import { resumedParts } from "./parallel/index.js"
-import type { ExportJira, RowFormat } from "./ports.js"
-import type { PlanError } from "./start.js"
-import { thrifty } from "./thrifty.js"
+import type { Limiter } from "./limiter.js"
+import type { ExportJiraShape, RowFormat } from "./ports.js"
 
 /**
  * Why an export stops: a Jira read failed, or an issue does not fit the file's columns (a
@@ -79,7 +71,7 @@ export interface Unit {
 }
 
 export interface PipelineInput {
-  readonly jira: ExportJira
+  readonly jira: ExportJiraShape
   readonly format: RowFormat
   readonly jql: string
   readonly phase: Phase
@@ -93,7 +85,7 @@ export interface PipelineInput {
 
 /** What every step of one export shares, built once per stream. */
 export interface ExportContext {
-  readonly jira: ExportJira
+  readonly jira: ExportJiraShape
   readonly format: RowFormat
   readonly jql: string
   readonly settings: PipelineSettings
@@ -109,43 +101,3 @@ export interface ExportContext {
   /** Reads the changelogs the rows need (changelogs.ts); absent when no column needs them. */
   readonly changelogs: ChangelogReader | undefined
 }
-
-/** The context of one export: a fresh limiter, and the reads bound to it and the deadline. */
-export const makeContext = (input: Omit<PipelineInput, "phase">): Effect.Effect<ExportContext> =>
-  Effect.gen(function* () {
-    const settings = input.settings ?? defaultSettings
-    const limiter = yield* makeLimiter(settings.requestConcurrency)
-    const { jira, deadlineMs } = input
-    const call = <A>(effect: Effect.Effect<A, JiraError>) =>
-      limiter.run(deadlineMs === undefined ? effect : jira.withDeadline(effect, deadlineMs))
-    const fieldIds = input.format.changelogFields
-    return {
-      jira,
-      format: input.format,
-      jql: input.jql,
-      settings,
-      gate: input.gate,
-      deadlineMs,
-      keepCells: input.keepCells === true,
-      maxUnitBytes: settings.maxUnitBytes ?? MAX_UNIT_BYTES,
-      limiter,
-      call,
-      changelogs: fieldIds === undefined ? undefined : makeChangelogReader({ jira, fieldIds, call }),
-    }
-  })
-
-/** Builds the unit stream for one export, starting at `phase`. */
-export const exportUnits = (input: PipelineInput): Stream.Stream<Unit, ExportFailure> =>
-  Stream.unwrap(
-    makeContext(input).pipe(
-      Effect.map((ctx) =>
-        input.phase._tag === "thrifty"
-          ? thrifty(ctx, input.phase)
-          : input.phase._tag === "parallel"
-            ? resumedParts(ctx, input.phase)
-            : input.phase._tag === "fast"
-              ? fast(ctx, input.phase)
-              : relocating(ctx, input.phase),
-      ),
-    ),
-  )

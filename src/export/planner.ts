@@ -1,11 +1,13 @@
 /**
- * Binds the pipeline's ports (ports.ts) to the real services: `JiraClient`, `UserDirectory` and
- * `RateLimitState` from src/jira, the column model and formatters from src/fields, the encoder from
- * src/csv and the options from options.ts.
+ * The planner: what the user asked for (columns, options, history) made into the engine's row format
+ * (ports.ts `RowFormat`), from the site's fields (`/field`) and statuses, the column model and
+ * formatters of src/fields, the encoder of src/csv and the options of options.ts.
  */
 import { Effect, Either } from "effect"
 import { type CsvOptions, cellText, encodeHeader, encodeRows } from "../csv/encoder.js"
-import { type Column, fieldsToRequest, needsStatusHistory, resolveColumns } from "../fields/columns.js"
+import type { Column } from "../fields/column.js"
+import { fieldsToRequest, needsStatusHistory, resolveColumns } from "../fields/columns.js"
+import { namedTimeZone } from "../fields/dates.js"
 import { formatRow } from "../fields/format.js"
 import { expandStatusColumns } from "../fields/historyColumns.js"
 import { HISTORY_COLUMNS, historyRows } from "../fields/historyRows.js"
@@ -19,45 +21,24 @@ import {
 import { collectAccountIds, collectKnownUsers } from "../fields/users.js"
 import { JiraClient } from "../jira/JiraClient.js"
 import type { JiraError } from "../jira/JiraError.js"
-import { RateLimitState } from "../jira/RateLimitState.js"
-import { JiraDeadline } from "../jira/RetryPolicy.js"
 import type { FieldDetails } from "../jira/schemas.js"
-import { UserDirectory } from "../jira/UserDirectory.js"
 import { MAX_STATUSES } from "./cursor.js"
+import { PlanError } from "./errors.js"
 import { cellKindOf, resolveOptions } from "./options.js"
-import type { ExportIssue, ExportJira, ExportUser, PlanFormat, PlanInput, RowFormat } from "./ports.js"
-import { PlanError } from "./start.js"
+import type { ExportIssue, ExportUser, PlanFormat, PlanInput, RowFormat } from "./ports.js"
 import { IMPORTER_WORKBOOK, isoDates, isWorkbook, workbookEncoding, workbookRow } from "./xlsx.js"
 
-/** The Jira port of the pipeline over the runtime's Jira services. */
-export const liveExportJira: Effect.Effect<ExportJira, never, JiraClient | UserDirectory | RateLimitState> =
-  Effect.gen(function* () {
-    const client = yield* JiraClient
-    const users = yield* UserDirectory
-    const rateLimits = yield* RateLimitState
-    return {
-      searchPage: (request) => client.searchPage(request),
-      searchIds: (request) => client.searchIds(request),
-      bulkFetch: (request) => client.bulkFetch(request),
-      changelogBulk: (request) => client.changelogBulk(request),
-      issueComments: (idOrKey) => client.issueComments(idOrKey),
-      issueWorklogs: (idOrKey) => client.issueWorklogs(idOrKey),
-      approximateCount: (jql) => client.approximateCount(jql),
-      resolveUsers: (accountIds) => users.resolve(accountIds),
-      rememberUsers: (known) =>
-        users.remember(
-          known.map(([, user]) => ({
-            accountId: user.accountId,
-            displayName: user.displayName,
-            ...(user.emailAddress === undefined ? {} : { emailAddress: user.emailAddress }),
-            active: true,
-            known: true,
-          })),
-        ),
-      withDeadline: (effect, deadlineMs) => JiraDeadline.within(deadlineMs)(effect),
-      quota: rateLimits.get,
-    }
-  })
+/**
+ * The zone dates are written in: the option when it names one, else the zone of the user's Jira
+ * profile (`/myself`, read only then; "UTC" when the profile has none). Decided here once, by every
+ * runner at the start of an export and by the preview, and kept in the cursor (`timeZone`).
+ */
+export const timeZoneFor = (requested: string | undefined): Effect.Effect<string, JiraError, JiraClient> => {
+  const named = namedTimeZone(requested)
+  return named !== undefined
+    ? Effect.succeed(named)
+    : JiraClient.myself().pipe(Effect.map((me) => me.timeZone ?? "UTC"))
+}
 
 /** The site's statuses with their categories, as the history columns keep them. */
 const readStatuses = JiraClient.statuses().pipe(
@@ -76,6 +57,9 @@ const historyPlanOf = (plan: PlanInput) =>
     // Lead and cycle time need the categories as much as time in status needs the names.
     return { asOf, statuses: plan.history?.statuses ?? (yield* readStatuses) }
   })
+
+/** Builds the row format of a plan (columns from `/field`, options for the user's time zone). */
+export type Planner<R = never> = (plan: PlanInput) => Effect.Effect<PlanFormat, PlanError | JiraError, R>
 
 /** Resolves a plan's columns (from `/field`) and options into its row format. */
 export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanError | JiraError, JiraClient> =>
