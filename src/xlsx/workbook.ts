@@ -41,6 +41,13 @@ export const EXCEL_MAX_ROWS = 1_048_576
  * the address of every issue).
  */
 export const MAX_LINKS = 65_530
+/**
+ * fflate writes no Zip64, so an entry must stay under 4 GiB, and long text in every row can get there
+ * before Excel's row limit: a sheet takes rows whose fragments total at most this many UTF-16 units
+ * (at most 3 bytes each in UTF-8, plus the cell references), then the next row starts a new sheet.
+ * Counted per row, so where the fragments were cut does not move a sheet's end.
+ */
+export const MAX_SHEET_CHARS = 1_000_000_000
 /** Rows read for the column widths. */
 export const WIDTH_ROWS = 100
 /** The data sheet of an issue export. */
@@ -65,6 +72,8 @@ export interface WorkbookMeta {
   readonly siteUrl: string
   /** Rows per sheet, the header's included (tests use small ones). */
   readonly maxRows?: number
+  /** Characters of fragments per sheet, past which the next row starts a new sheet (tests use small ones). */
+  readonly maxSheetChars?: number
 }
 
 export interface WorkbookWriter {
@@ -94,6 +103,7 @@ const TAGS = /<row>|<c\/>|<c s="4" t="inlineStr"><is><t>([^<]*)<\/t>|<c(?=[ >])/
 
 export const workbookWriter = (meta: WorkbookMeta, sink: (bytes: Uint8Array) => void): WorkbookWriter => {
   const maxRows = meta.maxRows ?? EXCEL_MAX_ROWS
+  const maxSheetChars = meta.maxSheetChars ?? MAX_SHEET_CHARS
   const headers = meta.columns.map((c) => c.header)
   const names = meta.columns.map((_, i) => columnName(i))
   const base = meta.siteUrl.replace(/\/+$/, "")
@@ -108,6 +118,7 @@ export const workbookWriter = (meta: WorkbookMeta, sink: (bytes: Uint8Array) => 
   let entry: ZipDeflate | undefined
   let row = 1
   let column = 0
+  let sheetChars = 0
   // A sheet's links, kept small: the cell's row and column, and the key (up to MAX_LINKS of each).
   let linkRows: Array<number> = []
   let linkColumns: Array<number> = []
@@ -149,6 +160,7 @@ export const workbookWriter = (meta: WorkbookMeta, sink: (bytes: Uint8Array) => 
     sheets.push({ name, rows: 1 })
     entry = entryAt(sheetPath(index))
     row = 1
+    sheetChars = 0
     linkRows = []
     linkColumns = []
     linkKeys = []
@@ -188,22 +200,24 @@ export const workbookWriter = (meta: WorkbookMeta, sink: (bytes: Uint8Array) => 
   const writeRows = (rows: string) => {
     let rest = rows
     while (rest !== "") {
-      if (entry === undefined || row >= maxRows) {
+      if (entry === undefined || row >= maxRows || sheetChars >= maxSheetChars) {
         if (entry !== undefined) endSheet()
         startSheet()
       }
-      // The end of the last row that still fits in this sheet.
+      // The rows that still fit in this sheet (it takes its first row whatever its size).
       let room = maxRows - row
       let cut = 0
-      while (room > 0) {
+      while (room > 0 && cut < rest.length) {
         const at = rest.indexOf(ROW_END, cut)
-        if (at < 0) {
-          cut = rest.length
+        const end = at < 0 ? rest.length : at + ROW_END.length
+        if (sheetChars + end > maxSheetChars && (cut > 0 || sheetChars > 0)) {
+          sheetChars = maxSheetChars
           break
         }
-        cut = at + ROW_END.length
+        cut = end
         room -= 1
       }
+      if (sheetChars < maxSheetChars) sheetChars += cut
       write(rest.slice(0, cut).replace(TAGS, number))
       rest = rest.slice(cut)
     }

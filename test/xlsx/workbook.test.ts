@@ -31,13 +31,14 @@ const about = (count: number): AboutExport => ({
 const build = (
   columns: WorkbookMeta["columns"],
   rows: ReadonlyArray<ReadonlyArray<string>>,
-  options: { readonly maxRows?: number; readonly pieces?: number } = {},
+  options: { readonly maxRows?: number; readonly maxSheetChars?: number; readonly pieces?: number } = {},
 ) => {
   const meta: WorkbookMeta = {
     sheetName: "Issues",
     columns,
     siteUrl: SITE,
     ...(options.maxRows === undefined ? {} : { maxRows: options.maxRows }),
+    ...(options.maxSheetChars === undefined ? {} : { maxSheetChars: options.maxSheetChars }),
   }
   const { text, truncatedCells } = encodeXlsxRows(rows, kindsOf(columns))
   // The same fragments cut into pieces anywhere, as chunks and file reads cut them.
@@ -148,6 +149,23 @@ describe("the workbook", () => {
     const data = sheets.slice(0, 3).flatMap((s) => s.rows.slice(1))
     expect(data).toEqual(rows.map(([k, n]) => [expected(k ?? "", "issueKey"), expected(n ?? "", "number")]))
     expect(sheets[2]?.autoFilter).toBe("A1:B2")
+  })
+
+  it("starts a new sheet before a sheet's text would pass its size, at the same row however the fragments are cut", async () => {
+    const columns: WorkbookMeta["columns"] = [{ id: "summary", header: "Summary", kind: "text" }]
+    const rows = [30, 10, 10, 200, 5, 5, 5].map((n, i) => [`${i}:${"x".repeat(n)}`])
+    const one = build(columns, rows, { maxSheetChars: 150 }).bytes
+    for (const pieces of [3, 11, 40])
+      expect(build(columns, rows, { maxSheetChars: 150, pieces }).bytes).toEqual(one)
+    const sheets = await readWorkbook(one)
+    // A row's fragment is 48 characters and its text (80, 60, 60, 250, 55, 55, 55): 80 + 60 fit in
+    // 150, 60 + 250 do not, and a row larger than the limit still gets a sheet of its own.
+    expect(
+      sheets
+        .slice(0, -1)
+        .map((sh) => sh.rows.slice(1).map((r) => (r[0]?.type === "text" ? r[0].value.split(":")[0] : ""))),
+    ).toEqual([["0", "1"], ["2"], ["3"], ["4", "5"], ["6"]])
+    expect(sheets.map((sh) => sh.name).slice(1, 3)).toEqual(["Issues (2)", "Issues (3)"])
   })
 
   it("links at most the first MAX_LINKS keys of a sheet", () => {
