@@ -241,7 +241,8 @@ const Progress = ({ page, activity }: { page: PageModel; activity: Activity }) =
 /** Options, the Export button, progress while it runs, and the Download button at the end. */
 export const ExportPanel = ({ page }: { page: PageModel }) => {
   const state = useValue(page.exporter.state)
-  const mode = useValue(page.options.options).mode
+  const { mode, file } = useValue(page.options.options)
+  const action = file === "xlsx" ? "Export workbook" : "Export CSV"
   const historyProblem = useValue(page.options.historyProblem)
   // An unusable history filter is shown under its field; exporting then would ignore what is on screen.
   const blocked = mode === "history" && historyProblem !== undefined
@@ -277,14 +278,14 @@ export const ExportPanel = ({ page }: { page: PageModel }) => {
             aria-describedby={blocked ? "opt-history-fields-help" : undefined}
             onClick={() => void page.export()}
           >
-            Export CSV
+            {action}
           </button>
         </div>
       )}
       {running && <Progress page={page} activity={state.activity} />}
       {state.kind === "cancelled" && (
         <p class="notice" role="status" data-testid="export-cancelled">
-          Export cancelled. No file was created; press Export CSV to start again.
+          Export cancelled. No file was created; press {action} to start again.
         </p>
       )}
       {state.kind === "failed" && (
