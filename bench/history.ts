@@ -4,6 +4,7 @@
  * requests, extra points per issue and extra wall time. Targets: at most 1.05 points per issue and at
  * most 20 requests more for 10,000 issues.
  */
+import { verdict } from "./targets.js"
 
 /** The figures of one run that the comparison reads (bench/main.ts `RunFigures`). */
 export interface HistoryRunFigures {
@@ -45,7 +46,7 @@ export const runHistoryBench = async (input: {
     input.say(
       `timeInStatus on ${strategy.padEnd(7)}: +${cost.extraRequests} requests (${cost.changelogRequests} changelog, ` +
         `${cost.statusRequests} status), +${cost.extraPointsPerIssue} points/issue, ${cost.extraWallMs >= 0 ? "+" : ""}${cost.extraWallMs} ms (noise included) ` +
-        `(targets: <= 20 requests, <= 1.05 points/issue for 10,000 issues)`,
+        `${verdict(cost.extraRequests, "<=", 20, "10,000 issues")} ${verdict(cost.extraPointsPerIssue, "<=", 1.05, "10,000 issues")}`,
     )
   }
   return costs

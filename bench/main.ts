@@ -11,7 +11,8 @@
  *   Forge's invoke latency, next to the built command-line exporter on the same export,
  * - peak RSS of command-line exports of 10,000 and 100,000 issues, fast and thrifty (bench/rss.ts),
  * - start-up of the built exporter against the transpiled sources (bench/startup.ts),
- * - Excel workbooks against CSV: rows per second, bytes, peak RSS at two sizes (bench/xlsx.ts).
+ * - Excel workbooks against CSV: rows per second, bytes, peak RSS at two sizes (bench/xlsx.ts),
+ * - the command line end to end against the bound (bench/cliEndToEnd.ts, `cliEndToEnd`).
  *
  * `npm run bench -- csv` runs bench/csv.ts instead, `npm run bench -- startup` only the start-up.
  * `--json`: the last line is one JSON object with every figure printed. `--issues N`,
@@ -22,6 +23,7 @@
 import { parseArgs } from "node:util"
 import { PROFILES } from "../dev/emulator/index.js"
 import { defaultSettings, type PipelineSettings } from "../src/export/types.js"
+import { CLI_END_TO_END_TARGET, runCliEndToEnd } from "./cliEndToEnd.js"
 import { queryOf, startEmulatorThread } from "./emulatorThread.js"
 import { COLUMN_COUNT, engineRun, pickColumns } from "./engine.js"
 import { lowerBoundMs, type RunFigures } from "./figures.js"
@@ -31,6 +33,7 @@ import { runPagePathBench } from "./pagePath.js"
 import { cliRss } from "./rss.js"
 import { sequentialRun } from "./sequential.js"
 import { runStartupBench } from "./startup.js"
+import { BENCH_USAGE, issuesWorkload, verdict } from "./targets.js"
 import { runXlsxBench } from "./xlsx.js"
 
 const main = async () => {
@@ -49,8 +52,14 @@ const main = async () => {
       "skip-history": { type: "boolean", default: false },
       "skip-page": { type: "boolean", default: false },
       "skip-xlsx": { type: "boolean", default: false },
+      "skip-cli": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
     },
   })
+  if (values.help) {
+    process.stdout.write(BENCH_USAGE)
+    return
+  }
   if (positionals[0] === "csv") {
     const csv = await import("./csv.js").catch(() => undefined)
     if (csv === undefined) throw new Error("bench/csv.ts is not there yet.")
@@ -66,6 +75,7 @@ const main = async () => {
   const emulator = await startEmulatorThread({ issues, profile: "cloud" })
   const out: Record<string, unknown> = { issues, columns: COLUMN_COUNT, profile: profile.name }
   const say = (line: string) => process.stdout.write(`${line}\n`)
+  const workload = issuesWorkload(issues)
   try {
     await emulator.warm()
     const columns = await pickColumns(emulator)
@@ -93,11 +103,11 @@ const main = async () => {
       out.thrifty = thrifty
       out.lowerBoundMs = bound
       say(
-        `lower bound for fast: ${bound} ms; fast / lower bound = ${(fast.wallMs / bound).toFixed(2)} (target <= 1.2)`,
+        `lower bound for fast: ${bound} ms; fast / lower bound = ${(fast.wallMs / bound).toFixed(2)} ${verdict(fast.wallMs / bound, "<=", 1.2, workload)}`,
       )
       out.fastOverLowerBound = Number((fast.wallMs / bound).toFixed(3))
       say(
-        `points per issue: thrifty ${thrifty.pointsPerIssue} (target <= 1.02), fast ${fast.pointsPerIssue} (target <= 2.02)`,
+        `points per issue: thrifty ${thrifty.pointsPerIssue} ${verdict(thrifty.pointsPerIssue, "<=", 1.02, workload)}, fast ${fast.pointsPerIssue} ${verdict(fast.pointsPerIssue, "<=", 2.02, workload)}`,
       )
       const [main, ...others] = THRIFTY_ORDERS
       const runs: Array<OrderRun> = [orderRun("thrifty", main, thrifty, bound)]
@@ -118,7 +128,9 @@ const main = async () => {
       if (baselines !== undefined) {
         out.fastSpeedup = Number((sequential.wallMs / baselines.fast.wallMs).toFixed(2))
         out.thriftySpeedup = Number((sequential.wallMs / baselines.thrifty.wallMs).toFixed(2))
-        say(`fast is ${out.fastSpeedup}x the sequential loop (target >= 8); thrifty ${out.thriftySpeedup}x`)
+        say(
+          `fast is ${out.fastSpeedup}x the sequential loop ${verdict(Number(out.fastSpeedup), ">=", 8, workload)}; thrifty ${out.thriftySpeedup}x`,
+        )
       }
     }
     if (!values["skip-history"] && baselines !== undefined)
@@ -128,6 +140,14 @@ const main = async () => {
         run: (withColumns, strategy) => engineRun(emulator, withColumns, strategy, settings),
         say,
       })
+    if (!values["skip-cli"]) {
+      const e2e = await runCliEndToEnd({ emulator, columns, profile, issues })
+      out.cliEndToEnd = { wallMs: e2e.wallMs, lowerBoundMs: e2e.lowerBoundMs, ratio: e2e.ratio }
+      say(
+        `command line end to end (fast, spawn to exit): ${e2e.wallMs} ms (export ${e2e.exportMs} ms), lower bound ${e2e.lowerBoundMs} ms, ` +
+          `ratio ${e2e.ratio} ${verdict(e2e.ratio, "<=", CLI_END_TO_END_TARGET, workload)}`,
+      )
+    }
     if (!values["skip-page"])
       out.pagePath = await runPagePathBench({
         emulator,
@@ -150,7 +170,9 @@ const main = async () => {
     const [small, large] = [rss[0], rss.at(-1)]
     if (small !== undefined && large !== undefined && rss.length > 1) {
       out.rssRatio = Number((large.maxRssKb / small.maxRssKb).toFixed(3))
-      say(`peak RSS ${large.issues} / ${small.issues} issues = ${out.rssRatio} (target <= 1.3)`)
+      say(
+        `peak RSS ${large.issues} / ${small.issues} issues = ${out.rssRatio} ${verdict(Number(out.rssRatio), "<=", 1.3, "fast CLI exports")}`,
+      )
     }
     const thrifty: Array<{ issues: number; maxRssKb: number; wallMs: number }> = []
     for (const count of counts) {
@@ -164,7 +186,9 @@ const main = async () => {
     const [few, many] = [thrifty[0], thrifty.at(-1)]
     if (few !== undefined && many !== undefined && thrifty.length > 1) {
       out.rssRatioThrifty = Number((many.maxRssKb / few.maxRssKb).toFixed(3))
-      say(`thrifty peak RSS ${many.issues} / ${few.issues} issues = ${out.rssRatioThrifty}`)
+      say(
+        `thrifty peak RSS ${many.issues} / ${few.issues} issues = ${out.rssRatioThrifty} ${verdict(Number(out.rssRatioThrifty), "<=", 1.3, "thrifty CLI exports")}`,
+      )
     }
   }
   if (!values["skip-startup"]) out.cliStartup = await runStartupBench()

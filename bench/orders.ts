@@ -5,6 +5,7 @@
  * any strategy that reads every issue with its fields meets (figures.ts).
  */
 import type { RunFigures } from "./figures.js"
+import { verdict } from "./targets.js"
 
 export interface OrderRun {
   readonly strategy: "thrifty" | "fast"
@@ -35,6 +36,17 @@ export const orderRun = (
   requests: run.requests,
 })
 
-export const showOrderRun = (r: OrderRun): string =>
-  `${r.strategy.padEnd(8)} ${r.order.padEnd(24)} ${String(r.wallMs).padStart(7)} ms  ` +
-  `${r.overLowerBound.toFixed(2)}x lower bound  ${r.pointsPerIssue.toFixed(3)} points/issue  ${r.requests} requests`
+/** fast within 1.2 times the bound; thrifty 1.3 where its order allows parts (not `summary`: no target). */
+const targetOf = (r: OrderRun): number | undefined =>
+  r.strategy === "fast" ? 1.2 : /summary/i.test(r.order) ? undefined : 1.3
+
+export const showOrderRun = (r: OrderRun): string => {
+  const target = targetOf(r)
+  return (
+    `${r.strategy.padEnd(8)} ${r.order.padEnd(24)} ${String(r.wallMs).padStart(7)} ms  ` +
+    `${r.overLowerBound.toFixed(2)}x lower bound  ${r.pointsPerIssue.toFixed(3)} points/issue  ${r.requests} requests` +
+    (target === undefined
+      ? "  (no target: one chain)"
+      : `  ${verdict(r.overLowerBound, "<=", target, "10,000 issues")}`)
+  )
+}

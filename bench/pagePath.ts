@@ -16,6 +16,7 @@ import { systemClock } from "../web/src/clock.js"
 import { ExportModel } from "../web/src/models/ExportModel.js"
 import { cliExport } from "./cliExport.js"
 import type { BenchEmulator } from "./emulatorThread.js"
+import { verdict } from "./targets.js"
 
 const root = path.join(import.meta.dirname ?? __dirname, "..")
 const CLI_BUNDLE = path.join(root, "dist", "liquitim-export.mjs")
@@ -177,7 +178,7 @@ export const runPagePathBench = async (input: {
     `page path (${input.run.strategy}, ${figures.invokeLatencyMs} ms per invoke): ${figures.wallMs} ms in ` +
       `${figures.invokes} invokes (export/next ${figures.nextMs.join(", ")} ms; largest answer ` +
       `${figures.largestAnswerBytes} bytes; ${figures.pointsPerIssue} points/issue); command line ${figures.cliWallMs} ms ` +
-      `(export ${figures.cliExportMs} ms; ${figures.cliPointsPerIssue} points/issue); page / command line = ${figures.ratio} (target <= 1.3); ` +
+      `(export ${figures.cliExportMs} ms; ${figures.cliPointsPerIssue} points/issue); page / command line = ${figures.ratio} ${verdict(figures.ratio, "<=", 1.3, "the same fast export")}; ` +
       `same CSV byte for byte: ${figures.sameBytes ? "yes" : "NO"} (${figures.bytes} bytes)`,
   )
   return figures

@@ -13,6 +13,7 @@ import { execFileSync, spawn } from "node:child_process"
 import * as path from "node:path"
 import { performance } from "node:perf_hooks"
 import { parseArgs } from "node:util"
+import { verdict } from "./targets.js"
 
 const root = path.join(import.meta.dirname ?? __dirname, "..")
 const DEFAULT_RUNS = 7
@@ -72,7 +73,7 @@ export const runStartupBench = async (
   }
   process.stdout.write(
     `CLI start-up (--help), median of ${runs}: built ${figures.bundleMs} ms, transpiled ${figures.transpiledMs} ms ` +
-      `= ${figures.ratio}x (target: a few hundred ms)\n`,
+      `= ${figures.ratio}x ${verdict(figures.bundleMs, "<=", 500, "--help, built")}\n`,
   )
   if (options.json) process.stdout.write(`${JSON.stringify({ cliStartup: figures })}\n`)
   return figures

@@ -84,6 +84,9 @@ const contentTypes: Record<string, string> = {
   ".png": "image/png",
 }
 
+/** Largest `getContext` request (the page's query string in JSON): Chromium's longest URL. */
+const MAX_CONTEXT_BYTES = 2 * 1024 * 1024
+
 const readBody = (req: IncomingMessage, limit: number): Promise<Buffer | "too-large"> =>
   new Promise((done, fail) => {
     const chunks: Buffer[] = []
@@ -320,15 +323,18 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
         return res.end(MODAL_FRAME_CSS)
       }
       if (req.method === "POST" && pathname === "/__host/context") {
-        const raw = await readBody(req, 10_000)
-        const colorMode = raw !== "too-large" && raw.toString("utf8").includes('"dark"') ? "dark" : "light"
+        // The page's whole URL: a navigator's 1,000 keys and long query pass 10 KB (Chromium's URLs
+        // reach 2 MB); one past the limit is refused, never read as the global page.
+        const raw = await readBody(req, MAX_CONTEXT_BYTES)
+        if (raw === "too-large")
+          return sendJson(res, 413, {
+            message: `The page's address is longer than ${MAX_CONTEXT_BYTES} bytes.`,
+          })
+        const colorMode = raw.toString("utf8").includes('"dark"') ? "dark" : "light"
         return sendJson(
           res,
           200,
-          context(
-            colorMode,
-            hostModule(contextSearch(raw === "too-large" ? "" : raw.toString("utf8")), siteUrl),
-          ),
+          context(colorMode, hostModule(contextSearch(raw.toString("utf8")), siteUrl)),
         )
       }
       if (req.method === "POST" && pathname === "/__host/invoke") return invoke(req, res)

@@ -82,12 +82,35 @@ export const hostModule = (search: string, siteUrl: string): HostModule => {
 }
 
 /**
+ * Where `npm start` can be opened as each place in Jira opens the page: the module URLs above, with
+ * values the emulator's data set has (a query with selected issues and a saved filter, board 1,
+ * sprint 2 of board 1, project ALPHA).
+ */
+export const entryPointUrls = (base: string): ReadonlyArray<readonly [string, string]> => {
+  const url = (query: string) => `${base}${base.endsWith("/") ? "" : "/"}?${query}`
+  return [
+    ["global page (Apps → Issue Export)", base],
+    [
+      "issue navigator, 3 issues selected",
+      url(
+        `module=jira:issueNavigatorAction&jql=${encodeURIComponent("project = ALPHA ORDER BY key ASC")}&issueKeys=ALPHA-1,ALPHA-2,ALPHA-3&filterId=10000`,
+      ),
+    ],
+    ["board", url("module=jira:boardAction&boardId=1")],
+    ["sprint", url("module=jira:sprintAction&boardId=1&sprintId=2")],
+    ["project page", url("module=jira:projectPage&projectKey=ALPHA")],
+    ["dark theme", url("theme=dark")],
+  ]
+}
+
+/**
  * Jira's modal frame around an action's page: a dimmed backdrop and a dialog box the page fills.
  * Inserted into the served HTML (styles only: Forge's CSP allows no inline script).
  */
 export const MODAL_FRAME_CSS = `
 body.host-modal { margin: 0; background: rgba(9, 30, 66, 0.54); min-height: 100vh; }
 body.host-modal #root { box-sizing: border-box; width: min(1200px, 96vw); height: 92vh; margin: 4vh auto 0;
+  padding: 16px 24px;
   overflow: auto; background: var(--ds-surface-overlay, #fff); border-radius: 3px;
   box-shadow: 0 8px 12px rgba(9,30,66,.15), 0 0 1px rgba(9,30,66,.31); }
 body.host-modal.host-closed #root { display: none; }

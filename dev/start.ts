@@ -8,9 +8,13 @@
  * The site, email and token can also come from JIRA_SITE, JIRA_EMAIL and JIRA_API_TOKEN; the port
  * from PORT.
  */
+import { spawnSync } from "node:child_process"
+import { resolve } from "node:path"
 import { parseArgs } from "node:util"
 import { isSiteUrl } from "../src/contract/constants.js"
+import { listenFailure } from "./emulator/main.js"
 import { startHost } from "./host.js"
+import { entryPointUrls } from "./hostModules.js"
 
 const usage = `Usage: npm start -- [options]
   --port N             port on 127.0.0.1 (default: $PORT or 8080)
@@ -86,6 +90,15 @@ const main = async () => {
     return fail("--site must be a URL like https://your-site.atlassian.net.")
 
   const chaos = text("chaos")
+  // Built here, after the flags are read, so that --help and a bad flag answer at once; its lines
+  // are shown only when the build fails.
+  const build = spawnSync(process.execPath, [resolve(__dirname, "..", "esbuild.config.mjs"), "--web"], {
+    encoding: "utf8",
+  })
+  if (build.status !== 0) {
+    process.stderr.write(`${build.stdout}${build.stderr}The UI could not be built; see above.\n`)
+    process.exit(1)
+  }
   const host = await startHost({
     port,
     user,
@@ -101,10 +114,23 @@ const main = async () => {
             ...(chaos ? { chaos } : {}),
           },
         }),
+  }).catch((cause: unknown) => {
+    process.stderr.write(`${listenFailure(cause, "127.0.0.1", port)}\n`)
+    process.exit(1)
   })
   const target = host.emulator ? `the Jira emulator at ${host.emulator.url}` : siteUrl
-  process.stdout.write(`Liquitim Export is running against ${target}.\nOpen ${host.url}\n`)
-  if (host.emulator) process.stdout.write(`(dark theme: ${host.url}?theme=dark)\n`)
+  const places = entryPointUrls(host.url)
+  const width = Math.max(...places.map(([label]) => label.length))
+  process.stdout.write(
+    [
+      `Liquitim Export is running against ${target}. Open it as Jira would:`,
+      ...places.map(([label, url]) => `  ${label.padEnd(width)}  ${url}`),
+      ...(host.emulator
+        ? []
+        : ["(the board, sprint, filter and issues above are the emulator's; use your site's ids)"]),
+      "",
+    ].join("\n"),
+  )
   const stop = () => {
     host.close().then(() => process.exit(0))
   }

@@ -243,6 +243,8 @@ export const StartingPoint = Schema.Struct({
   columns: Schema.NullOr(Schema.Array(Schema.String)),
   /** The saved filter on screen, when there is one. */
   filter: Schema.NullOr(Schema.Struct({ id: Schema.String, name: Schema.String })),
+  /** What the place sent that the app cannot take as it is (too many selected issues, too long a query). */
+  notice: Schema.optional(Schema.String),
 })
 export type StartingPoint = typeof StartingPoint.Type
 

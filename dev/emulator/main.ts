@@ -3,6 +3,7 @@
  * reach it. Flags are parsed by hand so a wrong one gets a sentence and exit code 2.
  */
 import { CHAOS_HELP, type ChaosSpec, PROFILES, type ProfileName, parseChaos, startEmulator } from "./index.js"
+import { describeProfile } from "./server/profiles.js"
 
 const HELP = `Jira Cloud emulator: Jira's REST v3 search, bulkfetch, users and JQL endpoints on 127.0.0.1,
 with a generated data set, per-user permissions, rate limits, chaos and client statistics.
@@ -178,7 +179,7 @@ const main = async () => {
     [
       `Jira Cloud emulator listening on ${emulator.url}`,
       `  data set: ${emulator.dataset.issueCount} issues, seed ${emulator.dataset.seed}`,
-      `  profile: ${JSON.stringify(emulator.profile)}`,
+      `  profile ${describeProfile(emulator.profile)}`,
       `  quota: ${parsed.quota === undefined ? "none (unlimited)" : `${parsed.quota} points per ${(parsed.quotaWindowMs ?? 3_600_000) / 1000} s`}`,
       `  chaos: ${parsed.chaos === undefined ? "none" : JSON.stringify(parsed.chaos)}`,
       `  log in with Basic auth, API token "${emulator.apiToken}":`,

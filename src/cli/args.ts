@@ -24,9 +24,15 @@ import {
 
 export const USAGE = `Usage: npm run export -- --jql "project = ABC ORDER BY key" [options]
 
+Credentials come best from the environment: npm prints the whole command line of a script, so a
+--token given there lands in terminals and CI logs (and in the shell's history).
+  export JIRA_SITE=https://your-site.atlassian.net JIRA_EMAIL=you@example.com
+  export JIRA_API_TOKEN=...   # https://id.atlassian.com/manage-profile/security/api-tokens
+
   --site URL          Jira site, e.g. https://your-site.atlassian.net   (or JIRA_SITE)
   --email E           Atlassian account email                           (or JIRA_EMAIL)
-  --token T           API token                                         (or JIRA_API_TOKEN)
+  --token T           API token; prefer JIRA_API_TOKEN (see above)
+  --list-columns      print the columns you can export (id, name, type) and exit
   --jql Q             the JQL query (bounded, as Jira requires)
   --columns LIST      comma-separated field ids or names (default: the app's default columns);
                       also timeInStatus, leadTime, cycleTime, statusChanges, lastStatusChange
@@ -43,7 +49,8 @@ export const USAGE = `Usage: npm run export -- --jql "project = ABC ORDER BY key
                       are kept in FILE.partial and zipped into FILE at the end)
   --force             replace FILE if it exists (otherwise an existing FILE is refused)
   --resume FILE       continue an interrupted export from its saved cursor file, into the
-                      same file, with the same query, columns and options
+                      same file, with the same query, columns and options (and the same
+                      site: --site may be left out)
   --cursor-file FILE  where to save the cursor on failure (default: FILE.cursor beside --out,
                       else ./liquitim-export.cursor)
   --timeout S         give up on a request Jira has not answered in S seconds (default 30;
@@ -97,6 +104,7 @@ export const CliArgs = Schema.Struct({
   quiet: Schema.Boolean,
   stats: Schema.Boolean,
   noWait: Schema.optional(Schema.Boolean),
+  listColumns: Schema.optional(Schema.Boolean),
 })
 export type CliArgs = typeof CliArgs.Type
 
@@ -130,6 +138,8 @@ export const parseCli = (
   argv: ReadonlyArray<string>,
   env: Readonly<Record<string, string | undefined>>,
   cwd: string = process.cwd(),
+  /** The site a cursor file records (for `--resume` without `--site`); undefined when unreadable. */
+  siteOfCursor: (cursorFile: string) => string | undefined = () => undefined,
 ): Either.Either<Parsed, string> => {
   const parsed = Either.try({
     try: () =>
@@ -159,6 +169,7 @@ export const parseCli = (
           quiet: { type: "boolean", default: false },
           stats: { type: "boolean", default: false },
           help: { type: "boolean", default: false },
+          "list-columns": { type: "boolean", default: false },
         },
       }),
     catch: (error) => (error instanceof Error ? error.message : String(error)),
@@ -166,7 +177,13 @@ export const parseCli = (
   if (Either.isLeft(parsed)) return Either.left(parsed.left)
   const v = parsed.right.values
   if (v.help) return Either.right({ _tag: "Help" })
-  const site = v.site ?? env.JIRA_SITE
+  const base = env.INIT_CWD !== undefined && env.INIT_CWD !== "" ? env.INIT_CWD : cwd
+  const absolute = (file: string | undefined) =>
+    file === undefined || file === "" ? file : path.resolve(base, file)
+  const resume = absolute(v.resume)
+  // A cursor records its site: `--resume FILE`, exactly as the Ctrl-C hint prints it, is enough. A
+  // site given anyway (flag or JIRA_SITE) is checked against it, since the credentials go with it.
+  const site = v.site ?? env.JIRA_SITE ?? (resume === undefined ? undefined : siteOfCursor(resume))
   const email = v.email ?? env.JIRA_EMAIL
   const token = v.token ?? env.JIRA_API_TOKEN
   if (site === undefined) return Either.left("Say which Jira site to read with --site or JIRA_SITE.")
@@ -174,7 +191,7 @@ export const parseCli = (
   if (token === undefined) return Either.left("Give an API token with --token or JIRA_API_TOKEN.")
   if (v["history-fields"] !== undefined && !v.history)
     return Either.left("--history-fields goes with --history.")
-  if (v.jql === undefined && v.resume === undefined)
+  if (v.jql === undefined && v.resume === undefined && !v["list-columns"])
     return Either.left("Give the issues to export with --jql, or --resume a saved cursor file.")
   if (v.resume !== undefined) {
     const fixed = FIXED_BY_RESUME.find((name) => v[name] !== undefined) ?? (v.history ? "history" : undefined)
@@ -189,11 +206,7 @@ export const parseCli = (
       "--columns names no column; give field ids or names separated by commas, or leave it out for the default columns.",
     )
   const timeout = v.timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(v.timeout.trim() || Number.NaN)
-  const base = env.INIT_CWD !== undefined && env.INIT_CWD !== "" ? env.INIT_CWD : cwd
-  const absolute = (file: string | undefined) =>
-    file === undefined || file === "" ? file : path.resolve(base, file)
   const out = absolute(v.out)
-  const resume = absolute(v.resume)
   const format = formatOf(v.format, out, resume)
   if (Either.isLeft(format)) return Either.left(format.left)
   const cursorFile =
@@ -221,6 +234,7 @@ export const parseCli = (
     quiet: v.quiet,
     stats: v.stats,
     ...(v["no-wait"] ? { noWait: true } : {}),
+    ...(v["list-columns"] ? { listColumns: true } : {}),
   }
   const decoded = Schema.decodeUnknownEither(CliArgs)(input)
   if (Either.isLeft(decoded)) {
@@ -231,6 +245,11 @@ export const parseCli = (
         : ""
     return Either.left(`${where}${first?.message ?? "the arguments are not valid"}.`)
   }
+  // Only Jira's importer layout has columns per value; elsewhere the number would be ignored silently.
+  if (decoded.right.valueColumns !== undefined && decoded.right.preset !== "jira-import")
+    return Either.left(
+      "--value-columns goes with --preset jira-import (the other presets write a multi-value field in one cell).",
+    )
   return Either.right({ _tag: "Run", args: decoded.right })
 }
 

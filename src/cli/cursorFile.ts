@@ -1,12 +1,12 @@
 /**
  * The cursor file of an interrupted export: the cursor, and the identity of the output it belongs to
- * (which file, how many bytes of it the cursor accounts for, a fingerprint of the last of them), so
- * `--resume` continues that file and no other.
+ * (which file, how many bytes of it the cursor accounts for, a digest of all of them), so `--resume`
+ * continues that file, unchanged, and no other.
  */
-import { createHash } from "node:crypto"
+import { createHash, type Hash } from "node:crypto"
 import * as fs from "node:fs"
 import { Effect, Schema } from "effect"
-import { type CursorContent, encodeCursor } from "../export/cursor.js"
+import { type CursorContent, decodeCursor, encodeCursor } from "../export/cursor.js"
 import { CliFailure, CliInputError } from "./errors.js"
 
 /** Bytes before the resume point that the fingerprint covers. */
@@ -20,8 +20,10 @@ export const SavedCursor = Schema.Struct({
   out: Schema.NullOr(Schema.String),
   /** The file being written, renamed to `out` at the end (older cursor files wrote `out` itself). */
   partial: Schema.optional(Schema.String),
-  /** sha256 of the last TAIL_BYTES bytes before `bytes`. */
+  /** sha256 of the last TAIL_BYTES bytes before `bytes` (older cursor files; `digest` supersedes it). */
   tail: Schema.optional(Schema.String),
+  /** sha256 of the whole written part, the first `bytes` bytes: a change anywhere in it is caught. */
+  digest: Schema.optional(Schema.String),
   /** The export may replace an existing `out` (`--force`). */
   replace: Schema.optional(Schema.Boolean),
 })
@@ -62,6 +64,30 @@ export const readSaved = (file: string): Effect.Effect<SavedCursor, CliInputErro
     ),
   )
 
+/** A running sha256 of `file`'s first `bytes` bytes, read a megabyte at a time. */
+export const digestOf = (file: string, bytes: number): Effect.Effect<Hash, CliFailure> => {
+  const failed = (e: unknown) => new CliFailure({ message: `${file} could not be read back: ${String(e)}` })
+  return Effect.acquireUseRelease(
+    Effect.try({ try: () => fs.openSync(file, "r"), catch: failed }),
+    (fd) =>
+      Effect.try({
+        try: () => {
+          const hash = createHash("sha256")
+          const buffer = Buffer.alloc(1024 * 1024)
+          for (let at = 0; at < bytes; ) {
+            const read = fs.readSync(fd, buffer, 0, Math.min(buffer.length, bytes - at), at)
+            if (read === 0) break
+            hash.update(buffer.subarray(0, read))
+            at += read
+          }
+          return hash
+        },
+        catch: failed,
+      }),
+    (fd) => Effect.try(() => fs.closeSync(fd)).pipe(Effect.ignore),
+  )
+}
+
 /** Write then rename, so a kill mid-save never leaves half a cursor file. */
 export const saveCursor = (
   file: string,
@@ -69,7 +95,10 @@ export const saveCursor = (
   output: Omit<SavedCursor, "cursor" | "tail">,
 ): Effect.Effect<void, CliFailure> =>
   Effect.gen(function* () {
-    const tail = output.partial === undefined ? undefined : yield* tailOf(output.partial, output.bytes)
+    const tail =
+      output.partial === undefined || output.digest !== undefined
+        ? undefined
+        : yield* tailOf(output.partial, output.bytes)
     const saved: SavedCursor = {
       cursor: encodeCursor(content),
       ...output,
@@ -83,3 +112,13 @@ export const saveCursor = (
       catch: (e) => new CliFailure({ message: `The cursor could not be saved to ${file}: ${String(e)}` }),
     })
   })
+
+/** The site a cursor file records, for `--resume FILE` without `--site`; undefined when unreadable. */
+export const siteOfCursorFile = (file: string): string | undefined =>
+  Effect.runSync(
+    readSaved(file).pipe(
+      Effect.flatMap((saved) => decodeCursor(saved.cursor)),
+      Effect.map((content) => content.siteUrl),
+      Effect.orElseSucceed(() => undefined),
+    ),
+  )

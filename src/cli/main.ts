@@ -19,17 +19,32 @@ import { exportStream, planOf, startExport } from "../export/engine.js"
 import { BadCursor, PlanError } from "../export/errors.js"
 import { livePlanner, timeZoneFor } from "../export/planner.js"
 import type { RowFormat } from "../export/ports.js"
-import { defaultSettings } from "../export/types.js"
 import { JiraError } from "../jira/JiraError.js"
 import { RateLimitState } from "../jira/RateLimitState.js"
 import { type CliArgs, historyOptionOf, parseCli, USAGE } from "./args.js"
-import { readSaved, type SavedCursor, saveCursor } from "./cursorFile.js"
+import { readSaved, type SavedCursor, saveCursor, siteOfCursorFile } from "./cursorFile.js"
 import { CliFailure, CliInputError, OutputClosed } from "./errors.js"
 import { httpJira } from "./jiraLayer.js"
-import { newFileOutput, type Output, resumedOutput, standardOutput } from "./output.js"
-import { issueCount, missingReport, type Progress, renderProgress, sequentialNotice } from "./progress.js"
-import { afterQuotaReset, quotaProgress, recoverySentence, runWaitingForQuota } from "./quotaWait.js"
-import { makeWaiting, nowWaitingFor, type Waiting, watchWaiting } from "./waiting.js"
+import { listColumns } from "./listColumns.js"
+import { asTyped, newFileOutput, type Output, resumedOutput, standardOutput } from "./output.js"
+import {
+  issueCount,
+  issuesAfter,
+  missingReport,
+  type Progress,
+  renderProgress,
+  sequentialNotice,
+  successLine,
+} from "./progress.js"
+import {
+  afterQuotaReset,
+  quotaProgress,
+  quotaStopSentence,
+  recoverySentence,
+  runWaitingForQuota,
+} from "./quotaWait.js"
+import { cliSettings } from "./settings.js"
+import { makeWaiting, nowWaitingFor, type Waiting, waitingOnPurpose, watchWaiting } from "./waiting.js"
 import { buildWorkbook } from "./workbookFile.js"
 
 /** How often the cursor file is rewritten while an export runs into a file. */
@@ -112,12 +127,7 @@ const program = (
     }
     // From here on, Ctrl-C stops the stream at a unit's end and saves the cursor.
     yield* Deferred.succeed(streaming, undefined)
-    yield* nowWaitingFor(
-      waiting,
-      content.counters.done === 0
-        ? "send the first issues"
-        : `send the issues after the first ${content.counters.done}`,
-    )
+    yield* nowWaitingFor(waiting, issuesAfter(content.counters.done))
 
     const showProgress = !args.quiet && process.stderr.isTTY === true
     const startedAt = yield* Clock.currentTimeMillis
@@ -153,28 +163,33 @@ const program = (
       })
     const save = Effect.gen(function* () {
       const s = yield* Ref.get(state)
-      yield* saveCursor(cursorFile, s.last, { ...output.identity, bytes: s.bytes })
+      const digest = output.digest === undefined ? {} : { digest: yield* output.digest }
+      yield* saveCursor(cursorFile, s.last, { ...output.identity, bytes: s.bytes, ...digest })
     })
 
     // Each run starts from the latest cursor: after a quota wait it continues where the last one stopped.
     const latest = Ref.get(state).pipe(Effect.map((s) => s.last))
     const run = Stream.unwrap(
-      latest.pipe(
-        Effect.map((last) => exportStream({ jira, format, content: last, settings: defaultSettings })),
-      ),
+      latest.pipe(Effect.map((last) => exportStream({ jira, format, content: last, settings: cliSettings }))),
     ).pipe(
       Stream.interruptWhen(Deferred.await(stop)),
       Stream.runForEach(({ text, next, counters }) =>
         Effect.gen(function* () {
-          yield* output.write(text)
-          yield* nowWaitingFor(waiting, `send the issues after the first ${counters.done}`)
+          // Written and counted as one step: a stop between them would leave the cursor's byte count
+          // (and the file's digest, cursorFile.ts) behind what the file holds.
+          const s = yield* output.write(text).pipe(
+            Effect.zipRight(
+              Ref.updateAndGet(state, (x) => ({
+                ...x,
+                bytes: x.bytes + Buffer.byteLength(text, "utf8"),
+                counters,
+                ...(next === null ? {} : { last: next }),
+              })),
+            ),
+            Effect.uninterruptible,
+          )
+          yield* nowWaitingFor(waiting, issuesAfter(counters.done))
           const now = yield* Clock.currentTimeMillis
-          const s = yield* Ref.updateAndGet(state, (x) => ({
-            ...x,
-            bytes: x.bytes + Buffer.byteLength(text, "utf8"),
-            counters,
-            ...(next === null ? {} : { last: next }),
-          }))
           if (output.identity.out !== null && next !== null && now - s.lastSave >= SAVE_EVERY_MS) {
             yield* save
             yield* Ref.update(state, (x) => ({ ...x, lastSave: now }))
@@ -191,7 +206,10 @@ const program = (
         stop,
         announce: !showProgress && !args.quiet,
         waiting: (until) =>
-          Ref.update(state, (x) => ({ ...x, quotaUntil: until })).pipe(Effect.zipRight(draw(true))),
+          Ref.update(state, (x) => ({ ...x, quotaUntil: until })).pipe(
+            Effect.zipRight(waitingOnPurpose(waiting, until)),
+            Effect.zipRight(draw(true)),
+          ),
       }),
     )
     yield* draw(true)
@@ -203,7 +221,12 @@ const program = (
       yield* output.finish(workbook ? buildWorkbook({ ...s.last, counters: s.counters }, format) : undefined)
       if (fs.existsSync(cursorFile)) fs.rmSync(cursorFile)
       const endedAt = yield* Clock.currentTimeMillis
-      yield* Effect.sync(() => summarize(args, s.counters, s.counters.done - firstDone, endedAt - startedAt))
+      yield* Effect.sync(() =>
+        summarize(args, s.counters, s.counters.done - firstDone, endedAt - startedAt, {
+          bytes: s.bytes,
+          out: output.identity.out,
+        }),
+      )
       return
     }
     yield* output.close
@@ -211,23 +234,53 @@ const program = (
     // The reader went away (`| head -1`): what it read is what it wanted.
     if (Option.isSome(failure) && failure.value instanceof OutputClosed) return yield* failure.value
     // An issue the file's columns cannot hold (jira-import): a resume would meet it again.
-    if (Option.isSome(failure) && failure.value instanceof PlanError) return yield* failure.value
+    if (Option.isSome(failure) && failure.value instanceof PlanError) {
+      // No cursor is kept, so a new export's part file would be an orphan: it goes too.
+      const partial = output.identity.partial
+      if (resumed === undefined && partial !== undefined && partial !== output.identity.out)
+        yield* Effect.sync(() => fs.rmSync(partial, { force: true }))
+      return yield* failure.value
+    }
     yield* save
     if (stopped || Option.isNone(failure))
       return yield* new CliFailure({
         message: `Interrupted after ${issueCount(s.last.counters.done)}; continue with --resume ${cursorFile}`,
       })
+    const done = issueCount(s.last.counters.done)
     return yield* new CliFailure({
-      message: `${failure.value.message} The export stopped after ${issueCount(s.last.counters.done)}; continue it with --resume ${cursorFile}`,
+      message:
+        quotaStopSentence(
+          failure.value,
+          `the export stopped after ${done}: continue it with --resume ${cursorFile}`,
+        ) ??
+        `${failure.value.message} The export stopped after ${done}; continue it with --resume ${cursorFile}`,
     })
   })
 
 /** The lines after a complete export: issues that vanished meanwhile, and `--stats`. */
-const summarize = (args: CliArgs, counters: CursorContent["counters"], done: number, ms: number) => {
+const summarize = (
+  args: CliArgs,
+  counters: CursorContent["counters"],
+  done: number,
+  ms: number,
+  file: { readonly bytes: number; readonly out: string | null },
+) => {
   if (counters.missingCount > 0)
     process.stderr.write(`${missingReport(counters.missingCount, counters.missing)}\n`)
   const recovered = recoverySentence(counters)
   if (recovered !== undefined) process.stderr.write(`${recovered}\n`)
+  if (!args.quiet)
+    process.stderr.write(
+      `${successLine({
+        issues: counters.done,
+        out: file.out === null ? undefined : asTyped(file.out),
+        bytes: file.bytes,
+        ms,
+        missing: counters.missingCount,
+        relocations: counters.relocations ?? 0,
+        history: args.history,
+      })}\n`,
+    )
   if (args.stats)
     process.stderr.write(
       `${JSON.stringify({
@@ -242,6 +295,9 @@ const summarize = (args: CliArgs, counters: CursorContent["counters"], done: num
     )
 }
 
+/** Said under a bad argument's sentence instead of the whole usage. */
+const HELP_HINT = "Run with --help for every option."
+
 /** 0 done, 2 bad input (one sentence), 1 failure (cursor saved where there was one). */
 const exitCodeOf = (error: unknown): 0 | 1 | 2 => {
   if (error instanceof OutputClosed) return 0
@@ -255,9 +311,10 @@ const main = () => {
   // A closed pipe is reported to the write that hit it (output.ts), not thrown at the process.
   process.stdout.on("error", () => {})
   process.stderr.on("error", () => {})
-  const parsed = parseCli(process.argv.slice(2), process.env)
+  const parsed = parseCli(process.argv.slice(2), process.env, process.cwd(), siteOfCursorFile)
   if (Either.isLeft(parsed)) {
-    process.stderr.write(`${parsed.left}\n\n${USAGE}\n`)
+    // The sentence, and where the rest is: the whole usage would bury it.
+    process.stderr.write(`${parsed.left}\n${HELP_HINT}\n`)
     process.exitCode = 2
     return
   }
@@ -280,6 +337,10 @@ const main = () => {
       process.stderr.write(`${process.stderr.isTTY ? "\r\x1b[K" : ""}${line}\n`)
     })
   const whole = Effect.gen(function* () {
+    if (args.listColumns === true) {
+      const table = yield* listColumns.pipe(Effect.provide(layer))
+      return yield* Effect.sync(() => process.stdout.write(`${table}\n`))
+    }
     const resumed = args.resume === undefined ? undefined : yield* prepareResume(args, args.resume)
     if (resumed === undefined && args.out !== undefined && !args.force) {
       if (fs.existsSync(args.out))
@@ -293,7 +354,12 @@ const main = () => {
     }
     const waiting = yield* makeWaiting("check the email and API token")
     // A quota spent before anything is written (the credential check, the count, the fields) is waited out too.
-    const starting = { wait: args.noWait !== true, quiet: args.quiet, stop }
+    const starting = {
+      wait: args.noWait !== true,
+      quiet: args.quiet,
+      stop,
+      onWait: (until: number) => waitingOnPurpose(waiting, until),
+    }
     const exporting = afterQuotaReset(
       program(args, resumed, stop, streaming, waiting).pipe(Effect.provide(layer)),
       starting,
@@ -316,7 +382,14 @@ const main = () => {
     if (Exit.isSuccess(exit)) return
     const failure = Cause.failureOption(exit.cause)
     if (Option.isSome(failure)) {
-      if (!(failure.value instanceof OutputClosed)) process.stderr.write(`${failure.value.message}\n`)
+      // A quota spent before the export started: no cursor exists yet (the start makes it).
+      const message =
+        quotaStopSentence(failure.value, "nothing was written yet: run the same command again") ??
+        failure.value.message
+      if (!(failure.value instanceof OutputClosed)) process.stderr.write(`${message}\n`)
+      // The page has its picker; here the list is one flag away.
+      if (failure.value instanceof PlanError && failure.value.reason === "UnknownColumn")
+        process.stderr.write("--list-columns lists the columns you can export from this site.\n")
       process.exitCode = exitCodeOf(failure.value)
     } else {
       process.stderr.write(

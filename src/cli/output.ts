@@ -4,9 +4,11 @@
  * not replaced at all without `--force`. `--resume` continues the cursor's own file only: the path it
  * recorded, at least as long as the bytes it accounts for, ending in the bytes it wrote.
  */
+import { createHash, type Hash } from "node:crypto"
 import * as fs from "node:fs"
+import * as path from "node:path"
 import { Effect } from "effect"
-import { type SavedCursor, tailOf } from "./cursorFile.js"
+import { digestOf, type SavedCursor, tailOf } from "./cursorFile.js"
 import { CliFailure, CliInputError, OutputClosed } from "./errors.js"
 
 /** Makes the final file `target` from the partial file. */
@@ -23,7 +25,9 @@ export interface Output {
   /** The export stopped: close and keep the partial file for `--resume`. */
   readonly close: Effect.Effect<void>
   /** What a cursor file records to find this output again. */
-  readonly identity: Omit<SavedCursor, "cursor" | "bytes" | "tail">
+  readonly identity: Omit<SavedCursor, "cursor" | "bytes" | "tail" | "digest">
+  /** The sha256 of everything this file holds so far (none for standard output). */
+  readonly digest?: Effect.Effect<string>
 }
 
 /** Standard output, with its back-pressure; a reader that went away (EPIPE) is `OutputClosed`. */
@@ -48,7 +52,15 @@ export const standardOutput: Output = {
 
 const exists = (file: string) => Effect.sync(() => fs.existsSync(file))
 
-const fileOutput = (out: string, partial: string, fd: number, start: number, replace: boolean): Output => {
+const fileOutput = (
+  out: string,
+  partial: string,
+  fd: number,
+  start: number,
+  replace: boolean,
+  // Of the file's first `start` bytes; kept up to date as text is written (one pass, not one per save).
+  hash: Hash = createHash("sha256"),
+): Output => {
   let position = start
   let isOpen = true
   // Closing twice could close a descriptor the number was given to since.
@@ -62,6 +74,7 @@ const fileOutput = (out: string, partial: string, fd: number, start: number, rep
         try: () => {
           const buffer = Buffer.from(text, "utf8")
           fs.writeSync(fd, buffer, 0, buffer.length, position)
+          hash.update(buffer)
           position += buffer.length
         },
         catch: (e) => new CliFailure({ message: `Writing ${partial} failed: ${String(e)}` }),
@@ -96,6 +109,7 @@ const fileOutput = (out: string, partial: string, fd: number, start: number, rep
       }),
     close,
     identity: { out, partial, replace },
+    digest: Effect.sync(() => hash.copy().digest("base64url")),
   }
 }
 
@@ -155,13 +169,28 @@ export const resumedOutput = (
       return yield* refuse(
         `${partial} holds ${size} bytes but this cursor accounts for ${saved.bytes}: it is not this export's file; start the export again.`,
       )
-    if (saved.tail !== undefined && (yield* tailOf(partial, saved.bytes)) !== saved.tail)
-      return yield* refuse(`${partial} was changed since the export stopped; start the export again.`)
+    const changed = () => refuse(`${partial} was changed since the export stopped; start the export again.`)
+    if (
+      saved.digest === undefined &&
+      saved.tail !== undefined &&
+      (yield* tailOf(partial, saved.bytes)) !== saved.tail
+    )
+      return yield* changed()
+    const hash = yield* digestOf(partial, saved.bytes)
+    if (saved.digest !== undefined && hash.copy().digest("base64url") !== saved.digest)
+      return yield* changed()
     const fd = yield* open(partial, "r+")
     yield* Effect.try({
       try: () => fs.ftruncateSync(fd, saved.bytes),
       catch: (e) =>
         new CliFailure({ message: `${partial} could not be cut back for resuming: ${String(e)}` }),
     })
-    return fileOutput(saved.out, partial, fd, saved.bytes, force || (saved.replace ?? true))
+    return fileOutput(saved.out, partial, fd, saved.bytes, force || (saved.replace ?? true), hash)
   })
+
+/** A path as the user would type it: relative to where they ran the command when it is below it. */
+export const asTyped = (file: string): string => {
+  const base = process.env.INIT_CWD || process.cwd()
+  const relative = path.relative(base, file)
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file
+}

@@ -78,3 +78,62 @@ export const missingReport = (missingCount: number, missing: ReadonlyArray<strin
 /** Why a thrifty export reads one page after another, and what would read the query in parallel. */
 export const sequentialNotice = (reason: string): string =>
   `thrifty reads this query one page after another: ${reason}. A query ordered first by key, created or updated, or by Rank alone, is read in parallel; --strategy fast (the default with an API token) reads the issues of any order in parallel.`
+
+/** `1234567` → `1.2 MB` (decimal units, as file managers show them). */
+export const byteSize = (bytes: number): string => {
+  const units = ["KB", "MB", "GB"]
+  if (bytes < 1000) return `${bytes} ${bytes === 1 ? "byte" : "bytes"}`
+  let value = bytes / 1000
+  let unit = 0
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000
+    unit++
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`
+}
+
+/** `17 s`, `2 min 5 s`, `1 h 3 min`; under a second says so. */
+export const elapsed = (ms: number): string => {
+  if (ms < 1000) return "under a second"
+  const seconds = Math.round(ms / 1000)
+  const h = Math.floor(seconds / 3600)
+  const m = Math.floor((seconds % 3600) / 60)
+  const s = seconds % 60
+  if (h > 0) return m > 0 ? `${h} h ${m} min` : `${h} h`
+  if (m > 0) return s > 0 ? `${m} min ${s} s` : `${m} min`
+  return `${s} s`
+}
+
+/** "the issues after the first 200", or "the first issues" before any was written. */
+export const issuesAfter = (done: number): string =>
+  done === 0 ? "send the first issues" : `send the issues after the first ${done.toLocaleString("en-US")}`
+
+export interface Written {
+  readonly issues: number
+  /** Where the CSV went, as the user named it; undefined for standard output. */
+  readonly out: string | undefined
+  readonly bytes: number
+  readonly ms: number
+  readonly missing: number
+  readonly relocations: number
+  readonly history: boolean
+}
+
+/**
+ * The line a complete export ends with on standard error, so a finished run never ends silent:
+ * "Wrote 14,000 issues to alpha.csv (1.6 MB) in 17 s", with the issues that were gone and the page
+ * tokens recovered from when there were any (the lines before it name them).
+ */
+export const successLine = (w: Written): string => {
+  const count = `${w.issues.toLocaleString("en-US")} ${w.issues === 1 ? "issue" : "issues"}`
+  const where = w.out === undefined ? "standard output" : w.out
+  const notes = [
+    ...(w.missing > 0 ? [`${w.missing.toLocaleString("en-US")} matched but were gone`] : []),
+    ...(w.relocations > 0
+      ? [
+          `${w.relocations === 1 ? "an expired page token" : `${w.relocations} expired page tokens`} recovered from`,
+        ]
+      : []),
+  ]
+  return `Wrote ${w.history ? `the change history of ${count}` : count} to ${where} (${byteSize(w.bytes)}) in ${elapsed(w.ms)}${notes.length > 0 ? `; ${notes.join(", ")}` : ""}`
+}

@@ -82,7 +82,13 @@ const MAX_WAITS_TO_START = 3
  */
 export const afterQuotaReset = <A, E, R>(
   effect: Effect.Effect<A, E, R>,
-  options: { readonly wait: boolean; readonly quiet: boolean; readonly stop?: Deferred.Deferred<void> },
+  options: {
+    readonly wait: boolean
+    readonly quiet: boolean
+    readonly stop?: Deferred.Deferred<void>
+    /** Told when a wait starts (epoch ms of its end). */
+    readonly onWait?: (untilMs: number) => Effect.Effect<void>
+  },
 ): Effect.Effect<A, E, R> =>
   Effect.gen(function* () {
     for (let waits = 0; ; waits++) {
@@ -90,6 +96,7 @@ export const afterQuotaReset = <A, E, R>(
       if (Exit.isSuccess(exit) || !options.wait || waits >= MAX_WAITS_TO_START) return yield* exit
       const until = yield* resumeAt(exit.cause)
       if (until === undefined) return yield* exit
+      if (options.onWait !== undefined) yield* options.onWait(until)
       if (!options.quiet) yield* Effect.sync(() => process.stderr.write(`${waitSentence(until)}\n`))
       const now = yield* Clock.currentTimeMillis
       const sleep = Effect.sleep(Math.max(0, until - now) + AFTER_RESET_MS)
@@ -108,6 +115,19 @@ export const timeOfDay = (ms: number): string => new Date(ms).toTimeString().sli
 /** The sentence printed when there is no progress line to show the wait on. */
 export const waitSentence = (untilMs: number): string =>
   `Jira's hourly quota is spent; waiting until ${timeOfDay(untilMs)}, then the export continues (--no-wait stops instead).`
+
+/**
+ * The sentence for a run that stops at a spent quota (`--no-wait`, or a window that moved nothing),
+ * with the reset in local time as the waiting line gives it; undefined for any other failure. `stopped`
+ * is the rest of the sentence: where the export stands and how to go on.
+ */
+export const quotaStopSentence = (error: unknown, stopped: string): string | undefined => {
+  if (!(error instanceof JiraError) || error.reason !== "QuotaExhausted") return undefined
+  const reset = error.resetAt === undefined ? Number.NaN : Date.parse(error.resetAt)
+  return Number.isNaN(reset)
+    ? `Jira's hourly quota is spent; ${stopped} once it resets.`
+    : `Jira's hourly quota is spent until ${timeOfDay(reset)}; ${stopped} from then.`
+}
 
 /** What the progress line adds: the quota wait under way, and the page tokens recovered from. */
 export const quotaProgress = (

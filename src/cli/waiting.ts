@@ -18,6 +18,8 @@ interface Activity {
   /** Since when nothing new has happened. */
   readonly since: number
   readonly lastNotice: number
+  /** Until when the exporter waits on purpose (a spent quota's reset): no silence to speak of. */
+  readonly quietUntil?: number
 }
 
 export type Waiting = Ref.Ref<Activity>
@@ -29,6 +31,17 @@ export const makeWaiting = (waitingFor: string): Effect.Effect<Waiting> =>
 export const nowWaitingFor = (waiting: Waiting, waitingFor: string): Effect.Effect<void> =>
   Clock.currentTimeMillis.pipe(
     Effect.flatMap((now) => Ref.update(waiting, (a) => ({ ...a, waitingFor, since: now }))),
+  )
+
+/**
+ * The exporter waits on purpose until `untilMs` (a spent quota, said in its own line): the silence
+ * counts from then. Null: the wait ended (early, on Ctrl-C) and the silence counts from now.
+ */
+export const waitingOnPurpose = (waiting: Waiting, untilMs: number | null): Effect.Effect<void> =>
+  Clock.currentTimeMillis.pipe(
+    Effect.flatMap((now) =>
+      Ref.update(waiting, (a) => ({ ...a, quietUntil: untilMs ?? now, since: Math.max(a.since, now) })),
+    ),
   )
 
 /** The notice after `silentMs` of silence. */
@@ -44,8 +57,9 @@ export const watchWaiting = (
   Effect.gen(function* () {
     const now = yield* Clock.currentTimeMillis
     const a = yield* Ref.get(waiting)
-    const silentMs = now - a.since
-    const noticed = a.lastNotice > a.since
+    const since = Math.max(a.since, a.quietUntil ?? 0)
+    const silentMs = now - since
+    const noticed = a.lastNotice > since
     if (silentMs < NOTICE_AFTER_MS || (noticed && now - a.lastNotice < NOTICE_EVERY_MS)) return
     yield* say(noticeOf(site, a.waitingFor, silentMs))
     yield* Ref.update(waiting, (x) => ({ ...x, lastNotice: now }))

@@ -172,6 +172,53 @@ export const isSiteUrl = (url: string): boolean =>
  */
 export const siteBase = (url: string): string => url.replace(/\/+$/, "")
 
+/**
+ * The picker's type labels (`string`, `array<user>`, `comments-page`, the columns' `FieldInfo.type`)
+ * in the words Jira's own field screens use, for the page's badges and `--list-columns`.
+ */
+const FIELD_TYPE_WORDS: Readonly<Record<string, string>> = {
+  string: "Text",
+  number: "Number",
+  votes: "Number",
+  watches: "Number",
+  date: "Date",
+  datetime: "Date & time",
+  user: "User",
+  "array<user>": "Users",
+  group: "Group",
+  "array<group>": "Groups",
+  "array<string>": "Labels",
+  "comments-page": "Comments",
+  "array<issuelinks>": "Links",
+  issuelink: "Issue",
+  "array<attachment>": "Attachments",
+  "array<worklog>": "Work log",
+  "array<component>": "Components",
+  version: "Version",
+  "array<version>": "Versions",
+  option: "Select",
+  "array<option>": "Checkboxes",
+  "option-with-child": "Cascading",
+  status: "Status",
+  statusCategory: "Status",
+  statuscategory: "Status",
+  priority: "Priority",
+  issuetype: "Issue type",
+  project: "Project",
+  resolution: "Resolution",
+  securitylevel: "Security",
+  timetracking: "Time",
+  progress: "Progress",
+  team: "Team",
+  url: "URL",
+  history: "History",
+  "array<json>": "List",
+}
+
+/** A picker type label in Jira's words; a type Jira adds later shows as "Other" (its label in the tooltip). */
+export const fieldTypeWord = (type: string): string =>
+  FIELD_TYPE_WORDS[type] ?? (type.startsWith("array<") ? "List" : "Other")
+
 /** Two site URLs name the same site when their bases match, the scheme and host in any case. */
 export const sameSite = (a: string, b: string): boolean => {
   const key = (site: string) => {

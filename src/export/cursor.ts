@@ -50,6 +50,27 @@ export const decodeIds = (encoded: string | ReadonlyArray<string>): Either.Eithe
   return Either.right(ids)
 }
 
+/** Each id's key, from keys given in the same order (undefined or "" where not known). */
+export const keysOf = (
+  ids: ReadonlyArray<string>,
+  keys: ReadonlyArray<string | undefined> | undefined,
+): ReadonlyMap<string, string> => {
+  const byId = new Map<string, string>()
+  if (keys !== undefined)
+    ids.forEach((id, i) => {
+      const key = keys[i]
+      if (key !== undefined && key !== "") byId.set(id, key)
+    })
+  return byId
+}
+
+/** The `keys` of a fast phase whose pending ids are `ids`: absent when none is known. */
+export const keysField = (
+  ids: ReadonlyArray<string>,
+  keys: ReadonlyMap<string, string>,
+): { readonly keys?: ReadonlyArray<string> } =>
+  ids.some((id) => keys.has(id)) ? { keys: ids.map((id) => keys.get(id) ?? "") } : {}
+
 const IdList = Schema.Union(
   Schema.String.pipe(Schema.maxLength(MAX_CURSOR_LENGTH)),
   Schema.Array(Schema.String.pipe(Schema.maxLength(64))).pipe(Schema.maxItems(5000)),
@@ -105,6 +126,11 @@ export const Phase = Schema.Union(
    */
   Schema.TaggedStruct("fast", {
     pending: IdList,
+    /**
+     * The keys of `pending` as their id page listed them, in the same order ("" where not known), so
+     * an issue gone before its bulkfetch is named by key also after a resume or a relocation.
+     */
+    keys: Schema.optional(Schema.Array(Schema.String.pipe(Schema.maxLength(64))).pipe(Schema.maxItems(5000))),
     token: Schema.NullOr(Token),
     more: Schema.Boolean,
     /** With nothing pending: ids of the last issues listed before the token. */

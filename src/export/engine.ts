@@ -37,7 +37,15 @@ import {
   type Unit,
 } from "./types.js"
 
-export { planOf, type Started, selectedJql, selectedPhase, startExport } from "./start.js"
+export {
+  normaliseKeys,
+  orderSelected,
+  planOf,
+  type Started,
+  selectedJql,
+  selectedPhase,
+  startExport,
+} from "./start.js"
 
 /** The context of one export: a fresh limiter, and the reads bound to it and the deadline. */
 export const makeContext = (input: Omit<PipelineInput, "phase">): Effect.Effect<ExportContext> =>

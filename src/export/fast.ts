@@ -11,7 +11,7 @@
 import { Effect, Fiber, Option, Ref, Stream } from "effect"
 import { JiraError } from "../jira/JiraError.js"
 import { fetchInSearchOrder } from "./bulk.js"
-import { decodeIds, encodeIds, type Phase } from "./cursor.js"
+import { decodeIds, encodeIds, keysField, keysOf, type Phase } from "./cursor.js"
 import {
   decodeRecent,
   type FastPhase,
@@ -36,10 +36,7 @@ const FIRST_ID_PAGE = 1000
 
 interface IdPage {
   readonly ids: ReadonlyArray<string>
-  /**
-   * Keys of the ids listed in this stream, to name issues gone before their bulkfetch; the cursor
-   * keeps ids only, so pending ids of a phase resumed from it are named by id.
-   */
+  /** Keys of the ids, as listed (and kept in the cursor with the pending ids), to name issues gone before their bulkfetch. */
   readonly keys: ReadonlyMap<string, string>
   /** Token of the id page after this one. */
   readonly token: string | null
@@ -68,6 +65,7 @@ const phaseAt = (page: IdPage, index: number): FastPhase => {
   return {
     _tag: "fast",
     pending: encodeIds(rest),
+    ...keysField(rest, page.keys),
     token: page.token,
     more: page.more,
     ...(rest.length === 0 ? recentField(recentIds(page.before, page.ids.slice(0, index))) : {}),
@@ -100,20 +98,6 @@ const batchesOf = (page: IdPage, size: number): ReadonlyArray<Batch> => {
     })
   }
   return batches
-}
-
-/** Each listed id's key, as the id page gave them. */
-const keysOf = (
-  ids: ReadonlyArray<string>,
-  keys: ReadonlyArray<string | undefined> | undefined,
-): ReadonlyMap<string, string> => {
-  const byId = new Map<string, string>()
-  if (keys !== undefined)
-    ids.forEach((id, i) => {
-      const key = keys[i]
-      if (key !== undefined) byId.set(id, key)
-    })
-  return byId
 }
 
 type Step = Option.Option<readonly [IdPage, Option.Option<Next>]>
@@ -304,7 +288,7 @@ export const fast = (ctx: ExportContext, phase: FastPhase): Stream.Stream<Unit, 
       const refused = yield* Ref.make<RelocatePhase | null>(null)
       const first: IdPage = {
         ids: pending.right,
-        keys: new Map(),
+        keys: keysOf(pending.right, phase.keys),
         token: phase.token,
         more: phase.more,
         before,

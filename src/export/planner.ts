@@ -6,10 +6,11 @@
 import { Effect, Either } from "effect"
 import { type CsvOptions, cellText, encodeHeader, encodeRows } from "../csv/encoder.js"
 import type { Column } from "../fields/column.js"
-import { fieldsToRequest, needsStatusHistory, resolveColumns } from "../fields/columns.js"
+import { type ColumnProblem, fieldsToRequest, needsStatusHistory, resolveColumns } from "../fields/columns.js"
 import { namedTimeZone } from "../fields/dates.js"
 import { formatRow } from "../fields/format.js"
 import { expandStatusColumns } from "../fields/historyColumns.js"
+import { resolveHistoryFields } from "../fields/historyFields.js"
 import { HISTORY_COLUMNS, historyRows } from "../fields/historyRows.js"
 import {
   cellColumns,
@@ -75,9 +76,15 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
     const asOf = workbook && plan.history !== undefined ? { history: { asOf: plan.history.asOf } } : {}
     const mode = plan.options.history
     if (mode !== undefined) {
-      const fields = mode.fields ?? []
+      // Names resolved as columns are (an unknown one would keep no change at all); ids go to Jira.
+      // `/field` also names the Rank fields, so a query ordered by Rank is read in parallel here too.
+      const siteFields = yield* JiraClient.fields()
+      const resolved = resolveHistoryFields(siteFields, mode.fields ?? [])
+      if (Either.isLeft(resolved)) return yield* planProblem(resolved.left)
+      const fields = resolved.right
       const options = workbook ? isoDates(format) : format
       const rowFormat = formatOf(HISTORY_COLUMNS, csv, workbook, {
+        rankFields: rankFieldsOf(siteFields),
         // A small field: with `fields: ["id"]` alone an answer may leave the key out.
         fields: ["status"],
         changelogFields: fields,
@@ -89,16 +96,7 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
     }
     const fields = yield* JiraClient.fields()
     const resolved = resolveColumns(fields, plan.columns)
-    if (Either.isLeft(resolved)) {
-      const problem = resolved.left
-      return yield* new PlanError({
-        reason: problem.reason,
-        message: problem.message,
-        ...(problem.reason === "AmbiguousColumn"
-          ? { details: problem.candidates.map((c) => `${c.name} (${c.id})`) }
-          : {}),
-      })
-    }
+    if (Either.isLeft(resolved)) return yield* planProblem(resolved.left)
     const history = needsStatusHistory(resolved.right) ? yield* historyPlanOf(plan) : undefined
     const expanded =
       history?.statuses === undefined ? resolved.right : expandStatusColumns(resolved.right, history.statuses)
@@ -139,6 +137,16 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
           }),
     })
     return { format: rowFormat, strategy, ...(history === undefined ? asOf : { history }) }
+  })
+
+/** A column or history field that cannot be resolved, as the plan's error. */
+const planProblem = (problem: ColumnProblem) =>
+  new PlanError({
+    reason: problem.reason,
+    message: problem.message,
+    ...(problem.reason === "AmbiguousColumn"
+      ? { details: problem.candidates.map((c) => `${c.name} (${c.id})`) }
+      : {}),
   })
 
 /** The Rank fields of the site (Jira Software's lexorank), by every name a query may sort by. */

@@ -10,7 +10,7 @@
  */
 import { Effect, Either } from "effect"
 import { JiraError } from "../jira/JiraError.js"
-import { decodeIds, encodeIds, MAX_RECENT_IDS, type Phase } from "./cursor.js"
+import { decodeIds, encodeIds, keysField, keysOf, MAX_RECENT_IDS, type Phase } from "./cursor.js"
 import type { ExportContext } from "./types.js"
 
 export type RelocatePhase = Extract<Phase, { readonly _tag: "relocate" }>
@@ -90,6 +90,8 @@ export const locate = (ctx: ExportContext, phase: RelocatePhase): Effect.Effect<
           jql: ctx.jql,
           maxResults: ctx.settings.idPageSize,
           ...(token === null ? {} : { nextPageToken: token }),
+          // The keys go on with the ids still to fetch, to name one deleted before its fetch.
+          withKeys: true,
         }),
       )
       .pipe(Effect.either)
@@ -130,6 +132,7 @@ export const locate = (ctx: ExportContext, phase: RelocatePhase): Effect.Effect<
         phase: {
           _tag: "fast",
           pending: encodeIds(rest),
+          ...keysField(rest, keysOf(listed.ids, listed.keys)),
           token: following,
           more: following !== null,
           ...(rest.length === 0 ? recentField(recentIds(recent, listed.ids.slice(0, from))) : {}),

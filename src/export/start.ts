@@ -33,9 +33,12 @@ export const startExport = <R = never>(input: {
   readonly apiToken: boolean
 }): Effect.Effect<Started, PlanError | JiraError, R> =>
   Effect.gen(function* () {
-    const selected = input.payload.issueKeys
+    const selected =
+      input.payload.issueKeys === undefined ? undefined : normaliseKeys(input.payload.issueKeys)
     const plan: PlanInput = {
-      jql: selected === undefined ? input.payload.jql : selectedJql(selected),
+      // Selected issues: the navigator's query stays the cursor's (it fits the cursor's bound; the
+      // keys, up to 1,000 of them, travel as the pending list instead of an `issuekey in (…)`).
+      jql: input.payload.jql,
       columns: input.payload.columns,
       options: input.payload.options ?? {},
       timeZone: input.timeZone,
@@ -43,9 +46,18 @@ export const startExport = <R = never>(input: {
       // The as-of instant of history columns: fixed now, kept in the cursor.
       history: { asOf: yield* Clock.currentTimeMillis },
     }
-    const [total, planned] = yield* Effect.all([input.jira.approximateCount(plan.jql), input.planner(plan)], {
-      concurrency: 2,
-    })
+    const [found, planned] = yield* Effect.all(
+      [
+        selected === undefined
+          ? input.jira.approximateCount(plan.jql).pipe(Effect.map((total) => ({ total, keys: [] })))
+          : orderSelected(input.jira, selected, plan.jql).pipe(
+              Effect.map((keys) => ({ total: keys.length, keys })),
+            ),
+        input.planner(plan),
+      ],
+      { concurrency: 2 },
+    )
+    const total = found.total
     const quota = yield* input.jira.quota
     // Whether thrifty can read this query's pages in parallel (parallel/order.ts); said when not.
     const order = orderPlan(splitQuery(plan.jql), planned.format.rankFields ?? [])
@@ -70,7 +82,7 @@ export const startExport = <R = never>(input: {
       strategy,
       phase:
         selected !== undefined
-          ? selectedPhase(selected)
+          ? selectedPhase(found.keys)
           : strategy === "thrifty"
             ? { _tag: "thrifty", token: null, parallel: true }
             : { _tag: "fast", pending: "", token: null, more: true },
@@ -88,8 +100,47 @@ export const startExport = <R = never>(input: {
     }
   })
 
-/** The query of exactly these issues (Jira validates the keys; the order comes from the list). */
-export const selectedJql = (keys: ReadonlyArray<string>): string => `issuekey in (${keys.join(", ")})`
+/** The query of exactly these issues (Jira validates the keys), in the order of `orderBy`. */
+export const selectedJql = (keys: ReadonlyArray<string>, orderBy = ""): string =>
+  `issuekey in (${keys.join(", ")})${orderBy === "" ? "" : ` ${orderBy}`}`
+
+/** Selected keys as Jira writes them, each once (a caller may send lower case or a key twice). */
+export const normaliseKeys = (keys: ReadonlyArray<string>): ReadonlyArray<string> => [
+  ...new Set(keys.map((key) => key.toUpperCase())),
+]
+
+/**
+ * The selected keys in the order of the navigator's query (its `ORDER BY`), whatever order they came
+ * in (Forge does not document the order of the action's `issueKeys`, docs/forge.md §3): one listing
+ * of `issuekey in (…) ORDER BY …` with keys (1,000 keys fit one id page). Jira refuses the query when
+ * a key is gone or hidden, so a key the listing misses can only be one that vanished meanwhile; it
+ * follows the listed ones and the export reports it missing. A listing shorter than the selection is
+ * the only case checked, so a key Jira renamed (a moved issue, listed under its new key) is not
+ * exported twice.
+ */
+export const orderSelected = (
+  jira: ExportJiraShape,
+  keys: ReadonlyArray<string>,
+  navigatorJql: string,
+): Effect.Effect<ReadonlyArray<string>, JiraError> =>
+  Effect.gen(function* () {
+    const jql = selectedJql(keys, splitQuery(navigatorJql).orderBy)
+    const listed: Array<string> = []
+    let token: string | undefined
+    do {
+      const page = yield* jira.searchIds({
+        jql,
+        maxResults: keys.length,
+        withKeys: true,
+        ...(token === undefined ? {} : { nextPageToken: token }),
+      })
+      listed.push(...page.ids.map((id, i) => page.keys?.[i] ?? id))
+      token = page.isLast ? undefined : page.nextPageToken
+    } while (token !== undefined && listed.length < keys.length)
+    if (listed.length >= keys.length) return listed
+    const seen = new Set(listed)
+    return [...listed, ...keys.filter((key) => !seen.has(key))]
+  })
 
 /**
  * The selected issues as a fast phase whose listing is already done: the keys, in the navigator's

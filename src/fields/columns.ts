@@ -9,6 +9,7 @@ import { Either } from "effect"
 import type { FieldDetails } from "../jira/schemas.js"
 import type { Column } from "./column.js"
 import { HISTORY_FIELDS, HISTORY_PSEUDO_COLUMNS, isHistoryColumn } from "./historyColumns.js"
+import { closestTo } from "./suggest.js"
 
 /** A column the user may pick, as the column picker lists it (the contract's `FieldInfo`). */
 export interface FieldChoice {
@@ -169,10 +170,14 @@ const lookup = (all: ReadonlyArray<Entry>, rawRef: string): Either.Either<Column
   // What the user would type in JQL: `key`, `type`, `cf[10016]`. Only when it names one column.
   const byAlias = all.filter((e) => e.aliases.includes(lower))
   if (byAlias.length === 1 && byAlias[0] !== undefined) return Either.right(byAlias[0].column)
+  const meant = closestTo(ref, all)
   return Either.left({
     reason: "UnknownColumn",
     ref: rawRef,
-    message: `There is no field "${ref}" that you can see in Jira; pick a column from the list.`,
+    message:
+      meant === undefined
+        ? `There is no field "${ref}" that you can see in Jira; pick a column from the list.`
+        : `There is no field "${ref}" that you can see in Jira; did you mean ${meant.header === meant.id ? meant.id : `${meant.header} (${meant.id})`}?`,
   })
 }
 

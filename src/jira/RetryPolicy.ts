@@ -104,6 +104,9 @@ export const JiraDeadline = {
   current: FiberRef.get(deadlineRef),
 }
 
+/** Retries of a failed connection or 502/504 inside one resolver call (the page retries the call). */
+export const INVOCATION_FLAKY_RETRIES = 1
+
 interface RetryState {
   readonly throttle: number
   readonly flaky: number
@@ -124,14 +127,20 @@ export const jiraReadRetry = (
       if (kind === undefined)
         return [state, { retries, waitMs: 0, stop: "notRetryable" }, ScheduleDecision.done] as const
       const used = kind === "throttle" ? state.throttle : state.flaky
-      const budget = kind === "throttle" ? settings.maxThrottleRetries : settings.maxFlakyRetries
+      const deadline = yield* JiraDeadline.current
+      // Inside an invocation a Jira that does not answer is retried once, then handed to the page,
+      // which says so within seconds and keeps trying with its own countdown (2 + 4 + 8 s of silent
+      // retries here would hide it for 14 s a call).
+      const flakyBudget = Option.isSome(deadline)
+        ? Math.min(settings.maxFlakyRetries, INVOCATION_FLAKY_RETRIES)
+        : settings.maxFlakyRetries
+      const budget = kind === "throttle" ? settings.maxThrottleRetries : flakyBudget
       const jitter = yield* Random.nextRange(settings.jitterMin, settings.jitterMax)
       // Jira's Retry-After is the least wait it accepts; without one, back off (per budget, so a
       // flaky gateway does not inflate the waits of a later burst limit).
       const waitMs = error.retryAfterMs ?? backoffMs(settings, used, jitter)
       if (used >= budget)
         return [state, { retries, waitMs, stop: "exhausted" }, ScheduleDecision.done] as const
-      const deadline = yield* JiraDeadline.current
       if (Option.isSome(deadline) && now + waitMs > deadline.value)
         return [state, { retries, waitMs, stop: "deadline" }, ScheduleDecision.done] as const
       const next = kind === "throttle" ? { ...state, throttle: used + 1 } : { ...state, flaky: used + 1 }

@@ -26,13 +26,14 @@ export interface ChunkBudget {
 
 /**
  * A call inside Forge's limits (docs/forge.md §2): new work stops at 60% of the 25 s, work under way
- * gets another 20%, which leaves a fifth for answering. The text takes up to 90% of the 5 MB answer,
- * less what the cursor and the missing keys may need (`textRoom`): each call pays Forge's invocation
- * overhead, so fewer and larger answers finish sooner.
+ * gets until 86% (21.5 s), a second before the resolver's own answer line (90%, deadline.ts): a read
+ * started just before the 15 s under a Jira taking 6–10 s per request still lands in the call. The
+ * text takes up to 90% of the 5 MB answer, less what the cursor and the missing keys may need
+ * (`textRoom`): each call pays Forge's invocation overhead, so fewer and larger answers finish sooner.
  */
 export const defaultBudget: ChunkBudget = {
   timeMs: FORGE_LIMITS.invocationMs * 0.6,
-  graceMs: FORGE_LIMITS.invocationMs * 0.2,
+  graceMs: FORGE_LIMITS.invocationMs * 0.26,
   maxBytes: Math.floor(FORGE_LIMITS.invokeResponseBytes * 0.9),
 }
 
@@ -64,6 +65,8 @@ export interface ChunkResult extends Pause {
   /** The cursor content after this chunk; null when the export is complete. */
   readonly next: CursorContent | null
   readonly counters: Counters
+  /** The call's time ran out before it wrote anything or moved its cursor: Jira is too slow for it. */
+  readonly stalled?: true
 }
 
 const jsonBytes = (text: string) => Buffer.byteLength(JSON.stringify(text), "utf8")
@@ -74,10 +77,16 @@ export const runChunk = (input: {
   readonly content: CursorContent
   readonly budget?: ChunkBudget
   readonly settings?: PipelineSettings
+  /**
+   * When the invocation started (epoch ms): the budgets count from it, not from after the reads the
+   * call made before its rows (`/field`), which under a slow Jira pushed them past Forge's cut.
+   */
+  readonly startedMs?: number
 }): Effect.Effect<ChunkResult, ExportFailure> =>
   Effect.gen(function* () {
     const budget = input.budget ?? defaultBudget
-    const started = yield* Clock.currentTimeMillis
+    const now = yield* Clock.currentTimeMillis
+    const started = Math.min(now, input.startedMs ?? now)
     const softDeadlineMs = started + budget.timeMs
     const hardDeadlineMs = softDeadlineMs + budget.graceMs
     const maxBytes = textRoom(input.content, budget)
@@ -113,7 +122,9 @@ export const runChunk = (input: {
       ...(input.settings === undefined ? {} : { settings: input.settings }),
     }).pipe(
       Stream.interruptWhen(
-        Effect.sleep(hardDeadlineMs - started).pipe(Effect.zipRight(Deferred.succeed(cutOff, undefined))),
+        Effect.sleep(Math.max(0, hardDeadlineMs - now)).pipe(
+          Effect.zipRight(Deferred.succeed(cutOff, undefined)),
+        ),
       ),
       // A unit that would take the answer past the size budget waits for the next call (the first
       // unit of a call always goes, so every call makes progress).
@@ -147,6 +158,7 @@ export const runChunk = (input: {
     const next = (phase: Phase | null): CursorContent | null =>
       phase === null ? null : { ...input.content, ...learned, phase, counters: s.counters }
     const csv = s.texts.join("")
+    if (Either.isRight(outcome) && stoppedEarly && s.units === 0) return stalled(input.content)
     if (Either.isRight(outcome))
       return { csv, counters: s.counters, next: stoppedEarly ? next(s.phase) : null }
     const pause = pauseFor(outcome.left)
@@ -157,6 +169,18 @@ export const runChunk = (input: {
       return { csv, counters: s.counters, next: next(s.phase) }
     return yield* Effect.fail(outcome.left)
   })
+
+/**
+ * A call cut before its first unit. A thrifty export still to be planned (its parts probed one
+ * request after another) goes on as one chain, which needs a single read before its first rows;
+ * anything else is said to be stalled, and the same cursor is tried again.
+ */
+const stalled = (content: CursorContent): ChunkResult => {
+  const phase = content.phase
+  if (phase._tag === "thrifty" && phase.parallel === true && phase.token === null)
+    return { csv: "", counters: content.counters, next: { ...content, phase: { ...phase, parallel: false } } }
+  return { csv: "", counters: content.counters, next: content, stalled: true }
+}
 
 /**
  * A call whose work failed before any unit (planning the row format, say) with a wait Jira asked for:

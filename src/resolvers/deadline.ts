@@ -17,9 +17,9 @@ export interface InvocationBudgetShape {
 }
 
 /**
- * Waits end by 80% of the 25 s, the same line `export/next` draws for its own work (src/resolvers/chunk.ts
- * `defaultBudget`: 60% plus 20% grace), so a chunk keeps its budget; the last answer is cut at 90%,
- * which leaves Forge time to carry it back.
+ * Waits end by 80% of the 25 s, before the line `export/next` draws for its own work (src/resolvers/chunk.ts
+ * `defaultBudget`: new work until 60%, work under way until 86%), so a chunk keeps its budget; the last
+ * answer is cut at 90%, which leaves Forge time to carry it back.
  */
 export const defaultInvocationBudget: InvocationBudgetShape = {
   waitMs: FORGE_LIMITS.invocationMs * 0.8,

@@ -3,7 +3,7 @@
  * cursor carries everything (resolvers keep no state); repeating a call with the same cursor gives
  * the same rows, so the page simply repeats a failed call.
  */
-import { Effect, Schema } from "effect"
+import { Clock, Effect, Schema } from "effect"
 import {
   type ExportChunk,
   ExportNextPayload,
@@ -20,6 +20,7 @@ import { sampleBytesPerRow } from "../export/sample.js"
 import { isWorkbook, workbookInfoOf } from "../export/xlsx.js"
 import { MAX_ANSWER_BYTES, pausedAt, runChunk } from "./chunk.js"
 import { siteUrlOf } from "./context.js"
+import { RETRY_AFTER_TIMEOUT_MS } from "./deadline.js"
 import { ExportConfig } from "./ExportConfig.js"
 import { decodePayload } from "./payload.js"
 
@@ -28,8 +29,15 @@ export class ExportTooLarge extends Schema.TaggedError<ExportTooLarge>()("Export
   bytes: Schema.Number,
 }) {}
 
+/** An `export/next` call whose time ran out before it read anything: Jira answers too slowly for it. */
+export class ExportStalled extends Schema.TaggedError<ExportStalled>()("ExportStalled", {
+  afterMs: Schema.Number,
+  retryAfterMs: Schema.Number,
+}) {}
+
 export const exportStart = (payload: unknown, context?: unknown) =>
   Effect.gen(function* () {
+    const invokedAt = yield* Clock.currentTimeMillis
     const input = yield* decodePayload(ExportStartPayload)(payload)
     const config = yield* ExportConfig
     const jira = yield* ExportJira
@@ -48,7 +56,9 @@ export const exportStart = (payload: unknown, context?: unknown) =>
       approximateTotal: started.approximateTotal,
       strategy: started.strategy,
       ...(started.sequentialReason === undefined ? {} : { sequentialReason: started.sequentialReason }),
-      cursor: encodeCursor(yield* warm(jira, started)),
+      cursor: encodeCursor(
+        yield* warm(jira, started, invokedAt + config.budget.timeMs + config.budget.graceMs),
+      ),
       ...(isWorkbook(started.content.options) ? { workbook: workbookInfoOf(started.content) } : {}),
     }
     return result
@@ -56,11 +66,16 @@ export const exportStart = (payload: unknown, context?: unknown) =>
 
 /**
  * The first cursor with the bytes per row of a few sample issues, so the first `export/next` call
- * starts warm (src/export/sample.ts). A sample that fails leaves the cursor as it was: the call then
- * measures its own first output.
+ * starts warm (src/export/sample.ts). A sample that fails, or would end past `untilMs` (a slow Jira:
+ * the call must still answer), leaves the cursor as it was: the call then measures its own first output.
  */
-const warm = (jira: ExportJiraShape, started: Started) =>
-  sampleBytesPerRow(jira, started.content.jql, started.format).pipe(
+const warm = (jira: ExportJiraShape, started: Started, untilMs: number) =>
+  Effect.gen(function* () {
+    const now = yield* Clock.currentTimeMillis
+    return yield* sampleBytesPerRow(jira, started.content.jql, started.format).pipe(
+      Effect.timeoutFail({ duration: Math.max(0, untilMs - now), onTimeout: () => "late" as const }),
+    )
+  }).pipe(
     Effect.map(
       (bytesPerRow): CursorContent =>
         bytesPerRow === undefined
@@ -75,17 +90,32 @@ const warm = (jira: ExportJiraShape, started: Started) =>
 
 export const exportNext = (payload: unknown) =>
   Effect.gen(function* () {
+    const invokedAt = yield* Clock.currentTimeMillis
     const input = yield* decodePayload(ExportNextPayload)(payload)
     const content = yield* decodeCursor(input.cursor)
     const config = yield* ExportConfig
     const jira = yield* ExportJira
     const chunk = yield* livePlanner(planOf(content)).pipe(
       Effect.flatMap((planned) =>
-        runChunk({ jira, format: planned.format, content, budget: config.budget, settings: config.settings }),
+        runChunk({
+          jira,
+          format: planned.format,
+          content,
+          budget: config.budget,
+          settings: config.settings,
+          startedMs: invokedAt,
+        }),
       ),
       // A wait Jira asks for before any row is read is a pause from the same cursor, not a failure.
       pausedAt(content),
     )
+    if (chunk.stalled === true)
+      return yield* Effect.fail(
+        new ExportStalled({
+          afterMs: (yield* Clock.currentTimeMillis) - invokedAt,
+          retryAfterMs: RETRY_AFTER_TIMEOUT_MS,
+        }),
+      )
     const result: ExportChunk = {
       csv: chunk.csv,
       cursor: chunk.next === null ? null : encodeCursor(chunk.next),

@@ -11,11 +11,12 @@ import {
   type FilterSummary,
   FiltersListPayload,
   IssueKey,
-  Jql,
+  MAX_JQL_LENGTH,
   MAX_LISTED_FILTERS,
   MAX_SELECTED_ISSUES,
   type StartingPoint,
 } from "../contract.js"
+import { splitQuery } from "../export/parallel/order.js"
 import { JiraClient } from "../jira/JiraClient.js"
 import { BadPayload, decodePayload } from "./payload.js"
 
@@ -29,10 +30,11 @@ const ProjectKey = Schema.String.pipe(Schema.pattern(/^[A-Za-z][A-Za-z0-9_]{0,25
 
 /** The extension contexts we start from; everything else a module sends along is ignored. */
 const Extension = Schema.Union(
+  // Unbounded here (the payload's size bounds them): a longer query or selection is said, not refused.
   Schema.Struct({
     type: Schema.Literal("jira:issueNavigatorAction"),
-    jql: Schema.optional(Jql),
-    issueKeys: Schema.optional(Schema.Array(IssueKey).pipe(Schema.maxItems(MAX_SELECTED_ISSUES))),
+    jql: Schema.optional(Schema.String),
+    issueKeys: Schema.optional(Schema.Array(IssueKey)),
     filterId: Schema.optional(Schema.NullOr(Id)),
   }),
   Schema.Struct({ type: Schema.Literal("jira:boardAction"), board: Schema.Struct({ id: Id }) }),
@@ -48,9 +50,10 @@ const decodeExtension = (extension: unknown) =>
         new BadPayload({
           message:
             "Jira opened this page from a place the app does not know; open it from Apps → Issue Export.",
+          // Only the first problem's place: the user needs the sentence, not the schema.
           details: ParseResult.ArrayFormatter.formatErrorSync(error)
-            .slice(0, 5)
-            .map((issue) => `${issue.path.join(".") || "extension"}: ${issue.message}`.slice(0, 300)),
+            .slice(0, 1)
+            .map((issue) => `at ${issue.path.join(".") || "extension"}`),
         }),
     ),
   )
@@ -81,22 +84,29 @@ export const contextStart = (payload: unknown) =>
       case "jira:globalPage":
         return start({ origin: "global", label: "Issue Export", jql: "" })
       case "jira:issueNavigatorAction": {
-        const selectedKeys = [...new Set((extension.issueKeys ?? []).map((k) => k.toUpperCase()))]
+        const ticked = [...new Set((extension.issueKeys ?? []).map((k) => k.toUpperCase()))]
+        const jql = extension.jql
+        const problem = navigatorProblem(ticked.length, jql?.length ?? 0)
+        // More than the app exports: the whole query is offered instead of the selection.
+        const selectedKeys = ticked.length > MAX_SELECTED_ISSUES ? [] : ticked
+        const notice = problem === undefined ? {} : { notice: problem }
         const filterId = extension.filterId ?? undefined
         if (filterId === undefined)
           return start({
             origin: "navigator",
             label: "Issue navigator",
-            jql: extension.jql ?? "",
+            jql: jql ?? "",
             selectedKeys,
+            ...notice,
           })
         const { filter, columns } = yield* savedFilter(filterId)
         return start({
           origin: "navigator",
           label: `Filter ${filter.name}`,
           // The navigator's JQL may hold unsaved edits of the filter: it is what the user sees.
-          jql: extension.jql ?? filter.jql ?? "",
+          jql: jql ?? filter.jql ?? "",
           selectedKeys,
+          ...notice,
           columns,
           filter: { id: filter.id, name: filter.name },
         })
@@ -128,12 +138,24 @@ export const contextStart = (payload: unknown) =>
     }
   }).pipe(Effect.withSpan("resolver.context/start"))
 
-/** A kanban board's subquery narrows its filter: `(filter) AND (sub)`, keeping the filter's ORDER BY. */
+const count = (n: number) => n.toLocaleString("en-US")
+
+/** What the navigator sent that the app cannot export as it is, in one sentence (none: undefined). */
+export const navigatorProblem = (selected: number, jqlLength: number): string | undefined => {
+  if (selected > MAX_SELECTED_ISSUES)
+    return `You selected ${count(selected)} issues; the app exports at most ${count(MAX_SELECTED_ISSUES)} selected issues: export the whole query instead?`
+  if (jqlLength > MAX_JQL_LENGTH)
+    return `The navigator's query is ${count(jqlLength)} characters long; the app takes at most ${count(MAX_JQL_LENGTH)}: shorten it here to export it.`
+  return undefined
+}
+
+/**
+ * A kanban board's subquery narrows its filter: `(filter) AND (sub)`, keeping the filter's ORDER BY
+ * (found by the JQL scanner, so an `order by` inside quotes is text).
+ */
 export const withSubQuery = (jql: string, sub: string): string => {
-  const at = jql.search(/\border\s+by\b/i)
-  const where = (at < 0 ? jql : jql.slice(0, at)).trim()
-  const order = at < 0 ? "" : ` ${jql.slice(at).trim()}`
-  return `${where === "" ? `(${sub})` : `(${where}) AND (${sub})`}${order}`
+  const { where, orderBy } = splitQuery(jql)
+  return `${where === "" ? `(${sub})` : `(${where}) AND (${sub})`}${orderBy === "" ? "" : ` ${orderBy}`}`
 }
 
 const rank = (f: FilterSummary) => (f.starred ? 0 : f.mine ? 1 : 2)

@@ -5,7 +5,7 @@
 import { Clock, Effect, Option, Stream } from "effect"
 import { type PreviewPage, PreviewPayload } from "../contract.js"
 import { ExportJira } from "../export/ExportJira.js"
-import { exportUnits, selectedJql, selectedPhase } from "../export/engine.js"
+import { exportUnits, normaliseKeys, orderSelected, selectedPhase } from "../export/engine.js"
 import { openGate } from "../export/gate.js"
 import { livePlanner, timeZoneFor } from "../export/planner.js"
 import { defaultSettings } from "../export/types.js"
@@ -30,8 +30,12 @@ export const previewPage = (payload: unknown, context?: unknown) =>
       history: { asOf: yield* Clock.currentTimeMillis },
     })
     const first = input.nextPageToken === undefined
-    const selected = input.issueKeys
-    const jql = selected === undefined ? input.jql : selectedJql(selected)
+    // Selected issues: in the navigator query's order (one listing, which also validates the keys).
+    const selected =
+      input.issueKeys === undefined
+        ? undefined
+        : yield* orderSelected(jira, normaliseKeys(input.issueKeys), input.jql)
+    const jql = input.jql
     const size = input.pageSize ?? PREVIEW_PAGE_SIZE
     const page = exportUnits({
       jira,
@@ -51,7 +55,7 @@ export const previewPage = (payload: unknown, context?: unknown) =>
       keepCells: true,
     }).pipe(Stream.runHead)
     // The count validates the JQL with Jira's own messages, so it runs first on the first page.
-    const total = first ? yield* jira.approximateCount(jql) : null
+    const total = selected !== undefined ? selected.length : first ? yield* jira.approximateCount(jql) : null
     const unit = yield* page
     const result: PreviewPage = {
       columns: planned.format.columns,

@@ -9,11 +9,11 @@ import type { ResolverError, Result } from "../contract.js"
 import type { BadCursor, PlanError } from "../export/errors.js"
 import type { JiraError } from "../jira/JiraError.js"
 import type { InvocationTimeout } from "./deadline.js"
-import type { ExportTooLarge } from "./export.js"
+import type { ExportStalled, ExportTooLarge } from "./export.js"
 import type { BadPayload } from "./payload.js"
 
 /** Every failure a resolver may return. `runResolver` accepts only effects that fail with these. */
-export type ResolverFailure = JiraError | BadPayload | BadCursor | PlanError | ExportTooLarge
+export type ResolverFailure = JiraError | BadPayload | BadCursor | PlanError | ExportTooLarge | ExportStalled
 
 /** What reaches the page: a resolver's own failures, and the invocation running out of time. */
 export type InvocationFailure = ResolverFailure | InvocationTimeout
@@ -56,6 +56,12 @@ export const toResolverError = (failure: InvocationFailure): ResolverError => {
         message: `One issue of this export takes ${mb} MB as CSV, more than Jira apps may send at once (5 MB); leave out its long columns (comments, worklogs, descriptions) or export it with the command-line exporter.`,
       }
     }
+    case "ExportStalled":
+      return {
+        tag: "Timeout",
+        message: `Jira answered too slowly for this call to read any issue in ${seconds(failure.afterMs)}; trying again in ${seconds(failure.retryAfterMs)}.`,
+        retryAfterMs: failure.retryAfterMs,
+      }
     case "InvocationTimeout":
       return {
         tag: "Timeout",

@@ -69,11 +69,15 @@ describe("command-line exporter under a points quota", () => {
       const now = doneIn(`${out}.cursor`)
       expect(now).toBeGreaterThan(done)
       done = now
-      const reset = /continues after (\S+?)\.? /.exec(run.stderr)?.[1]
-      expect(reset).toBeDefined()
-      await new Promise((resolve) =>
-        setTimeout(resolve, Math.max(0, Date.parse(reset ?? "") - Date.now()) + 300),
+      // It stops (it does not say it continues), and names the reset in local time as the waiting line does.
+      expect(run.stderr).toMatch(
+        /Jira's hourly quota is spent until \d\d:\d\d:\d\d; the export stopped after [\d,]+ issues?: continue it with --resume \S+ from then\./,
       )
+      expect(run.stderr).not.toContain("continues")
+      const reset = /spent until (\d\d):(\d\d):(\d\d)/.exec(run.stderr)
+      const at = new Date()
+      at.setHours(Number(reset?.[1]), Number(reset?.[2]), Number(reset?.[3]), 999)
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, at.getTime() - Date.now()) + 300))
       run = await runCli(siteOf(tight), ["--resume", `${out}.cursor`, "--no-wait", "--quiet"])
     }
     expect(run.code).toBe(0)

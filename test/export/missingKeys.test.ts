@@ -1,7 +1,7 @@
 /**
  * Issues the search listed but bulkfetch no longer returns are reported by key (issue 12, item 9):
- * the fast strategy's id pages list the keys too. Pending ids resumed from a cursor, which keeps ids
- * only, are still reported by id.
+ * the fast strategy's id pages list the keys too, and the cursor keeps them with the pending ids (also
+ * those a relocation after an expired page token listed).
  */
 import { describe, expect, it } from "@effect/vitest"
 import { parse } from "csv-parse/sync"
@@ -47,7 +47,7 @@ describe("issues gone before their bulkfetch", () => {
     }),
   )
 
-  it.effect("pending ids resumed from a cursor are reported by id: the cursor keeps no keys", () =>
+  it.effect("pending ids resumed from a cursor are reported by key: the cursor keeps their keys", () =>
     Effect.gen(function* () {
       const victim = issues[7]!
       const fake = makeFakeJira(issues)
@@ -57,7 +57,39 @@ describe("issues gone before their bulkfetch", () => {
       expect(pending.phase._tag).toBe("fast")
       fake.deleted.add(victim.id)
       const units = yield* run(fake, pending)
-      expect(units.at(-1)?.counters.missing).toEqual([victim.id])
+      expect(units.at(-1)?.counters.missing).toEqual([victim.key])
+    }),
+  )
+
+  it.effect("after an expired page token, ids the relocation listed are reported by key", () =>
+    Effect.gen(function* () {
+      const victim = issues[250]!
+      const fake = makeFakeJira(issues)
+      // The first id page (200) written to its end: the next listing needs the page token.
+      const units = yield* run(fake, yield* begin(fake), fakeFormat, 11)
+      const atPageEnd = yield* decodeCursor(encodeCursor(units.at(-1)!.next!))
+      expect(atPageEnd.phase).toMatchObject({ _tag: "fast", pending: "" })
+      // Jira dropped the search: the export lists the ids again (300 to a page) and finds its place
+      // mid-page; the victim, listed there, is deleted before its bulkfetch.
+      let deleted = false
+      const again = makeFakeJira(issues, {
+        beforeBulkFetch: () => {
+          if (!deleted) again.deleted.add(victim.id)
+          deleted = true
+        },
+      })
+      again.expireAll()
+      const rest = yield* Stream.runCollect(
+        exportStream({
+          jira: again.jira,
+          format: fakeFormat,
+          content: atPageEnd,
+          settings: { ...small, idPageSize: 300 },
+        }),
+      )
+      const last = [...rest].at(-1)
+      expect(last?.counters.relocations).toBe(1)
+      expect(last?.counters.missing).toEqual([victim.key])
     }),
   )
 })

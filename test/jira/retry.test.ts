@@ -4,7 +4,12 @@ import { JiraClient } from "../../src/jira/JiraClient.js"
 import { JiraError } from "../../src/jira/JiraError.js"
 import { jiraResponse } from "../../src/jira/JiraTransport.js"
 import { RateLimitState } from "../../src/jira/RateLimitState.js"
-import { backoffMs, defaultRetrySettings, JiraDeadline } from "../../src/jira/RetryPolicy.js"
+import {
+  backoffMs,
+  defaultRetrySettings,
+  INVOCATION_FLAKY_RETRIES,
+  JiraDeadline,
+} from "../../src/jira/RetryPolicy.js"
 import { ok, scripted, searchOk, searchReq } from "./scripted.js"
 
 const burst = (headers: Record<string, string> = {}, body: unknown = { errorMessages: ["Rate limited"] }) =>
@@ -134,6 +139,30 @@ describe("retry policy", () => {
       expect(jira.sent.length).toBe(1)
       // No time passed: the hand-back did not sleep.
       expect(yield* TestClock.currentTimeMillis).toBe(0)
+    }).pipe(Effect.provide(jira.layer))
+  })
+
+  it.effect("inside an invocation a failed connection is retried once, then handed to the page", () => {
+    const refused = new JiraError({ reason: "Transport", message: "Jira could not be reached." })
+    const jira = scripted([refused])
+    return Effect.gen(function* () {
+      const fiber = yield* Effect.fork(
+        Effect.exit(JiraClient.searchPage(searchReq).pipe(JiraDeadline.within(20_000))),
+      )
+      yield* TestClock.adjust("1 minute")
+      const error = failureOf(yield* Fiber.join(fiber))
+      expect(error.reason).toBe("Transport")
+      // One retry after about 2 s: the page hears of it within seconds, not after 2 + 4 + 8 s.
+      expect(jira.sent.length).toBe(1 + INVOCATION_FLAKY_RETRIES)
+      expect(jira.sent.at(-1)?.at).toBeLessThanOrEqual(2_600)
+      // Without a deadline (the command line) the full budget applies.
+      const cli = scripted([refused])
+      const outside = yield* Effect.fork(
+        Effect.exit(JiraClient.searchPage(searchReq).pipe(Effect.provide(cli.layer))),
+      )
+      yield* TestClock.adjust("5 minutes")
+      yield* Fiber.join(outside)
+      expect(cli.sent.length).toBe(1 + defaultRetrySettings.maxFlakyRetries)
     }).pipe(Effect.provide(jira.layer))
   })
 

@@ -7,6 +7,7 @@ import { Effect, Either } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { BOARD_NOT_FOUND, FILTER_UNAVAILABLE } from "../../dev/emulator/server/places.js"
 import { decodeCursor } from "../../src/export/cursor.js"
+import { selectedJql } from "../../src/export/start.js"
 import { exportNext, exportStart } from "../../src/resolvers/export.js"
 import { contextStart, filtersList, withSubQuery } from "../../src/resolvers/places.js"
 import { previewPage } from "../../src/resolvers/preview.js"
@@ -109,6 +110,11 @@ describe("context/start", () => {
     expect(withSubQuery("project = A ORDER BY Rank ASC", "fixVersion is EMPTY")).toBe(
       "(project = A) AND (fixVersion is EMPTY) ORDER BY Rank ASC",
     )
+    // An `order by` inside a string or a sub-query's parentheses is text, not the query's order.
+    expect(withSubQuery('summary ~ "law and order by the sea" ORDER BY key', "assignee is EMPTY")).toBe(
+      '(summary ~ "law and order by the sea") AND (assignee is EMPTY) ORDER BY key',
+    )
+    expect(withSubQuery("summary ~ 'order by'", "x = 1")).toBe("(summary ~ 'order by') AND (x = 1)")
   })
 })
 
@@ -127,8 +133,14 @@ describe("selected issues", () => {
   const keys = ["ALPHA-7", "BETA-2", "ALPHA-1", "GAMMA-4", "ALPHA-3"]
   const columns = ["issuekey", "summary", "status"]
 
-  it("preview and export hold exactly the selected issues, in the given order, across many cursors", async () => {
-    const visible = keys.filter((k) => harness.emulator.dataset.issueByIdOrKey(k) !== undefined)
+  // Jira's order of the navigator's query (here without ORDER BY), not the order the keys came in.
+  const inJiraOrder = (selected: ReadonlyArray<string>) =>
+    harness.emulator
+      .referenceSearch(selectedJql(selected), harness.emulator.accounts.admin.accountId)
+      .map((id) => harness.emulator.dataset.issueByIdOrKey(id)?.key ?? id)
+
+  it("preview and export hold exactly the selected issues, in the query's order, across many cursors", async () => {
+    const visible = inJiraOrder(keys.filter((k) => harness.emulator.dataset.issueByIdOrKey(k) !== undefined))
     const preview = Either.getOrThrow(
       await harness.run(previewPage({ jql: "ignored = 1", columns, issueKeys: keys })),
     )
@@ -146,6 +158,6 @@ describe("selected issues", () => {
     const started = Either.getOrThrow(await harness.run(exportStart({ jql: "", columns, issueKeys: keys })))
     expect(started.strategy).toBe("fast")
     const content = await Effect.runPromise(decodeCursor(started.cursor))
-    expect(content.phase).toEqual({ _tag: "fast", pending: keys, token: null, more: false })
+    expect(content.phase).toEqual({ _tag: "fast", pending: inJiraOrder(keys), token: null, more: false })
   })
 })

@@ -86,7 +86,7 @@ describe("describeActivity", () => {
     ).toBe("Waiting 5 s for Jira's rate limit…")
     expect(
       describeActivity({ kind: "waiting", reason: "retry", until: now + 2_000, attempt: 2 }, now, "UTC"),
-    ).toMatch(/^Jira could not be reached; trying again in 2 s \(attempt 3 of \d+\)…$/)
+    ).toMatch(/^Jira is not answering; we keep trying: next try in 2 s \(attempt 3 of \d+\)\.$/)
     expect(
       describeActivity({ kind: "paused", until: Date.parse("2026-11-29T10:30:00Z") }, now, "Europe/Berlin"),
     ).toBe(

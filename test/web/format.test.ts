@@ -40,7 +40,19 @@ describe("format", () => {
       next: "Ask your Jira admin for access to these issues.",
       details: [],
     })
-    expect(describeError({ tag: "Transport", message: "" }).message).toBe("Can't reach Jira.")
+    // Jira not answering: one sentence, none of the transport's internals.
+    expect(
+      describeError({
+        tag: "Transport",
+        message: "Jira could not be reached.",
+        details: ["TypeError: fetch failed"],
+      }),
+    ).toEqual({
+      heading: "Jira is not answering",
+      message: "Jira did not answer; check your connection, then try again.",
+      next: undefined,
+      details: [],
+    })
     expect(
       describeError({
         tag: "InvalidJql",

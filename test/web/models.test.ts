@@ -195,10 +195,35 @@ describe("ColumnsModel", () => {
   it("searches by name, id and type", () => {
     const model = new ColumnsModel(["issuekey"], () => undefined)
     model.load(fields, DEFAULT_COLUMNS)
+    // "Updated" matches by its name, "Created" only by its type (Date & time).
     model.setSearch("date")
-    expect(model.available.peek().map((f) => f.id)).toEqual(["created", "updated"])
+    expect(model.available.peek().map((f) => f.id)).toEqual(["updated", "created"])
     model.setSearch("customfield number")
     expect(model.available.peek().map((f) => f.id)).toEqual(["customfield_10016"])
+    // Jira's words find fields too.
+    model.setSearch("user")
+    expect(model.available.peek().map((f) => f.id)).toEqual(["assignee"])
+  })
+
+  it("ranks name matches first, then id matches, then type matches", () => {
+    const model = new ColumnsModel(["issuekey"], () => undefined)
+    model.load(
+      [
+        field("timeInStatus", "Time in status (h)", "history"),
+        field("leadTime", "Lead time (h)", "history"),
+        field("customfield_10099", "Points", "number", true),
+        field("customfield_10016", "Story Points", "number", true),
+        field("storyid", "Reference", "string"),
+      ],
+      DEFAULT_COLUMNS,
+    )
+    model.setSearch("story")
+    expect(model.available.peek().map((f) => f.id)).toEqual([
+      "customfield_10016",
+      "storyid",
+      "timeInStatus",
+      "leadTime",
+    ])
   })
 
   it("drops remembered columns that Jira no longer lists", () => {

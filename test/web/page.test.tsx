@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen } from "@testing-library/preact"
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/preact"
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
-import type { ExportChunk, FieldInfo, PreviewPage } from "../../src/contract.js"
+import type { ExportChunk, ExportStarted, FieldInfo, PreviewPage, Result } from "../../src/contract.js"
 import { systemClock } from "../../web/src/clock.js"
 import { PageModel } from "../../web/src/models/PageModel.js"
 import { App } from "../../web/src/views/App.js"
@@ -107,17 +107,21 @@ describe("the page", () => {
     await screen.findByText("Status moved to position 2 of 3.")
   })
 
-  it("says when an invalid query cannot run, in Jira's words, and when no issues match", async () => {
+  it("says when an invalid query cannot run, once and in Jira's words, and when no issues match", async () => {
     await mount()
     const box = screen.getByLabelText("JQL")
     fireEvent.input(box, { target: { value: "project !! ABC" } })
     fireEvent.click(screen.getByTestId("search-button"))
-    const alert = await screen.findByTestId("preview-error")
-    expect(alert.textContent).toContain("The query isn't valid")
-    expect(alert.textContent).toContain("The character '!' is reserved.")
-    expect((await screen.findByTestId("jql-error", {}, { timeout: 2_000 })).textContent).toContain(
-      "reserved JQL character",
+    // One message, under the query box; the preview and the Export panel repeat nothing.
+    await screen.findByTestId("preview-invalid")
+    expect(screen.queryByTestId("preview-error")).toBeNull()
+    // What the search was refused with shows there until Jira's check of the text replaces it.
+    await waitFor(
+      () => expect(screen.getByTestId("jql-error").textContent).toContain("reserved JQL character"),
+      { timeout: 2_000 },
     )
+    expect(screen.getAllByTestId("jql-error")).toHaveLength(1)
+    expect(screen.getByTestId("export-button").hasAttribute("disabled")).toBe(true)
     fireEvent.input(box, { target: { value: "project = EMPTY" } })
     fireEvent.click(screen.getByTestId("search-button"))
     await screen.findByText("No issues match this query.")
@@ -217,6 +221,27 @@ describe("the export panel while running and after a failure", () => {
     vi.useRealTimers()
   })
 
+  it("says Jira is silent when the first call stays unanswered past 8 s, and stops once it answers", async () => {
+    let answer: (value: Result<ExportStarted>) => void = () => undefined
+    await mount({
+      "export/start": () =>
+        new Promise((resolve) => {
+          answer = resolve
+        }),
+    })
+    fireEvent.input(screen.getByLabelText("JQL"), { target: { value: "project = ABC" } })
+    fireEvent.click(screen.getByTestId("export-button"))
+    await vi.advanceTimersByTimeAsync(7_000)
+    expect(screen.queryByTestId("export-silence")).toBeNull()
+    await vi.advanceTimersByTimeAsync(2_000)
+    expect(screen.getByTestId("export-silence").textContent).toBe(
+      "Jira has not answered for 9 s; we keep waiting, and try again if it stays silent.",
+    )
+    answer(ok({ csv: "\uFEFFKEY\r\n", columns: [], approximateTotal: 2, strategy: "thrifty", cursor: "c0" }))
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(screen.queryByTestId("export-silence")).toBeNull()
+  })
+
   it("shows the quota pause in words with the progress, then a network failure with Try again that resumes", async () => {
     let calls = 0
     const { page } = await mount({
@@ -253,11 +278,11 @@ describe("the export panel while running and after a failure", () => {
     )
     await vi.advanceTimersByTimeAsync(30 * 60_000 + 200)
     expect(screen.getByTestId("export-state").textContent).toMatch(
-      /^Jira could not be reached; trying again in \d+ s/,
+      /^Jira is not answering; we keep trying: next try in \d+ s/,
     )
     await vi.advanceTimersByTimeAsync(120_000)
     const error = screen.getByTestId("export-error")
-    expect(error.textContent).toContain("Can't reach Jira")
+    expect(error.textContent).toContain("Jira is not answering")
     fireEvent.click(screen.getByRole("button", { name: "Try again" }))
     await vi.advanceTimersByTimeAsync(1_000)
     expect(page.exporter.state.peek().kind).toBe("done")

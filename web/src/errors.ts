@@ -35,7 +35,7 @@ const headings: Record<ErrorTag, { heading: string; next?: string }> = {
   BadRequest: { heading: "Jira didn't accept the request", next: "Check the query and the columns." },
   Removed: { heading: "Jira no longer offers this", next: "Report this to the app's support." },
   ServerError: { heading: "Jira had a problem", next: "Try again in a few minutes." },
-  Transport: { heading: "Can't reach Jira", next: "Check your connection, then try again." },
+  Transport: { heading: "Jira is not answering" },
   Decode: { heading: "Jira sent something unexpected", next: "Try again; report it if it keeps happening." },
   TooLarge: {
     heading: "An issue is too large to export here",
@@ -49,10 +49,15 @@ const headings: Record<ErrorTag, { heading: string; next?: string }> = {
   Internal: { heading: "Something went wrong", next: "Try again; report it if it keeps happening." },
 }
 
+const UNREACHABLE = "Jira did not answer; check your connection, then try again."
+
 /** Errors worth retrying automatically from the same cursor. */
 export const isRetryable = (tag: ErrorTag): boolean => RETRYABLE_ERROR_TAGS.includes(tag)
 
 export const describeError = (error: ResolverError): Problem => {
+  // Jira did not answer: one sentence; the details (`TypeError: fetch failed`) help no one.
+  if (error.tag === "Transport")
+    return { heading: headings.Transport.heading, message: UNREACHABLE, next: undefined, details: [] }
   const known = headings[error.tag] ?? headings.Internal
   const message = error.message.trim() === "" ? `${known.heading}.` : error.message
   // Backend sentences usually say what to do already; repeat the hint only when they do not.

@@ -25,6 +25,9 @@ export const formatDuration = (ms: number): string => {
   return `${s} s`
 }
 
+/** How long a finished run took: `17 s`, `1 min 15 s`, or `under a second` (never `0 s`). */
+export const formatElapsed = (ms: number): string => (ms < 1000 ? "under a second" : formatDuration(ms))
+
 /** A count with thousands separators in the user's locale. */
 export const formatCount = (n: number, locale?: string): string => new Intl.NumberFormat(locale).format(n)
 

@@ -68,3 +68,18 @@ export const latencyOf = (
       profile.perIssueLatencyMs * served.issuesWithFields +
       profile.perIdOnlyIssueLatencyMs * served.idOnlyIssues
     : profile.otherCallLatencyMs
+
+/** A profile in words for a terminal: "cloud: issue calls 120 ms + 3 ms per issue, other calls 80 ms, …". */
+export const describeProfile = (p: ProfileParams): string => {
+  const latency =
+    p.issueCallLatencyMs === 0 && p.perIssueLatencyMs === 0 && p.otherCallLatencyMs === 0
+      ? "no added latency"
+      : `issue calls ${p.issueCallLatencyMs} ms + ${p.perIssueLatencyMs} ms per issue, other calls ${p.otherCallLatencyMs} ms`
+  const burst =
+    p.burstRequestsPerSecond === null
+      ? "no burst limit"
+      : `burst limit ${p.burstRequestsPerSecond} requests/s per endpoint (${Object.keys(p.burstOverrides).length} endpoints differ)`
+  const inFlight =
+    p.maxInFlightPerUser === null ? "" : `, at most ${p.maxInFlightPerUser} requests in flight per user`
+  return `${p.name}: ${latency}, ${burst}${inFlight}`
+}

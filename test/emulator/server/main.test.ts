@@ -4,6 +4,7 @@ import { createServer } from "node:net"
 import path from "node:path"
 import { describe, expect, it } from "vitest"
 import { parseArgs, parseDuration } from "../../../dev/emulator/main.js"
+import { describeProfile, PROFILES } from "../../../dev/emulator/server/profiles.js"
 
 describe("emulator command line", () => {
   it("parses every flag, in both --flag value and --flag=value forms", () => {
@@ -103,5 +104,12 @@ describe("emulator command line", () => {
     } finally {
       await new Promise<void>((done) => busy.close(() => done()))
     }
+  })
+
+  it("prints its profile in words, not as JSON", () => {
+    expect(describeProfile(PROFILES.instant)).toBe("instant: no added latency, no burst limit")
+    expect(describeProfile(PROFILES.cloud)).toBe(
+      "cloud: issue calls 120 ms + 3 ms per issue, other calls 80 ms, burst limit 100 requests/s per endpoint (4 endpoints differ), at most 10 requests in flight per user",
+    )
   })
 })

@@ -3,7 +3,7 @@
  * Remembered per user (through `onChange`).
  */
 
-import { DEFAULT_COLUMNS } from "../../../src/contract/constants.js"
+import { DEFAULT_COLUMNS, fieldTypeWord } from "../../../src/contract/constants.js"
 import type { FieldInfo } from "../../../src/contract.js"
 import { computed, type ReadSignal, type Signal, signal } from "../state/signal.js"
 
@@ -11,6 +11,16 @@ import { computed, type ReadSignal, type Signal, signal } from "../state/signal.
 export { DEFAULT_COLUMNS }
 
 const MAX_MATCHES = 200
+
+/** 0 when every word is in the name, 1 with the id too, 2 with the type too; undefined: no match. */
+const matchRank = (f: FieldInfo, words: ReadonlyArray<string>): 0 | 1 | 2 | undefined => {
+  const name = f.name.toLowerCase()
+  if (words.every((w) => name.includes(w))) return 0
+  const withId = `${name} ${f.id.toLowerCase()}`
+  if (words.every((w) => withId.includes(w))) return 1
+  const withType = `${withId} ${f.type.toLowerCase()} ${fieldTypeWord(f.type).toLowerCase()}`
+  return words.every((w) => withType.includes(w)) ? 2 : undefined
+}
 
 export class ColumnsModel {
   readonly #fields: Signal<ReadonlyArray<FieldInfo>> = signal([])
@@ -48,17 +58,21 @@ export class ColumnsModel {
     )
   })
 
-  /** Fields not chosen yet that match the search (name, id or type), in Jira's order. */
+  /**
+   * Fields not chosen yet that match the search: those whose name matches first, then those matched
+   * by their id, then by their type (so "story" finds Story Points before the history columns, whose
+   * type contains the word); Jira's order within each.
+   */
   readonly available: ReadSignal<ReadonlyArray<FieldInfo>> = computed(() => {
     const chosen = new Set(this.#selected.value)
     const words = this.#search.value.toLowerCase().split(/\s+/).filter(Boolean)
-    return this.#fields.value
-      .filter((f) => !chosen.has(f.id))
-      .filter((f) => {
-        const text = `${f.name} ${f.id} ${f.type}`.toLowerCase()
-        return words.every((w) => text.includes(w))
-      })
-      .slice(0, MAX_MATCHES)
+    const ranked: Array<Array<FieldInfo>> = [[], [], []]
+    for (const f of this.#fields.value) {
+      if (chosen.has(f.id)) continue
+      const rank = matchRank(f, words)
+      if (rank !== undefined) ranked[rank]?.push(f)
+    }
+    return ranked.flat().slice(0, MAX_MATCHES)
   })
 
   /** Takes Jira's field list; drops remembered columns that no longer exist. */

@@ -28,7 +28,7 @@ export const BACKOFF_CAP_MS = 30_000
 export const MAX_CONSECUTIVE_FAILURES = 6
 /** When a quota error carries no reset time, look again after this long. */
 export const QUOTA_RECHECK_MS = 60_000
-/** How often the page refreshes countdowns while waiting. */
+/** How often the page refreshes countdowns while waiting, and the time a call has been out. */
 const TICK_MS = 1_000
 
 export interface ExportRequest {
@@ -98,6 +98,8 @@ export class ExportModel {
   readonly #state: Signal<ExportState> = signal<ExportState>({ kind: "idle" })
   readonly #progress: Signal<ExportProgress> = signal(emptyProgress)
   readonly #now: Signal<number>
+  /** How long the call now out has waited for its answer, in whole seconds' ticks; undefined between calls. */
+  readonly #callWaitedMs: Signal<number | undefined> = signal<number | undefined>(undefined)
   readonly #backend: Backend
   readonly #clock: Clock
   #startedAt = 0
@@ -123,6 +125,14 @@ export class ExportModel {
   /** The model's clock, ticking once a second while a run waits (for countdowns). */
   get now(): ReadSignal<number> {
     return this.#now
+  }
+
+  /**
+   * How long the call now out has waited for its answer (the page says so when Jira stays silent).
+   * Apart from `now`, so issues/s still changes once per chunk only.
+   */
+  get callWaitedMs(): ReadSignal<number | undefined> {
+    return this.#callWaitedMs
   }
 
   /** Issues per second while fetching (undefined until there is something to measure). */
@@ -311,7 +321,9 @@ export class ExportModel {
     for (;;) {
       if (!(await this.#space(run))) return { ok: false }
       this.#lastCallAt = this.#clock.now()
+      const stopTicking = this.#tickDuringCall()
       const result = await call()
+      stopTicking()
       if (run !== this.#run) return { ok: false }
       if (result.ok) return result
       const error = result.error
@@ -334,6 +346,22 @@ export class ExportModel {
         }
         return { ok: false }
       }
+    }
+  }
+
+  /** Counts the time a call is out, every second, so a silent Jira can be told apart from a slow one. */
+  #tickDuringCall(): () => void {
+    const since = this.#clock.now()
+    this.#callWaitedMs.value = 0
+    let cancel: () => void = () => undefined
+    const tick = () => {
+      this.#callWaitedMs.value = this.#clock.now() - since
+      cancel = this.#clock.after(TICK_MS, tick)
+    }
+    cancel = this.#clock.after(TICK_MS, tick)
+    return () => {
+      cancel()
+      this.#callWaitedMs.value = undefined
     }
   }
 

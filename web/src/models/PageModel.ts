@@ -3,11 +3,11 @@
  * wired together and remembered per user.
  */
 import { isSiteUrl, MAX_COLUMNS, siteBase } from "../../../src/contract/constants.js"
-import type { FilterSummary, ResolverError, Whoami } from "../../../src/contract.js"
+import type { FilterSummary, JqlProblem, ResolverError, Whoami } from "../../../src/contract.js"
 import { type Backend, Key, type PageContext } from "../bridge.js"
 import type { Clock } from "../clock.js"
 import { type Prefs, storagePrefs } from "../prefs.js"
-import { type ReadSignal, type Signal, signal } from "../state/signal.js"
+import { computed, type ReadSignal, type Signal, signal } from "../state/signal.js"
 import { ColumnsModel } from "./ColumnsModel.js"
 import { ExportModel } from "./ExportModel.js"
 import { JqlModel, jqlTooLong } from "./JqlModel.js"
@@ -107,6 +107,26 @@ export class PageModel {
   get hint(): ReadSignal<string | undefined> {
     return this.#hint
   }
+
+  /**
+   * What is wrong with the query, shown once, under the query box: Jira's check as the user types, or
+   * else what a search or an export of it was refused with (until the check of a new text says it is
+   * valid). The preview and the Export panel show no copy of their own.
+   */
+  readonly queryErrors: ReadSignal<ReadonlyArray<JqlProblem> | undefined> = computed(() => {
+    const validation = this.jql.validation.value
+    if (validation.kind === "invalid") return validation.errors
+    if (validation.kind === "valid") return undefined
+    const preview = this.preview.state.value
+    const run = this.exporter.state.value
+    const refused =
+      preview.kind === "failed" && preview.error.tag === "InvalidJql"
+        ? preview.error
+        : run.kind === "failed" && run.error.tag === "InvalidJql"
+          ? run.error
+          : undefined
+    return refused === undefined ? undefined : [{ message: refused.message }]
+  })
 
   /** Loads the user, the field list and the JQL autocomplete data; runs the remembered query. */
   async init(): Promise<void> {
@@ -221,6 +241,7 @@ export class PageModel {
     // A history filter the page cannot use is shown under its box; the file would not match the screen.
     const unusable = noColumns || this.options.historyProblem.peek() !== undefined
     if (request.jql.trim() === "" || unusable || limitProblem(request) !== undefined) return this.search()
+    if (this.queryErrors.peek() !== undefined) return Promise.resolve()
     return this.exporter.start({ ...request, timeZone: this.#me.peek()?.timeZone ?? this.context.timeZone })
   }
 

@@ -1,4 +1,5 @@
 import { Component, type ComponentChildren } from "preact"
+import { useEffect, useRef } from "preact/hooks"
 import type { PageModel } from "../models/PageModel.js"
 import { waitText } from "../models/retry.js"
 import { useValue } from "../state/signal.js"
@@ -30,8 +31,20 @@ export class ErrorBoundary extends Component<{ children: ComponentChildren }, { 
 export const App = ({ page }: { page: PageModel }) => {
   const status = useValue(page.status)
   const me = useValue(page.me)
+  const mode = useValue(page.options.options).mode
+  const main = useRef<HTMLElement>(null)
+  const ready = status.kind === "ready"
+  // A dialog opens at its top with the focus on its first control, like Jira's own dialogs; moving
+  // the focus must not scroll the title, the origin and Close out of sight.
+  useEffect(() => {
+    if (!ready || !page.start.modal) return
+    if (document.activeElement !== null && document.activeElement !== document.body) return
+    main.current
+      ?.querySelector<HTMLElement>("input:not([disabled]), select, textarea, button:not([disabled])")
+      ?.focus({ preventScroll: true })
+  }, [ready])
   return (
-    <main class="page">
+    <main class="page" ref={main}>
       <header class="page-header">
         <h1>Export issues to CSV</h1>
         {me !== undefined && (
@@ -56,7 +69,7 @@ export const App = ({ page }: { page: PageModel }) => {
       <JqlEditor page={page} />
       {status.kind === "ready" && (
         <div class="grid">
-          <ColumnPicker model={page.columns} />
+          <ColumnPicker model={page.columns} ignored={mode === "history"} />
           <ExportPanel page={page} />
         </div>
       )}

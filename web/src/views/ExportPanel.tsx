@@ -1,7 +1,7 @@
 import { useEffect, useRef } from "preact/hooks"
 import { MAX_VALUE_COLUMNS } from "../../../src/contract/constants.js"
 import type { Delimiter, Preset, UserDisplay } from "../../../src/contract.js"
-import { formatBytes, formatClock, formatCount, formatDuration } from "../format.js"
+import { formatBytes, formatClock, formatCount, formatDuration, formatElapsed } from "../format.js"
 import { type Activity, type ExportFile, MAX_CONSECUTIVE_FAILURES } from "../models/ExportModel.js"
 import type { DateChoice } from "../models/OptionsModel.js"
 import type { PageModel } from "../models/PageModel.js"
@@ -20,11 +20,27 @@ export const describeActivity = (activity: Activity, now: number, timeZone: stri
       const seconds = Math.max(1, Math.ceil((activity.until - now) / 1000))
       return activity.reason === "rateLimit"
         ? `Waiting ${seconds} s for Jira's rate limit…`
-        : `Jira could not be reached; trying again in ${seconds} s (attempt ${activity.attempt + 1} of ${MAX_CONSECUTIVE_FAILURES})…`
+        : `Jira is not answering; we keep trying: next try in ${seconds} s (attempt ${activity.attempt + 1} of ${MAX_CONSECUTIVE_FAILURES}).`
     }
     case "paused":
       return `Paused until ${formatClock(new Date(activity.until), timeZone)} because the app's hourly Jira quota is spent. The export resumes by itself; keep this page open.`
   }
+}
+
+/**
+ * How long a call may stay unanswered before the page says Jira is silent: the first call does little
+ * (a sample of ten issues), so 8 s is already long; a later call works for up to 15 s by design
+ * (src/export chunk budget), so only past that.
+ */
+export const SILENT_START_MS = 8_000
+export const SILENT_NEXT_MS = 18_000
+
+/** Said under the state while Jira has not answered the call for longer than it should. */
+export const silenceNotice = (activity: Activity, silentMs: number): string | undefined => {
+  const limit =
+    activity.kind === "starting" ? SILENT_START_MS : activity.kind === "fetching" ? SILENT_NEXT_MS : undefined
+  if (limit === undefined || silentMs < limit) return undefined
+  return `Jira has not answered for ${Math.floor(silentMs / 1000)} s; we keep waiting, and try again if it stays silent.`
 }
 
 /** Saves the file. Must run inside the user's click: the Forge iframe allows downloads on a user gesture. */
@@ -124,7 +140,7 @@ const Options = ({ page, disabled }: { page: PageModel; disabled: boolean }) => 
           <option value="|">Pipe ( | )</option>
         </select>
       </div>
-      <div class="option">
+      <div class={o.preset === "jira-import" ? "option option-wide" : "option"}>
         <label for="opt-dates">Dates</label>
         <select
           id="opt-dates"
@@ -206,7 +222,9 @@ const Progress = ({ page, activity }: { page: PageModel; activity: Activity }) =
   const zone = page.me.peek()?.timeZone ?? page.context.timeZone
   const total = progress.total === null ? undefined : Math.max(progress.total, progress.done)
   const percent = total === undefined || total === 0 ? undefined : Math.floor((progress.done / total) * 100)
+  const waited = useValue(exporter.callWaitedMs)
   const words = describeActivity(activity, now, zone)
+  const silence = waited === undefined ? undefined : silenceNotice(activity, waited)
   // Screen readers hear the state and every tenth percent, not every chunk.
   const spoken = `${words}${percent === undefined ? "" : ` ${Math.floor(percent / 10) * 10}% done.`}`
   return (
@@ -228,6 +246,11 @@ const Progress = ({ page, activity }: { page: PageModel; activity: Activity }) =
       <p class={`progress-state progress-${activity.kind}`} data-testid="export-state">
         {words}
       </p>
+      {silence !== undefined && (
+        <p class="progress-state progress-waiting" data-testid="export-silence">
+          {silence}
+        </p>
+      )}
       <p class="sr-only" role="status" aria-live="polite">
         {spoken}
       </p>
@@ -245,13 +268,20 @@ export const ExportPanel = ({ page }: { page: PageModel }) => {
   const action = file === "xlsx" ? "Export workbook" : "Export CSV"
   const historyProblem = useValue(page.options.historyProblem)
   // An unusable history filter is shown under its field; exporting then would ignore what is on screen.
-  const blocked = mode === "history" && historyProblem !== undefined
+  const historyBlocked = mode === "history" && historyProblem !== undefined
+  // An invalid query is said once, under the query box; Export waits until it is corrected.
+  const queryInvalid = useValue(page.queryErrors) !== undefined
+  const blocked = historyBlocked || queryInvalid
   const locale = page.context.locale
   const running = state.kind === "running"
   const panel = useRef<HTMLElement>(null)
+  const shownKind = useRef(state.kind)
   // The button that had the focus (Export, Cancel) disappears when the run changes phase; hand the
-  // focus to the next thing to press instead of dropping it on the page body.
+  // focus to the next thing to press instead of dropping it on the page body. Not on the first render:
+  // focusing Export then would scroll a dialog away from its top (App focuses the dialog's first control).
   useEffect(() => {
+    if (shownKind.current === state.kind) return
+    shownKind.current = state.kind
     const focused = document.activeElement
     if (focused !== null && focused !== document.body) return
     const next =
@@ -275,7 +305,9 @@ export const ExportPanel = ({ page }: { page: PageModel }) => {
             class="button button-primary"
             data-testid="export-button"
             disabled={blocked}
-            aria-describedby={blocked ? "opt-history-fields-help" : undefined}
+            aria-describedby={
+              historyBlocked ? "opt-history-fields-help" : queryInvalid ? "jql-status" : undefined
+            }
             onClick={() => void page.export()}
           >
             {action}
@@ -288,7 +320,7 @@ export const ExportPanel = ({ page }: { page: PageModel }) => {
           Export cancelled. No file was created; press {action} to start again.
         </p>
       )}
-      {state.kind === "failed" && (
+      {state.kind === "failed" && state.error.tag !== "InvalidJql" && (
         <ErrorNotice
           error={state.error}
           testId="export-error"
@@ -302,7 +334,9 @@ export const ExportPanel = ({ page }: { page: PageModel }) => {
           <p class="notice-heading" role="status">
             {state.summary.issues === 0
               ? "Export complete: no issues match this query, so the file holds only the header."
-              : `Export complete: ${formatCount(state.summary.issues, locale)} issues in ${formatDuration(state.summary.durationMs)}.`}
+              : mode === "history"
+                ? `Export complete: the change history of ${formatCount(state.summary.issues, locale)} issues in ${formatElapsed(state.summary.durationMs)}.`
+                : `Export complete: ${formatCount(state.summary.issues, locale)} issues in ${formatElapsed(state.summary.durationMs)}.`}
           </p>
           {state.summary.missing.length > 0 && (
             <p data-testid="export-missing">

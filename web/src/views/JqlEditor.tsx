@@ -27,7 +27,7 @@ const position = (p: JqlProblem) =>
     ? ` (line ${p.line}, character ${p.character})`
     : ""
 
-const ValidationMessage = ({ validation, text }: { validation: Validation; text: string }) => {
+const ValidationMessage = ({ validation }: { validation: Validation }) => {
   switch (validation.kind) {
     case "empty":
       return null
@@ -54,27 +54,32 @@ const ValidationMessage = ({ validation, text }: { validation: Validation; text:
         </div>
       )
     case "invalid":
-      return (
-        <div class="jql-state" data-testid="jql-error">
-          {validation.errors.map((e) => (
-            <div key={e.message}>
-              <p class="error-text">
-                {e.message}
-                {position(e)}
-              </p>
-              <Pointer text={text} problem={e} />
-            </div>
-          ))}
-        </div>
-      )
+      // Shown by QueryErrors, with what a search or an export was refused with.
+      return null
   }
 }
+
+/** The query's one error message, where the query is. */
+const QueryErrors = ({ errors, text }: { errors: ReadonlyArray<JqlProblem>; text: string }) => (
+  <div class="jql-state" data-testid="jql-error">
+    {errors.map((e) => (
+      <div key={e.message}>
+        <p class="error-text">
+          {e.message}
+          {position(e)}
+        </p>
+        <Pointer text={text} problem={e} />
+      </div>
+    ))}
+  </div>
+)
 
 /** The JQL box: Ctrl/Cmd+Enter searches, suggestions follow the caret, Jira checks the query as you type. */
 export const JqlEditor = ({ page }: { page: PageModel }) => {
   const model = page.jql
   const text = useValue(model.text)
   const validation = useValue(model.validation)
+  const errors = useValue(page.queryErrors)
   const suggestions = useValue(model.suggestions)
   const hint = useValue(page.hint)
   const locale = page.context.locale
@@ -117,7 +122,7 @@ export const JqlEditor = ({ page }: { page: PageModel }) => {
     }
   }
 
-  const invalid = validation.kind === "invalid"
+  const invalid = errors !== undefined
   return (
     <section class="panel" aria-labelledby="query-heading">
       <h2 id="query-heading">Query</h2>
@@ -179,7 +184,11 @@ export const JqlEditor = ({ page }: { page: PageModel }) => {
         )}
       </p>
       <div id="jql-status" aria-live="polite">
-        <ValidationMessage validation={validation} text={text} />
+        {errors === undefined ? (
+          <ValidationMessage validation={validation} />
+        ) : (
+          <QueryErrors errors={errors} text={text} />
+        )}
       </div>
       <div class="actions">
         <button

@@ -105,17 +105,19 @@ export const PreviewPanel = ({ page }: { page: PageModel }) => {
           )}
         </p>
       )}
-      {state.kind === "failed" && (
-        <ErrorNotice
-          error={state.error}
-          testId="preview-error"
-          action={
-            state.error.tag === "InvalidJql"
-              ? undefined
-              : { label: "Try again", run: () => void page.search() }
-          }
-        />
-      )}
+      {state.kind === "failed" &&
+        (state.error.tag === "InvalidJql" ? (
+          // The query box says what is wrong; one message, where the query is.
+          <p class="muted" data-testid="preview-invalid">
+            Correct the query to see its issues.
+          </p>
+        ) : (
+          <ErrorNotice
+            error={state.error}
+            testId="preview-error"
+            action={{ label: "Try again", run: () => void page.search() }}
+          />
+        ))}
       {(state.kind === "ready" || state.kind === "moreFailed") && (
         <>
           <p class="preview-count" role="status" data-testid="preview-count">

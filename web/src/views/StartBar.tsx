@@ -22,7 +22,7 @@ const FilterPicker = ({ page }: { page: PageModel }) => {
     <div class="start-filters">
       <label>
         Saved filter{" "}
-        <select data-testid="filter-picker" onChange={(e) => choose(e.currentTarget.value)}>
+        <select class="select" data-testid="filter-picker" onChange={(e) => choose(e.currentTarget.value)}>
           <option value="">Choose a filter…</option>
           {groups(state.filters).map(([label, list]) =>
             list.length === 0 ? null : (
@@ -70,6 +70,11 @@ export const StartBar = ({ page }: { page: PageModel }) => {
             : point.columns !== null
               ? " · columns as on screen"
               : ""}
+        </p>
+      )}
+      {point?.notice !== undefined && (
+        <p class="notice" role="status" data-testid="start-notice">
+          {point.notice}
         </p>
       )}
       {selected > 0 && (
