@@ -9,26 +9,30 @@
  * - the history section (bench/history.ts): both strategies again with `timeInStatus` added,
  * - the page path (bench/pagePath.ts): the page's export loop through the local Forge host with
  *   Forge's invoke latency, next to the built command-line exporter on the same export,
+ * - the page engine (bench/pageEngine.ts): the export run by the page in headless Chromium over
+ *   `requestJira`, next to the command line, and its JS heap for 100,000 issues,
  * - peak RSS of command-line exports of 10,000 and 100,000 issues, fast and thrifty (bench/rss.ts),
  * - start-up of the built exporter against the transpiled sources (bench/startup.ts),
  * - Excel workbooks against CSV: rows per second, bytes, peak RSS at two sizes (bench/xlsx.ts),
  * - the command line end to end against the bound (bench/cliEndToEnd.ts, `cliEndToEnd`).
  *
- * `npm run bench -- csv` runs bench/csv.ts instead, `npm run bench -- startup` only the start-up.
+ * `npm run bench -- csv` runs bench/csv.ts instead, `npm run bench -- startup` only the start-up,
+ * `npm run bench -- page-engine` only the page engine (`--page-heap-issues N`, default 100000; 0 skips).
  * `--json`: the last line is one JSON object with every figure printed. `--issues N`,
  * `--rss-issues A,B`, `--invoke-latency MS` (default 300) and `--skip-engine` (fast, thrifty and
  * everything compared with them), `--skip-orders`, `--skip-sequential`, `--skip-history`,
- * `--skip-page`, `--skip-rss`, `--skip-startup`, `--skip-xlsx` let parts run alone.
+ * `--skip-page`, `--skip-page-engine`, `--skip-rss`, `--skip-startup`, `--skip-xlsx` let parts run alone.
  */
 import { parseArgs } from "node:util"
 import { PROFILES } from "../dev/emulator/index.js"
 import { defaultSettings, type PipelineSettings } from "../src/export/types.js"
 import { CLI_END_TO_END_TARGET, runCliEndToEnd } from "./cliEndToEnd.js"
-import { queryOf, startEmulatorThread } from "./emulatorThread.js"
+import { type BenchEmulator, queryOf, startEmulatorThread } from "./emulatorThread.js"
 import { COLUMN_COUNT, engineRun, pickColumns } from "./engine.js"
 import { lowerBoundMs, type RunFigures } from "./figures.js"
 import { runHistoryBench } from "./history.js"
 import { type OrderRun, orderRun, showOrderRun, THRIFTY_ORDERS } from "./orders.js"
+import { runPageEngineBench, runPageEngineHeap } from "./pageEngine.js"
 import { runPagePathBench } from "./pagePath.js"
 import { cliRss } from "./rss.js"
 import { sequentialRun } from "./sequential.js"
@@ -54,6 +58,8 @@ const main = async () => {
       "skip-xlsx": { type: "boolean", default: false },
       "skip-cli": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
+      "skip-page-engine": { type: "boolean", default: false },
+      "page-heap-issues": { type: "string", default: "100000" },
     },
   })
   if (values.help) {
@@ -70,11 +76,50 @@ const main = async () => {
     await runStartupBench({ json: values.json })
     return
   }
+  const say = (line: string) => process.stdout.write(`${line}\n`)
+  const pageEngine = async (
+    out: Record<string, unknown>,
+    emulator: BenchEmulator,
+    columns: Array<string>,
+  ) => {
+    out.pageEngine = await runPageEngineBench({
+      emulator,
+      issues: Number(values.issues),
+      jql: queryOf(emulator),
+      columns,
+      say,
+    })
+    const heapIssues = Number(values["page-heap-issues"])
+    if (heapIssues <= 0) return
+    const large = await startEmulatorThread({ issues: heapIssues, profile: "instant" })
+    try {
+      out.pageEngineHeap = await runPageEngineHeap({
+        emulator: large,
+        issues: heapIssues,
+        jql: queryOf(large),
+        columns,
+        say,
+      })
+    } finally {
+      await large.close()
+    }
+  }
+  if (positionals[0] === "page-engine") {
+    const emulator = await startEmulatorThread({ issues: Number(values.issues), profile: "cloud" })
+    const out: Record<string, unknown> = { issues: Number(values.issues), profile: "cloud" }
+    try {
+      await emulator.warm()
+      await pageEngine(out, emulator, await pickColumns(emulator))
+    } finally {
+      await emulator.close()
+    }
+    if (values.json) say(JSON.stringify(out))
+    return
+  }
   const issues = Number(values.issues)
   const profile = PROFILES.cloud
   const emulator = await startEmulatorThread({ issues, profile: "cloud" })
   const out: Record<string, unknown> = { issues, columns: COLUMN_COUNT, profile: profile.name }
-  const say = (line: string) => process.stdout.write(`${line}\n`)
   const workload = issuesWorkload(issues)
   try {
     await emulator.warm()
@@ -155,6 +200,7 @@ const main = async () => {
         invokeLatencyMs: Number(values["invoke-latency"]),
         say,
       })
+    if (!values["skip-page-engine"]) await pageEngine(out, emulator, columns)
   } finally {
     await emulator.close()
   }

@@ -30,6 +30,8 @@ export const bridgeShim = `(() => {
       switch (method) {
         case "invoke": return (await post("./__host/invoke", { functionKey: args.functionKey, payload: args.payload })).result;
         case "getContext": return context();
+        // requestJira: the host reads Jira as the signed-in user (dev/productFetch.ts).
+        case "fetchProduct": return post("./__host/fetch", args);
         case "enableTheming": {
           const html = document.documentElement;
           html.setAttribute("data-color-mode", colorMode);

@@ -27,6 +27,7 @@ import { bridgeShim, consentPrompt } from "./frame.js"
 import { contextSearch, framedHtml, type HostModule, hostModule, MODAL_FRAME_CSS } from "./hostModules.js"
 import { invokeRefusal, ownOrigins } from "./invokeGuard.js"
 import { invokeLatency } from "./invokeLatency.js"
+import { productFetch } from "./productFetch.js"
 
 export interface RealSite {
   readonly url: string
@@ -41,6 +42,11 @@ export interface HostOptions {
   readonly emulator?: EmulatorOptions
   /** Which seeded emulator user the page runs as. */
   readonly user?: "admin" | "restricted"
+  /**
+   * An emulator already running elsewhere (the benchmark's, on its own thread), reached as `accountId`
+   * the way the host reaches its own (the Forge account header), instead of starting one.
+   */
+  readonly emulatorAt?: { readonly url: string; readonly accountId: string }
   /** Send Jira requests to a real site with Basic auth instead of the emulator. */
   readonly site?: RealSite
   /** Directory of the built UI (default `web/dist`). */
@@ -65,6 +71,8 @@ export interface RunningHost {
   /** The in-process emulator, when not running against a real site. */
   readonly emulator: RunningEmulator | undefined
   readonly accountId: string
+  /** Jira requests the page made itself (`requestJira`), and how many of them failed to reach Jira. */
+  readonly productFetches: () => { readonly total: number; readonly failed: number }
   /** Every resolver invocation the page made, in order. */
   readonly invocations: () => ReadonlyArray<Invocation>
   /** The user's consent now (the prompt's button grants it). */
@@ -191,6 +199,10 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
         : ""
     siteUrl = site.url
     target = { baseUrl: site.url, headers: { Authorization: basicAuth(site) } }
+  } else if (options.emulatorAt) {
+    accountId = options.emulatorAt.accountId
+    siteUrl = options.emulatorAt.url
+    target = { baseUrl: siteUrl, headers: { [FORGE_ACCOUNT_HEADER]: accountId } }
   } else {
     emulator = await startEmulator(options.emulator ?? {})
     accountId = emulator.accounts[options.user ?? "admin"].accountId
@@ -286,6 +298,28 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
     }
   }
 
+  const fetches = { total: 0, failed: 0 }
+  // The page's own Jira reads (requestJira): same origin checks as invokes, the user's consent first.
+  const fetchProduct = async (req: IncomingMessage, res: ServerResponse) => {
+    const refusal = invokeRefusal(req.headers, origins)
+    if (refusal !== undefined) {
+      req.resume()
+      return sendJson(res, refusal.status, { message: refusal.message })
+    }
+    const raw = await readBody(req, 10 * 1024 * 1024)
+    if (raw === "too-large") return sendJson(res, 413, { message: "The request body is too large." })
+    if (consent !== "granted") return sendJson(res, 401, consentRequired)
+    fetches.total++
+    const answer = await productFetch(JSON.parse(raw.toString("utf8")), target).catch((error: unknown) => {
+      fetches.failed++
+      return {
+        refused: `Jira could not be reached: ${error instanceof Error ? error.message : String(error)}`,
+      }
+    })
+    if ("refused" in answer) return sendJson(res, 502, { message: answer.refused })
+    sendJson(res, 200, answer)
+  }
+
   const serveStatic = async (pathname: string, search: string, res: ServerResponse) => {
     if (pathname === "/" || pathname === "/index.html") {
       // The shim goes before the bundle, as an external script (Forge's CSP allows no inline script).
@@ -338,6 +372,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
         )
       }
       if (req.method === "POST" && pathname === "/__host/invoke") return invoke(req, res)
+      if (req.method === "POST" && pathname === "/__host/fetch") return fetchProduct(req, res)
       if (req.method === "POST" && pathname === "/__host/consent") {
         consent = "granted"
         return sendJson(res, 200, { consent })
@@ -365,6 +400,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
     emulator,
     accountId,
     invocations: () => invocations,
+    productFetches: () => ({ ...fetches }),
     consent: () => consent,
     setConsent: (mode) => {
       consent = mode

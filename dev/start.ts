@@ -3,6 +3,7 @@
  *
  *   npm start -- [--port 8080] [--user admin|restricted] [--issues 1000] [--seed 1]
  *                [--profile instant|cloud] [--chaos SPEC] [--consent required] [--invoke-latency MS]
+ *                [--frontend-points free|charged] [--frontend-ratelimit-headers on|off]
  *                [--site https://x.atlassian.net --email E --token T]
  *
  * The site, email and token can also come from JIRA_SITE, JIRA_EMAIL and JIRA_API_TOKEN; the port
@@ -23,6 +24,11 @@ const usage = `Usage: npm start -- [options]
   --seed N             data set seed (default 1)
   --profile NAME       emulator latency profile: instant (default) or cloud
   --chaos SPEC         emulator fault injection (see npm run emulator -- --help)
+  --frontend-points free|charged
+                       whether the page's own requestJira reads draw on the app's points quota
+                       in the emulator (default free)
+  --frontend-ratelimit-headers on|off
+                       whether the emulator's answers to them carry rate-limit headers (default on)
   --consent MODE       granted (default), or required: Forge's "Allow access" prompt comes first
   --invoke-latency MS  Forge's overhead added to every resolver call (default 0; the benchmark uses 300)
   --site URL           use a real Jira Cloud site instead of the emulator (or JIRA_SITE)
@@ -48,6 +54,8 @@ const main = async () => {
         chaos: { type: "string" },
         consent: { type: "string" },
         "invoke-latency": { type: "string" },
+        "frontend-points": { type: "string" },
+        "frontend-ratelimit-headers": { type: "string" },
         site: { type: "string" },
         email: { type: "string" },
         token: { type: "string" },
@@ -81,6 +89,12 @@ const main = async () => {
   if (profile !== "instant" && profile !== "cloud") return fail("--profile must be instant or cloud.")
   const consent = text("consent") ?? "granted"
   if (consent !== "granted" && consent !== "required") return fail("--consent must be granted or required.")
+  const frontendPoints = text("frontend-points") ?? "free"
+  if (frontendPoints !== "free" && frontendPoints !== "charged")
+    return fail("--frontend-points must be free or charged.")
+  const frontendHeaders = text("frontend-ratelimit-headers") ?? "on"
+  if (frontendHeaders !== "on" && frontendHeaders !== "off")
+    return fail("--frontend-ratelimit-headers must be on or off.")
   const siteUrl = text("site") ?? process.env.JIRA_SITE
   const email = text("email") ?? process.env.JIRA_EMAIL
   const token = text("token") ?? process.env.JIRA_API_TOKEN
@@ -111,6 +125,8 @@ const main = async () => {
             issues: int("issues", 1000, 1, 200_000),
             seed: int("seed", 1, 0, 2 ** 31),
             profile,
+            frontendPoints,
+            frontendRateLimitHeaders: frontendHeaders === "on",
             ...(chaos ? { chaos } : {}),
           },
         }),

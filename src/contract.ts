@@ -197,6 +197,11 @@ export const ExportStarted = Schema.Struct({
   cursor: Schema.String,
   /** With `format: "xlsx"`: the chunks' text is sheet fragments, zipped by the page with this. */
   workbook: Schema.optional(WorkbookInfo),
+  /**
+   * The app's points left this hour as Jira's latest answer said (absent when it did not): the page
+   * runs a large spend in the browser instead (web/src/models/runners.ts).
+   */
+  pointsLeft: Schema.optional(Schema.Number),
 })
 export type ExportStarted = typeof ExportStarted.Type
 

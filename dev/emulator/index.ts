@@ -13,7 +13,13 @@ import { EventLoopProbe } from "./server/eventloop.js"
 import { RateLimits } from "./server/limits.js"
 import { type ProfileName, type ProfileParams, resolveProfile } from "./server/profiles.js"
 import { bulkIssues, stillExists } from "./server/routes.js"
-import { API_TOKEN, createListener, FORGE_ACCOUNT_HEADER, type Pipeline } from "./server/server.js"
+import {
+  API_TOKEN,
+  createListener,
+  FORGE_ACCOUNT_HEADER,
+  type Pipeline,
+  SOURCE_HEADER,
+} from "./server/server.js"
 import { type EmulatorDataset, SearchCache, type ServerState } from "./server/state.js"
 import { type EmulatorStats, StatsRecorder } from "./server/stats.js"
 import { PageTokens } from "./server/tokens.js"
@@ -22,7 +28,7 @@ export { CHAOS_HELP, type ChaosSpec, parseChaos } from "./server/chaos.js"
 export { PROFILES, type ProfileName, type ProfileParams } from "./server/profiles.js"
 export type { EmulatorDataset } from "./server/state.js"
 export type { EmulatorStats, RetryAfterViolation } from "./server/stats.js"
-export { API_TOKEN, FORGE_ACCOUNT_HEADER }
+export { API_TOKEN, FORGE_ACCOUNT_HEADER, SOURCE_HEADER }
 
 export interface EmulatorOptions {
   readonly port?: number
@@ -41,6 +47,13 @@ export interface EmulatorOptions {
   readonly jql?: JqlEngine
   /** Page cap of `/search/jql` when real fields are asked (default 100). */
   readonly fieldPageCap?: number
+  /**
+   * Whether the page's own `requestJira` traffic (marked by the local host) draws on the points quota:
+   * `free` (default; what partners report of Jira today) or `charged`.
+   */
+  readonly frontendPoints?: "free" | "charged"
+  /** Whether answers to the page's own traffic carry the rate-limit headers (default true). */
+  readonly frontendRateLimitHeaders?: boolean
   /** Clock in epoch ms (default `Date.now`): tests move it to expire tokens and roll quota windows. */
   readonly now?: () => number
 }
@@ -119,6 +132,10 @@ export const startEmulator = (options: EmulatorOptions = {}): Promise<RunningEmu
     stats,
     chaos: () => chaos,
     now,
+    frontend: {
+      charged: options.frontendPoints === "charged",
+      rateLimitHeaders: options.frontendRateLimitHeaders ?? true,
+    },
     quotaLimit: () => {
       const after = chaos.spec.quotaAfter
       const quota = options.quota ?? null

@@ -23,9 +23,14 @@ Options:
   --quota POINTS        hourly points quota (default none: unlimited, like API-token traffic)
   --quota-window DUR    quota window, e.g. 90s, 10m, 1h, 500ms (default 1h)
   --field-page-cap N    /search/jql page cap when fields are asked (default 100)
+  --frontend-points free|charged
+                        whether the page's own requestJira traffic (marked by the local host)
+                        draws on the points quota (default free)
+  --frontend-ratelimit-headers on|off
+                        whether answers to that traffic carry the rate-limit headers (default on)
   --help                this text
 
-Statistics: GET /__emulator/stats, reset with POST /__emulator/stats/reset.
+Statistics (points by source: app, frontend, API token): GET /__emulator/stats, reset with POST /__emulator/stats/reset.
 
 ${CHAOS_HELP}
 `
@@ -42,6 +47,8 @@ export interface MainOptions {
   readonly quota: number | undefined
   readonly quotaWindowMs: number | undefined
   readonly fieldPageCap: number | undefined
+  readonly frontendPoints: "free" | "charged"
+  readonly frontendRateLimitHeaders: boolean
 }
 
 const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
@@ -73,6 +80,8 @@ export const parseArgs = (argv: ReadonlyArray<string>): MainOptions | "help" => 
     quota: undefined,
     quotaWindowMs: undefined,
     fieldPageCap: undefined,
+    frontendPoints: "free",
+    frontendRateLimitHeaders: true,
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
@@ -125,6 +134,20 @@ export const parseArgs = (argv: ReadonlyArray<string>): MainOptions | "help" => 
       case "--field-page-cap":
         options = { ...options, fieldPageCap: whole(flag, value(), 1) }
         break
+      case "--frontend-points": {
+        const mode = value()
+        if (mode !== "free" && mode !== "charged")
+          throw new UsageError(`--frontend-points must be free or charged, not "${mode}".`)
+        options = { ...options, frontendPoints: mode }
+        break
+      }
+      case "--frontend-ratelimit-headers": {
+        const mode = value()
+        if (mode !== "on" && mode !== "off")
+          throw new UsageError(`--frontend-ratelimit-headers must be on or off, not "${mode}".`)
+        options = { ...options, frontendRateLimitHeaders: mode === "on" }
+        break
+      }
       default:
         throw new UsageError(`Unknown option "${arg}"; run with --help to see the options.`)
     }
@@ -170,6 +193,8 @@ const main = async () => {
     ...(parsed.quota === undefined ? {} : { quota: parsed.quota }),
     ...(parsed.quotaWindowMs === undefined ? {} : { quotaWindowMs: parsed.quotaWindowMs }),
     ...(parsed.fieldPageCap === undefined ? {} : { fieldPageCap: parsed.fieldPageCap }),
+    frontendPoints: parsed.frontendPoints,
+    frontendRateLimitHeaders: parsed.frontendRateLimitHeaders,
   }).catch((cause: unknown) => {
     process.stderr.write(`${listenFailure(cause, parsed.host, parsed.port)}\n`)
     process.exit(1)
@@ -181,6 +206,7 @@ const main = async () => {
       `  data set: ${emulator.dataset.issueCount} issues, seed ${emulator.dataset.seed}`,
       `  profile ${describeProfile(emulator.profile)}`,
       `  quota: ${parsed.quota === undefined ? "none (unlimited)" : `${parsed.quota} points per ${(parsed.quotaWindowMs ?? 3_600_000) / 1000} s`}`,
+      `  page traffic (requestJira): points ${parsed.frontendPoints}, rate-limit headers ${parsed.frontendRateLimitHeaders ? "on" : "off"}`,
       `  chaos: ${parsed.chaos === undefined ? "none" : JSON.stringify(parsed.chaos)}`,
       `  log in with Basic auth, API token "${emulator.apiToken}":`,
       `    ${admin.email} (${admin.displayName}, every project)`,

@@ -9,10 +9,10 @@
  * Size: the Forge invoke payload is at most 500 KB. Pending issue ids of the `fast` strategy (at most
  * one id page, 5000) are delta-encoded in base 36, which keeps them to a few tens of KB.
  */
-import { createHash } from "node:crypto"
 import { Effect, Either, Schema } from "effect"
 import { FORGE_LIMITS } from "../contract/constants.js"
 import { Columns, ExportOptionsInput, Jql, MAX_CURSOR_LENGTH } from "../contract.js"
+import { base64UrlOfBytes, base64UrlOfText, sha256, textOfBase64Url } from "./bytes.js"
 import { BadCursor } from "./errors.js"
 
 /** Most statuses a cursor keeps (a site's statuses; each becomes a "Time in …" column). */
@@ -222,12 +222,11 @@ const canonical = (value: unknown): string => {
   return JSON.stringify(value)
 }
 
-const checksum = (content: CursorContent): string =>
-  createHash("sha256").update(canonical(content)).digest("base64url").slice(0, 22)
+const checksum = (content: CursorContent): string => base64UrlOfBytes(sha256(canonical(content))).slice(0, 22)
 
 /** The opaque cursor string for `content`. */
 export const encodeCursor = (content: CursorContent): string =>
-  Buffer.from(JSON.stringify({ c: content, sum: checksum(content) }), "utf8").toString("base64url")
+  base64UrlOfText(JSON.stringify({ c: content, sum: checksum(content) }))
 
 const bad = (reason: BadCursor["reason"], message: string) => new BadCursor({ reason, message })
 
@@ -236,7 +235,10 @@ export const decodeCursor = (cursor: string): Effect.Effect<CursorContent, BadCu
   Effect.gen(function* () {
     if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor))
       return yield* bad("Malformed", "The export position is damaged; start the export again.")
-    const json = Buffer.from(cursor, "base64url").toString("utf8")
+    const json = textOfBase64Url(cursor)
+    // Only the canonical encoding: a last character differing in the bits base64 leaves unused is damage too.
+    if (json === undefined || base64UrlOfText(json) !== cursor)
+      return yield* bad("Malformed", "The export position is damaged; start the export again.")
     const envelope = Schema.decodeUnknownEither(Envelope)(json)
     if (Either.isLeft(envelope)) {
       const probe = Schema.decodeUnknownEither(VersionProbe)(json)

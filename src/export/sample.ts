@@ -6,6 +6,7 @@
  */
 import { Effect } from "effect"
 import type { JiraError } from "../jira/JiraError.js"
+import { utf8Length } from "./bytes.js"
 import type { ExportJiraShape, ExportUser, RowFormat } from "./ports.js"
 
 /** Issues the sample reads. */
@@ -27,6 +28,6 @@ export const sampleBytesPerRow = (
       )
       if (rows.length === 0) return undefined
       const text = format.encodeRows(rows).text
-      return Math.max(1, Math.ceil(Buffer.byteLength(JSON.stringify(text), "utf8") / rows.length))
+      return Math.max(1, Math.ceil(utf8Length(JSON.stringify(text)) / rows.length))
     }),
   )

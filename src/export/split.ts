@@ -5,6 +5,8 @@
  * from comes from the caller's `resumeAt`, so this knows nothing of search pages or batches.
  */
 
+import { utf8Length } from "./bytes.js"
+
 /** Encoded CSV text of some rows; texts of consecutive rows concatenate exactly. */
 export interface Encoded {
   readonly text: string
@@ -54,7 +56,7 @@ export interface Cut<P> extends Encoded {
 export const splitRows = <P, R = ReadonlyArray<string>>(input: SplitInput<P, R>): ReadonlyArray<Cut<P>> => {
   const { rows, encode, maxBytes } = input
   const whole = encode(rows)
-  if (rows.length <= 1 || Buffer.byteLength(whole.text) <= maxBytes)
+  if (rows.length <= 1 || utf8Length(whole.text) <= maxBytes)
     return [
       {
         from: 0,
@@ -78,7 +80,7 @@ export const splitRows = <P, R = ReadonlyArray<string>>(input: SplitInput<P, R>)
       const row = rows[to]
       if (row === undefined) break
       const encoded = encode([row])
-      const size = Buffer.byteLength(encoded.text)
+      const size = utf8Length(encoded.text)
       if (to > from && bytes + size > maxBytes) break
       texts.push(encoded.text)
       truncatedCells += encoded.truncatedCells

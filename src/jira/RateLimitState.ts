@@ -24,8 +24,13 @@ export const PAUSE_SPREAD_MS = 250
  * 429 waits unread in its socket; Jira counts those as ignoring the Retry-After.
  */
 const readArrivedAnswers = Effect.async<void>((resume) => {
-  const handle = setImmediate(() => resume(Effect.void))
-  return Effect.sync(() => clearImmediate(handle))
+  // In the browser (the page runner) a zero timeout is the nearest turn: answers arrive as tasks there.
+  if (typeof globalThis.setImmediate !== "function") {
+    const timer = globalThis.setTimeout(() => resume(Effect.void), 0)
+    return Effect.sync(() => globalThis.clearTimeout(timer))
+  }
+  const handle = globalThis.setImmediate(() => resume(Effect.void))
+  return Effect.sync(() => globalThis.clearImmediate(handle))
 })
 
 const make = Effect.gen(function* () {

@@ -50,7 +50,9 @@ export const exportStart = (payload: unknown, context?: unknown) =>
       siteUrl: siteUrlOf(input.siteUrl, context),
       apiToken: config.apiToken,
     })
+    const points = (yield* jira.quota).remaining
     const result: ExportStarted = {
+      ...(points === undefined ? {} : { pointsLeft: points }),
       csv: started.header,
       columns: started.columns,
       approximateTotal: started.approximateTotal,

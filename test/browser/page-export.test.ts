@@ -55,6 +55,8 @@ describe("the global page: export", () => {
     await page.getByTestId("whoami").waitFor()
     await page.getByTestId("selected-columns").waitFor()
     await page.getByLabel("JQL", { exact: true }).fill(jql)
+    // These tests are of the resolver path: automatically, 2,000 issues would run in the browser.
+    await page.getByTestId("run-in").selectOption("servers")
     if (!preview) return
     await page.getByLabel("JQL", { exact: true }).press("Control+Enter")
     await page.getByTestId("preview-table").waitFor()

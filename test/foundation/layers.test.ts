@@ -17,6 +17,7 @@ const isAny =
 
 const aboveExport = isAny("src/resolvers", "src/cli", "src/runtime.ts", "src/index.ts")
 const CONSTANTS = "src/contract/constants.ts"
+const ENGINE = "web/src/engine"
 
 const rules: ReadonlyArray<Rule> = [
   {
@@ -48,13 +49,35 @@ const rules: ReadonlyArray<Rule> = [
   },
   {
     name: "web/src takes from src/ only the contract (values from src/contract/constants.ts, types from src/contract.ts) and the workbook writer src/xlsx; never effect",
-    governs: under("web/src"),
+    // The page runner's own folder is the exception: it is the engine's third runner, built as its own file.
+    governs: (file) => under("web/src")(file) && !under(ENGINE)(file),
     breaks: (i) =>
       i.target === "effect" ||
       (i.target.startsWith("src/") &&
         i.target !== CONSTANTS &&
         !isAny("src/xlsx")(i.target) &&
         !(i.target === "src/contract.ts" && i.typeOnly)),
+  },
+  {
+    name: "web/src/engine (the page runner) imports the engine, the Jira services over requestJira and the resolvers' payload check and sentences; never the Forge or HTTP transports, the CLI or the Forge runtime",
+    governs: under(ENGINE),
+    breaks: (i) =>
+      isAny(
+        "src/cli",
+        "src/runtime.ts",
+        "src/index.ts",
+        "src/jira/ForgeTransport.ts",
+        "src/jira/HttpTransport.ts",
+      )(i.target) ||
+      (isAny("src/resolvers")(i.target) &&
+        !isAny("src/resolvers/payload.ts", "src/resolvers/respond.ts")(i.target) &&
+        !i.typeOnly) ||
+      i.target === "@forge/api",
+  },
+  {
+    name: "the rest of web/src never imports web/src/engine: the page loads it by URL on the first export in the browser",
+    governs: (file) => under("web/src")(file) && !under(ENGINE)(file),
+    breaks: (i) => isAny(ENGINE)(i.target),
   },
   {
     name: "src/contract/constants.ts imports nothing, so the page's bundle stays free of Effect",

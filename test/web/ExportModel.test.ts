@@ -168,7 +168,7 @@ describe("ExportModel", () => {
         ok({ csv: fragment, cursor: null, progress: { done: 1, total: 1, missing: [], truncatedCells: 0 } }),
       { ...started, csv: "", workbook: info },
     )
-    vi.doMock("../../src/xlsx/workbook.js", () => {
+    vi.doMock("../../web/src/xlsx.js", () => {
       throw new Error("chunk failed to load")
     })
     const run = model.start({ ...request, options: { ...request.options, format: "xlsx" } })
@@ -176,7 +176,7 @@ describe("ExportModel", () => {
     await run
     const failed = model.state.peek()
     expect(failed).toMatchObject({ kind: "failed", canResume: true, error: { tag: "Transport" } })
-    vi.doUnmock("../../src/xlsx/workbook.js")
+    vi.doUnmock("../../web/src/xlsx.js")
     const again = model.resume()
     await vi.advanceTimersByTimeAsync(1_000)
     await again

@@ -15,6 +15,21 @@ import type { StatsRecorder } from "./stats.js"
 /** Header the local Forge host sets to say which user a Forge `asUser()` call runs as. */
 export const FORGE_ACCOUNT_HEADER = "x-emulator-forge-account-id"
 export const API_TOKEN = "emulator-token"
+/** Header the local host adds to the page's own `requestJira` traffic (the bridge's product fetch). */
+export const SOURCE_HEADER = "x-emulator-source"
+
+/** Whose traffic a request is: the app's functions (`asUser()`), the page's `requestJira`, an API token. */
+export type Source = "app" | "frontend" | "apiToken"
+
+export const sourceOf = (req: IncomingMessage): Source =>
+  typeof req.headers[FORGE_ACCOUNT_HEADER] !== "string"
+    ? "apiToken"
+    : req.headers[SOURCE_HEADER] === "frontend"
+      ? "frontend"
+      : "app"
+
+/** Headers a frontend answer leaves out when Jira does not send them (before Atlassian's 2026 fix). */
+const RATE_LIMIT_HEADER = /^(retry-after|x-ratelimit-|beta-ratelimit|ratelimit-)/
 
 export interface Pipeline {
   readonly state: ServerState
@@ -24,6 +39,11 @@ export interface Pipeline {
   readonly now: () => number
   /** Quota lowered by chaos `quota@N`, or the configured one. */
   readonly quotaLimit: () => number | null
+  /**
+   * The page's own traffic: whether it draws on the app's points quota (Atlassian does not say; partners
+   * report it does not today) and whether its answers carry the rate-limit headers.
+   */
+  readonly frontend: { readonly charged: boolean; readonly rateLimitHeaders: boolean }
 }
 
 /** A bad Basic pair is anonymous, as on Jira (docs/jira-cloud.md §3); only users with a login email can log in. */
@@ -111,6 +131,7 @@ const produce = async (
   call: Omit<Call, "body" | "params" | "draw">,
   endpoint: string,
   inFlight: number,
+  quotaApplies: boolean,
 ): Promise<Reply> => {
   const { method, url, now } = call
   if (isRemovedSearch(url.pathname)) return { status: 410, json: REMOVED_SEARCH }
@@ -121,7 +142,7 @@ const produce = async (
   }
   const limit = p.quotaLimit()
   const remaining = p.limits.remaining(now, limit)
-  if (remaining !== null && remaining <= 0) {
+  if (quotaApplies && remaining !== null && remaining <= 0) {
     p.stats.rateLimited("jira-quota-global-based")
     const { end } = p.limits.currentWindow(now)
     return tooMany("jira-quota-global-based", Math.max(1, Math.ceil((end - now) / 1000)), end)
@@ -183,13 +204,15 @@ export const createListener =
     const now = p.now()
     const viewer = identify(p.state, req)
     const user = viewer?.accountId ?? "anonymous"
+    const source = sourceOf(req)
+    const quotaApplies = source !== "frontend" || p.frontend.charged
     const matched = matchRoute(method, url.pathname)
     const endpoint = "route" in matched ? `${method} ${matched.route.template}` : `${method} ${url.pathname}`
     p.stats.request(endpoint, user, now, req.socket)
     const inFlight = p.limits.enter(user)
     p.stats.inFlight(inFlight)
     const respond = async () => {
-      const reply = await produce(p, req, { method, url, viewer, now }, endpoint, inFlight)
+      const reply = await produce(p, req, { method, url, viewer, now }, endpoint, inFlight, quotaApplies)
       // Drain an unread body so keep-alive connections stay usable after a refusal.
       if (!req.readableEnded) req.resume()
       for (const f of reply.faults ?? []) p.stats.fault(f)
@@ -202,20 +225,22 @@ export const createListener =
       await sleep(latency + slowMs)
       const sentAt = p.now()
       const charged = reply.status === 429 || reply.status >= 500 ? 0 : 1 + (reply.objects ?? 0)
-      if (charged > 0) p.limits.spend(sentAt, charged)
+      if (charged > 0 && quotaApplies) p.limits.spend(sentAt, charged)
       const text = reply.text ?? JSON.stringify(reply.json)
       const headers: Record<string, string> = {
         "content-type": reply.contentType ?? "application/json;charset=UTF-8",
         ...rateLimitHeaders(p, endpoint, sentAt),
         ...reply.headers,
       }
+      if (source === "frontend" && !p.frontend.rateLimitHeaders)
+        for (const name of Object.keys(headers)) if (RATE_LIMIT_HEADER.test(name)) delete headers[name]
       const retryAfter = headers["retry-after"]
       if (retryAfter !== undefined)
         p.stats.gaveRetryAfter(user, sentAt, sentAt + Number(retryAfter) * 1000, req.socket)
       const bytes = Buffer.byteLength(text)
       headers["content-length"] = String(bytes)
       const issues = reply.status === 200 ? (reply.issuesWithFields ?? 0) + (reply.idOnlyIssues ?? 0) : 0
-      p.stats.sent(bytes, issues, charged)
+      p.stats.sent(bytes, issues, charged, source)
       res.writeHead(reply.status, headers)
       res.end(text)
     }

@@ -30,8 +30,13 @@ export interface RetryAfterExcused extends RetryAfterViolation {
 /** What clients did, as `GET /__emulator/stats` reports it. */
 export interface EmulatorStats {
   readonly requests: { readonly total: number; readonly byEndpoint: Readonly<Record<string, number>> }
-  /** Quota points charged (all windows). */
+  /** Quota points the requests cost (all windows, every source). */
   readonly points: number
+  /**
+   * The same points by whose traffic it was: the app's functions, the page's own `requestJira`
+   * (charged to the app's quota or not, `frontendPoints`), API tokens (and anonymous requests).
+   */
+  readonly pointsBySource: { readonly app: number; readonly frontend: number; readonly apiToken: number }
   readonly rateLimited: { readonly total: number; readonly byReason: Readonly<Record<string, number>> }
   readonly faults: { readonly total: number; readonly byKind: Readonly<Record<string, number>> }
   /**
@@ -69,6 +74,9 @@ const bump = (record: Record<string, number>, key: string, by = 1) => {
 const zeroCounters = () => ({
   requests: 0,
   points: 0,
+  app: 0,
+  frontend: 0,
+  apiToken: 0,
   rateLimited: 0,
   faults: 0,
   violations: 0,
@@ -159,10 +167,16 @@ export class StatsRecorder {
     this.counters.peak = Math.max(this.counters.peak, n)
   }
 
-  sent(bytes: number, issues: number, points: number): void {
+  sent(
+    bytes: number,
+    issues: number,
+    points: number,
+    source: "app" | "frontend" | "apiToken" = "apiToken",
+  ): void {
     this.counters.bytes += bytes
     this.counters.issues += issues
     this.counters.points += points
+    this.counters[source] += points
   }
 
   snapshot(): EmulatorStats {
@@ -170,6 +184,7 @@ export class StatsRecorder {
     return {
       requests: { total: c.requests, byEndpoint: { ...this.byEndpoint } },
       points: c.points,
+      pointsBySource: { app: c.app, frontend: c.frontend, apiToken: c.apiToken },
       rateLimited: { total: c.rateLimited, byReason: { ...this.byReason } },
       faults: { total: c.faults, byKind: { ...this.byKind } },
       retryAfterViolations: c.violations,

@@ -1,6 +1,10 @@
 /**
  * The export run: `export/start`, then `export/next` one call at a time until the cursor is null,
- * collecting the CSV text as Blob parts. A failed call is repeated with the same cursor (the cursor is
+ * collecting the CSV text as Blob parts (out of the JavaScript heap). The calls go to a runner
+ * (runners.ts): Atlassian's servers, or the page runner in this browser, one unit per call; an
+ * automatic run starts on the servers and moves to the browser when the export is large or the app's
+ * points are short. After each part the run is kept in IndexedDB (savedExports.ts) to resume after a
+ * reload. A failed call is repeated with the same cursor (the cursor is
  * self-contained, so nothing is lost or doubled): after Jira's `retryAfterMs`, at the quota's reset time,
  * or with exponential backoff for network and server errors. Calls are also spaced so the bridge's own
  * limit (500 invokes per 25 s, see docs/forge.md §2) is never reached.
@@ -12,15 +16,27 @@ import type {
   ResolverError,
   WorkbookInfo,
 } from "../../../src/contract.js"
-import { type Backend, Key } from "../bridge.js"
+import type { Backend } from "../bridge.js"
 import { type Clock, sleep } from "../clock.js"
 import { isRetryable } from "../errors.js"
 import { fileNameFor } from "../format.js"
 import { batch, computed, type ReadSignal, type Signal, signal } from "../state/signal.js"
 import { workbookBlob } from "../workbook.js"
+import {
+  autoPlace,
+  browserRunner,
+  chosenPlace,
+  type EngineLike,
+  loadPageEngine,
+  type Place,
+  type RunChoice,
+  type Runner,
+  serversRunner,
+} from "./runners.js"
+import type { ExportStore, SavedExport } from "./savedExports.js"
 
-/** Bridge limit 500 calls / 25 s = one per 50 ms; 60 ms keeps a margin for the page's other calls. */
-export const MIN_CALL_SPACING_MS = 60
+export { MIN_CALL_SPACING_MS } from "./runners.js"
+
 /** Backoff for network and server errors: 1 s, 2 s, 4 s, … capped at 30 s. */
 export const BACKOFF_BASE_MS = 1_000
 export const BACKOFF_CAP_MS = 30_000
@@ -84,7 +100,9 @@ const emptyProgress: ExportProgress = { done: 0, total: null, missing: [], trunc
 /** Where a stopped run can go on from. */
 interface Position {
   readonly request: ExportRequest
-  readonly parts: string[]
+  readonly parts: Blob[]
+  readonly runner: Runner
+  readonly saved: SavedExport<ExportRequest> | undefined
   readonly cursor: string | null
   /** Said by export/start, which a resumed run does not call again. */
   readonly sequentialReason: string | undefined
@@ -100,7 +118,6 @@ export class ExportModel {
   readonly #now: Signal<number>
   /** How long the call now out has waited for its answer, in whole seconds' ticks; undefined between calls. */
   readonly #callWaitedMs: Signal<number | undefined> = signal<number | undefined>(undefined)
-  readonly #backend: Backend
   readonly #clock: Clock
   #startedAt = 0
   /** Time spent waiting for Jira; excluded from the issues/s rate so a pause does not distort it. */
@@ -109,11 +126,91 @@ export class ExportModel {
   #cancelWait: () => void = () => undefined
   #lastCallAt = Number.NEGATIVE_INFINITY
   #position: Position | undefined
+  readonly #servers: Runner
+  readonly #browser: Runner
+  readonly #store: ExportStore<ExportRequest> | undefined
+  readonly #runIn: Signal<RunChoice> = signal<RunChoice>("auto")
+  /** Where the current run reads Jira, and why, in one line. */
+  readonly #placement: Signal<{ readonly place: Place; readonly why: string } | undefined> = signal<
+    { readonly place: Place; readonly why: string } | undefined
+  >(undefined)
+  /** An unfinished run kept from an earlier visit, offered for resuming. */
+  readonly #saved: Signal<SavedExport<ExportRequest> | undefined> = signal<
+    SavedExport<ExportRequest> | undefined
+  >(undefined)
 
-  constructor(backend: Backend, clock: Clock) {
-    this.#backend = backend
+  constructor(
+    backend: Backend,
+    clock: Clock,
+    deps: {
+      readonly engine?: () => Promise<EngineLike>
+      readonly store?: ExportStore<ExportRequest> | undefined
+    } = {},
+  ) {
     this.#clock = clock
     this.#now = signal(clock.now())
+    this.#servers = serversRunner(backend)
+    this.#browser = browserRunner(deps.engine ?? loadPageEngine)
+    this.#store = deps.store
+  }
+
+  /** Options → "Run the export": automatically, in this browser, or on Atlassian's servers. */
+  get runIn(): ReadSignal<RunChoice> {
+    return this.#runIn
+  }
+  setRunIn(choice: RunChoice): void {
+    this.#runIn.value = choice
+  }
+  get placement(): ReadSignal<{ readonly place: Place; readonly why: string } | undefined> {
+    return this.#placement
+  }
+  get saved(): ReadSignal<SavedExport<ExportRequest> | undefined> {
+    return this.#saved
+  }
+
+  /** Looks for an unfinished run of this user kept in the browser (offered as "Resume the export of …"). */
+  async loadSaved(): Promise<void> {
+    const saved = await this.#store?.latest().catch(() => undefined)
+    if (saved !== undefined && this.#state.peek().kind === "idle") this.#saved.value = saved
+  }
+
+  /** Continues the kept run: its parts so far, its cursor, where it ran. */
+  async resumeSaved(): Promise<void> {
+    const saved = this.#saved.peek()
+    if (saved === undefined || this.#store === undefined) return
+    this.#stop()
+    const run = ++this.#run
+    const parts = [...(await this.#store.parts(saved.id))]
+    if (run !== this.#run) return
+    this.#saved.value = undefined
+    this.#startedAt = this.#clock.now()
+    this.#waitedMs = 0
+    batch(() => {
+      this.#now.value = this.#startedAt
+      this.#progress.value = saved.progress
+      this.#placement.value = { place: saved.place, why: saved.why }
+    })
+    // A kept record whose parts were not all written (a storage error) cannot give an exact file.
+    if (parts.length !== saved.parts) {
+      await this.dismissSaved()
+      return
+    }
+    return this.#go(run, saved.request, {
+      request: saved.request,
+      parts,
+      runner: saved.place === "browser" ? this.#browser : this.#servers,
+      saved,
+      cursor: saved.cursor,
+      sequentialReason: saved.sequentialReason,
+      ...(saved.workbook === undefined ? {} : { workbook: saved.workbook }),
+    })
+  }
+
+  /** Forgets the kept run (nothing of it stays in the browser). */
+  async dismissSaved(): Promise<void> {
+    const saved = this.#saved.peek()
+    this.#saved.value = undefined
+    if (saved !== undefined) await this.#store?.remove(saved.id).catch(() => undefined)
   }
 
   get state(): ReadSignal<ExportState> {
@@ -162,6 +259,7 @@ export class ExportModel {
       this.#progress.value = emptyProgress
     })
     this.#position = undefined
+    void this.dismissSaved()
     return this.#go(run, request, undefined)
   }
 
@@ -178,12 +276,14 @@ export class ExportModel {
   cancel(): void {
     if (this.#state.peek().kind !== "running") return
     this.#stop()
+    this.#forget()
     this.#state.value = { kind: "cancelled" }
   }
 
   /** Back to the options (after done, cancelled or failed). */
   reset(): void {
     this.#stop()
+    this.#forget()
     this.#position = undefined
     this.#progress.value = emptyProgress
     this.#state.value = { kind: "idle" }
@@ -192,18 +292,36 @@ export class ExportModel {
   #stop(): void {
     this.#run++
     this.#cancelWait()
+    this.#position?.runner.stop()
+  }
+
+  /** Deletes what the browser keeps of the current run. */
+  #forget(): void {
+    const id = this.#position?.saved?.id
+    if (id !== undefined) void this.#store?.remove(id).catch(() => undefined)
+  }
+
+  /** Keeps the run's record and its part `seq` in the browser; a storage failure only loses the resume. */
+  async #keep(record: SavedExport<ExportRequest> | undefined, seq: number, text: string): Promise<void> {
+    if (record === undefined) return
+    await this.#store?.save(record, seq, text).catch(() => undefined)
   }
 
   async #go(run: number, request: ExportRequest, from: Position | undefined): Promise<void> {
     const live = () => run === this.#run
-    let parts: string[]
+    let parts: Blob[]
     let cursor: string | null
     let sequentialReason: string | undefined
     let workbook: Position["workbook"]
+    let runner: Runner
+    let saved: SavedExport<ExportRequest> | undefined
     if (from === undefined || (from.cursor === null && from.parts.length === 0)) {
       this.#state.value = { kind: "running", activity: { kind: "starting" } }
-      const started = await this.#attempt(run, () =>
-        this.#backend.call(Key.exportStart, {
+      const choice = this.#runIn.peek()
+      // Automatic: the servers start it (count, plan, the app's points left), then it may move here.
+      const first = choice === "browser" ? this.#browser : this.#servers
+      const started = await this.#attempt(run, first, () =>
+        first.start({
           jql: request.jql,
           columns: request.columns,
           options: request.options,
@@ -212,32 +330,67 @@ export class ExportModel {
         }),
       )
       if (!started.ok) return
-      parts = [started.value.csv]
+      const placement =
+        choice === "auto" ? autoPlace(started.value) : { place: first.place, why: chosenPlace(first.place) }
+      runner = placement.place === "browser" ? this.#browser : this.#servers
+      parts = [new Blob([started.value.csv])]
       cursor = started.value.cursor
       sequentialReason = started.value.sequentialReason
       const info = started.value.workbook
       workbook = info === undefined ? undefined : { info, columns: started.value.columns }
-      this.#progress.value = { ...emptyProgress, total: started.value.approximateTotal }
+      const progress = { ...emptyProgress, total: started.value.approximateTotal }
+      batch(() => {
+        this.#progress.value = progress
+        this.#placement.value = placement
+      })
+      saved =
+        this.#store === undefined
+          ? undefined
+          : {
+              id: `${this.#startedAt}-${run}`,
+              accountId: "",
+              request,
+              place: placement.place,
+              why: placement.why,
+              cursor,
+              progress,
+              ...(sequentialReason === undefined ? {} : { sequentialReason }),
+              parts: 1,
+              startedAt: this.#startedAt,
+              ...(workbook === undefined ? {} : { workbook }),
+            }
+      await this.#keep(saved, 0, started.value.csv)
     } else {
       parts = from.parts
       cursor = from.cursor
       sequentialReason = from.sequentialReason
       workbook = from.workbook
+      runner = from.runner
+      saved = from.saved
     }
     while (cursor !== null) {
       this.#position = {
         request,
         parts,
+        runner,
+        saved,
         cursor,
         sequentialReason,
         ...(workbook === undefined ? {} : { workbook }),
       }
       this.#state.value = { kind: "running", activity: { kind: "fetching" } }
       const current = cursor
-      const chunk = await this.#attempt(run, () => this.#backend.call(Key.exportNext, { cursor: current }))
+      const chunk = await this.#attempt(run, runner, () => runner.next(current))
       if (!chunk.ok) return
       const value = chunk.value
-      if (value.csv !== "") parts.push(value.csv)
+      if (value.csv !== "") {
+        parts.push(new Blob([value.csv]))
+        if (saved !== undefined) {
+          saved = { ...saved, cursor: value.cursor ?? "", progress: value.progress, parts: parts.length }
+          await this.#keep(saved, parts.length - 1, value.csv)
+          if (!live()) return
+        }
+      }
       // Together, so the rate never divides this chunk's count by the previous chunk's time.
       batch(() => {
         this.#progress.value = value.progress
@@ -267,6 +420,8 @@ export class ExportModel {
       this.#position = {
         request,
         parts,
+        runner,
+        saved,
         cursor: null,
         sequentialReason,
         ...(workbook === undefined ? {} : { workbook }),
@@ -282,6 +437,8 @@ export class ExportModel {
       }
       return
     }
+    // The file is whole: nothing of it stays in the browser's storage.
+    if (saved !== undefined) void this.#store?.remove(saved.id).catch(() => undefined)
     this.#position = undefined
     this.#state.value = {
       kind: "done",
@@ -314,12 +471,13 @@ export class ExportModel {
    */
   async #attempt<A>(
     run: number,
+    runner: Runner,
     call: () => Promise<{ ok: true; value: A } | { ok: false; error: ResolverError }>,
   ): Promise<Step<A>> {
     let failures = 0
     let limited = 0
     for (;;) {
-      if (!(await this.#space(run))) return { ok: false }
+      if (!(await this.#space(run, runner.spacingMs))) return { ok: false }
       this.#lastCallAt = this.#clock.now()
       const stopTicking = this.#tickDuringCall()
       const result = await call()
@@ -365,9 +523,9 @@ export class ExportModel {
     }
   }
 
-  /** Keeps calls at least `MIN_CALL_SPACING_MS` apart. */
-  async #space(run: number): Promise<boolean> {
-    const gap = this.#lastCallAt + MIN_CALL_SPACING_MS - this.#clock.now()
+  /** Keeps calls at least `spacingMs` apart (the bridge's invoke limit; none in the browser). */
+  async #space(run: number, spacingMs: number): Promise<boolean> {
+    const gap = this.#lastCallAt + spacingMs - this.#clock.now()
     if (gap <= 0) return run === this.#run
     const wait = sleep(this.#clock, gap)
     this.#cancelWait = wait.cancel

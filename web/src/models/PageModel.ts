@@ -15,6 +15,7 @@ import { OptionsModel, restoreOptions, toInput } from "./OptionsModel.js"
 import { PreviewModel, type PreviewRequest } from "./PreviewModel.js"
 import { Retries, type Wait } from "./retry.js"
 import { StartModel } from "./StartModel.js"
+import { indexedDbExports } from "./savedExports.js"
 
 /** Quiet time after a column or option change before the preview is refreshed. */
 export const REFRESH_DEBOUNCE_MS = 300
@@ -80,7 +81,7 @@ export class PageModel {
       this.#scheduleRefresh()
     })
     this.preview = new PreviewModel(backend, clock)
-    this.exporter = new ExportModel(backend, clock)
+    this.exporter = new ExportModel(backend, clock, { store: indexedDbExports(context.accountId) })
     this.start = new StartModel(backend, context)
   }
 
@@ -144,6 +145,8 @@ export class PageModel {
       this.#retries.run(() => this.backend.call(Key.fields, {}), control),
       this.#retries.run(() => this.backend.call(Key.jqlAutocomplete, {}), control),
     ])
+    // An export this user left unfinished in this browser is offered for resuming.
+    void this.exporter.loadSaved()
     if (me === undefined || fields === undefined || autocomplete === undefined) return
     if (me.ok) this.#me.value = me.value
     if (autocomplete.ok) this.jql.useAutocomplete(autocomplete.value)

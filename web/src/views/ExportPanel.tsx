@@ -8,6 +8,7 @@ import type { PageModel } from "../models/PageModel.js"
 import { useValue } from "../state/signal.js"
 import { ErrorNotice } from "./ErrorNotice.js"
 import { ModeOption } from "./ModeOption.js"
+import { Placement, ResumeOffer, RunOption } from "./RunPlace.js"
 
 /** The current state in words. */
 export const describeActivity = (activity: Activity, now: number, timeZone: string): string => {
@@ -75,6 +76,7 @@ const Options = ({ page, disabled }: { page: PageModel; disabled: boolean }) => 
     <fieldset class="options" disabled={disabled}>
       <legend>Options</legend>
       <ModeOption page={page} />
+      <RunOption page={page} />
       <div class="option">
         <label for="opt-preset">Preset</label>
         <select
@@ -297,6 +299,7 @@ export const ExportPanel = ({ page }: { page: PageModel }) => {
   return (
     <section class="panel" aria-labelledby="export-heading" ref={panel}>
       <h2 id="export-heading">Export</h2>
+      <ResumeOffer page={page} />
       <Options page={page} disabled={running} />
       {!running && state.kind !== "done" && (
         <div class="actions">
@@ -314,6 +317,7 @@ export const ExportPanel = ({ page }: { page: PageModel }) => {
           </button>
         </div>
       )}
+      {(running || state.kind === "done") && <Placement page={page} />}
       {running && <Progress page={page} activity={state.activity} />}
       {state.kind === "cancelled" && (
         <p class="notice" role="status" data-testid="export-cancelled">

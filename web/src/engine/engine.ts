@@ -1,0 +1,178 @@
+/**
+ * The export engine driven by the page itself (issue 20): the same start and unit stream as the
+ * resolvers and the command line, reading Jira through `requestJira` as the signed-in user. It answers
+ * in the resolvers' terms (`ExportStarted`, one `ExportChunk` per unit, `ResolverError`s), so the
+ * page's export model drives it exactly as it drives `export/start` and `export/next`: the same
+ * progress, cancel, pauses and retries, and the same cursor, which is why a run started on
+ * Atlassian's servers can continue here.
+ *
+ * Between two `next` calls the stream keeps running (reading ahead a few units), so asking for one
+ * unit at a time costs no restart; a cursor other than the one last handed out (a retry, a resume)
+ * starts a new stream from it.
+ */
+import { Cause, Effect, Exit, Fiber, Layer, ManagedRuntime, Option, Queue, Stream } from "effect"
+import {
+  type ExportChunk,
+  type ExportProgress,
+  type ExportStarted,
+  ExportStartPayload,
+  type ResolverError,
+  type Result,
+} from "../../../src/contract.js"
+import { type Counters, decodeCursor, encodeCursor } from "../../../src/export/cursor.js"
+import { ExportJira } from "../../../src/export/ExportJira.js"
+import { type CursorUnit, exportStream, planOf, startExport } from "../../../src/export/engine.js"
+import { pauseFor } from "../../../src/export/pause.js"
+import { livePlanner, timeZoneFor } from "../../../src/export/planner.js"
+import { defaultSettings, type ExportFailure } from "../../../src/export/types.js"
+import { isWorkbook, workbookInfoOf } from "../../../src/export/xlsx.js"
+import { BridgeTransport, type RequestJira } from "../../../src/jira/BridgeTransport.js"
+import { JiraClient } from "../../../src/jira/JiraClient.js"
+import { RateLimitState } from "../../../src/jira/RateLimitState.js"
+import { UserDirectory } from "../../../src/jira/UserDirectory.js"
+import { decodePayload } from "../../../src/resolvers/payload.js"
+import { internalError, type ResolverFailure, toResolverError } from "../../../src/resolvers/respond.js"
+import { slicedScheduler } from "./scheduler.js"
+
+export interface PageEngine {
+  /** `export/start` in the page: checks the query, plans the columns, picks the strategy, first cursor. */
+  readonly start: (payload: unknown) => Promise<Result<ExportStarted>>
+  /** The next unit from `cursor` (its text, the cursor after it, the counters), or a pause. */
+  readonly next: (cursor: string) => Promise<Result<ExportChunk>>
+  /** Stops the stream under way (cancel): nothing more is read. */
+  readonly stop: () => void
+}
+
+/** Units read ahead of the page: enough to keep requests in flight while it stores the last one. */
+const READ_AHEAD_UNITS = 3
+
+type Item =
+  | ({ readonly _tag: "unit" } & CursorUnit)
+  | { readonly _tag: "failed"; readonly error: ExportFailure }
+
+interface Running {
+  /** The cursor the page will ask with next: the one after the last unit handed out. */
+  cursor: string
+  counters: Counters
+  readonly items: Queue.Queue<Item>
+  readonly fiber: Fiber.RuntimeFiber<void>
+}
+
+const progressOf = (c: Counters): ExportProgress => ({
+  done: c.done,
+  total: c.total,
+  missing: c.missing,
+  truncatedCells: c.truncatedCells,
+  ...(c.relocations === undefined ? {} : { relocations: c.relocations }),
+})
+
+export const makePageEngine = (requestJira: RequestJira): PageEngine => {
+  // One quota state and user directory for the page's session, as the CLI keeps them for its process.
+  const services = ExportJira.layer.pipe(
+    Layer.provideMerge(UserDirectory.layer()),
+    Layer.provideMerge(JiraClient.layer),
+    Layer.provideMerge(RateLimitState.layer),
+    Layer.provide(BridgeTransport.layer(requestJira)),
+  )
+  const runtime = ManagedRuntime.make(services)
+  const scheduler = slicedScheduler()
+  let running: Running | undefined
+
+  /** Runs an effect in the page's runtime to a Result: failures as the resolvers word them. */
+  const settle = <A>(
+    effect: Effect.Effect<A, ResolverFailure, ExportJira | JiraClient | UserDirectory | RateLimitState>,
+  ): Promise<Result<A>> =>
+    runtime.runPromiseExit(effect.pipe(Effect.withScheduler(scheduler))).then((exit): Result<A> => {
+      if (Exit.isSuccess(exit)) return { ok: true, value: exit.value }
+      const failure = Cause.failureOption(exit.cause)
+      if (Option.isSome(failure)) return { ok: false, error: toResolverError(failure.value) }
+      console.error("page engine defect", Cause.pretty(exit.cause))
+      return { ok: false, error: internalError }
+    })
+
+  const stop = () => {
+    const current = running
+    running = undefined
+    // Shutting the queue down also ends a `next` still waiting on it.
+    if (current !== undefined)
+      runtime.runFork(Effect.zipRight(Fiber.interrupt(current.fiber), Queue.shutdown(current.items)))
+  }
+
+  const start = (payload: unknown) =>
+    settle(
+      Effect.gen(function* () {
+        stop()
+        const input = yield* decodePayload(ExportStartPayload)(payload)
+        const jira = yield* ExportJira
+        const timeZone = yield* timeZoneFor(input.options?.timeZone)
+        const started = yield* startExport({
+          jira,
+          planner: livePlanner,
+          payload: input,
+          timeZone,
+          siteUrl: input.siteUrl ?? "",
+          apiToken: false,
+        })
+        const answer: ExportStarted = {
+          csv: started.header,
+          columns: started.columns,
+          approximateTotal: started.approximateTotal,
+          strategy: started.strategy,
+          ...(started.sequentialReason === undefined ? {} : { sequentialReason: started.sequentialReason }),
+          cursor: encodeCursor(started.content),
+          ...(isWorkbook(started.content.options) ? { workbook: workbookInfoOf(started.content) } : {}),
+        }
+        return answer
+      }),
+    )
+
+  /** A new stream from `cursor`, read ahead into a small queue. */
+  const open = (cursor: string) =>
+    Effect.gen(function* () {
+      const content = yield* decodeCursor(cursor)
+      const jira = yield* ExportJira
+      const { format } = yield* livePlanner(planOf(content))
+      const items = yield* Queue.bounded<Item>(READ_AHEAD_UNITS)
+      const units = exportStream({ jira, format, content, settings: defaultSettings }).pipe(
+        Stream.map((unit): Item => ({ _tag: "unit", ...unit })),
+      )
+      const fiber = yield* units.pipe(
+        Stream.runForEach((item) => Queue.offer(items, item)),
+        Effect.catchAll((error) => Queue.offer(items, { _tag: "failed", error })),
+        Effect.asVoid,
+        Effect.forkDaemon,
+      )
+      const opened: Running = { cursor, counters: content.counters, items, fiber }
+      return opened
+    })
+
+  const next = (cursor: string) =>
+    settle(
+      Effect.gen(function* () {
+        if (running === undefined || running.cursor !== cursor) {
+          stop()
+          running = yield* open(cursor)
+        }
+        const current = running
+        const item = yield* Queue.take(current.items)
+        if (item._tag === "failed") {
+          running = undefined
+          const pause = pauseFor(item.error)
+          // A wait Jira asks for is a pause from the same cursor, as export/next answers it.
+          if (pause === undefined) return yield* Effect.fail(item.error)
+          const paused: ExportChunk = { csv: "", cursor, progress: progressOf(current.counters), ...pause }
+          return paused
+        }
+        const after = item.next === null ? null : encodeCursor(item.next)
+        current.counters = item.counters
+        if (after === null) running = undefined
+        else current.cursor = after
+        const chunk: ExportChunk = { csv: item.text, cursor: after, progress: progressOf(item.counters) }
+        return chunk
+      }),
+    )
+
+  return { start, next, stop }
+}
+
+export type { ResolverError }
