@@ -26,6 +26,32 @@ describe("the global page: an Excel workbook", () => {
     await host?.close()
   })
 
+  it("the page runner in the browser makes the same workbook's rows", async () => {
+    await withPage(browser, "page-xlsx-browser", async (page, pageErrors) => {
+      await page.goto(host.url)
+      await page.getByTestId("whoami").waitFor()
+      await page.getByTestId("selected-columns").waitFor()
+      await page.getByLabel("JQL", { exact: true }).fill(jql)
+      await page.getByTestId("run-in").selectOption("browser")
+      await page.getByLabel("File", { exact: true }).selectOption("xlsx")
+      await page.getByTestId("export-button").click()
+      const download = page.getByTestId("download-button")
+      await download.waitFor({ timeout: 120_000 })
+      const [file] = await Promise.all([page.waitForEvent("download"), download.click()])
+      expect(file.suggestedFilename()).toMatch(/\.xlsx$/)
+      const [sheet] = await readWorkbook(await readFile(await file.path()))
+      const emulator = host.emulator
+      if (emulator === undefined) throw new Error("no emulator")
+      const keys = emulator
+        .referenceSearch(jql, host.accountId)
+        .map((id) => emulator.dataset.issueByIdOrKey(id)?.key ?? `missing ${id}`)
+      const first = sheet?.rows.slice(1).map((r) => r[0] ?? { type: "empty" as const }) ?? []
+      expect(first.map((c) => ("value" in c ? c.value : ""))).toEqual(keys)
+      expect(first.every((c) => c.type === "link")).toBe(true)
+      expect(pageErrors).toEqual([])
+    })
+  })
+
   it("downloads an .xlsx of the query's issues, zipped in the page", async () => {
     await withPage(browser, "page-xlsx", async (page, pageErrors) => {
       const scripts: Array<string> = []
