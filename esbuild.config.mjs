@@ -70,6 +70,16 @@ const engineOptions = {
   entryPoints: { engine: join(root, "web", "src", "engine", "index.ts") },
 }
 
+/**
+ * The workbook writer (src/xlsx with fflate, through web/src/xlsx.ts) as its own file too, for the
+ * same reason: the page imports it by URL when an Excel download is zipped (web/src/workbook.ts).
+ */
+/** @type {import("esbuild").BuildOptions} */
+const xlsxOptions = {
+  ...webOptions,
+  entryPoints: { xlsx: join(root, "web", "src", "xlsx.ts") },
+}
+
 /** @type {import("esbuild").BuildOptions} */
 const cliOptions = {
   absWorkingDir: root,
@@ -138,11 +148,12 @@ if (buildWeb || buildCli) {
     if (buildWeb) {
       await (await context({ ...webOptions, plugins: [onEnd(report)] })).watch()
       await (await context({ ...engineOptions, plugins: [onEnd(report)] })).watch()
+      await (await context({ ...xlsxOptions, plugins: [onEnd(report)] })).watch()
     }
     if (buildCli) await (await context({ ...cliOptions, plugins: [onEnd(cliDone)] })).watch()
     process.stderr.write("esbuild: watching for changes\n")
   } else {
-    if (buildWeb) reportWeb(await Promise.all([build(webOptions), build(engineOptions)]))
+    if (buildWeb) reportWeb(await Promise.all([build(webOptions), build(engineOptions), build(xlsxOptions)]))
     if (buildCli) await cliDone(await build(cliOptions))
   }
 }

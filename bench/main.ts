@@ -13,6 +13,7 @@
  *   `requestJira`, next to the command line, and its JS heap for 100,000 issues,
  * - peak RSS of command-line exports of 10,000 and 100,000 issues, fast and thrifty (bench/rss.ts),
  * - start-up of the built exporter against the transpiled sources (bench/startup.ts),
+ * - Excel workbooks against CSV: rows per second, bytes, peak RSS at two sizes (bench/xlsx.ts),
  * - the command line end to end against the bound (bench/cliEndToEnd.ts, `cliEndToEnd`).
  *
  * `npm run bench -- csv` runs bench/csv.ts instead, `npm run bench -- startup` only the start-up,
@@ -22,7 +23,7 @@
  * `--json`: the last line is one JSON object with every figure printed. `--issues N`,
  * `--rss-issues A,B`, `--invoke-latency MS` (default 300) and `--skip-engine` (fast, thrifty and
  * everything compared with them), `--skip-orders`, `--skip-sequential`, `--skip-history`,
- * `--skip-page`, `--skip-page-engine`, `--skip-rss`, `--skip-startup` let parts run alone.
+ * `--skip-page`, `--skip-page-engine`, `--skip-rss`, `--skip-startup`, `--skip-xlsx` let parts run alone.
  */
 import { parseArgs } from "node:util"
 import { PROFILES } from "../dev/emulator/index.js"
@@ -40,6 +41,7 @@ import { sequentialRun } from "./sequential.js"
 import { runSharedPoolBench } from "./sharedPool.js"
 import { runStartupBench } from "./startup.js"
 import { BENCH_USAGE, issuesWorkload, verdict } from "./targets.js"
+import { runXlsxBench } from "./xlsx.js"
 
 const main = async () => {
   const { values, positionals } = parseArgs({
@@ -58,6 +60,7 @@ const main = async () => {
       "skip-startup": { type: "boolean", default: false },
       "skip-history": { type: "boolean", default: false },
       "skip-page": { type: "boolean", default: false },
+      "skip-xlsx": { type: "boolean", default: false },
       "skip-cli": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
       "skip-page-engine": { type: "boolean", default: false },
@@ -255,6 +258,8 @@ const main = async () => {
     }
   }
   if (!values["skip-startup"]) out.cliStartup = await runStartupBench()
+  if (!values["skip-xlsx"])
+    out.xlsx = await runXlsxBench({ issues, rssIssues: values["rss-issues"].split(",").map(Number), say })
   if (values.json) say(JSON.stringify(out))
 }
 

@@ -24,7 +24,7 @@ Run on a quiet machine; a loaded one moves every figure.
 
   (no mode)            the export benchmark: fast and thrifty through the engine, thrifty per query
                        order, a sequential loop, time in status, the page path, the command line end
-                       to end (cliEndToEnd), peak RSS, start-up
+                       to end (cliEndToEnd), peak RSS, start-up, .xlsx against CSV (xlsx)
   csv                  the CSV encoder against csv-stringify
   startup              start-up of the built exporter against the transpiled sources
   --issues N           issues in the data set (default 10000; the targets are set for 10,000)
@@ -32,7 +32,8 @@ Run on a quiet machine; a loaded one moves every figure.
   --invoke-latency MS  Forge's overhead per resolver call on the page path (default 300)
   --skip-engine        leave out fast, thrifty and everything compared with them
   --skip-orders, --skip-sequential, --skip-history, --skip-page, --skip-cli, --skip-rss,
-  --skip-startup       leave out that part
+  --skip-startup, --skip-xlsx
+                       leave out that part
   --json               end with one JSON line of every figure
   --help               this text
 `

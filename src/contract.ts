@@ -171,8 +171,22 @@ export const ExportProgress = Schema.Struct({
 })
 export type ExportProgress = typeof ExportProgress.Type
 
+/**
+ * What the page needs, besides the columns and the count, to zip an Excel workbook's fragments
+ * (src/xlsx/workbook.ts `workbookBytes`): the sheet's name, the issue links' site, and the "About this
+ * export" sheet's query, zone and as-of instant (epoch ms).
+ */
+export const WorkbookInfo = Schema.Struct({
+  sheetName: Schema.String,
+  siteUrl: Schema.String,
+  query: Schema.String,
+  timeZone: Schema.String,
+  asOf: Schema.Number,
+})
+export type WorkbookInfo = typeof WorkbookInfo.Type
+
 export const ExportStarted = Schema.Struct({
-  /** The first CSV text of the file: the optional BOM and the header row. */
+  /** The first CSV text of the file: the optional BOM and the header row (empty for a workbook). */
   csv: Schema.String,
   columns: Schema.Array(ColumnInfo),
   approximateTotal: Schema.NullOr(Schema.Number),
@@ -186,6 +200,8 @@ export const ExportStarted = Schema.Struct({
    */
   allowanceNote: Schema.optional(Schema.String),
   cursor: Schema.String,
+  /** With `format: "xlsx"`: the chunks' text is sheet fragments, zipped by the page with this. */
+  workbook: Schema.optional(WorkbookInfo),
   /**
    * The app's points left this hour as Jira's latest answer said (absent when it did not): the page
    * runs a large spend in the browser instead (web/src/models/runners.ts).
@@ -200,7 +216,7 @@ export const ExportNextPayload = Schema.Struct({
 export type ExportNextPayload = typeof ExportNextPayload.Type
 
 export const ExportChunk = Schema.Struct({
-  /** CSV text to append (possibly empty while waiting). */
+  /** CSV text to append (possibly empty while waiting); a workbook's sheet fragments. */
   csv: Schema.String,
   /** The cursor for the next call; null when the export is complete. */
   cursor: Schema.NullOr(Schema.String),

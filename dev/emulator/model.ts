@@ -75,7 +75,8 @@ export interface Dataset {
 export interface ChangeItem {
   readonly field: string
   readonly fieldtype: "jira" | "custom"
-  readonly fieldId: string
+  /** Absent on items that are not a field's change (`IssueParentAssociation`, `WorklogId`), as in Jira. */
+  readonly fieldId?: string
   readonly from: string | null
   readonly fromString: string | null
   readonly to: string | null

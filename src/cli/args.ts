@@ -13,6 +13,7 @@ import { isSiteUrl, siteBase } from "../contract/constants.js"
 import {
   Columns,
   Delimiter,
+  FileFormat,
   type HistoryMode,
   Jql,
   MAX_HISTORY_FIELDS,
@@ -41,8 +42,11 @@ Credentials come best from the environment: npm prints the whole command line of
   --strategy S        auto | thrifty | fast
   --history           one row per changed item: Issue key, Date, Author, Field, From, To
   --history-fields L  with --history: only changes of these field ids, e.g. status,assignee (at most 10)
+  --format F          csv | xlsx (an Excel workbook with typed cells; needs --out); an --out
+                      ending in .xlsx chooses xlsx
   --out FILE          write the CSV to FILE (default: standard output); it is written as
-                      FILE.partial and renamed when the export is complete
+                      FILE.partial and renamed when the export is complete (a workbook's rows
+                      are kept in FILE.partial and zipped into FILE at the end)
   --force             replace FILE if it exists (otherwise an existing FILE is refused)
   --resume FILE       continue an interrupted export from its saved cursor file, into the
                       same file, with the same query, columns and options (and the same
@@ -81,6 +85,7 @@ export const CliArgs = Schema.Struct({
   ),
   delimiter: Schema.optional(Delimiter),
   strategy: Schema.optional(Strategy),
+  format: Schema.optional(FileFormat),
   history: Schema.Boolean,
   historyFields: Schema.optional(
     Schema.Array(Schema.String.pipe(Schema.minLength(1))).pipe(
@@ -115,7 +120,15 @@ const splitColumns = (text: string) =>
 export const DEFAULT_TIMEOUT_SECONDS = 30
 
 /** What `--resume` takes from the cursor file; giving it again would be silently ignored. */
-const FIXED_BY_RESUME = ["jql", "columns", "preset", "delimiter", "strategy", "history-fields"] as const
+const FIXED_BY_RESUME = [
+  "jql",
+  "columns",
+  "preset",
+  "delimiter",
+  "strategy",
+  "history-fields",
+  "format",
+] as const
 
 /**
  * Parses argv (without node and script) and the environment; Left is one sentence for the user.
@@ -144,6 +157,7 @@ export const parseCli = (
           "value-columns": { type: "string" },
           delimiter: { type: "string" },
           strategy: { type: "string" },
+          format: { type: "string" },
           history: { type: "boolean", default: false },
           "history-fields": { type: "string" },
           out: { type: "string" },
@@ -193,6 +207,8 @@ export const parseCli = (
     )
   const timeout = v.timeout === undefined ? DEFAULT_TIMEOUT_SECONDS : Number(v.timeout.trim() || Number.NaN)
   const out = absolute(v.out)
+  const format = formatOf(v.format, out, resume)
+  if (Either.isLeft(format)) return Either.left(format.left)
   const cursorFile =
     absolute(v["cursor-file"]) ??
     resume ??
@@ -207,6 +223,7 @@ export const parseCli = (
     ...(v["value-columns"] === undefined ? {} : { valueColumns: v["value-columns"] }),
     ...(v.delimiter === undefined ? {} : { delimiter: v.delimiter === "tab" ? "\t" : v.delimiter }),
     ...(v.strategy === undefined ? {} : { strategy: v.strategy }),
+    ...(format.right === undefined ? {} : { format: format.right }),
     history: v.history,
     ...(v["history-fields"] === undefined ? {} : { historyFields: splitColumns(v["history-fields"]) }),
     ...(out === undefined ? {} : { out }),
@@ -234,6 +251,24 @@ export const parseCli = (
       "--value-columns goes with --preset jira-import (the other presets write a multi-value field in one cell).",
     )
   return Either.right({ _tag: "Run", args: decoded.right })
+}
+
+/**
+ * The file format: `--format`, else xlsx for an `--out` ending in `.xlsx`. A workbook is zipped at
+ * the end from the rows kept beside it, so it needs a file (a resumed one has its file already).
+ */
+const formatOf = (
+  format: string | undefined,
+  out: string | undefined,
+  resume: string | undefined,
+): Either.Either<string | undefined, string> => {
+  const named = out?.toLowerCase().endsWith(".xlsx") === true
+  if (format === "csv" && named)
+    return Either.left(`--out ${out} names a workbook but --format is csv; give the file a .csv name.`)
+  const chosen = format ?? (named ? "xlsx" : undefined)
+  if (chosen === "xlsx" && out === undefined && resume === undefined)
+    return Either.left("An Excel workbook is written to a file: add --out FILE.xlsx.")
+  return Either.right(chosen)
 }
 
 /** The history mode the arguments ask for, as export options. */

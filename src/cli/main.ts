@@ -45,6 +45,7 @@ import {
 } from "./quotaWait.js"
 import { cliSettings } from "./settings.js"
 import { makeWaiting, nowWaitingFor, type Waiting, waitingOnPurpose, watchWaiting } from "./waiting.js"
+import { buildWorkbook } from "./workbookFile.js"
 
 /** How often the cursor file is rewritten while an export runs into a file. */
 const SAVE_EVERY_MS = 2_000
@@ -102,6 +103,7 @@ const program = (
         ...(args.valueColumns === undefined ? {} : { valueColumns: args.valueColumns }),
         ...(args.delimiter === undefined ? {} : { delimiter: args.delimiter }),
         ...(args.strategy === undefined ? {} : { strategy: args.strategy }),
+        ...(args.format === undefined ? {} : { format: args.format }),
         ...historyOptionOf(args),
       }
       const started = yield* startExport({
@@ -215,7 +217,8 @@ const program = (
     const s = yield* Ref.get(state)
     const stopped = yield* Deferred.isDone(stop)
     if (Exit.isSuccess(exit) && !stopped) {
-      yield* output.finish
+      const workbook = content.options.format === "xlsx"
+      yield* output.finish(workbook ? buildWorkbook({ ...s.last, counters: s.counters }, format) : undefined)
       if (fs.existsSync(cursorFile)) fs.rmSync(cursorFile)
       const endedAt = yield* Clock.currentTimeMillis
       yield* Effect.sync(() =>

@@ -11,11 +11,17 @@ import { Effect } from "effect"
 import { digestOf, type SavedCursor, tailOf } from "./cursorFile.js"
 import { CliFailure, CliInputError, OutputClosed } from "./errors.js"
 
+/** Makes the final file `target` from the partial file. */
+export type Build = (partial: string, target: string) => Effect.Effect<void, CliFailure>
+
 export interface Output {
   /** Appends `text` at the end of what this output holds. */
   readonly write: (text: string) => Effect.Effect<void, CliFailure | OutputClosed>
-  /** The export is complete: close, and give the file its final name. */
-  readonly finish: Effect.Effect<void, CliFailure>
+  /**
+   * The export is complete: close, and give the file its final name; with `build`, the final file is
+   * made from the partial one (a workbook zipped from its rows), which is then removed.
+   */
+  readonly finish: (build?: Build) => Effect.Effect<void, CliFailure>
   /** The export stopped: close and keep the partial file for `--resume`. */
   readonly close: Effect.Effect<void>
   /** What a cursor file records to find this output again. */
@@ -39,7 +45,7 @@ export const standardOutput: Output = {
         )
       })
     }),
-  finish: Effect.void,
+  finish: () => Effect.void,
   close: Effect.void,
   identity: { out: null },
 }
@@ -73,18 +79,34 @@ const fileOutput = (
         },
         catch: (e) => new CliFailure({ message: `Writing ${partial} failed: ${String(e)}` }),
       }),
-    finish: Effect.gen(function* () {
-      yield* close
-      if (partial === out) return
-      if (!replace && (yield* exists(out)))
-        return yield* new CliFailure({
-          message: `${out} appeared while the export ran and was left as it is; the complete CSV is in ${partial}.`,
+    finish: (build) =>
+      Effect.gen(function* () {
+        yield* close
+        if (partial === out) return
+        if (!replace && (yield* exists(out)))
+          return yield* new CliFailure({
+            message: `${out} appeared while the export ran and was left as it is; the complete export is in ${partial}.`,
+          })
+        if (build === undefined) {
+          yield* Effect.try({
+            try: () => fs.renameSync(partial, out),
+            catch: (e) =>
+              new CliFailure({ message: `${partial} could not be renamed to ${out}: ${String(e)}` }),
+          })
+          return
+        }
+        // Built beside the final name and renamed, so FILE is never half a file.
+        const building = `${out}.building`
+        yield* build(partial, building)
+        yield* Effect.try({
+          try: () => {
+            fs.renameSync(building, out)
+            fs.rmSync(partial)
+          },
+          catch: (e) =>
+            new CliFailure({ message: `${building} could not be renamed to ${out}: ${String(e)}` }),
         })
-      yield* Effect.try({
-        try: () => fs.renameSync(partial, out),
-        catch: (e) => new CliFailure({ message: `${partial} could not be renamed to ${out}: ${String(e)}` }),
-      })
-    }),
+      }),
     close,
     identity: { out, partial, replace },
     digest: Effect.sync(() => hash.copy().digest("base64url")),

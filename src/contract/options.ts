@@ -64,6 +64,9 @@ export type DurationFormat = typeof DurationFormat.Type
 
 export const Strategy = Schema.Literal("auto", "thrifty", "fast")
 
+export const FileFormat = Schema.Literal("csv", "xlsx")
+export type FileFormat = typeof FileFormat.Type
+
 export const HistoryMode = Schema.Struct({
   fields: Schema.optional(
     Schema.Array(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(255))).pipe(
@@ -104,5 +107,10 @@ export const ExportOptionsInput = Schema.Struct({
    * field's header). An issue with more values than this stops the export with a sentence.
    */
   valueColumns: Schema.optional(Schema.Int.pipe(Schema.between(1, MAX_VALUE_COLUMNS))),
+  /**
+   * The file: `csv` (the default), or `xlsx`, an Excel workbook with typed cells (src/xlsx); its
+   * chunks' `csv` text is then sheet fragments, which the page zips with `workbookBytes`.
+   */
+  format: Schema.optional(FileFormat),
 })
 export type ExportOptionsInput = typeof ExportOptionsInput.Type

@@ -86,7 +86,7 @@ const quoteTests: Readonly<Record<CsvOptions["delimiter"], RegExp>> = {
 const QUOTES = /"/g
 
 /** Cuts a cell to the limit with the marker, never splitting a surrogate pair. */
-const truncate = (cell: string): string => {
+export const truncateCell = (cell: string): string => {
   let end = EXCEL_CELL_LIMIT - TRUNCATION_MARKER.length
   const last = cell.charCodeAt(end - 1)
   if (last >= 0xd800 && last <= 0xdbff) end -= 1
@@ -102,7 +102,7 @@ const prepareCell = (cell: string, guard: boolean, options: CsvOptions, counter:
   if (cell.length === 0) return cell
   if (guard && needsGuard(cell)) cell = `'${cell}`
   if (options.truncateLongCells && cell.length > EXCEL_CELL_LIMIT) {
-    cell = truncate(cell)
+    cell = truncateCell(cell)
     counter.truncated += 1
   }
   return cell

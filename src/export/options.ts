@@ -43,6 +43,8 @@ const presetOf = (preset: Preset): ResolvedOptions => {
       hoursPerDay: d.hoursPerDay,
       daysPerWeek: d.daysPerWeek,
       ...("valueColumns" in d ? { importer: { valueColumns: d.valueColumns } } : {}),
+      // The file for programs keeps a value of unknown shape as JSON; the others write its text.
+      ...(preset === "data" ? { jsonForUnknown: true } : {}),
     },
     strategy: d.strategy,
   }
@@ -92,6 +94,7 @@ export const resolveOptions = (
       durationFormat: input?.durationFormat ?? base.format.durationFormat,
       hoursPerDay: input?.hoursPerDay ?? base.format.hoursPerDay,
       daysPerWeek: input?.daysPerWeek ?? base.format.daysPerWeek,
+      ...(base.format.jsonForUnknown === true ? { jsonForUnknown: true } : {}),
       ...(base.format.importer === undefined
         ? {}
         : { importer: { valueColumns: input?.valueColumns ?? base.format.importer.valueColumns } }),

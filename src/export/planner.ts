@@ -27,6 +27,7 @@ import { MAX_STATUSES } from "./cursor.js"
 import { PlanError } from "./errors.js"
 import { cellKindOf, resolveOptions } from "./options.js"
 import type { ExportIssue, ExportUser, PlanFormat, PlanInput, RowFormat } from "./ports.js"
+import { IMPORTER_WORKBOOK, isoDates, isWorkbook, workbookEncoding, workbookRow } from "./xlsx.js"
 
 /**
  * The zone dates are written in: the option when it names one, else the zone of the user's Jira
@@ -68,6 +69,11 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
     if (Either.isLeft(options)) return yield* new PlanError({ reason: "BadPayload", message: options.left })
     const siteUrl = plan.siteUrl
     const { csv, format, strategy } = options.right
+    const workbook = isWorkbook(plan.options)
+    if (workbook && format.importer !== undefined)
+      return yield* new PlanError({ reason: "BadPayload", message: IMPORTER_WORKBOOK })
+    // A workbook's About sheet shows the as-of instant, which the cursor keeps like the history's.
+    const asOf = workbook && plan.history !== undefined ? { history: { asOf: plan.history.asOf } } : {}
     const mode = plan.options.history
     if (mode !== undefined) {
       // Names resolved as columns are (an unknown one would keep no change at all); ids go to Jira.
@@ -76,13 +82,14 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
       const resolved = resolveHistoryFields(siteFields, mode.fields ?? [])
       if (Either.isLeft(resolved)) return yield* planProblem(resolved.left)
       const fields = resolved.right
-      const rowFormat = formatOf(HISTORY_COLUMNS, csv, {
+      const options = workbook ? isoDates(format) : format
+      const rowFormat = formatOf(HISTORY_COLUMNS, csv, workbook, {
         rankFields: rankFieldsOf(siteFields),
         // A small field: with `fields: ["id"]` alone an answer may leave the key out.
         fields: ["status"],
         changelogFields: fields,
         formatRow: () => [],
-        formatRows: (issue, users) => historyRows(issue, fields, { users, options: format, siteUrl }),
+        formatRows: (issue, users) => historyRows(issue, fields, { users, options, siteUrl }),
       })
       const history = plan.history === undefined ? {} : { history: { asOf: plan.history.asOf } }
       return { format: rowFormat, strategy, ...history }
@@ -106,7 +113,7 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
         : { history: { asOfMs: history.asOf, statuses: history.statuses ?? [] } }),
     })
     const cells = importer === undefined ? columns : cellColumns(columns, importer)
-    const rowFormat = formatOf(cells, csv, {
+    const rowFormat = formatOf(cells, csv, workbook, {
       // Jira answers `fields: []` with every navigable field, and `["id"]` with the id alone (no key,
       // so the key and URL columns would be blank); `["key"]` brings the id and the key, nothing more.
       fields: requested.length === 0 ? ["key"] : requested,
@@ -115,9 +122,11 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
       accountIds: (issue) => collectAccountIds(issue, columns),
       knownUsers: (issue) => collectKnownUsers(issue, columns).map((user) => [user.accountId, user] as const),
       formatRow:
-        importer === undefined
-          ? (issue, users) => formatRow(issue, columns, ctx(users))
-          : (issue, users) => importerRow(issue, columns, ctx(users), importer),
+        importer !== undefined
+          ? (issue, users) => importerRow(issue, columns, ctx(users), importer)
+          : workbook
+            ? (issue, users) => workbookRow(issue, columns, ctx(users))
+            : (issue, users) => formatRow(issue, columns, ctx(users)),
       ...(importer === undefined
         ? {}
         : {
@@ -127,7 +136,7 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
             },
           }),
     })
-    return { format: rowFormat, strategy, ...(history === undefined ? {} : { history }) }
+    return { format: rowFormat, strategy, ...(history === undefined ? asOf : { history }) }
   })
 
 /** A column or history field that cannot be resolved, as the plan's error. */
@@ -153,6 +162,7 @@ const rankFieldsOf = (fields: ReadonlyArray<FieldDetails>): NonNullable<RowForma
 const formatOf = (
   columns: ReadonlyArray<Column>,
   csv: CsvOptions,
+  workbook: boolean,
   rows: Pick<RowFormat, "fields" | "formatRow"> & Partial<RowFormat>,
 ): RowFormat => {
   const kinds = columns.map((c) => cellKindOf(c.kind))
@@ -168,6 +178,7 @@ const formatOf = (
     ),
     cellTexts: (row) => row.map((cell, i) => cellText(cell, kinds[i] ?? "text", csv)),
     encodeRows: (encoded) => encodeRows(encoded, kinds, csv),
+    ...(workbook ? workbookEncoding(columns) : {}),
     ...rows,
   }
 }

@@ -4,6 +4,7 @@
  * formatted, and the rows are cut into units of at most `maxUnitBytes` (split.ts).
  */
 import { Effect, Either } from "effect"
+import type { Attached } from "./changelogs.js"
 import { decodeIds, type Phase } from "./cursor.js"
 import { PlanError } from "./errors.js"
 import type { ExportIssue, ExportUser, RowFormat } from "./ports.js"
@@ -77,7 +78,26 @@ const upcomingIds = (after: Phase | null): ReadonlyArray<string> => {
   return Either.isRight(ids) ? ids.right : []
 }
 
-/** The units of one page or batch: usually one; several when its text is larger than `maxUnitBytes`. */
+/** The source's issues with their histories, those found gone since moved to its missing ones. */
+const withoutGone = (
+  source: Source,
+  attached: Attached,
+): Pick<Source, "issues" | "positions" | "missing"> => {
+  if (attached.gone.length === 0) return { ...source, issues: attached.issues }
+  const gone = new Set(attached.gone.map((issue) => issue.id))
+  const missing: Array<Listed> = [...source.missing]
+  const positions: Array<number> = []
+  source.issues.forEach((issue, i) => {
+    const position = source.positions[i] ?? i
+    if (!gone.has(issue.id)) positions.push(position)
+    else
+      missing.push(
+        issue.key === undefined ? { id: issue.id, position } : { id: issue.id, key: issue.key, position },
+      )
+  })
+  return { issues: attached.issues, positions, missing: missing.sort((a, b) => a.position - b.position) }
+}
+
 /** The first issue the format cannot hold, as a sentence. */
 const firstProblem = (issues: ReadonlyArray<ExportIssue>, format: RowFormat): string | undefined => {
   const check = format.rowProblem
@@ -89,16 +109,22 @@ const firstProblem = (issues: ReadonlyArray<ExportIssue>, format: RowFormat): st
   return undefined
 }
 
+/** The units of one page or batch: usually one; several when its text is larger than `maxUnitBytes`. */
 export const toUnits = (
   ctx: ExportContext,
   source: Source,
 ): Effect.Effect<ReadonlyArray<Unit>, ExportFailure> =>
   Effect.gen(function* () {
     const { format } = ctx
-    const withHistories =
+    const attached =
       ctx.changelogs === undefined || source.issues.length === 0
-        ? source.issues
+        ? undefined
         : yield* ctx.changelogs.attach(source.issues, source.upcoming ?? upcomingIds(source.after))
+    const {
+      issues: withHistories,
+      positions,
+      missing,
+    } = attached === undefined ? source : withoutGone(source, attached)
     const completed =
       format.needsComments || format.needsWorklogs
         ? yield* Effect.forEach(withHistories, (issue) => complete(ctx, issue), {
@@ -123,8 +149,8 @@ export const toUnits = (
     )
     const cuts = splitRows({
       rows: groups,
-      positions: source.positions,
-      missing: source.missing,
+      positions,
+      missing,
       after: source.after,
       resumeAt: source.resumeAt,
       encode: (some) => format.encodeRows(some.flat()),

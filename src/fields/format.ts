@@ -33,6 +33,15 @@ import {
 } from "./formatters.js"
 import { historyCell, isHistoryColumn } from "./historyColumns.js"
 import { isObject } from "./json.js"
+import {
+  colour,
+  development,
+  issueRestriction,
+  legacyTimeInStatus,
+  parentLink,
+  sla,
+  workRatio,
+} from "./siteFields.js"
 
 const bySystem: Readonly<Record<string, Formatter>> = {
   description: richText,
@@ -55,7 +64,8 @@ const bySystem: Readonly<Record<string, Formatter>> = {
   issuelinks: list(issueLink),
   attachment: list(attachment),
   labels: list(text),
-  workratio: number,
+  workratio: workRatio,
+  issuerestriction: issueRestriction,
 }
 
 /** Custom field type keys after `…customfieldtypes:` or the app prefix. */
@@ -64,7 +74,13 @@ const byCustom: Readonly<Record<string, Formatter>> = {
   "com.pyxis.greenhopper.jira:gh-epic-link": (v, ctx) => (typeof v === "string" ? v : issueRef(v, ctx)),
   "com.pyxis.greenhopper.jira:gh-lexo-rank": text,
   "com.pyxis.greenhopper.jira:jsw-story-points": number,
-  "com.atlassian.jpo:jpo-custom-field-parent": issueRef,
+  "com.atlassian.jpo:jpo-custom-field-parent": parentLink,
+  "com.pyxis.greenhopper.jira:gh-epic-color": colour,
+  "com.pyxis.greenhopper.jira:jsw-issue-color": colour,
+  "com.atlassian.servicedesk:sd-sla-field": sla,
+  "com.atlassian.jira.plugins.jira-development-integration-plugin:devsummarycf": development,
+  "com.atlassian.jira.plugins.jira-development-integration-plugin:devsummary": development,
+  "com.atlassian.jira.ext.charting:timeinstatus": legacyTimeInStatus,
   "com.atlassian.jira.plugin.system.customfieldtypes:textarea": richText,
   "com.atlassian.jira.plugin.system.customfieldtypes:cascadingselect": option,
   "com.atlassian.jira.plugin.system.customfieldtypes:atlassian-team": named,

@@ -6,7 +6,7 @@
 
 import { adfToText, isAdfDoc } from "./adf.js"
 import { formatDate, formatDateTime } from "./dates.js"
-import { isObject, MAX_VALUE_DEPTH, nonEmpty } from "./json.js"
+import { isObject, type Json, MAX_VALUE_DEPTH, nonEmpty } from "./json.js"
 import { formatDuration, plainDecimal } from "./numbers.js"
 import type { FormatOptions } from "./options.js"
 import type { HistoryContext } from "./statusTimes.js"
@@ -27,10 +27,13 @@ export type Formatter = (value: unknown, ctx: FormatContext) => string
 const seconds = (u: unknown): number | undefined =>
   typeof u === "number" && Number.isFinite(u) ? u : undefined
 
+/** A mention's current name; none for an account Jira did not return, whose stored name then stands. */
 const namesFrom =
   (ctx: FormatContext) =>
-  (accountId: string): string | undefined =>
-    ctx.users.get(accountId)?.displayName
+  (accountId: string): string | undefined => {
+    const user = ctx.users.get(accountId)
+    return user === undefined || user.known === false ? undefined : user.displayName
+  }
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -237,7 +240,7 @@ export const readable = (value: unknown, ctx: FormatContext, depth = 0): string 
   if (typeof value === "number") return plainDecimal(value)
   if (typeof value === "boolean") return value ? "true" : "false"
   if (Array.isArray(value)) {
-    if (depth >= MAX_VALUE_DEPTH) return compactJson(value)
+    if (depth >= MAX_VALUE_DEPTH) return ctx.options.jsonForUnknown === true ? compactJson(value) : ""
     return value
       .map((v) => readable(v, ctx, depth + 1))
       .filter((s) => s !== "")
@@ -252,7 +255,33 @@ export const readable = (value: unknown, ctx: FormatContext, depth = 0): string 
     (nonEmpty(value.value) !== undefined ? option(value, ctx) : undefined) ??
     nonEmpty(value.title) ??
     nonEmpty(value.key)
-  return label ?? compactJson(value)
+  if (label !== undefined) return label
+  return ctx.options.jsonForUnknown === true ? compactJson(value) : humanText(value, ctx, depth)
+}
+
+/** Keys whose text says what an unknown object is, best first, after the labels `readable` tries. */
+const TEXT_KEYS = ["message", "errorMessage", "text", "label", "summary", "description", "id"] as const
+
+/**
+ * An object no formatter knows, for people: its first telling text, else its entries as `key: value`
+ * (links left out, nested entries in parentheses), never a JSON object; "" when it holds nothing.
+ */
+const humanText = (value: Json, ctx: FormatContext, depth: number): string => {
+  for (const key of TEXT_KEYS) {
+    const own = value[key]
+    const text = typeof own === "number" ? plainDecimal(own) : nonEmpty(own)
+    if (text !== undefined) return text
+  }
+  if (depth >= MAX_VALUE_DEPTH) return ""
+  const parts: Array<string> = []
+  for (const [key, inner] of Object.entries(value)) {
+    if (key === "self" || key.endsWith("Url") || key.endsWith("Urls")) continue
+    const text = readable(inner, ctx, depth + 1)
+    if (text === "") continue
+    // A nested object's own entries go in parentheses, so the pairs stay readable.
+    parts.push(isObject(inner) && text.includes(": ") ? `${key} (${text})` : `${key}: ${text}`)
+  }
+  return parts.join(", ")
 }
 
 const compactJson = (value: unknown): string => {

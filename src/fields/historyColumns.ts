@@ -72,7 +72,17 @@ export const isHistoryColumn = (column: Pick<Column, "id">): boolean =>
 /** The fields the history cells read besides the changelog. */
 export const HISTORY_FIELDS: ReadonlyArray<string> = ["created", "status"]
 
-/** `timeInStatus` replaced by one column per status, in the order Jira lists them. */
+/**
+ * The column of time in statuses `/status` does not list: it lists only statuses of active workflows,
+ * while histories name statuses that have left every workflow since. Their names come only with the
+ * histories, after the header is written, so their time is summed here rather than lost.
+ */
+const OTHER_STATUSES = `${TIME_IN_PREFIX}other`
+
+/**
+ * `timeInStatus` replaced by one column per status, in the order Jira lists them, then one for the
+ * statuses it does not list (empty for issues that never were in one).
+ */
 export const expandStatusColumns = (
   columns: ReadonlyArray<Column>,
   statuses: ReadonlyArray<StatusInfo>,
@@ -83,7 +93,20 @@ export const expandStatusColumns = (
     const name = (names.get(s.name.toLowerCase()) ?? 0) > 1 ? `${s.name} (${s.id})` : s.name
     return { id: `${TIME_IN_PREFIX}${s.id}`, fieldId: null, header: `Time in ${name} (h)`, kind: "number" }
   })
-  return columns.flatMap((c) => (c.id === TIME_IN_STATUS ? perStatus : [c]))
+  const other: Column = {
+    id: OTHER_STATUSES,
+    fieldId: null,
+    header: "Time in statuses no longer in a workflow (h)",
+    kind: "number",
+  }
+  return columns.flatMap((c) => (c.id === TIME_IN_STATUS ? [...perStatus, other] : [c]))
+}
+
+/** Milliseconds spent in statuses the export's status list does not hold. */
+const msInOthers = (times: StatusTimes, history: HistoryContext): number | undefined => {
+  let total: number | undefined
+  for (const [id, ms] of times.msIn) if (!history.statuses.some((s) => s.id === id)) total = (total ?? 0) + ms
+  return total
 }
 
 const isCategory = (key: string): key is CategoryKey =>
@@ -144,6 +167,10 @@ export const historyCell = (issue: Issue, column: Column, ctx: FormatContext): s
   const history = ctx.history
   if (history === undefined) return ""
   const times = timesOf(issue, history)
+  if (column.id === OTHER_STATUSES) {
+    const ms = msInOthers(times, history)
+    return ms === undefined ? "" : hours(ms)
+  }
   if (column.id.startsWith(TIME_IN_PREFIX)) {
     const ms = times.msIn.get(column.id.slice(TIME_IN_PREFIX.length))
     return ms === undefined ? "" : hours(ms)

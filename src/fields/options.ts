@@ -15,6 +15,11 @@ export interface FormatOptions {
   readonly hoursPerDay: number
   readonly daysPerWeek: number
   /**
+   * A value whose shape no formatter knows: compact JSON when true (the `data` preset, for programs),
+   * otherwise the best human text found in it (a name, value, message, …), never a JSON object.
+   */
+  readonly jsonForUnknown?: boolean
+  /**
    * Present when the file is for Jira's CSV importer (docs/jira-cloud.md §12): every multi-value field
    * takes `valueColumns` columns of one value each, and comments, attachments and the parent are
    * written the way the importer reads them (importer.ts). Absent for files people or programs read.

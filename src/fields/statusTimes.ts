@@ -64,7 +64,9 @@ export interface StatusTimes {
 const visits = (input: StatusTimesInput) => {
   const { createdMs, asOfMs } = input
   const counted = input.changes.filter((c) => c.at <= asOfMs)
-  const first = counted[0]
+  // The status at creation is the first change's `from`, even when every change lies after the
+  // as-of instant (the issue moved while the export ran): only without changes is it the current one.
+  const first = input.changes[0]
   const initial = first === undefined ? input.currentStatus : first.from
   const entered: Array<{ readonly status: string | null; readonly at: number }> = [
     { status: initial, at: Math.min(createdMs, asOfMs) },

@@ -14,6 +14,11 @@ export interface DirectoryUserLike {
   readonly accountId: string
   readonly displayName: string
   readonly emailAddress?: string
+  /**
+   * False for the directory's placeholder of an account Jira did not return (deleted or hidden users
+   * are absent from `/user/bulk`): its name is not the user's, so a mention keeps the name it stores.
+   */
+  readonly known?: boolean
 }
 
 const collectUserIds = (value: unknown, into: Set<string>, depth = 0): void => {

@@ -2,7 +2,7 @@
  * Shapes of the changelog and status endpoints (docs/jira-cloud.md §10), decoded to what the history
  * columns and the history export read; everything else of an entry is let through untouched.
  */
-import { Schema } from "effect"
+import { ParseResult, Schema } from "effect"
 
 /**
  * Plain optional, not a default: Schema tracks transformed keys in an object, where `toString`
@@ -29,11 +29,38 @@ export const ChangeAuthor = Schema.Struct({
   emailAddress: Schema.optional(Schema.NullOr(Schema.String)),
 })
 
+/**
+ * Below this an epoch number is in seconds, above in milliseconds: 1e11 seconds is the year 5138,
+ * 1e11 milliseconds 1973, before any Jira issue.
+ */
+const EPOCH_SECONDS_BELOW = 1e11
+const MAX_EPOCH_MS = 8.64e15
+
+/**
+ * When an entry was made: Jira sends a datetime string, but Atlassian's own bulkfetch example
+ * (docs/jira-cloud.md §10) sends epoch seconds, and some answers epoch milliseconds; numbers become
+ * the ISO instant, so everything after decoding reads one form.
+ */
+export const ChangeInstant = Schema.Union(
+  Schema.String,
+  Schema.transformOrFail(Schema.Finite, Schema.String, {
+    strict: true,
+    decode: (n, _, ast) => {
+      const ms = Math.abs(n) < EPOCH_SECONDS_BELOW ? n * 1000 : n
+      // Past ±8.64e15 ms a Date is invalid: not an instant.
+      return Math.abs(ms) <= MAX_EPOCH_MS
+        ? ParseResult.succeed(new Date(ms).toISOString())
+        : ParseResult.fail(new ParseResult.Type(ast, n, "not an instant"))
+    },
+    encode: (text) => ParseResult.succeed(new Date(text).getTime()),
+  }),
+)
+
 /** One entry of an issue's history (REST `Changelog`). */
 export const ChangeHistory = Schema.Struct({
   id: Schema.String,
   author: Schema.optional(ChangeAuthor),
-  created: Schema.String,
+  created: ChangeInstant,
   items: Schema.Array(ChangeItem),
 })
 export type ChangeHistory = typeof ChangeHistory.Type

@@ -17,6 +17,7 @@ import { planOf, type Started, startExport } from "../export/engine.js"
 import { livePlanner, timeZoneFor } from "../export/planner.js"
 import type { ExportJiraShape } from "../export/ports.js"
 import { sampleBytesPerRow } from "../export/sample.js"
+import { isWorkbook, workbookInfoOf } from "../export/xlsx.js"
 import type { RateLimitState } from "../jira/RateLimitState.js"
 import { MAX_ANSWER_BYTES, pausedAt, runChunk } from "./chunk.js"
 import { siteUrlOf } from "./context.js"
@@ -67,6 +68,7 @@ export const exportStart = (payload: unknown, context?: unknown) =>
       cursor: encodeCursor(
         yield* warm(jira, started, invokedAt + config.budget.timeMs + config.budget.graceMs),
       ),
+      ...(isWorkbook(started.content.options) ? { workbook: workbookInfoOf(started.content) } : {}),
     }
     return result
   }).pipe(Effect.withSpan("resolver.export/start"))

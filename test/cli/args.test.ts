@@ -28,6 +28,23 @@ describe("command-line arguments", () => {
     })
   })
 
+  it("chooses a workbook from --format or an --out ending in .xlsx, and refuses one without a file", () => {
+    const format = (argv: ReadonlyArray<string>) => {
+      const parsed = parseCli(["--jql", "x", ...argv], env, "/tmp")
+      return Either.isRight(parsed) && parsed.right._tag === "Run" ? parsed.right.args.format : parsed
+    }
+    expect(format(["--out", "a.XLSX"])).toBe("xlsx")
+    expect(format(["--format", "xlsx", "--out", "a.bin"])).toBe("xlsx")
+    expect(format(["--out", "a.csv"])).toBeUndefined()
+    expect(format(["--format", "xlsx"])).toEqual(
+      Either.left("An Excel workbook is written to a file: add --out FILE.xlsx."),
+    )
+    expect(format(["--format", "csv", "--out", "a.xlsx"])).toEqual(
+      Either.left("--out /tmp/a.xlsx names a workbook but --format is csv; give the file a .csv name."),
+    )
+    expect(Either.isLeft(parseCli(["--jql", "x", "--format", "pdf", "--out", "a"], env))).toBe(true)
+  })
+
   it("flags win over the environment", () => {
     const parsed = parseCli(["--site", "http://127.0.0.1:1", "--jql", "x"], env)
     expect(Either.isRight(parsed) && parsed.right._tag === "Run" && parsed.right.args.site).toBe(

@@ -135,8 +135,9 @@ describe.each([
       expect(row[at("Status changes")]).toBe(String(statusChanges.length))
 
       const created = Date.parse(row[2] ?? "")
-      // Creation enters the first status: the first change's from, else the current status.
-      const initial = statusChanges[0]?.from ?? statuses.find((s) => s.name === row[1])?.id ?? ""
+      // Creation enters the first status: the first change's from (dated after the as-of instant or
+      // not), else the current status.
+      const initial = allChanges[0]?.from ?? statuses.find((s) => s.name === row[1])?.id ?? ""
       const entered = [{ at: created, to: initial }, ...statusChanges]
       const firstDone = entered.find((c) => category.get(c.to) === "done")
       const lead = row[at("Lead time (h)")]

@@ -57,6 +57,8 @@ export interface FakeOptions {
    * search, as when its token expires: that request and every token issued before get a 400.
    */
   readonly expireToken?: (n: number) => boolean
+  /** Called before each changelog bulkfetch (n counts them): an error fails it; may delete issues. */
+  readonly beforeChangelogs?: (n: number) => JiraError | undefined
 }
 
 export interface FakeJira {
@@ -180,6 +182,19 @@ export const makeFakeJira = (issues: Array<FakeIssue>, options: FakeOptions = {}
     })
   }
   let bulkCalls = 0
+  let changelogCalls = 0
+  const changelogAnswer = (ids: ReadonlyArray<string>) =>
+    request("changelogs", () => {
+      stats.changelogRequests.push(ids)
+      const known = new Set(issues.filter((i) => !deleted.has(i.id)).map((i) => i.id))
+      // Issues without any history are absent, as in Jira's answer.
+      return new Map(
+        ids.flatMap((id) => {
+          const histories = fakeHistories(id)
+          return known.has(id) && histories.length > 0 ? [[id, histories] as const] : []
+        }),
+      )
+    })
   const jira: ExportJiraShape = {
     rememberUsers: () => Effect.void,
     searchPage: (r) =>
@@ -221,17 +236,10 @@ export const makeFakeJira = (issues: Array<FakeIssue>, options: FakeOptions = {}
       }),
     issueWorklogs: () => request("worklogs", () => []),
     changelogBulk: (r) =>
-      request("changelogs", () => {
-        stats.changelogRequests.push(r.ids)
-        const known = new Set(issues.filter((i) => !deleted.has(i.id)).map((i) => i.id))
-        // Issues without any history are absent, as in Jira's answer.
-        return new Map(
-          r.ids.flatMap((id) => {
-            const histories = fakeHistories(id)
-            return known.has(id) && histories.length > 0 ? [[id, histories] as const] : []
-          }),
-        )
-      }),
+      Effect.suspend(() => {
+        const failure = options.beforeChangelogs?.(changelogCalls++)
+        return failure === undefined ? Effect.void : Effect.fail(failure)
+      }).pipe(Effect.zipRight(changelogAnswer(r.ids))),
     approximateCount: (jql) => request("count", () => live(jql).length),
     resolveUsers: (ids) =>
       request("users", () => new Map(ids.map((id) => [id, { accountId: id, displayName: `Name of ${id}` }]))),
@@ -294,6 +302,25 @@ export const fakeFormat: RowFormat = {
     truncatedCells: 0,
   }),
 }
+
+/** The fake's columns and the number of status changes, which only the changelog knows. */
+export const historyFormat: RowFormat = {
+  ...fakeFormat,
+  columns: [...fakeFormat.columns, { id: "statusChanges", header: "Status changes", kind: "number" }],
+  changelogFields: ["status"],
+  formatRow: (issue, users) => [
+    ...fakeFormat.formatRow(issue, users),
+    issue.changelog === undefined ? "no changelog" : String(issue.changelog.histories.length),
+  ],
+  header: "Key,Summary,Assignee,Comments,Status changes\r\n",
+}
+
+export const expectedHistoryCsv = (issues: ReadonlyArray<FakeIssue>) =>
+  referenceCsv(issues)
+    .split("\r\n")
+    .slice(0, -1)
+    .map((line, i) => `${line},${fakeHistories(issues[i]?.id ?? "").length}\r\n`)
+    .join("")
 
 /** The CSV the fake format makes for `issues`, with no paging at all. */
 export const referenceCsv = (issues: ReadonlyArray<FakeIssue>): string =>

@@ -13,33 +13,14 @@ import { defaultSettings, type PipelineSettings } from "../../src/export/types.j
 import { type ChunkResult, runChunk } from "../../src/resolvers/chunk.js"
 import {
   beginFake,
-  type FakeIssue,
+  expectedHistoryCsv as expectedCsv,
   type FakeJira,
   fakeFormat,
-  fakeHistories,
+  historyFormat,
   makeFakeJira,
   makeIssues,
   referenceCsv,
 } from "./fakes.js"
-
-/** The fake's columns and the number of status changes, which only the changelog knows. */
-const historyFormat: RowFormat = {
-  ...fakeFormat,
-  columns: [...fakeFormat.columns, { id: "statusChanges", header: "Status changes", kind: "number" }],
-  changelogFields: ["status"],
-  formatRow: (issue, users) => [
-    ...fakeFormat.formatRow(issue, users),
-    issue.changelog === undefined ? "no changelog" : String(issue.changelog.histories.length),
-  ],
-  header: "Key,Summary,Assignee,Comments,Status changes\r\n",
-}
-
-const expectedCsv = (issues: ReadonlyArray<FakeIssue>) =>
-  referenceCsv(issues)
-    .split("\r\n")
-    .slice(0, -1)
-    .map((line, i) => `${line},${fakeHistories(issues[i]?.id ?? "").length}\r\n`)
-    .join("")
 
 const begin = (fake: FakeJira, format: RowFormat = historyFormat) =>
   beginFake(fake, {

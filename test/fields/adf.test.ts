@@ -101,12 +101,17 @@ describe("unknown field types", () => {
     kind: "text",
     field: { id: "customfield_99999", name: "Mystery", custom: true, schema: { type: "com.vendor:thing" } },
   }
-  it("shows a name, value, display name or key when there is one, else compact JSON", () => {
+  it("shows a name, value, display name or key when there is one, else its entries (JSON only for data)", () => {
     const ctx = ctxWith()
     expect(formatValue({ name: "Named" }, column, ctx)).toBe("Named")
     expect(formatValue({ value: "V", child: { value: "C" } }, column, ctx)).toBe("V > C")
     expect(formatValue({ key: "K-1" }, column, ctx)).toBe("K-1")
-    expect(formatValue({ a: 1, b: [true, null] }, column, ctx)).toBe('{"a":1,"b":[true,null]}')
+    // The spreadsheet preset never writes a JSON object (issue 19 item 2); the data preset does.
+    expect(formatValue({ a: 1, b: [true, null] }, column, ctx)).toBe("a: 1, b: true")
+    expect(formatValue({ a: 1, b: [true, null] }, column, ctxWith({ jsonForUnknown: true }))).toBe(
+      '{"a":1,"b":[true,null]}',
+    )
+    expect(formatValue({ errorMessage: "Not allowed" }, column, ctx)).toBe("Not allowed")
     expect(formatValue([{ name: "x" }, 2, "y"], column, ctx)).toBe("x; 2; y")
     expect(formatValue("com.atlassian.servicedesk.ApprovalsCFValue@170e16ef", column, ctx)).toBe(
       "com.atlassian.servicedesk.ApprovalsCFValue@170e16ef",

@@ -74,6 +74,25 @@ describe(`the emulator's first ${ISSUES} issues, every field`, () => {
     }
   })
 
+  it("writes no cell that is a JSON object or array (issue 19 item 2)", () => {
+    const containers = rows.flatMap((row) =>
+      row.flatMap((cell, i) => {
+        if (!/^\s*[[{]/.test(cell)) return []
+        const parsed: unknown = (() => {
+          try {
+            return JSON.parse(cell)
+          } catch {
+            return undefined
+          }
+        })()
+        return typeof parsed === "object" && parsed !== null
+          ? [`${columns[i]?.id}: ${cell.slice(0, 80)}`]
+          : []
+      }),
+    )
+    expect(containers).toEqual([])
+  })
+
   it("resolves mentions and id-only users to names", () => {
     for (const row of rows)
       for (const cell of row) expect(cell).not.toMatch(/@(5b10[0-9a-f]{20}|\d{6}:[0-9a-f-]{36})/)

@@ -379,7 +379,8 @@ export const expectedSpreadsheetCells: Readonly<Record<string, string>> = {
   aggregatetimespent: "",
   progress: "3%",
   aggregateprogress: "",
-  workratio: "-1",
+  // -1 is Jira's "no estimate", not a ratio (issue 19 item 2).
+  workratio: "",
   votes: "4",
   watches: "2",
   parent: "ABC-1",

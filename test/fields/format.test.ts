@@ -284,11 +284,12 @@ describe("spreadsheet preset end to end (what LibreOffice reads)", () => {
 
   it("dates are yyyy-mm-dd hh:mm, days yyyy-mm-dd, numbers unquoted plain decimals", () => {
     const line = text.split("\r\n")[1] ?? ""
-    expect(line).toMatch(/,2026-11-02 09:17,2026-07-17,1234\.5,2\.5,-1,4,"/)
+    // Work Ratio -1 (no estimate) is an empty cell (issue 19 item 2).
+    expect(line).toMatch(/,2026-11-02 09:17,2026-07-17,1234\.5,2\.5,,4,"/)
     columns.forEach((c, i) => {
       if (c.kind === "datetime") expect(row[i]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/)
       if (c.kind === "date") expect(row[i]).toMatch(/^\d{4}-\d{2}-\d{2}$/)
-      if (c.kind === "number") expect(row[i]).toMatch(/^-?\d+(\.\d+)?$/)
+      if (c.kind === "number") expect(row[i]).toMatch(/^(-?\d+(\.\d+)?)?$/)
     })
   })
 

@@ -86,6 +86,8 @@ describe("resolveOptions", () => {
         durationFormat: "hours",
         hoursPerDay: 7.5,
         daysPerWeek: 4,
+        // The data preset writes shapes it does not know as JSON, for programs.
+        jsonForUnknown: true,
       },
       strategy: "fast",
     })
@@ -145,9 +147,10 @@ describe("the contract's choices and the layers' own option types", () => {
   })
 
   it("the presets are defined once, in the contract's terms, and completed from there", () => {
-    // Every preset is a complete ExportOptionsInput (less the preset's name and the history mode).
+    // Every preset is a complete ExportOptionsInput (less the preset's name, the history mode and
+    // the file format, which every preset writes).
     expectTypeOf(PRESET_DEFAULTS).toExtend<
-      Record<Preset, Required<Omit<ExportOptionsInput, "preset" | "history" | "valueColumns">>>
+      Record<Preset, Required<Omit<ExportOptionsInput, "preset" | "history" | "valueColumns" | "format">>>
     >()
     for (const preset of ["spreadsheet", "data", "jira-import"] as const) {
       const input = PRESET_DEFAULTS[preset]

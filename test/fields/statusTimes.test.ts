@@ -118,6 +118,20 @@ describe("statusTimes", () => {
     expect(times.changes).toBe(5)
   })
 
+  it("counts the status at creation as the first change's from when every change is after as-of (issue 19 item 5)", () => {
+    // Created in To Do, moved to Done while the export ran: until as-of it was in To Do all along.
+    const times = statusTimes({
+      createdMs: CREATED,
+      changes: [{ at: CREATED + 30 * HOUR, from: "1", to: "4" }],
+      currentStatus: "4",
+      categoryOf,
+      asOfMs: CREATED + 20 * HOUR,
+    })
+    expect(Object.fromEntries(times.msIn)).toEqual({ "1": 20 * HOUR })
+    expect(times.leadMs).toBeUndefined()
+    expect(times.changes).toBe(0)
+  })
+
   it("has no cycle time when work starts only after the issue was first done", () => {
     const times = statusTimes({
       createdMs: CREATED,
@@ -171,26 +185,36 @@ const issueOf = (w: Walk): Issue => {
 describe("history columns and rows", () => {
   const format = { ...PRESETS.data.format, timeZone: "UTC" }
 
-  test.prop([walk])("the row's time columns sum to the issue's age; status changes are counted", (w) => {
-    const issue = issueOf(w)
-    const changes = changesOf(w)
-    const asOfMs = asOfOf(w, changes)
-    const base: ReadonlyArray<Column> = [
-      { id: TIME_IN_STATUS, fieldId: null, header: "t", kind: "number" },
-      { id: "statusChanges", fieldId: null, header: "n", kind: "number" },
-    ]
-    const columns = expandStatusColumns(base, STATUSES)
-    expect(columns.map((c) => c.header).slice(0, 2)).toEqual(["Time in To Do (h)", "Time in In Progress (h)"])
-    const row = formatRow(issue, columns, {
-      users: new Map(),
-      options: format,
-      siteUrl: "",
-      history: { asOfMs, statuses: STATUSES },
-    })
-    const sum = row.slice(0, STATUSES.length).reduce((a, cell) => a + (cell === "" ? 0 : Number(cell)), 0)
-    expect(Math.abs(sum - (asOfMs - CREATED) / HOUR)).toBeLessThanOrEqual(0.005 * STATUSES.length + 1e-9)
-    expect(row[STATUSES.length]).toBe(String(changes.filter((c) => c.at <= asOfMs).length))
-  })
+  test.prop([walk])(
+    "the row's time columns sum to the issue's age, with a status /status no longer lists (issue 19 item 4); status changes are counted",
+    (w) => {
+      const issue = issueOf(w)
+      const changes = changesOf(w)
+      const asOfMs = asOfOf(w, changes)
+      const base: ReadonlyArray<Column> = [
+        { id: TIME_IN_STATUS, fieldId: null, header: "t", kind: "number" },
+        { id: "statusChanges", fieldId: null, header: "n", kind: "number" },
+      ]
+      // "In Review" left every workflow: /status no longer lists it, the histories still name it.
+      const listed = STATUSES.filter((s) => s.id !== "3")
+      const columns = expandStatusColumns(base, listed)
+      expect(columns.map((c) => c.header).slice(0, 2)).toEqual([
+        "Time in To Do (h)",
+        "Time in In Progress (h)",
+      ])
+      expect(columns[listed.length]?.header).toBe("Time in statuses no longer in a workflow (h)")
+      const row = formatRow(issue, columns, {
+        users: new Map(),
+        options: format,
+        siteUrl: "",
+        history: { asOfMs, statuses: listed },
+      })
+      const timeCells = row.slice(0, listed.length + 1)
+      const sum = timeCells.reduce((a, cell) => a + (cell === "" ? 0 : Number(cell)), 0)
+      expect(Math.abs(sum - (asOfMs - CREATED) / HOUR)).toBeLessThanOrEqual(0.005 * STATUSES.length + 1e-9)
+      expect(row[listed.length + 1]).toBe(String(changes.filter((c) => c.at <= asOfMs).length))
+    },
+  )
 
   test.prop([walk])("the history export has exactly one row per changed item, oldest first", (w) => {
     const issue = issueOf(w)

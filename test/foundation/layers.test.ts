@@ -48,13 +48,14 @@ const rules: ReadonlyArray<Rule> = [
       (i.file.startsWith("src/cli/") && isAny("src/resolvers")(i.target)),
   },
   {
-    name: "web/src takes from src/ only the contract: values from src/contract/constants.ts, types from src/contract.ts; never effect",
+    name: "web/src takes from src/ only the contract (values from src/contract/constants.ts, types from src/contract.ts) and the workbook writer src/xlsx; never effect",
     // The page runner's own folder is the exception: it is the engine's third runner, built as its own file.
     governs: (file) => under("web/src")(file) && !under(ENGINE)(file),
     breaks: (i) =>
       i.target === "effect" ||
       (i.target.startsWith("src/") &&
         i.target !== CONSTANTS &&
+        !isAny("src/xlsx")(i.target) &&
         !(i.target === "src/contract.ts" && i.typeOnly)),
   },
   {
@@ -82,6 +83,11 @@ const rules: ReadonlyArray<Rule> = [
     name: "src/contract/constants.ts imports nothing, so the page's bundle stays free of Effect",
     governs: (file) => file === CONSTANTS,
     breaks: () => true,
+  },
+  {
+    name: "src/xlsx imports only fflate, its own files and the CSV encoder's limits (the page runs it too)",
+    governs: under("src/xlsx"),
+    breaks: (i) => !(i.target === "fflate" || isAny("src/xlsx", "src/csv/encoder.ts")(i.target)),
   },
 ]
 

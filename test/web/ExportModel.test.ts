@@ -1,6 +1,8 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import type { ExportChunk, ExportStarted } from "../../src/contract.js"
+import { encodeXlsxRows } from "../../src/xlsx/cells.js"
+import { XLSX_MIME } from "../../src/xlsx/workbook.js"
 import { systemClock } from "../../web/src/clock.js"
 import {
   backoff,
@@ -10,6 +12,7 @@ import {
   MAX_CONSECUTIVE_FAILURES,
   MIN_CALL_SPACING_MS,
 } from "../../web/src/models/ExportModel.js"
+import { readWorkbook } from "../xlsx/reader.js"
 import { deferred, fail, fakeBackend, ok } from "./FakeBackend.js"
 
 const request: ExportRequest = {
@@ -105,6 +108,80 @@ describe("ExportModel", () => {
     // export/start gave no reason to read one page after another.
     expect("sequentialReason" in s.summary).toBe(false)
     expect(model.progress.peek().done).toBe(3)
+  })
+
+  it("zips a workbook's fragments into an .xlsx download with the workbook's media type", async () => {
+    const kinds = ["issueKey", "text"] as const
+    const fragment = (key: string, text: string) => encodeXlsxRows([[key, text]], kinds).text
+    const workbookChunks: Record<string, ExportChunk> = {
+      c0: { ...(chunks.c0 as ExportChunk), csv: fragment("ABC-1", "=1+2") },
+      c1: { ...(chunks.c1 as ExportChunk), csv: fragment("ABC-2", "Two\nlines") },
+      c2: { ...(chunks.c2 as ExportChunk), csv: fragment("ABC-3", "Three") },
+    }
+    const info = {
+      sheetName: "Issues",
+      siteUrl: "https://acme.atlassian.net",
+      query: request.jql,
+      timeZone: "UTC",
+      asOf: 0,
+    }
+    const { model } = setup((cursor) => ok(workbookChunks[cursor] as ExportChunk), {
+      ...started,
+      csv: "",
+      workbook: info,
+    })
+    const run = model.start({ ...request, options: { ...request.options, format: "xlsx" } })
+    await vi.advanceTimersByTimeAsync(1_000)
+    await run
+    const s = model.state.peek()
+    if (s.kind !== "done") throw new Error(`not done: ${s.kind}`)
+    expect(s.file.name).toBe("project-abc-order-by-key-2026-11-29.xlsx")
+    expect(s.file.blob.type).toBe(XLSX_MIME)
+    // exceljs unzips on timers of its own.
+    vi.useRealTimers()
+    const [sheet, about] = await readWorkbook(await fileText(model))
+    expect(sheet?.rows.map((r) => r.map((c) => ("value" in c ? c.value : "")))).toEqual([
+      ["Key", "Summary"],
+      ["ABC-1", "=1+2"],
+      ["ABC-2", "Two\nlines"],
+      ["ABC-3", "Three"],
+    ])
+    expect(sheet?.rows[1]?.[0]).toEqual({
+      type: "link",
+      value: "ABC-1",
+      target: "https://acme.atlassian.net/browse/ABC-1",
+    })
+    expect(about?.rows[4]?.[1]).toEqual({ type: "number", value: 3 })
+  })
+
+  it("a workbook whose writer cannot be loaded fails with Try again, which only zips what it holds", async () => {
+    const info = {
+      sheetName: "Issues",
+      siteUrl: "https://acme.atlassian.net",
+      query: request.jql,
+      timeZone: "UTC",
+      asOf: 0,
+    }
+    const fragment = encodeXlsxRows([["ABC-1", "One"]], ["issueKey", "text"]).text
+    const { model, cursors } = setup(
+      () =>
+        ok({ csv: fragment, cursor: null, progress: { done: 1, total: 1, missing: [], truncatedCells: 0 } }),
+      { ...started, csv: "", workbook: info },
+    )
+    vi.doMock("../../web/src/xlsx.js", () => {
+      throw new Error("chunk failed to load")
+    })
+    const run = model.start({ ...request, options: { ...request.options, format: "xlsx" } })
+    await vi.advanceTimersByTimeAsync(1_000)
+    await run
+    const failed = model.state.peek()
+    expect(failed).toMatchObject({ kind: "failed", canResume: true, error: { tag: "Transport" } })
+    vi.doUnmock("../../web/src/xlsx.js")
+    const again = model.resume()
+    await vi.advanceTimersByTimeAsync(1_000)
+    await again
+    expect(model.state.peek().kind).toBe("done")
+    expect(cursors()).toEqual(["c0"])
   })
 
   it("carries export/start's reason for reading one page after another into the summary, across a resume", async () => {

@@ -267,6 +267,20 @@ describe("OptionsModel", () => {
     expect(restoreOptions({ preset: "jira-import", valueColumns: 0 }).valueColumns).toBe(o.valueColumns)
   })
 
+  it("the file is CSV or an Excel workbook, kept across presets but never for Jira's importer", () => {
+    const model = new OptionsModel(presetDefaults("spreadsheet"), () => undefined)
+    expect(model.options.peek().file).toBe("csv")
+    expect(toInput(model.options.peek())).not.toHaveProperty("format")
+    model.set("file", "xlsx")
+    expect(toInput(model.options.peek())).toMatchObject({ format: "xlsx" })
+    model.setPreset("data")
+    expect(model.options.peek().file).toBe("xlsx")
+    model.setPreset("jira-import")
+    expect(model.options.peek().file).toBe("csv")
+    expect(restoreOptions({ preset: "data", format: "xlsx" }).file).toBe("xlsx")
+    expect(restoreOptions({ preset: "jira-import", format: "xlsx" }).file).toBe("csv")
+  })
+
   it("restores only valid saved values", () => {
     expect(restoreOptions({ preset: "data", delimiter: "|", timeZone: "Mars/Base" })).toEqual({
       ...presetDefaults("data"),

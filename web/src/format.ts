@@ -58,7 +58,13 @@ const MAX_NAME_FROM_JQL = 60
  * `project-abc-and-status-done-2026-11-29.csv`. Only letters, digits and dashes, so it is a valid name
  * on every operating system. A change history ends in `-history` so it never takes an issue export's name.
  */
-export const fileNameFor = (jql: string, at: Date, timeZone?: string, history = false): string => {
+export const fileNameFor = (
+  jql: string,
+  at: Date,
+  timeZone?: string,
+  history = false,
+  extension: "csv" | "xlsx" = "csv",
+): string => {
   const words = jql
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
@@ -68,5 +74,5 @@ export const fileNameFor = (jql: string, at: Date, timeZone?: string, history = 
   const cut =
     words.length > MAX_NAME_FROM_JQL ? words.slice(0, MAX_NAME_FROM_JQL).replace(/-[^-]*$/, "") : words
   const stem = cut === "" ? "jira-issues" : cut
-  return `${stem}${history ? "-history" : ""}-${formatDay(at, timeZone)}.csv`
+  return `${stem}${history ? "-history" : ""}-${formatDay(at, timeZone)}.${extension}`
 }

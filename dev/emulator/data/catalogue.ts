@@ -37,6 +37,17 @@ export const STATUS_CATEGORIES: Record<CategoryKey, { id: number; name: string; 
   indeterminate: { id: 4, name: "In Progress", colorName: "yellow" },
   done: { id: 3, name: "Done", colorName: "green" },
 }
+/**
+ * A status that has left every workflow: `/status` no longer lists it (it lists only statuses of
+ * active workflows), but issues created while it was the first status still name it in their history.
+ */
+export const RETIRED_STATUS: StatusDef = {
+  id: "10099",
+  name: "Awaiting Triage",
+  description: "The old first status, before the workflow changed.",
+  category: "new",
+}
+
 export const STATUSES: ReadonlyArray<StatusDef> = [
   { id: "10000", name: "To Do", description: "Work that has not been started.", category: "new" },
   {

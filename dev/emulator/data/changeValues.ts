@@ -44,6 +44,8 @@ export const REFS = {
   categoryB: custom(CUSTOM.categoryB),
   flagged: custom(CUSTOM.flagged),
   rank: custom(CUSTOM.rank),
+  parent: { field: "Parent", fieldtype: "jira", fieldId: "parent" },
+  timespent: system("timespent"),
 } as const
 
 export const changeItem = (ref: FieldRef, from: Shown, to: Shown): ChangeItem => ({

@@ -8,7 +8,7 @@
  * about one issue in 2,000 has thousands of entries, as when an automation rule misfires.
  */
 import type { ChangeHistory, ChangeItem, IssueChangelog, IssueRecord, UserRecord } from "../model.js"
-import type { StatusDef } from "./catalogue.js"
+import { RETIRED_STATUS, type StatusDef } from "./catalogue.js"
 import {
   assigneePool,
   changeItem,
@@ -31,6 +31,10 @@ import {
 } from "./changeValues.js"
 import { CUSTOM } from "./fields.js"
 import { Rng } from "./prng.js"
+
+const isJson = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
 import { formatDateTime } from "./text.js"
 import { predecessors, randomWalk, shortestPath, statusOf, type Workflow } from "./workflow.js"
 
@@ -50,6 +54,9 @@ export const CHANGELOG_FIELD_IDS: ReadonlyArray<string> = [
   CUSTOM.categoryA,
   CUSTOM.categoryB,
   CUSTOM.flagged,
+  "parent",
+  "worklog",
+  "timespent",
 ]
 
 /** About one issue in 2,000; position 777 puts one in every data set of 1,000 issues or more. */
@@ -179,6 +186,10 @@ export class ChangelogGenerator {
       events.push({ at, items: [changeItem(REFS.rank, { raw: "", text: "" }, moved)], bot: busy })
     }
 
+    // From a stream of their own, so the entries above stay as they were.
+    this.parentAndWorkEvents(Rng.of(this.ctx.seed, index, SALT + 1), issue, createdMs, updatedMs, events)
+    this.retiredStart(Rng.of(this.ctx.seed, index, SALT + 2), createdMs, updatedMs, events)
+
     if (events.length >= ID_STRIDE) throw new Error(`Issue ${issue.key} has more history than ids allow.`)
     // Stable: changes of one field keep their order when they happen at the same instant.
     events.sort((a, b) => a.at - b.at)
@@ -196,6 +207,94 @@ export class ChangelogGenerator {
       histories,
       at: events.map((e) => e.at),
     }
+  }
+
+  /**
+   * Entries real histories hold besides field changes: a parent set after creation is logged as
+   * `IssueParentAssociation` (with no `fieldId`) beside a `Parent` item; each worklog adds a
+   * `timespent` change (seconds, running total, ending at the issue's time spent) and a `WorklogId`
+   * item without a `fieldId` either. Only for issues whose worklogs the issue lists in full.
+   */
+  private parentAndWorkEvents(
+    rng: Rng,
+    issue: IssueRecord,
+    createdMs: number,
+    updatedMs: number,
+    events: Array<Event>,
+  ): void {
+    const f = issue.fields
+    const parent = f.parent
+    if (isJson(parent) && typeof parent.key === "string" && rng.chance(0.5)) {
+      const to: Shown = { raw: String(parent.id), text: parent.key }
+      events.push({
+        at: instants(rng, 1, createdMs, updatedMs)[0] ?? createdMs,
+        items: [
+          {
+            field: "IssueParentAssociation",
+            fieldtype: "jira",
+            from: null,
+            fromString: null,
+            to: to.raw,
+            toString: to.text,
+          },
+          changeItem(REFS.parent, NONE, to),
+        ],
+        bot: false,
+      })
+    }
+    const page = f.worklog
+    const worklogs = isJson(page) && Array.isArray(page.worklogs) ? page.worklogs.filter(isJson) : []
+    if (!isJson(page) || page.total !== worklogs.length || worklogs.length === 0) return
+    let spent = 0
+    for (const w of worklogs) {
+      const seconds = typeof w.timeSpentSeconds === "number" ? w.timeSpentSeconds : 0
+      const at = clamp(parseDateTime(w.created)?.ms ?? createdMs, createdMs, updatedMs)
+      const before = spent
+      spent += seconds
+      events.push({
+        at,
+        items: [
+          changeItem(REFS.timespent, before === 0 ? NONE : { raw: String(before), text: String(before) }, {
+            raw: String(spent),
+            text: String(spent),
+          }),
+          {
+            field: "WorklogId",
+            fieldtype: "jira",
+            from: null,
+            fromString: null,
+            to: String(w.id),
+            toString: String(w.id),
+          },
+        ],
+        bot: false,
+      })
+    }
+  }
+
+  /**
+   * About one issue in ten was created in a status that has since left every workflow: its history
+   * starts with a move from that status to the workflow's first one, before any other status change.
+   */
+  private retiredStart(rng: Rng, createdMs: number, updatedMs: number, events: Array<Event>): void {
+    if (!rng.chance(0.1)) return
+    const statusTimes = events.filter((e) => e.items.some((i) => i.fieldId === "status")).map((e) => e.at)
+    const first = statusTimes.length === 0 ? updatedMs : Math.min(...statusTimes)
+    // Strictly before the first status change, so the history reads in order; none when there is no room.
+    if (first - createdMs < 2) return
+    const at = createdMs + 1 + rng.int(first - createdMs - 1)
+    const initial = this.ctx.workflow.initial
+    events.push({
+      at,
+      items: [
+        changeItem(
+          REFS.status,
+          { raw: RETIRED_STATUS.id, text: RETIRED_STATUS.name },
+          { raw: initial.id, text: initial.name },
+        ),
+      ],
+      bot: false,
+    })
   }
 
   /** Anyone on the site may have made a change, inactive and deleted people too; automation often does. */

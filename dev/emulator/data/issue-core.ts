@@ -121,7 +121,9 @@ export interface CoreSource {
 /** Spacing between issues and the first creation time, so `count` issues end just before END. */
 export const timeline = (count: number): { readonly spacing: number; readonly start: number } => {
   const spacing = Math.min(DAY, Math.max(420_000, Math.floor(HISTORY / Math.max(1, count))))
-  return { spacing, start: END - count * spacing }
+  // Two spacings more than the issues take: a creation time's jitter (up to three spacings) then
+  // still ends by END.
+  return { spacing, start: END - (count + 2) * spacing }
 }
 
 const weighted = (rng: Rng, weights: ReadonlyArray<number>): number => {
@@ -153,7 +155,8 @@ export const makeCore = (source: CoreSource, index: number): Core => {
   const creator = rng.chance(0.8) ? reporter : rng.int(userCount)
   // Created times drift forward with the index but jitter, so `ORDER BY created` differs from id order.
   const created = start + index * spacing + rng.int(spacing * 3)
-  const updated = created + rng.int(90 * DAY)
+  // Nothing happens after the data set's present (END): real Jira has no changes dated in the future.
+  const updated = Math.min(created + rng.int(90 * DAY), Math.max(created, END))
   const resolved = done ? created + rng.int(updated - created + 1) : null
   const statusChanged = resolved ?? created + rng.int(updated - created + 1)
   const offset = OFFSETS[rng.int(OFFSETS.length)] ?? 0

@@ -151,11 +151,25 @@ export interface Mentionable {
   readonly displayName: string
 }
 
+/**
+ * Someone mentioned before their account was deleted: Jira's `/user/bulk` no longer returns it (nor
+ * any user with it), so only the name the mention stores says who it was.
+ */
+export const DEPARTED: Mentionable = {
+  accountId: "557058:0d3ba7ed-0000-4000-8000-00000000dead",
+  displayName: "Departed Colleague",
+}
+
 const mention = (rng: Rng, user: Mentionable): Adf =>
-  // Some mentions carry no `text`: the exporter must resolve the accountId itself.
-  rng.chance(0.3)
+  // Some mentions carry no `text`: the exporter must resolve the accountId itself (never for a
+  // departed account, whose mentions Jira stored with their text).
+  rng.chance(0.3) && user !== DEPARTED
     ? { type: "mention", attrs: { id: user.accountId, accessLevel: "" } }
     : { type: "mention", attrs: { id: user.accountId, text: `@${user.displayName}`, accessLevel: "" } }
+
+/** Who a document mentions: the site's people, and now and then someone whose account is gone. */
+const mentioned = (rng: Rng, people: ReadonlyArray<Mentionable>): Mentionable =>
+  rng.chance(0.08) ? DEPARTED : rng.pick(people)
 
 /** A rich description: which block kinds appear depends on the issue's own random stream. */
 export const richDoc = (rng: Rng, people: ReadonlyArray<Mentionable>, hostile: string | undefined): Adf => {
@@ -165,9 +179,9 @@ export const richDoc = (rng: Rng, people: ReadonlyArray<Mentionable>, hostile: s
     blocks.push(
       paragraph(
         text("Ping "),
-        mention(rng, rng.pick(people)),
+        mention(rng, mentioned(rng, people)),
         text(" and "),
-        mention(rng, rng.pick(people)),
+        mention(rng, mentioned(rng, people)),
         text(" please "),
         { type: "emoji", attrs: { shortName: ":thumbsup:", id: "1f44d", text: "👍" } },
       ),

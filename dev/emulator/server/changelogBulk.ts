@@ -65,7 +65,8 @@ const readTokenKey = (text: string): { readonly key: string; readonly position: 
 /** The entry with only the items of the asked fields, or undefined when it changed none of them. */
 const onlyFields = (history: ChangeHistory, fields: ReadonlySet<string>): ChangeHistory | undefined => {
   if (fields.size === 0) return history
-  const items = history.items.filter((i) => fields.has(i.fieldId))
+  // Items without a field id (IssueParentAssociation, WorklogId) belong to no asked field.
+  const items = history.items.filter((i) => i.fieldId !== undefined && fields.has(i.fieldId))
   return items.length === 0 ? undefined : { ...history, items }
 }
 

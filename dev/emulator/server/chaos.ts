@@ -23,7 +23,15 @@ export interface ChaosSpec {
   readonly shortPages: number
   readonly delete: number
   readonly tokenExpiry: number
+  /**
+   * Every changelog request (bulkfetch and per issue) fails this way: 403, 500 (a 500 JSON body, as
+   * Jira sends when the changelog service is down) or `garbled` (a 200 whose body does not decode).
+   */
+  readonly changelogFault: ChangelogFault | null
 }
+
+export type ChangelogFault = "403" | "500" | "garbled"
+const CHANGELOG_FAULTS: ReadonlyArray<ChangelogFault> = ["403", "500", "garbled"]
 
 export const NO_CHAOS: ChaosSpec = {
   seed: 1,
@@ -40,6 +48,7 @@ export const NO_CHAOS: ChaosSpec = {
   shortPages: 0,
   delete: 0,
   tokenExpiry: 0,
+  changelogFault: null,
 }
 
 /** Moderate rates for every kind except `quota@N` (which depends on the window; add it explicitly). */
@@ -83,6 +92,7 @@ export const CHAOS_HELP = `Chaos SPEC: comma-separated items, later items overri
   short-pages=R         /search/jql pages with fewer issues than asked (tokens stay correct)
   delete=R              delete a random matching issue not yet returned (issues deleted mid-export)
   token-expiry=R        a valid nextPageToken's search expires (400, as after 7 days)
+  changelog=403|500|garbled  every changelog request fails so (garbled: a 200 that does not decode)
   seed=N                seed of the fault sequence (default 1)
   all                   every kind above at moderate rates (not quota@N)
 Example: storm429=0.1,quota@5000,5xx=0.05,html429=0.02,slow=0.05:2000,short-pages=0.2,seed=7`
@@ -117,6 +127,12 @@ export const parseChaos = (text: string): ChaosSpec => {
       continue
     }
     const [name = "", value = ""] = item.split("=", 2)
+    if (name === "changelog") {
+      const fault = CHANGELOG_FAULTS.find((f) => f === value)
+      if (fault === undefined) throw new Error(`Chaos item "${item}" needs 403, 500 or garbled.`)
+      spec = { ...spec, changelogFault: fault }
+      continue
+    }
     if (name === "seed") {
       spec = { ...spec, seed: count(item, value) }
       continue

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http"
 import type { UserRecord } from "../model.js"
-import type { Chaos, ResponseFault } from "./chaos.js"
+import type { ChangelogFault, Chaos, ResponseFault } from "./chaos.js"
 import type { RateLimits } from "./limits.js"
 import { latencyOf } from "./profiles.js"
 import { isRemovedSearch, matchRoute, REMOVED_SEARCH } from "./routes.js"
@@ -124,6 +124,18 @@ const faultReply = (fault: ResponseFault, now: number, stormSeconds: number): Re
   }
 }
 
+/** What chaos `changelog=…` answers to every changelog request. */
+const changelogFaultReply = (fault: ChangelogFault): Reply => {
+  switch (fault) {
+    case "403":
+      return errorReply(403, "You do not have the permission to see the specified issue.")
+    case "500":
+      return errorReply(500, "Internal server error.")
+    case "garbled":
+      return { status: 200, json: { issueChangeLogs: [{ issueId: 10001, changeHistories: "none" }] } }
+  }
+}
+
 /** Decides the reply before latency: everything that can refuse a request, then the handler. */
 const produce = async (
   p: Pipeline,
@@ -171,6 +183,11 @@ const produce = async (
     return matched.wrongMethod
       ? errorReply(405, `The HTTP method ${method} is not supported on ${url.pathname}.`)
       : errorReply(404, `No resource at ${url.pathname}.`)
+  const changelogFault = chaos.spec.changelogFault
+  if (changelogFault !== null && matched.route.template.includes("changelog")) {
+    p.stats.fault(`changelog-${changelogFault}`)
+    return changelogFaultReply(changelogFault)
+  }
   let body: unknown
   if (method === "POST" || method === "PUT") {
     const type = req.headers["content-type"]

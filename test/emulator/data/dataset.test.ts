@@ -6,6 +6,7 @@ import {
   HOSTILE_TEXTS,
   RESTRICTED_ACCOUNT_ID,
 } from "../../../dev/emulator/data/index.js"
+import { DEPARTED } from "../../../dev/emulator/data/text.js"
 import type { IssueRecord } from "../../../dev/emulator/model.js"
 
 const ds = createDataset({ issues: 3000, seed: 11 })
@@ -185,7 +186,7 @@ describe("data set: values that break exporters", () => {
     expect(allStrings.some((s) => s.length > 32_767)).toBe(true)
   })
 
-  it("ADF has mentions of real users (some without text), lists, tables, code, links, emoji, status and dates", () => {
+  it("ADF has mentions of real users (some without text) and of a departed account, lists, tables, code, links, emoji, status and dates", () => {
     const types = new Set(allNodes.map((n) => n.type))
     for (const t of [
       "mention",
@@ -203,7 +204,14 @@ describe("data set: values that break exporters", () => {
     const attrs = mentions.map((m) => (isJson(m.attrs) ? m.attrs : {}))
     expect(attrs.some((a) => !("text" in a))).toBe(true)
     expect(attrs.some((a) => typeof a.text === "string")).toBe(true)
-    for (const a of attrs) expect(ds.userByAccountId(String(a.id))).toBeDefined()
+    // Every mention names a user of the site, except a departed account's: gone from the site, it
+    // keeps the name the document stored (issue 19 item 6).
+    const departed = attrs.filter((a) => a.id === DEPARTED.accountId)
+    expect(departed.length).toBeGreaterThan(0)
+    for (const a of departed) expect(a.text).toBe(`@${DEPARTED.displayName}`)
+    expect(ds.userByAccountId(DEPARTED.accountId)).toBeUndefined()
+    for (const a of attrs)
+      if (a.id !== DEPARTED.accountId) expect(ds.userByAccountId(String(a.id))).toBeDefined()
     expect(allNodes.some((n) => Array.isArray(n.marks) && JSON.stringify(n.marks).includes('"link"'))).toBe(
       true,
     )

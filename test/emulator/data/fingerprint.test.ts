@@ -7,10 +7,14 @@ import { createDataset } from "../../../dev/emulator/data/index.js"
  * Tests, goldens and benchmark figures rely on a seed always giving the same data: a refactor of the
  * generator must keep these. A deliberate change of the data set updates them, and says so.
  */
+// Changed on purpose (issue 19 item 6): no issue is created or changed after the data set's present,
+// so creation times moved two spacings earlier and `updated` (hence histories, comments and worklogs
+// of the newest issues) ends by then; and rich text now and then mentions a departed account that
+// `/user/bulk` no longer returns, so the mentions drawn after it differ.
 const FINGERPRINTS: Record<number, string> = {
-  1: "a5b4c45b295e26a09802075df007fad2402d6b464e8f821e5438ed432e0dac16",
-  3: "2c2a3c604b3bd781fc11eca237e89765fba8ffff4ae97f9a999ecb9e3b4404c6",
-  11: "878412b55111be8364ea4f1550030851a974130894f9382cd616f4ecef00d8b3",
+  1: "2e1598c58554d8d00948f63ad0d2e60d94e59fd660e18b1a1869a8bcd1588d8f",
+  3: "6b41f23d07ec41a390b5c26c24d92aa9b2d0cdda1b0595ceac88884df45a4bc6",
+  11: "d073b9e59951ab97677fd4a57b62e7aa7e55be095eaa0596b2dd0812e97c3120",
 }
 
 const fingerprint = (seed: number): string => {

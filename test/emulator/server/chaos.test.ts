@@ -116,9 +116,11 @@ describe("chaos spec", () => {
       shortPages: 0.2,
       delete: 0.001,
       tokenExpiry: 0.01,
+      changelogFault: null,
     })
+    expect(parseChaos("changelog=garbled").changelogFault).toBe("garbled")
     expect(parseChaos("seed=3,all,5xx=0")).toEqual({ ...ALL_CHAOS, seed: 3, fault5xx: 0 })
-    for (const bad of ["5xx=2", "storm=0.1", "quota@many", "slow=0.1:soon", "seed=-1"])
+    for (const bad of ["5xx=2", "storm=0.1", "quota@many", "slow=0.1:soon", "seed=-1", "changelog=404"])
       expect(() => parseChaos(bad)).toThrow(/chaos/i)
   })
 })

@@ -25,6 +25,7 @@ import { type CursorUnit, exportStream, planOf, startExport } from "../../../src
 import { pauseFor } from "../../../src/export/pause.js"
 import { livePlanner, timeZoneFor } from "../../../src/export/planner.js"
 import { defaultSettings, type ExportFailure } from "../../../src/export/types.js"
+import { isWorkbook, workbookInfoOf } from "../../../src/export/xlsx.js"
 import { BridgeTransport, type RequestJira } from "../../../src/jira/BridgeTransport.js"
 import { JiraClient } from "../../../src/jira/JiraClient.js"
 import { RateLimitState } from "../../../src/jira/RateLimitState.js"
@@ -119,6 +120,7 @@ export const makePageEngine = (requestJira: RequestJira): PageEngine => {
           strategy: started.strategy,
           ...(started.sequentialReason === undefined ? {} : { sequentialReason: started.sequentialReason }),
           cursor: encodeCursor(started.content),
+          ...(isWorkbook(started.content.options) ? { workbook: workbookInfoOf(started.content) } : {}),
         }
         return answer
       }),

@@ -9,12 +9,19 @@
  * or with exponential backoff for network and server errors. Calls are also spaced so the bridge's own
  * limit (500 invokes per 25 s, see docs/forge.md §2) is never reached.
  */
-import type { ExportOptionsInput, ExportProgress, ResolverError } from "../../../src/contract.js"
+import type {
+  ColumnInfo,
+  ExportOptionsInput,
+  ExportProgress,
+  ResolverError,
+  WorkbookInfo,
+} from "../../../src/contract.js"
 import type { Backend } from "../bridge.js"
 import { type Clock, sleep } from "../clock.js"
 import { isRetryable } from "../errors.js"
 import { fileNameFor } from "../format.js"
 import { batch, computed, type ReadSignal, type Signal, signal } from "../state/signal.js"
+import { workbookBlob } from "../workbook.js"
 import {
   autoPlace,
   browserRunner,
@@ -103,6 +110,8 @@ interface Position {
   readonly cursor: string | null
   /** Said by export/start, which a resumed run does not call again. */
   readonly sequentialReason: string | undefined
+  /** A workbook's columns and what zipping it needs (export/start's answer); absent for a CSV. */
+  readonly workbook?: { readonly info: WorkbookInfo; readonly columns: ReadonlyArray<ColumnInfo> }
 }
 
 type Step<A> = { readonly ok: true; readonly value: A } | { readonly ok: false }
@@ -197,6 +206,7 @@ export class ExportModel {
       saved,
       cursor: saved.cursor,
       sequentialReason: saved.sequentialReason,
+      ...(saved.workbook === undefined ? {} : { workbook: saved.workbook }),
     })
   }
 
@@ -307,6 +317,7 @@ export class ExportModel {
     let cursor: string | null
     let sequentialReason: string | undefined
     let allowanceNote: string | undefined
+    let workbook: Position["workbook"]
     let runner: Runner
     let saved: SavedExport<ExportRequest> | undefined
     if (from === undefined || (from.cursor === null && from.parts.length === 0)) {
@@ -332,6 +343,8 @@ export class ExportModel {
       sequentialReason = started.value.sequentialReason
       // The steward's word is about the servers' path only.
       allowanceNote = placement.place === "browser" ? undefined : started.value.allowanceNote
+      const info = started.value.workbook
+      workbook = info === undefined ? undefined : { info, columns: started.value.columns }
       const progress = { ...emptyProgress, total: started.value.approximateTotal }
       batch(() => {
         this.#progress.value = progress
@@ -351,17 +364,27 @@ export class ExportModel {
               ...(sequentialReason === undefined ? {} : { sequentialReason }),
               parts: 1,
               startedAt: this.#startedAt,
+              ...(workbook === undefined ? {} : { workbook }),
             }
       await this.#keep(saved, 0, started.value.csv)
     } else {
       parts = from.parts
       cursor = from.cursor
       sequentialReason = from.sequentialReason
+      workbook = from.workbook
       runner = from.runner
       saved = from.saved
     }
     while (cursor !== null) {
-      this.#position = { request, parts, runner, saved, cursor, sequentialReason }
+      this.#position = {
+        request,
+        parts,
+        runner,
+        saved,
+        cursor,
+        sequentialReason,
+        ...(workbook === undefined ? {} : { workbook }),
+      }
       this.#state.value = {
         kind: "running",
         activity: { kind: "fetching", ...(allowanceNote === undefined ? {} : { note: allowanceNote }) },
@@ -395,7 +418,35 @@ export class ExportModel {
     if (!live()) return
     const end = this.#clock.now()
     const progress = this.#progress.peek()
-    const blob = new Blob(parts, { type: "text/csv;charset=utf-8" })
+    const blob =
+      workbook === undefined
+        ? new Blob(parts, { type: "text/csv;charset=utf-8" })
+        : await workbookBlob(parts, workbook.info, workbook.columns, progress.done).catch(
+            (cause: unknown) => new Error(cause instanceof Error ? cause.message : String(cause)),
+          )
+    if (!live()) return
+    if (blob instanceof Error) {
+      // Its code did not load, or zipping failed: the rows are all here, so Try again only zips.
+      this.#position = {
+        request,
+        parts,
+        runner,
+        saved,
+        cursor: null,
+        sequentialReason,
+        ...(workbook === undefined ? {} : { workbook }),
+      }
+      this.#state.value = {
+        kind: "failed",
+        error: {
+          tag: "Transport",
+          message: "The workbook could not be made; try again.",
+          details: [blob.message],
+        },
+        canResume: true,
+      }
+      return
+    }
     // The file is whole: nothing of it stays in the browser's storage.
     if (saved !== undefined) void this.#store?.remove(saved.id).catch(() => undefined)
     this.#position = undefined
@@ -407,6 +458,7 @@ export class ExportModel {
           new Date(end),
           request.timeZone,
           request.options.history !== undefined,
+          workbook === undefined ? "csv" : "xlsx",
         ),
         blob,
         size: blob.size,

@@ -12,7 +12,14 @@ import {
   MAX_VALUE_COLUMNS,
   PRESET_DEFAULTS,
 } from "../../../src/contract/constants.js"
-import type { Delimiter, ExportOptionsInput, FieldInfo, Preset, UserDisplay } from "../../../src/contract.js"
+import type {
+  Delimiter,
+  ExportOptionsInput,
+  FieldInfo,
+  FileFormat,
+  Preset,
+  UserDisplay,
+} from "../../../src/contract.js"
 import { type ReadSignal, type Signal, signal } from "../state/signal.js"
 import { resolveHistoryFields } from "./historyFields.js"
 
@@ -36,6 +43,8 @@ export interface ExportOptions {
   readonly formulaGuard: boolean
   /** Columns per multi-value field; only a `jira-import` file has them. */
   readonly valueColumns: number
+  /** A CSV file, or an Excel workbook (never for Jira's importer, which reads CSV). */
+  readonly file: FileFormat
 }
 
 /** A preset's options as the page shows them: the contract's definition (PRESET_DEFAULTS), once. */
@@ -53,6 +62,7 @@ export const presetDefaults = (preset: Preset): ExportOptions => {
     bom: d.bom,
     formulaGuard: d.formulaGuard,
     valueColumns: DEFAULT_VALUE_COLUMNS,
+    file: "csv",
   }
 }
 
@@ -89,6 +99,7 @@ export const restoreOptions = (saved: ExportOptionsInput | undefined): ExportOpt
     bom: typeof saved.bom === "boolean" ? saved.bom : base.bom,
     formulaGuard: typeof saved.formulaGuard === "boolean" ? saved.formulaGuard : base.formulaGuard,
     valueColumns: isValueColumns(saved.valueColumns) ? saved.valueColumns : base.valueColumns,
+    file: saved.format === "xlsx" && base.preset !== "jira-import" ? "xlsx" : "csv",
   }
 }
 
@@ -103,6 +114,7 @@ export const toInput = (o: ExportOptions): ExportOptionsInput => ({
   bom: o.bom,
   formulaGuard: o.formulaGuard,
   ...(o.preset === "jira-import" ? { valueColumns: o.valueColumns } : {}),
+  ...(o.file === "xlsx" ? { format: "xlsx" } : {}),
   ...(o.mode === "history"
     ? { history: o.historyFields.length === 0 ? {} : { fields: o.historyFields } }
     : {}),
@@ -129,10 +141,15 @@ export class OptionsModel {
   get historyProblem(): ReadSignal<string | undefined> {
     return this.#historyProblem
   }
-  /** Chooses a preset; the other options go back to its defaults, the mode and its filter stay. */
+  /** Chooses a preset; the other options go back to its defaults, the mode, its filter and the file stay. */
   setPreset(preset: Preset): void {
-    const { mode, historyFields } = this.#options.peek()
-    this.#set({ ...presetDefaults(preset), mode, historyFields })
+    const { mode, historyFields, file } = this.#options.peek()
+    this.#set({
+      ...presetDefaults(preset),
+      mode,
+      historyFields,
+      file: preset === "jira-import" ? "csv" : file,
+    })
   }
   set<K extends keyof Omit<ExportOptions, "preset" | "historyFields">>(
     key: K,

@@ -5,7 +5,7 @@
  * parts and the cursor never disagree. A finished, cancelled or dismissed export is deleted.
  * Kept per Atlassian account: the page's origin is the app's, shared by every user of the browser.
  */
-import type { ExportProgress } from "../../../src/contract.js"
+import type { ColumnInfo, ExportProgress, WorkbookInfo } from "../../../src/contract.js"
 
 export type Place = "browser" | "servers"
 
@@ -24,6 +24,8 @@ export interface SavedExport<R> {
   /** Parts written (the header is part 0). */
   readonly parts: number
   readonly startedAt: number
+  /** A workbook's columns and what zipping its parts needs (export/start's answer); absent for a CSV. */
+  readonly workbook?: { readonly info: WorkbookInfo; readonly columns: ReadonlyArray<ColumnInfo> }
 }
 
 export interface ExportStore<R> {

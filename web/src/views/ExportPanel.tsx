@@ -116,6 +116,19 @@ const Options = ({ page, disabled }: { page: PageModel; disabled: boolean }) => 
         </div>
       ) : null}
       <div class="option">
+        <label for="opt-file">File</label>
+        <select
+          id="opt-file"
+          class="select"
+          value={o.file}
+          disabled={o.preset === "jira-import"}
+          onChange={(e) => m.set("file", e.currentTarget.value === "xlsx" ? "xlsx" : "csv")}
+        >
+          <option value="csv">CSV</option>
+          <option value="xlsx">Excel workbook</option>
+        </select>
+      </div>
+      <div class="option">
         <label for="opt-delimiter">Delimiter</label>
         <select
           id="opt-delimiter"
@@ -257,7 +270,8 @@ const Progress = ({ page, activity }: { page: PageModel; activity: Activity }) =
 /** Options, the Export button, progress while it runs, and the Download button at the end. */
 export const ExportPanel = ({ page }: { page: PageModel }) => {
   const state = useValue(page.exporter.state)
-  const mode = useValue(page.options.options).mode
+  const { mode, file } = useValue(page.options.options)
+  const action = file === "xlsx" ? "Export workbook" : "Export CSV"
   const historyProblem = useValue(page.options.historyProblem)
   // An unusable history filter is shown under its field; exporting then would ignore what is on screen.
   const historyBlocked = mode === "history" && historyProblem !== undefined
@@ -303,7 +317,7 @@ export const ExportPanel = ({ page }: { page: PageModel }) => {
             }
             onClick={() => void page.export()}
           >
-            Export CSV
+            {action}
           </button>
         </div>
       )}
@@ -311,7 +325,7 @@ export const ExportPanel = ({ page }: { page: PageModel }) => {
       {running && <Progress page={page} activity={state.activity} />}
       {state.kind === "cancelled" && (
         <p class="notice" role="status" data-testid="export-cancelled">
-          Export cancelled. No file was created; press Export CSV to start again.
+          Export cancelled. No file was created; press {action} to start again.
         </p>
       )}
       {state.kind === "failed" && state.error.tag !== "InvalidJql" && (
