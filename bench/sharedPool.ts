@@ -199,7 +199,7 @@ export const runSharedPoolBench = async (input: {
         await host.close()
       }
     }
-    say("  page-free, page-charged: need the page runner (issue 20's page engine); one MODES entry each.")
+    say("  page-free, page-charged: not measured yet (one MODES entry each, driving the page runner).")
     return { ...settings, runs }
   } finally {
     fs.rmSync(dist, { recursive: true, force: true })
