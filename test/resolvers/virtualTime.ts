@@ -3,9 +3,11 @@
  * while no request is in flight and something sleeps on it, and then straight to the earliest wake-up;
  * so the virtual time a call takes is exactly the time it chose to wait for Jira, however long the
  * machine needed to run it. (A `TestClock` keeps the timers of finished requests on its list, so it
- * cannot tell a waiting fiber from a busy one.)
+ * cannot tell a waiting fiber from a busy one.) A fiber that has work queued on the scheduler is busy
+ * too: on a loaded machine a woken fiber's next step can wait longer than one turn of the event loop,
+ * and moving the clock then would let a deadline pass while the work it guards is merely slow.
  */
-import { Clock, Duration, Effect, type Exit, Fiber, Layer, Option } from "effect"
+import { Clock, Duration, Effect, type Exit, Fiber, Layer, Option, Scheduler } from "effect"
 import { JiraTransport } from "../../src/jira/JiraTransport.js"
 
 interface Sleeper {
@@ -20,6 +22,17 @@ export const virtualTime = (startMs = 1_700_000_000_000) => {
   let now = startMs
   let inFlight = 0
   const sleepers = new Set<Sleeper>()
+  let queued = 0
+  const scheduler: Scheduler.Scheduler = {
+    shouldYield: (fiber) => Scheduler.defaultScheduler.shouldYield(fiber),
+    scheduleTask: (task, priority) => {
+      queued++
+      Scheduler.defaultScheduler.scheduleTask(() => {
+        queued--
+        task()
+      }, priority)
+    },
+  }
 
   const clock: Clock.Clock = {
     [Clock.ClockTypeId]: Clock.ClockTypeId,
@@ -65,12 +78,12 @@ export const virtualTime = (startMs = 1_700_000_000_000) => {
   ): Effect.Effect<{ readonly exit: Exit.Exit<A, E>; readonly elapsedMs: number }, never, R> =>
     Effect.gen(function* () {
       const began = now
-      const fiber = yield* Effect.fork(Effect.withClock(effect, clock))
+      const fiber = yield* Effect.fork(Effect.withScheduler(Effect.withClock(effect, clock), scheduler))
       for (;;) {
         const done = yield* Fiber.poll(fiber)
         if (Option.isSome(done)) return { exit: done.value, elapsedMs: now - began }
         yield* macrotask
-        if (inFlight > 0 || sleepers.size === 0) continue
+        if (inFlight > 0 || queued > 0 || sleepers.size === 0) continue
         now = Math.max(now, Math.min(...[...sleepers].map((s) => s.until)))
         for (const sleeper of [...sleepers])
           if (sleeper.until <= now) {
