@@ -3,7 +3,7 @@
  * user directory and the engine's Jira port over them, over HTTP with an API token. Kept apart from `main.ts` (which runs on import) so
  * the benchmarks and tests build exactly this wiring.
  */
-import { Context, Layer } from "effect"
+import { Context, Effect, Layer } from "effect"
 import { ExportJira } from "../export/ExportJira.js"
 import { HttpTransport, type HttpTransportConfig } from "../jira/HttpTransport.js"
 import { JiraClient } from "../jira/JiraClient.js"
@@ -12,7 +12,7 @@ import { RateLimitState } from "../jira/RateLimitState.js"
 import { defaultUserDirectoryConfig, UserDirectory, type UserDirectoryConfig } from "../jira/UserDirectory.js"
 
 /**
- * Building it reads `/myself` first: Jira treats a bad email/token pair as anonymous on every other
+ * Building it reads `/myself` (and `/field`, beside it): Jira treats a bad email/token pair as anonymous on every other
  * endpoint, so without this check wrong credentials would export an empty (anonymous) result instead
  * of failing.
  */
@@ -25,5 +25,11 @@ export const httpJira = (
     Layer.provideMerge(JiraClient.layer),
     Layer.provideMerge(RateLimitState.layer),
     Layer.provide(HttpTransport.layer(config)),
-    Layer.tap((context) => Context.get(context, JiraClient).myself()),
+    // `/field` is read beside it (the client keeps the answer for the plan), so the export's first
+    // request waits for one round trip, not two. Only the credential check speaks: a failed `/field`
+    // is read again by the plan, and is given up when the check fails.
+    Layer.tap((context) => {
+      const client = Context.get(context, JiraClient)
+      return Effect.all([client.myself(), Effect.ignore(client.fields())], { concurrency: 2, discard: true })
+    }),
   )

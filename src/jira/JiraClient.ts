@@ -116,9 +116,16 @@ const make = Effect.gen(function* () {
     return read
   })
 
-  /** `GET /rest/api/3/field`: every field the user can see. */
+  // The fields a user sees do not change within one client's life either, and the command line asks
+  // for them beside its credential check (one round trip before the export instead of two).
+  const fieldList = yield* Ref.make(Option.none<ReadonlyArray<FieldDetails>>())
+  /** `GET /rest/api/3/field`: every field the user can see (read once; a failure is asked again). */
   const fields = Effect.fn("JiraClient.fields")(function* () {
-    return yield* getJson(Schema.Array(FieldDetails), { method: "GET", path: api("field") })
+    const known = yield* Ref.get(fieldList)
+    if (Option.isSome(known)) return known.value
+    const read = yield* getJson(Schema.Array(FieldDetails), { method: "GET", path: api("field") })
+    yield* Ref.set(fieldList, Option.some(read))
+    return read
   })
 
   /** One page of `POST /rest/api/3/search/jql` (token paging; the last page has no token). */
