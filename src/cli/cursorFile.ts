@@ -31,24 +31,33 @@ export type SavedCursor = typeof SavedCursor.Type
 
 const SavedCursorJson = Schema.parseJson(SavedCursor)
 
-/** The fingerprint of `file` just before byte `bytes`. */
-export const tailOf = (file: string, bytes: number): Effect.Effect<string, CliFailure> => {
+/** A running sha256 of `file`'s bytes from `from` to `to`, read a megabyte at a time. */
+const hashOf = (file: string, from: number, to: number): Effect.Effect<Hash, CliFailure> => {
   const failed = (e: unknown) => new CliFailure({ message: `${file} could not be read back: ${String(e)}` })
   return Effect.acquireUseRelease(
     Effect.try({ try: () => fs.openSync(file, "r"), catch: failed }),
     (fd) =>
       Effect.try({
         try: () => {
-          const length = Math.min(bytes, TAIL_BYTES)
-          const buffer = Buffer.alloc(length)
-          const read = fs.readSync(fd, buffer, 0, length, bytes - length)
-          return createHash("sha256").update(buffer.subarray(0, read)).digest("base64url")
+          const hash = createHash("sha256")
+          const buffer = Buffer.alloc(Math.min(1024 * 1024, Math.max(1, to - from)))
+          for (let at = from; at < to; ) {
+            const read = fs.readSync(fd, buffer, 0, Math.min(buffer.length, to - at), at)
+            if (read === 0) break
+            hash.update(buffer.subarray(0, read))
+            at += read
+          }
+          return hash
         },
         catch: failed,
       }),
     (fd) => Effect.try(() => fs.closeSync(fd)).pipe(Effect.ignore),
   )
 }
+
+/** The fingerprint older cursor files kept (`tail`): the sha256 of the TAIL_BYTES before byte `bytes`. */
+export const tailOf = (file: string, bytes: number): Effect.Effect<string, CliFailure> =>
+  hashOf(file, Math.max(0, bytes - TAIL_BYTES), bytes).pipe(Effect.map((hash) => hash.digest("base64url")))
 
 export const readSaved = (file: string): Effect.Effect<SavedCursor, CliInputError> =>
   Effect.try({
@@ -64,29 +73,9 @@ export const readSaved = (file: string): Effect.Effect<SavedCursor, CliInputErro
     ),
   )
 
-/** A running sha256 of `file`'s first `bytes` bytes, read a megabyte at a time. */
-export const digestOf = (file: string, bytes: number): Effect.Effect<Hash, CliFailure> => {
-  const failed = (e: unknown) => new CliFailure({ message: `${file} could not be read back: ${String(e)}` })
-  return Effect.acquireUseRelease(
-    Effect.try({ try: () => fs.openSync(file, "r"), catch: failed }),
-    (fd) =>
-      Effect.try({
-        try: () => {
-          const hash = createHash("sha256")
-          const buffer = Buffer.alloc(1024 * 1024)
-          for (let at = 0; at < bytes; ) {
-            const read = fs.readSync(fd, buffer, 0, Math.min(buffer.length, bytes - at), at)
-            if (read === 0) break
-            hash.update(buffer.subarray(0, read))
-            at += read
-          }
-          return hash
-        },
-        catch: failed,
-      }),
-    (fd) => Effect.try(() => fs.closeSync(fd)).pipe(Effect.ignore),
-  )
-}
+/** A running sha256 of `file`'s first `bytes` bytes (the digest a cursor file keeps). */
+export const digestOf = (file: string, bytes: number): Effect.Effect<Hash, CliFailure> =>
+  hashOf(file, 0, bytes)
 
 /** Write then rename, so a kill mid-save never leaves half a cursor file. */
 export const saveCursor = (
@@ -95,15 +84,8 @@ export const saveCursor = (
   output: Omit<SavedCursor, "cursor" | "tail">,
 ): Effect.Effect<void, CliFailure> =>
   Effect.gen(function* () {
-    const tail =
-      output.partial === undefined || output.digest !== undefined
-        ? undefined
-        : yield* tailOf(output.partial, output.bytes)
-    const saved: SavedCursor = {
-      cursor: encodeCursor(content),
-      ...output,
-      ...(tail === undefined ? {} : { tail }),
-    }
+    // Every file output keeps its digest as it writes; `tail` is only read, from older cursor files.
+    const saved: SavedCursor = { cursor: encodeCursor(content), ...output }
     yield* Effect.try({
       try: () => {
         fs.writeFileSync(`${file}.tmp`, JSON.stringify(saved))

@@ -1,6 +1,13 @@
 import { type Context, Effect, Layer } from "effect"
 import { JiraError } from "./JiraError.js"
-import { type JiraRequest, type JiraResponse, JiraTransport, renderPath } from "./JiraTransport.js"
+import {
+  type JiraRequest,
+  type JiraResponse,
+  JiraTransport,
+  readResponse,
+  renderPath,
+  requestInit,
+} from "./JiraTransport.js"
 
 /**
  * `@forge/bridge`'s `requestJira` as this port needs it: a path relative to the site and a fetch-like
@@ -27,20 +34,7 @@ export class BridgeTransport implements Context.Tag.Service<JiraTransport> {
     this.send = (request) =>
       Effect.tryPromise({
         try: (): Promise<JiraResponse> =>
-          requestJira(renderPath(request), {
-            method: request.method,
-            headers:
-              request.body === undefined
-                ? { Accept: "application/json" }
-                : { Accept: "application/json", "Content-Type": "application/json" },
-            ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-          }).then((response) =>
-            response.text().then((body) => ({
-              status: response.status,
-              header: (name: string) => response.headers.get(name),
-              body,
-            })),
-          ),
+          requestJira(renderPath(request), requestInit(request)).then(readResponse),
         // The bridge rejects when the frame could not pass the request on (offline, the frame gone).
         catch: (cause) =>
           new JiraError({

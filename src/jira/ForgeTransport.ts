@@ -1,7 +1,14 @@
 import api, { assumeTrustedRoute, NeedsAuthenticationError, ProxyRequestError } from "@forge/api"
 import { type Context, Effect, Layer } from "effect"
 import { JiraError } from "./JiraError.js"
-import { type JiraRequest, type JiraResponse, JiraTransport, renderPath } from "./JiraTransport.js"
+import {
+  type JiraRequest,
+  type JiraResponse,
+  JiraTransport,
+  readResponse,
+  renderPath,
+  requestInit,
+} from "./JiraTransport.js"
 
 /**
  * True for the error `@forge/api` throws when the user has not yet allowed the app to act as them
@@ -57,21 +64,8 @@ const send = (request: JiraRequest): Effect.Effect<JiraResponse, JiraError> =>
       // so the route is safe to trust.
       api
         .asUser()
-        .requestJira(assumeTrustedRoute(renderPath(request)), {
-          method: request.method,
-          headers:
-            request.body === undefined
-              ? { Accept: "application/json" }
-              : { Accept: "application/json", "Content-Type": "application/json" },
-          ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-        })
-        .then((response) =>
-          response.text().then((body) => ({
-            status: response.status,
-            header: (name: string) => response.headers.get(name),
-            body,
-          })),
-        ),
+        .requestJira(assumeTrustedRoute(renderPath(request)), requestInit(request))
+        .then(readResponse),
     catch: (cause) => cause,
   }).pipe(
     Effect.catchAll((cause) =>

@@ -1,6 +1,13 @@
 import { type Context, Duration, Effect, Layer } from "effect"
 import { JiraError } from "./JiraError.js"
-import { type JiraRequest, type JiraResponse, JiraTransport, renderPath } from "./JiraTransport.js"
+import {
+  type JiraRequest,
+  type JiraResponse,
+  JiraTransport,
+  readResponse,
+  renderPath,
+  requestInit,
+} from "./JiraTransport.js"
 
 export interface HttpTransportConfig {
   /** `https://your-site.atlassian.net` or the emulator's `http://127.0.0.1:PORT`. */
@@ -27,24 +34,9 @@ const make = (config: HttpTransportConfig) => {
     Effect.tryPromise({
       try: (signal): Promise<JiraResponse> =>
         fetch(`${base}${renderPath(request)}`, {
-          method: request.method,
+          ...requestInit(request, { Authorization: authorization }),
           signal,
-          headers:
-            request.body === undefined
-              ? { Accept: "application/json", Authorization: authorization }
-              : {
-                  Accept: "application/json",
-                  Authorization: authorization,
-                  "Content-Type": "application/json",
-                },
-          ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-        }).then((response) =>
-          response.text().then((body) => ({
-            status: response.status,
-            header: (name: string) => response.headers.get(name),
-            body,
-          })),
-        ),
+        }).then(readResponse),
       catch: (cause) =>
         unreachable([cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)]),
     }).pipe(

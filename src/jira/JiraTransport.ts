@@ -68,5 +68,33 @@ export const renderPath = (request: JiraRequest): string => {
   return query.length === 0 ? path : `${path}?${query.join("&")}`
 }
 
+/** The fetch-like init every adapter sends: JSON accepted, a JSON body when there is one. */
+export const requestInit = (
+  request: JiraRequest,
+  headers: Readonly<Record<string, string>> = {},
+): { method: JiraRequest["method"]; headers: Record<string, string>; body?: string } => ({
+  method: request.method,
+  headers:
+    request.body === undefined
+      ? { Accept: "application/json", ...headers }
+      : { Accept: "application/json", ...headers, "Content-Type": "application/json" },
+  ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+})
+
+/** What fetch, `@forge/api` and `@forge/bridge` answer, as much of it as the port reads. */
+interface FetchedResponse {
+  readonly status: number
+  readonly headers: { get(name: string): string | null }
+  text(): Promise<string>
+}
+
+/** A fetched response with its body read as text. */
+export const readResponse = (response: FetchedResponse): Promise<JiraResponse> =>
+  response.text().then((body) => ({
+    status: response.status,
+    header: (name: string) => response.headers.get(name),
+    body,
+  }))
+
 /** `/rest/api/3/search/jql` from a request, unencoded and without the query: how errors name it. */
 export const pathOf = (request: JiraRequest): string => `/${request.path.join("/")}`
