@@ -18,7 +18,8 @@
  *
  * `npm run bench -- csv` runs bench/csv.ts instead, `npm run bench -- startup` only the start-up,
  * `npm run bench -- shared-pool` the shared points pool scenario (bench/sharedPool.ts; `--issues`
- * defaults to 6,000 there, `--quota` 5,000 points, `--quota-window` 30 seconds).
+ * defaults to 6,000 there, `--quota` 5,000 points, `--quota-window` 30 seconds, `--modes A,B` some of
+ * off, steward, tenant, page-free, page-charged).
  * `npm run bench -- page-engine` only the page engine (`--page-heap-issues N`, default 100000; 0 skips).
  * `--json`: the last line is one JSON object with every figure printed. `--issues N`,
  * `--rss-issues A,B`, `--invoke-latency MS` (default 300) and `--skip-engine` (fast, thrifty and
@@ -51,6 +52,7 @@ const main = async () => {
       issues: { type: "string" },
       quota: { type: "string", default: "5000" },
       "quota-window": { type: "string", default: "30" },
+      modes: { type: "string" },
       "rss-issues": { type: "string", default: "10000,100000" },
       "invoke-latency": { type: "string", default: "300" },
       "skip-engine": { type: "boolean", default: false },
@@ -91,6 +93,7 @@ const main = async () => {
         invokeLatencyMs: Number(values["invoke-latency"]),
         columns: ["issuekey", "summary", "status", "assignee", "created"],
       },
+      ...(values.modes === undefined ? {} : { modes: values.modes.split(",") }),
       say,
     })
     if (values.json) say(JSON.stringify({ sharedPool }))

@@ -1,5 +1,5 @@
 /**
- * The page engine (issue 20): the export run by the page itself in headless Chromium (the built page,
+ * The page engine (issue 20): the export run by the page itself in headless Chromium (bench/pageBrowser.ts: the built page,
  * web/src/engine over `requestJira`, the local host answering the bridge's product fetch as the
  * signed-in user) next to the built command-line exporter on the same export, both against the
  * benchmark's emulator; the files compared byte for byte. Measured in the page: wall time (click to
@@ -12,9 +12,9 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { gzipSync } from "node:zlib"
 import { startHost } from "../dev/host.js"
-import { launchBrowser } from "../test/support/browser.js"
 import { cliExport } from "./cliExport.js"
 import type { BenchEmulator } from "./emulatorThread.js"
+import { browserExport } from "./pageBrowser.js"
 
 const root = path.join(import.meta.dirname ?? __dirname, "..")
 const CLI_BUNDLE = path.join(root, "dist", "liquitim-export.mjs")
@@ -40,7 +40,7 @@ export const pageSizes = () => ({
   engineGzipBytes: gzipSync(fs.readFileSync(path.join(assets, "engine.js"))).length,
 })
 
-/** One export by the page in Chromium: its file, wall time, heap peak and longest task. */
+/** One export by the page in Chromium against the benchmark's emulator: its file, wall time, heap and longest task. */
 export const pageEngineRun = async (
   emulator: Pick<BenchEmulator, "url" | "accounts" | "stats" | "resetStats">,
   jql: string,
@@ -50,67 +50,18 @@ export const pageEngineRun = async (
     emulatorAt: { url: emulator.url, accountId: emulator.accounts.admin.accountId },
     invokeLatencyMs: 300,
   })
-  const browser = await launchBrowser()
   try {
-    const context = await browser.newContext({ acceptDownloads: true })
-    // The columns and options as a returning user left them (prefs.ts); no query, so no preview runs.
-    await context.addInitScript(
-      ([key, value]) => {
-        localStorage.setItem(key, value)
-        const w = window as unknown as { __tasks: Array<[number, number]> }
-        w.__tasks = []
-        new PerformanceObserver((list) => {
-          for (const entry of list.getEntries()) w.__tasks.push([entry.startTime, entry.duration])
-        }).observe({ type: "longtask", buffered: true })
-      },
-      [
-        `liquitim-export:v1:${host.accountId}`,
-        JSON.stringify({ columns, options: { preset: "data" } }),
-      ] as const,
-    )
-    const page = await context.newPage()
-    const cdp = await context.newCDPSession(page)
-    await cdp.send("Performance.enable")
-    await page.goto(host.url)
-    await page.getByTestId("selected-columns").waitFor()
-    await page.getByLabel("JQL", { exact: true }).fill(jql)
-    await page.getByTestId("run-in").selectOption("browser")
-    await emulator.resetStats()
-    let heapPeak = 0
-    let sampling = true
-    const sample = async () => {
-      while (sampling) {
-        const { metrics } = await cdp.send("Performance.getMetrics")
-        const used = metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? 0
-        heapPeak = Math.max(heapPeak, used)
-        await new Promise((r) => setTimeout(r, 100))
-      }
-    }
-    const sampler = sample()
-    const started = performance.now()
-    const clickedAt = await page.evaluate(() => performance.now())
-    await page.getByTestId("export-button").click()
-    const button = page.getByTestId("download-button")
-    await button.waitFor({ timeout: 30 * 60_000 })
-    const wallMs = performance.now() - started
-    sampling = false
-    await sampler
-    const stats = await emulator.stats()
-    // Only tasks of the export: from the click on (the page's own load is not the export's).
-    const tasks = await page.evaluate(
-      () => (window as unknown as { __tasks: Array<[number, number]> }).__tasks,
-    )
-    const during = tasks.filter(([at]) => at >= clickedAt)
-    if (process.env.BENCH_TASKS !== undefined)
-      process.stderr.write(
-        `long tasks: ${JSON.stringify(during.map(([a, d]) => [Math.round(a - clickedAt), Math.round(d)]))}\n`,
-      )
-    const longestTaskMs = Math.max(0, ...during.map(([, duration]) => duration))
-    const [download] = await Promise.all([page.waitForEvent("download"), button.click()])
-    const file = fs.readFileSync(await download.path())
-    return { wallMs, heapPeakMb: heapPeak / 1024 / 1024, longestTaskMs, stats, file }
+    const run = await browserExport({
+      url: host.url,
+      accountId: host.accountId,
+      jql,
+      columns,
+      options: { preset: "data" },
+      beforeClick: () => emulator.resetStats(),
+    })
+    // The download after the export reads nothing from Jira: the counts are the export's.
+    return { ...run, stats: await emulator.stats() }
   } finally {
-    await browser.close()
     await host.close()
   }
 }

@@ -86,6 +86,8 @@ const pageRun = async (emulator: BenchEmulator, run: PagePathExport, invokeLaten
   })
   try {
     const model = new ExportModel(hostBackend(host.url, `http://127.0.0.1:${host.port}`), systemClock)
+    // The resolver path, as the user chose (automatically, an export this large runs in the browser).
+    model.setRunIn("servers")
     const started = performance.now()
     await model.start({
       jql: run.jql,

@@ -1,26 +1,27 @@
 /**
  * `npm run bench -- shared-pool` (issue 21): five sites, installations of one app, on one points pool,
  * scaled to run in minutes (by default 6,000 issues on site 1 against 5,000 points per 30 s window,
- * cloud latency profile). Site 1 exports through the resolver path (the page's export loop through the
- * local Forge host, as bench/pagePath.ts drives it) while sites 2–5 each make an interactive call
- * every 2 s, a 50-issue preview and a JQL check in turn. Per mode: the interactive requests of sites
- * 2–5 that were refused, site 1's wall time and points, and whether its file is exact (byte for byte
- * the file of an export with no quota at all).
+ * cloud latency profile). Site 1 exports while sites 2–5 each make an interactive call every 2 s, a
+ * 50-issue preview and a JQL check in turn. Per mode: the interactive requests of sites 2–5 that were
+ * refused, site 1's wall time and points, and whether its file is exact (byte for byte the file of an
+ * export with no quota at all).
  *
- * A mode is one entry of MODES: how the emulator's pool is kept, whether the steward runs, and how
- * site 1 exports. `page-free` / `page-charged` (site 1 exporting in the browser, frontend traffic free
- * or charged) need the page runner of the page-engine branch: they are one entry each, left to the
- * integrator.
+ * A mode is one entry of MODES: how the emulator's pool is kept, whether the steward runs, whether the
+ * page's own Jira reads (`requestJira`) draw on the pool, and how site 1 exports: through the resolvers
+ * (the page's export loop through the local Forge host, as bench/pagePath.ts drives it), or in the
+ * browser (the page runner in headless Chromium, bench/pageBrowser.ts).
  */
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import type { QuotaMode } from "../dev/emulator/index.js"
+import type { EmulatorStats, QuotaMode } from "../dev/emulator/index.js"
 import { type RunningHost, startHost } from "../dev/host.js"
 import { systemClock } from "../web/src/clock.js"
 import { ExportModel } from "../web/src/models/ExportModel.js"
 import { queryOf } from "./emulatorThread.js"
+import { browserExport } from "./pageBrowser.js"
 import { hostBackend } from "./pagePath.js"
+import { issuesWorkload, verdict } from "./targets.js"
 
 export interface SharedPoolRun {
   readonly mode: string
@@ -28,9 +29,14 @@ export interface SharedPoolRun {
   readonly refusedInteractive: number
   readonly interactive: number
   readonly wallMs: number
-  /** Points site 1 spent (its export, start to end). */
+  /**
+   * Points site 1's export drew from the app's pool: its resolver calls, and its page's own reads
+   * when the pool charges them (`page-charged`).
+   */
   readonly appPoints: number
-  /** Points every site spent during the run. */
+  /** Points of site 1's page's own reads (`requestJira`), charged to the pool or not. */
+  readonly frontendPoints: number
+  /** Points every site drew from the pool during the run. */
   readonly poolPoints: number
   readonly stewardPauses: number
   readonly exact: boolean
@@ -49,8 +55,17 @@ interface Mode {
   readonly name: string
   readonly quotaMode: QuotaMode
   readonly steward: boolean
-  /** Site 1's export; the page runner's modes would export in the browser engine here. */
-  readonly export: (host: RunningHost, jql: string, settings: SharedPoolSettings) => Promise<Site1Export>
+  /** Whether the page's own reads draw on the pool (Jira's today, partners report: free). */
+  readonly frontendPoints: "free" | "charged"
+  /** Site 1's export in the browser: the host serves the built page (`web/dist`). */
+  readonly page: boolean
+  /** Site 1's export; it calls `begin` when the export starts (the clock and the other sites' load). */
+  readonly export: (
+    host: RunningHost,
+    jql: string,
+    settings: SharedPoolSettings,
+    begin: () => void,
+  ) => Promise<Site1Export>
 }
 
 interface Site1Export {
@@ -68,7 +83,7 @@ const invoke = (host: RunningHost, site: number) => {
 }
 
 /** Site 1's export through the resolvers, with the page's own loop (pauses, waits and repeats). */
-const resolverExport: Mode["export"] = async (host, jql, settings) => {
+const resolverExport: Mode["export"] = async (host, jql, settings, begin) => {
   const backend = invoke(host, 1)
   let stewardPauses = 0
   const counting: typeof backend = {
@@ -81,6 +96,9 @@ const resolverExport: Mode["export"] = async (host, jql, settings) => {
     },
   }
   const model = new ExportModel(counting, systemClock)
+  // On Atlassian's servers, as the user chose (automatically, an export this large runs in the browser).
+  model.setRunIn("servers")
+  begin()
   await model.start({
     jql,
     columns: settings.columns,
@@ -95,11 +113,40 @@ const resolverExport: Mode["export"] = async (host, jql, settings) => {
   return { text: await state.file.blob.text(), stewardPauses }
 }
 
+/**
+ * Site 1's export run by its page in Chromium (Options → "Run the export: in this browser"), as its
+ * user would click it. The page runner has no steward: it reads as fast as Jira lets it, and a spent
+ * pool is a pause until the reset, as on the resolver path before the steward.
+ */
+const pageExport: Mode["export"] = async (host, jql, settings, begin) => {
+  const site = host.sites[0]
+  if (site === undefined) throw new Error("The host has no site 1.")
+  const run = await browserExport({
+    url: site.url,
+    accountId: site.accountId,
+    jql,
+    columns: settings.columns,
+    options: { strategy: "thrifty", preset: "data" },
+    beforeClick: begin,
+  })
+  // Decoded as the resolver path's `Blob.text()` decodes its file.
+  return { text: new TextDecoder().decode(run.file), stewardPauses: 0 }
+}
+
+const resolverMode = { frontendPoints: "free", page: false, export: resolverExport } as const
+const pageMode = { quotaMode: "global", steward: true, page: true, export: pageExport } as const
+
 export const MODES: ReadonlyArray<Mode> = [
-  { name: "off", quotaMode: "global", steward: false, export: resolverExport },
-  { name: "steward", quotaMode: "global", steward: true, export: resolverExport },
-  { name: "tenant", quotaMode: "tenant", steward: true, export: resolverExport },
+  { name: "off", quotaMode: "global", steward: false, ...resolverMode },
+  { name: "steward", quotaMode: "global", steward: true, ...resolverMode },
+  { name: "tenant", quotaMode: "tenant", steward: true, ...resolverMode },
+  { name: "page-free", frontendPoints: "free", ...pageMode },
+  { name: "page-charged", frontendPoints: "charged", ...pageMode },
 ]
+
+/** Points a site drew from the app's pool: its functions', and its page's when the pool charges them. */
+const poolPointsOf = (stats: EmulatorStats, mode: Mode) =>
+  stats.pointsBySource.app + (mode.frontendPoints === "charged" ? stats.pointsBySource.frontend : 0)
 
 /** Sites 2–5 each: every 2 s a 50-issue preview or a JQL check, as a user looking around would. */
 const interactiveLoad = (host: RunningHost) => {
@@ -140,7 +187,8 @@ const projectsOf = async (host: RunningHost, site: number): Promise<ReadonlyArra
 
 const startFor = async (settings: SharedPoolSettings, dist: string, mode: Mode | undefined) =>
   startHost({
-    distDir: dist,
+    // The resolver modes never load the page: a stub stands in for web/dist there.
+    ...(mode?.page === true ? {} : { distDir: dist }),
     invokeLatencyMs: settings.invokeLatencyMs,
     sites: SITES,
     steward: mode?.steward ?? false,
@@ -150,56 +198,108 @@ const startFor = async (settings: SharedPoolSettings, dist: string, mode: Mode |
       profile: "cloud",
       ...(mode === undefined
         ? {}
-        : { quota: settings.quota, quotaWindowMs: settings.windowMs, quotaMode: mode.quotaMode }),
+        : {
+            quota: settings.quota,
+            quotaWindowMs: settings.windowMs,
+            quotaMode: mode.quotaMode,
+            frontendPoints: mode.frontendPoints,
+          }),
     },
   })
 
+/** One mode's run: site 1's export against the other sites' interactive load. */
+const runMode = async (
+  mode: Mode,
+  settings: SharedPoolSettings,
+  dist: string,
+  jql: string,
+  reference: string,
+): Promise<SharedPoolRun> => {
+  const host = await startFor(settings, dist, mode)
+  try {
+    const site1 = host.emulator?.sites[0]
+    if (site1 === undefined) throw new Error("No emulated site 1.")
+    let load: ReturnType<typeof interactiveLoad> | undefined
+    let started = 0
+    // From here on the figures are the export's (a page's own load before the click is not).
+    const begin = () => {
+      site1.resetStats()
+      load = interactiveLoad(host)
+      started = performance.now()
+    }
+    const result = await mode.export(host, jql, settings, begin)
+    const wallMs = Math.round(performance.now() - started)
+    const { calls, refused } = (await load?.stop()) ?? { calls: 0, refused: 0 }
+    const site1Stats = site1.stats()
+    return {
+      mode: mode.name,
+      refusedInteractive: refused,
+      interactive: calls,
+      wallMs,
+      appPoints: poolPointsOf(site1Stats, mode),
+      frontendPoints: site1Stats.pointsBySource.frontend,
+      poolPoints: (host.emulator?.sites ?? []).reduce((sum, s) => sum + poolPointsOf(s.stats(), mode), 0),
+      stewardPauses: result.stewardPauses,
+      exact: result.text === reference,
+    }
+  } finally {
+    await host.close()
+  }
+}
+
+/** Each run's figures, and what it is held to (issue 21's done-when; issue 20's for the page). */
+const showRun = (run: SharedPoolRun, runs: ReadonlyArray<SharedPoolRun>, issues: number): string => {
+  const workload = `${issuesWorkload(issues)} on site 1`
+  const figures =
+    `  ${run.mode.padEnd(12)} refused interactive ${run.refusedInteractive} of ${run.interactive}; ` +
+    `site 1: ${run.wallMs} ms, ${run.appPoints} app points (page's own reads ${run.frontendPoints}; all sites ${run.poolPoints}), ` +
+    `${run.stewardPauses} steward pauses, file exact: ${run.exact ? "yes" : "NO"}`
+  const steward = runs.find((r) => r.mode === "steward")
+  switch (run.mode) {
+    case "off":
+      return `${figures} (the baseline: refusals expected above 0)`
+    case "steward":
+      return `${figures} ${verdict(run.refusedInteractive, "<=", 0, workload)}`
+    case "tenant": {
+      if (steward === undefined) return figures
+      const speedup = Number((steward.wallMs / run.wallMs).toFixed(2))
+      return `${figures}; ${speedup}x faster than steward ${verdict(speedup, ">=", 1.5, workload)}`
+    }
+    case "page-free": {
+      const perIssue = Number((run.appPoints / issues).toFixed(4))
+      return `${figures} ${verdict(run.refusedInteractive, "<=", 0, workload)}; app points/issue ${perIssue} ${verdict(perIssue, "<=", 0.01, workload)}`
+    }
+    default:
+      // No target: Jira does not charge the page's reads today; this shows what happens if it does.
+      return `${figures} (no target: what a pool that charges the page's reads would see)`
+  }
+}
+
 export const runSharedPoolBench = async (input: {
   readonly settings: SharedPoolSettings
+  /** Only these modes (default all). */
+  readonly modes?: ReadonlyArray<string>
   readonly say: (line: string) => void
 }): Promise<{ readonly runs: ReadonlyArray<SharedPoolRun> } & SharedPoolSettings> => {
   const { settings, say } = input
-  // The host serves a page; this one is never loaded, so a stub stands in for web/dist.
+  const modes = MODES.filter((m) => input.modes === undefined || input.modes.includes(m.name))
+  // The host serves a page; the resolver modes never load it, so a stub stands in for web/dist.
   const dist = fs.mkdtempSync(path.join(os.tmpdir(), "liquitim-bench-pool-"))
   fs.writeFileSync(path.join(dist, "index.html"), "<html><head></head><body></body></html>")
   try {
     // The exact file: the same export with no quota at all.
     const plain = await startFor(settings, dist, undefined)
     const jql = queryOf({ projects: await projectsOf(plain, 1) })
-    const reference = await resolverExport(plain, jql, settings).finally(() => plain.close())
+    const reference = await resolverExport(plain, jql, settings, () => undefined).finally(() => plain.close())
     say(
       `shared pool: ${SITES} sites of one app, ${settings.issues} issues on site 1, ${settings.quota} points per ${settings.windowMs / 1000} s window, cloud profile, ${settings.invokeLatencyMs} ms per invoke`,
     )
     const runs: Array<SharedPoolRun> = []
-    for (const mode of MODES) {
-      const host = await startFor(settings, dist, mode)
-      try {
-        const site1 = host.emulator?.sites[0]
-        if (site1 === undefined) throw new Error("No emulated site 1.")
-        const load = interactiveLoad(host)
-        const started = performance.now()
-        const result = await mode.export(host, jql, settings).finally(() => undefined)
-        const wallMs = Math.round(performance.now() - started)
-        const { calls, refused } = await load.stop()
-        const run: SharedPoolRun = {
-          mode: mode.name,
-          refusedInteractive: refused,
-          interactive: calls,
-          wallMs,
-          appPoints: site1.stats().points,
-          poolPoints: (host.emulator?.sites ?? []).reduce((sum, s) => sum + s.stats().points, 0),
-          stewardPauses: result.stewardPauses,
-          exact: result.text === reference.text,
-        }
-        runs.push(run)
-        say(
-          `  ${run.mode.padEnd(8)} refused interactive ${run.refusedInteractive} of ${run.interactive}; site 1: ${run.wallMs} ms, ${run.appPoints} points (all sites ${run.poolPoints}), ${run.stewardPauses} steward pauses, file exact: ${run.exact ? "yes" : "NO"}`,
-        )
-      } finally {
-        await host.close()
-      }
+    for (const mode of modes) {
+      const run = await runMode(mode, settings, dist, jql, reference.text)
+      runs.push(run)
+      say(showRun(run, runs, settings.issues))
     }
-    say("  page-free, page-charged: not measured yet (one MODES entry each, driving the page runner).")
     return { ...settings, runs }
   } finally {
     fs.rmSync(dist, { recursive: true, force: true })

@@ -30,9 +30,11 @@ Run on a quiet machine; a loaded one moves every figure.
   page-engine          only the page engine: the export run by the page in headless Chromium over
                        requestJira next to the command line (pageEngine), and its JS heap for
                        --page-heap-issues N issues (default 100000; 0 leaves it out)
-  shared-pool          five sites on one app points pool: site 1 exports through the resolvers while
-                       sites 2-5 make interactive calls, steward off / on / tenant pools (sharedPool);
-                       --issues (default 6000), --quota POINTS (5000), --quota-window SECONDS (30)
+  shared-pool          five sites on one app points pool: site 1 exports while sites 2-5 make
+                       interactive calls; through the resolvers with the steward off / on / tenant
+                       pools, and in the browser with the page's reads free / charged (sharedPool);
+                       --issues (default 6000), --quota POINTS (5000), --quota-window SECONDS (30),
+                       --modes off,steward,tenant,page-free,page-charged (default all)
   --issues N           issues in the data set (default 10000; the targets are set for 10,000)
   --rss-issues A,B     issue counts of the peak-RSS exports (default 10000,100000)
   --invoke-latency MS  Forge's overhead per resolver call on the page path (default 300)
