@@ -2,9 +2,9 @@
  * Forge's key-value storage as the local host provides it: in memory, one store per installation, as
  * Forge keeps each installation's storage apart (docs/forge.md §8). `@forge/kvs` sends its calls through
  * the platform's fetch hook (`{type: "kvs", remote: "kvs"}`, a POST of JSON to `/api/v1/<operation>`);
- * the host answers the operations the app uses (get, set, delete, batch get/set/delete) with the
- * service's shapes and its limits on keys and values, and refuses the others with the service's error
- * body rather than pretend.
+ * the host answers the operations the app uses (get, set with its create-only `keyPolicy`, delete,
+ * batch get/set/delete) with the service's shapes and its limits on keys and values, and refuses the
+ * others with the service's error body rather than pretend.
  */
 
 /** Forge's key rule and limits (docs/forge.md §8). */
@@ -77,10 +77,13 @@ export class MemoryKvs {
             updatedAt: new Date(stored.updatedAt).toISOString(),
           }
     }
-    const set = (key: unknown, value: unknown): Response | undefined => {
+    const set = (key: unknown, value: unknown, options?: unknown): Response | undefined => {
       const bad = keyProblem(key)
       if (bad !== undefined || typeof key !== "string") return bad
       if (value === undefined) return problem(400, "INVALID_VALUE", "A value is required.")
+      // Forge's create-only write: one writer wins, every other is refused (the steward's claims).
+      if (field(options, "keyPolicy") === "FAIL_IF_EXISTS" && store.has(key))
+        return problem(409, "KEY_CONFLICT", "A value already exists under that key.")
       if (Buffer.byteLength(JSON.stringify(value)) > MAX_VALUE_BYTES)
         return problem(413, "VALUE_TOO_LARGE", `A value may take at most ${MAX_VALUE_BYTES} bytes.`)
       const now = Date.now()
@@ -102,7 +105,10 @@ export class MemoryKvs {
           : json(200, found)
       }
       case "/api/v1/set":
-        return set(field(body, "key"), field(body, "value")) ?? new Response(null, { status: 204 })
+        return (
+          set(field(body, "key"), field(body, "value"), field(body, "options")) ??
+          new Response(null, { status: 204 })
+        )
       case "/api/v1/delete": {
         const key = field(body, "key")
         if (typeof key === "string") store.delete(key)

@@ -2,61 +2,168 @@
  * What this installation's exports spent of Jira's points pool, per quota window, kept in Forge
  * storage (KVS) so every invocation and every warm instance of the installation sees it; Forge keeps
  * each installation's storage apart, so the keys need no installation in them (docs/forge.md §8).
+ *
+ * Two exports of one installation may run at once (two users, two tabs, two warm instances). If each
+ * read the window's total, decided, and wrote the total back, both could decide from the same figure
+ * and together pass the share, and one write could erase the other. So a call *claims* its allowance
+ * before it reads Jira: the window's record is a run of slots (`…:0`, `…:1`, …), one per call, each
+ * written with `keyPolicy: "FAIL_IF_EXISTS"` (Forge's create-only write, atomic in the store). A call
+ * reads the slots, decides from their sum, and writes the first free slot; a call that loses the
+ * race for that slot reads again and decides again. A slot is written only after every slot before it
+ * was read, so a claim that succeeds decided from everything claimed before it. After the call the
+ * slot is lowered to what the call spent (only its owner writes it again).
  */
 import { kvs } from "@forge/kvs"
 import { Effect, Layer, Ref } from "effect"
 
-export interface SpendLedgerShape {
-  /** Points spent in the window that starts at `window` (ISO 8601); 0 when nothing is recorded. */
-  readonly spent: (window: string) => Effect.Effect<number>
-  /** Adds points to the window's record. */
-  readonly add: (window: string, points: number) => Effect.Effect<void>
+/** A call's claim on the window: its slot and the points it may spend. */
+export interface Claim {
+  readonly window: string
+  readonly slot: number
+  readonly points: number
 }
 
-const keyOf = (window: string) => `steward:spent:${window}`
+export interface SpendLedgerShape {
+  /** Points claimed in the window that starts at `window` (ISO 8601); 0 when nothing is recorded. */
+  readonly spent: (window: string) => Effect.Effect<number>
+  /**
+   * Decides from what the window holds and claims the decision's points (none when it gives 0), so
+   * that no other claim decides from the same figure. `claim` is absent when nothing was claimed: the
+   * decision gave no points, or storage could not take the claim (the call then runs unrecorded, as a
+   * storage failure leaves it: the reserve, read from Jira's headers, still holds).
+   */
+  readonly claim: <D>(
+    window: string,
+    decide: (spent: number) => D,
+    points: (decision: D) => number,
+  ) => Effect.Effect<{ readonly decision: D; readonly claim?: Claim }>
+  /** Lowers a claim to the points the call spent (never above what it claimed). */
+  readonly settle: (claim: Claim, points: number) => Effect.Effect<void>
+}
+
+const slotKey = (window: string, slot: number) => `steward:spent:${window}:${slot}`
 
 /** Records outlive their window by an hour, then Forge removes them. */
 const KEEP = { value: 2, unit: "HOURS" } as const
+
+/** Forge's largest batch (25 operations; docs/forge.md §8). */
+const BATCH = 25
+
+/**
+ * Claims a call may lose to other calls before it runs unrecorded: each loss is another call's claim,
+ * so only as many calls as run at once can beat it; this only bounds a storage gone wrong.
+ */
+const CLAIM_ATTEMPTS = 50
 
 const pointsOf = (value: unknown): number =>
   typeof value === "object" && value !== null && typeof Reflect.get(value, "points") === "number"
     ? Number(Reflect.get(value, "points"))
     : 0
 
+/** The window's slots as read: their sum and the first free slot. */
+interface Slots {
+  readonly sum: number
+  readonly free: number
+}
+
+/** Sums the slots from `from` on, a batch at a time, up to the first free one. */
+const readSlots = (window: string, from = 0, sum = 0): Effect.Effect<Slots, unknown> =>
+  Effect.tryPromise(() =>
+    kvs.batchGet(Array.from({ length: BATCH }, (_, i) => ({ key: slotKey(window, from + i) }))),
+  ).pipe(
+    Effect.flatMap((answer) => {
+      const found = new Map(answer.successfulKeys.map((item) => [item.key, pointsOf(item.value)]))
+      let total = sum
+      for (let i = 0; i < BATCH; i++) {
+        const points = found.get(slotKey(window, from + i))
+        if (points === undefined) return Effect.succeed({ sum: total, free: from + i })
+        total += points
+      }
+      return readSlots(window, from + BATCH, total)
+    }),
+  )
+
+/** Writes the slot only if no other call has: false when it was taken (or storage refused). */
+const takeSlot = (window: string, slot: number, points: number): Effect.Effect<boolean> =>
+  Effect.tryPromise(() =>
+    kvs.set(slotKey(window, slot), { points }, { ttl: KEEP, keyPolicy: "FAIL_IF_EXISTS" }),
+  ).pipe(
+    Effect.as(true),
+    Effect.orElseSucceed(() => false),
+  )
+
 export class SpendLedger extends Effect.Tag("SpendLedger")<SpendLedger, SpendLedgerShape>() {
   /**
-   * Forge storage. A read that fails counts as nothing spent: the reserve (read from Jira's headers,
-   * not from storage) still keeps the pool's last fifth for everyone. A failed write is dropped for
-   * the same reason. Two exports of one installation at once may both read before either writes; the
-   * share is a courtesy figure and the reserve holds regardless.
+   * Forge storage. A read that fails counts as nothing spent and a claim that cannot be written is
+   * dropped: the reserve (read from Jira's headers, not from storage) still keeps the pool's last
+   * fifth for everyone. A call cut off before it settles keeps its whole claim for the window (the
+   * share errs low, never high).
    */
   static readonly layerForge: Layer.Layer<SpendLedger> = Layer.succeed(SpendLedger, {
     spent: (window) =>
-      Effect.tryPromise(() => kvs.get(keyOf(window))).pipe(
-        Effect.map(pointsOf),
+      readSlots(window).pipe(
+        Effect.map((slots) => slots.sum),
         Effect.orElseSucceed(() => 0),
       ),
-    add: (window, points) =>
-      Effect.tryPromise(() => kvs.get(keyOf(window))).pipe(
-        Effect.map(pointsOf),
-        Effect.flatMap((before) =>
-          Effect.tryPromise(() => kvs.set(keyOf(window), { points: before + points }, { ttl: KEEP })),
-        ),
-        Effect.orElseSucceed(() => undefined),
-      ),
+    claim: (window, decide, points) => {
+      // `lost`: the slot the last try could not write. Read again, it is taken when another call
+      // claimed it (decide again from the new sum), free when storage refused the write (give up).
+      const attempt = (
+        left: number,
+        lost?: number,
+      ): Effect.Effect<{ decision: ReturnType<typeof decide>; claim?: Claim }> =>
+        readSlots(window).pipe(
+          Effect.orElseSucceed((): Slots | undefined => undefined),
+          Effect.flatMap((slots) => {
+            const decision = decide(slots?.sum ?? 0)
+            const wanted = points(decision)
+            const refused = slots === undefined || (lost !== undefined && slots.free <= lost)
+            if (refused || wanted <= 0 || left <= 0) return Effect.succeed({ decision })
+            return takeSlot(window, slots.free, wanted).pipe(
+              Effect.flatMap((taken) =>
+                taken
+                  ? Effect.succeed({ decision, claim: { window, slot: slots.free, points: wanted } })
+                  : attempt(left - 1, slots.free),
+              ),
+            )
+          }),
+        )
+      return attempt(CLAIM_ATTEMPTS)
+    },
+    settle: (claim, points) =>
+      Effect.tryPromise(() =>
+        kvs.set(slotKey(claim.window, claim.slot), { points: Math.min(points, claim.points) }, { ttl: KEEP }),
+      ).pipe(Effect.orElseSucceed(() => undefined)),
   })
 
-  /** In memory, for tests and the command line's harnesses. */
+  /** In memory, for tests and the command line's harnesses: one map, so every claim is atomic. */
   static readonly layerMemory: Layer.Layer<SpendLedger> = Layer.effect(
     SpendLedger,
-    Ref.make(new Map<string, number>()).pipe(
+    Ref.make(new Map<string, ReadonlyArray<number>>()).pipe(
       Effect.map(
         (ref): SpendLedgerShape => ({
-          spent: (window) => Ref.get(ref).pipe(Effect.map((m) => m.get(window) ?? 0)),
-          add: (window, points) =>
-            Ref.update(ref, (m) => new Map(m).set(window, (m.get(window) ?? 0) + points)),
+          spent: (window) => Ref.get(ref).pipe(Effect.map((m) => sumOf(m.get(window)))),
+          claim: (window, decide, points) =>
+            Ref.modify(ref, (m) => {
+              const slots = m.get(window) ?? []
+              const decision = decide(sumOf(slots))
+              const wanted = points(decision)
+              if (wanted <= 0) return [{ decision }, m]
+              const claim: Claim = { window, slot: slots.length, points: wanted }
+              return [{ decision, claim }, new Map(m).set(window, [...slots, wanted])]
+            }),
+          settle: (claim, points) =>
+            Ref.update(ref, (m) => {
+              const slots = [...(m.get(claim.window) ?? [])]
+              if (claim.slot >= slots.length) return m
+              slots[claim.slot] = Math.min(points, claim.points)
+              return new Map(m).set(claim.window, slots)
+            }),
         }),
       ),
     ),
   )
 }
+
+const sumOf = (slots: ReadonlyArray<number> | undefined): number =>
+  (slots ?? []).reduce((sum, points) => sum + points, 0)

@@ -138,6 +138,8 @@ export const exportNext = (payload: unknown) =>
       ),
       // A wait Jira asks for before any row is read is a pause from the same cursor, not a failure.
       pausedAt(content),
+      // A call that fails hands its claim back, or a retry would find the share taken by it.
+      Effect.onError(() => stewardCharge(turn, undefined)),
     )
     yield* stewardCharge(turn, chunk.counters.done - content.counters.done)
     if (chunk.stalled === true)

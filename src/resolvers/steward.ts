@@ -11,6 +11,7 @@ import type { QuotaReading } from "../export/ports.js"
 import {
   chargeFor,
   currentReading,
+  type Decision,
   decide,
   POINTS_PER_ROW,
   type PoolReading,
@@ -21,23 +22,29 @@ import {
 import type { QuotaSnapshot } from "../jira/quotaHeaders.js"
 import { RateLimitState } from "../jira/RateLimitState.js"
 import { ExportConfig } from "./ExportConfig.js"
-import { SpendLedger } from "./SpendLedger.js"
+import { type Claim, SpendLedger } from "./SpendLedger.js"
 
 const HOUR_MS = 3_600_000
 
 export type StewardTurn =
   /** The steward is off, or no quota is known yet: the call runs as before. */
   | { readonly _tag: "free" }
-  | { readonly _tag: "go"; readonly maxRows: number; readonly window: string; readonly pointsPerRow: number }
+  | {
+      readonly _tag: "go"
+      readonly maxRows: number
+      readonly pointsPerRow: number
+      /** The call's claim on the window, lowered to what it spent when it ends (none: unrecorded). */
+      readonly claim: Claim | undefined
+    }
   | { readonly _tag: "pause"; readonly until: string }
 
 const free: StewardTurn = { _tag: "free" }
 const pause = (untilMs: number): StewardTurn => ({ _tag: "pause", until: new Date(untilMs).toISOString() })
-const go = (maxRows: number, window: string, pointsPerRow: number): StewardTurn => ({
+const go = (maxRows: number, pointsPerRow: number, claim: Claim | undefined): StewardTurn => ({
   _tag: "go",
   maxRows,
-  window,
   pointsPerRow,
+  claim,
 })
 
 /** The pool as the steward reads it from a quota snapshot, or none when Jira has not told us one. */
@@ -59,7 +66,11 @@ export const poolReading = (
   return { reading: currentReading(reading, windowMs, nowMs), windowMs }
 }
 
-/** Whether the export's next call may run, and how far (the function the chunk runner's caller asks). */
+/**
+ * Whether the export's next call may run, and how far (the function the chunk runner's caller asks).
+ * A call that may run claims its points in the ledger as it decides, so two exports of the
+ * installation at once never both spend the same part of the share (SpendLedger.ts).
+ */
 export const stewardTurn = (content: CursorContent) =>
   Effect.gen(function* () {
     const config = yield* ExportConfig
@@ -70,26 +81,29 @@ export const stewardTurn = (content: CursorContent) =>
     if (known === undefined) return free
     const window = windowKey(known.reading.resetMs, known.windowMs)
     const pointsPerRow = POINTS_PER_ROW[content.strategy]
-    const decision = decide({
-      reading: known.reading,
-      spent: yield* ledger.value.spent(window),
-      pointsPerRow,
-      settings: config.steward,
-    })
+    const steward = config.steward
+    const { decision, claim } = yield* ledger.value.claim(
+      window,
+      (spent): Decision => decide({ reading: known.reading, spent, pointsPerRow, settings: steward }),
+      (d) => (d._tag === "go" ? d.points : 0),
+    )
     return decision._tag === "pause"
       ? pause(decision.untilMs)
-      : go(rowsFor(decision.points, pointsPerRow), window, pointsPerRow)
+      : go(rowsFor(decision.points, pointsPerRow), pointsPerRow, claim)
   })
 
-/** Records what a call the steward let run spent, by the rows it emitted. */
-export const stewardCharge = (turn: StewardTurn, rows: number) =>
-  turn._tag !== "go"
+/**
+ * Lowers the call's claim to what it spent, by the rows it emitted (`undefined`: the call failed; it
+ * is charged nothing, as before claims, and the reserve from Jira's headers still holds).
+ */
+export const stewardCharge = (turn: StewardTurn, rows: number | undefined) =>
+  turn._tag !== "go" || turn.claim === undefined
     ? Effect.void
     : Effect.serviceOption(SpendLedger).pipe(
         Effect.flatMap((ledger) =>
-          Option.isNone(ledger)
+          Option.isNone(ledger) || turn.claim === undefined
             ? Effect.void
-            : ledger.value.add(turn.window, chargeFor(rows, turn.pointsPerRow)),
+            : ledger.value.settle(turn.claim, rows === undefined ? 0 : chargeFor(rows, turn.pointsPerRow)),
         ),
       )
 

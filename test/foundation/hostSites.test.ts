@@ -101,16 +101,31 @@ describe("Forge storage in memory, through @forge/kvs", () => {
     })
     try {
       const window = "2026-12-05T21:00:00.000Z"
-      const ledger = (effect: (l: SpendLedgerShape) => Effect.Effect<unknown>) =>
+      const ledger = <A>(effect: (l: SpendLedgerShape) => Effect.Effect<A>) =>
         Effect.runPromise(SpendLedger.pipe(Effect.flatMap(effect), Effect.provide(SpendLedger.layerForge)))
+      const claimOf = (points: number) =>
+        ledger((l) =>
+          l.claim(
+            window,
+            () => points,
+            (p) => p,
+          ),
+        ).then(({ claim }) => {
+          if (claim === undefined) throw new Error("Nothing was claimed.")
+          return claim
+        })
       expect(await ledger((l) => l.spent(window))).toBe(0)
-      await ledger((l) => l.add(window, 1200))
-      await ledger((l) => l.add(window, 300))
+      const first = await claimOf(1200)
+      await claimOf(300)
       expect(await ledger((l) => l.spent(window))).toBe(1500)
+      // A call that spent less than it claimed gives the rest back.
+      await ledger((l) => l.settle(first, 1000))
+      expect(await ledger((l) => l.spent(window))).toBe(1300)
       expect(await ledger((l) => l.spent("2026-12-05T22:00:00.000Z"))).toBe(0)
       installation = "ari:cloud:jira::site/b"
       expect(await ledger((l) => l.spent(window))).toBe(0)
-      expect(store.peek("ari:cloud:jira::site/a", `steward:spent:${window}`)).toEqual({ points: 1500 })
+      expect(store.peek("ari:cloud:jira::site/a", `steward:spent:${window}:0`)).toEqual({ points: 1000 })
+      expect(store.peek("ari:cloud:jira::site/a", `steward:spent:${window}:1`)).toEqual({ points: 300 })
     } finally {
       Object.assign(globalThis, { __forge_fetch__: previous })
     }
