@@ -114,12 +114,12 @@ const idPages = (ctx: ExportContext, first: IdPage): Stream.Stream<IdPage, JiraE
   let handedOn = 0
   const list = (token: string | null, before: ReadonlyArray<string>): Effect.Effect<Step, JiraError> =>
     Effect.gen(function* () {
+      const size = token === null && (yield* shortFirstPage(ctx)) ? FIRST_ID_PAGE : ctx.settings.idPageSize
       const listed = yield* ctx
         .call(
           ctx.jira.searchIds({
             jql: ctx.jql,
-            maxResults:
-              token === null && (yield* shortFirstPage(ctx)) ? FIRST_ID_PAGE : ctx.settings.idPageSize,
+            maxResults: withinRows(ctx, size, handedOn),
             ...(token === null ? {} : { nextPageToken: token }),
             withKeys: true,
           }),
@@ -197,6 +197,16 @@ const idPages = (ctx: ExportContext, first: IdPage): Stream.Stream<IdPage, JiraE
       }),
   )
 }
+
+/**
+ * An id page no longer than the rows the steward left this call (`handedOn`: ids already handed on):
+ * listing costs a point per id before any of them is fetched, so a full page of 5,000 ids would spend
+ * several calls' allowance at once. At least a batch, so that the call moves on.
+ */
+const withinRows = (ctx: ExportContext, size: number, handedOn: number): number =>
+  ctx.gate.maxRows === undefined
+    ? size
+    : Math.min(size, Math.max(ctx.settings.bulkSize, ctx.gate.maxRows - handedOn))
 
 /**
  * With points to spare, the first id page is short, so the first batches start sooner while the next

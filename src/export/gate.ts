@@ -32,6 +32,11 @@ export interface Gate {
   readonly stop: Effect.Effect<void>
   /** Whether the stream runs under a call's budgets (`export/next`), not to its end (the CLI). */
   readonly budgeted: boolean
+  /**
+   * The steward's rows for this call (GateLimits.maxRows), when it has any: work that costs points
+   * ahead of its rows (fast's id listing, a point per id) keeps within it.
+   */
+  readonly maxRows?: number
   /** Bytes per row measured so far (else the seed), for the next call's gate; undefined: none yet. */
   readonly bytesPerRow: Effect.Effect<number | undefined>
 }
@@ -116,6 +121,7 @@ export const makeGate = (limits: GateLimits): Effect.Effect<Gate> =>
       })
     return {
       budgeted: true,
+      ...(limits.maxRows === undefined ? {} : { maxRows: limits.maxRows }),
       stop: Ref.update(state, (s) => ({ ...s, stopped: true })),
       admit,
       wouldAdmit: (rows) =>

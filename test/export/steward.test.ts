@@ -7,6 +7,7 @@ import { fc, test } from "@fast-check/vitest"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import type { CursorContent } from "../../src/export/cursor.js"
+import type { ExportJiraShape } from "../../src/export/ports.js"
 import {
   chargeFor,
   currentReading,
@@ -15,12 +16,14 @@ import {
   MIN_ROWS,
   POINTS_PER_ROW,
   type PoolReading,
+  READ_AHEAD_POINTS,
   reservePoints,
   rowsFor,
   sharePoints,
   windowKey,
   windowsNeeded,
 } from "../../src/export/steward.js"
+import { defaultSettings } from "../../src/export/types.js"
 import { type ChunkResult, runChunk } from "../../src/resolvers/chunk.js"
 import { beginFake, fakeFormat, makeFakeJira, makeIssues } from "./fakes.js"
 
@@ -216,6 +219,62 @@ describe("pauses resume to byte-identical files", () => {
     async (name, caps, issues) => {
       const { csv, whole } = await Effect.runPromise(capped(name, caps, issues))
       expect(csv).toBe(whole)
+    },
+  )
+})
+
+describe("a call spends no more points than the steward allowed it", () => {
+  /**
+   * Jira's points for the issue reads, as the emulator charges them: a point per request and one per
+   * issue in the answer, ids alone included (docs/jira-cloud.md §6). Comment pages an issue needs
+   * beyond its first are left out: the steward's rate is per row and does not know them.
+   */
+  const counted = (fake: ReturnType<typeof makeFakeJira>) => {
+    let spent = 0
+    const charge = (objects: number) => Effect.sync(() => (spent += 1 + objects))
+    const jira: ExportJiraShape = {
+      ...fake.jira,
+      searchPage: (r) => fake.jira.searchPage(r).pipe(Effect.tap((p) => charge(p.issues.length))),
+      searchIds: (r) => fake.jira.searchIds(r).pipe(Effect.tap((p) => charge(p.ids.length))),
+      bulkFetch: (r) => fake.jira.bulkFetch(r).pipe(Effect.tap((p) => charge(p.issues.length))),
+    }
+    return { jira, points: () => spent }
+  }
+
+  test.prop(
+    [
+      strategy,
+      fc.array(fc.integer({ min: MIN_ROWS, max: 2500 }), { minLength: 1, maxLength: 5 }),
+      fc.integer({ min: 1, max: 6000 }),
+      fc.boolean(),
+    ],
+    { numRuns: 15 },
+  )(
+    "each call's reads cost at most its rows at the strategy's rate plus the read-ahead (fast lists no more ids than it may fetch)",
+    async (name, caps, issues, small) => {
+      const settings = small
+        ? { ...defaultSettings, searchPageSize: 25, idPageSize: 70, bulkSize: 16, requestConcurrency: 4 }
+        : defaultSettings
+      const fake = makeFakeJira(makeIssues(issues, 3))
+      const { jira, points } = counted(fake)
+      await Effect.runPromise(
+        Effect.gen(function* () {
+          let content: CursorContent | null = (yield* beginFake(fake, { strategy: name })).content
+          for (let call = 0; content !== null && call < 20; call++) {
+            const cap = caps[call % caps.length] ?? MIN_ROWS
+            const before = points()
+            const chunk: ChunkResult = yield* runChunk({
+              jira,
+              format: fakeFormat,
+              content,
+              budget: { timeMs: 15_000, graceMs: 5_000, maxBytes: 3_000_000, maxRows: cap },
+              settings,
+            })
+            expect(points() - before).toBeLessThanOrEqual(cap * POINTS_PER_ROW[name] + READ_AHEAD_POINTS)
+            content = chunk.next
+          }
+        }),
+      )
     },
   )
 })
