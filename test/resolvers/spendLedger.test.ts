@@ -3,13 +3,19 @@
  * call decides from what the window holds and claims its points, so however the calls interleave,
  * what they claim together never passes what the decisions allow (the installation's share), and
  * lowering a claim gives the rest back. Over Forge storage as the local host keeps it (dev/kvs.ts,
- * through the real `@forge/kvs` SDK), where the calls' reads and writes interleave, and in memory.
+ * through the real `@forge/kvs` SDK), where the calls' reads and writes interleave, and in memory;
+ * and the steward's turns on the resolver path, which claim as they decide (src/resolvers/steward.ts).
  */
 import { fc, test } from "@fast-check/vitest"
-import { Effect, type Layer } from "effect"
-import { afterEach, beforeEach, describe, expect } from "vitest"
+import { Effect, Layer, TestClock, TestContext } from "effect"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { MemoryKvs } from "../../dev/kvs.js"
+import { chargeFor, defaultSteward, POINTS_PER_ROW } from "../../src/export/steward.js"
+import { RateLimitState } from "../../src/jira/RateLimitState.js"
+import { ExportConfig } from "../../src/resolvers/ExportConfig.js"
 import { SpendLedger } from "../../src/resolvers/SpendLedger.js"
+import { stewardCharge, stewardTurn } from "../../src/resolvers/steward.js"
+import { beginFake, makeFakeJira, makeIssues } from "../export/fakes.js"
 
 const WINDOW = "2026-12-06T00:00:00.000Z"
 
@@ -85,6 +91,55 @@ describe.each(Object.entries(layers))("the spend ledger over %s", (_, layer) => 
       expect(total).toBeGreaterThan(0)
       // Lowered to what each call reports, never raised above its claim.
       expect(after).toBe(claimed.reduce((sum, c, i) => sum + Math.min(c.points, reported[i] ?? 0), 0))
+    },
+  )
+})
+
+describe("the steward's turns claim in the ledger", () => {
+  // A shared pool of 5,000 points, full, its window ending in 20 s: exports may spend 1,250 of it.
+  const now = Date.UTC(2026, 11, 6, 0, 0, 10)
+  const headers: Record<string, string> = {
+    "x-ratelimit-limit": "5000",
+    "x-ratelimit-remaining": "5000",
+    "beta-ratelimit-policy": '"global-app-quota";q=5000;w=30',
+    "beta-ratelimit": '"global-app-quota";t=20',
+  }
+  const services = (ledger: Layer.Layer<SpendLedger>) =>
+    Layer.mergeAll(
+      RateLimitState.layer,
+      ExportConfig.layer({ apiToken: false, steward: defaultSteward }),
+      ledger,
+    )
+
+  it.each(Object.entries(layers))(
+    "over %s: a second export waits while the first holds the share; a failed call hands its claim back",
+    async (_, ledger) => {
+      store = new MemoryKvs()
+      const turns = await Effect.runPromise(
+        Effect.gen(function* () {
+          yield* TestClock.setTime(now)
+          yield* RateLimitState.observe((name) => headers[name.toLowerCase()] ?? null, now)
+          const content = (yield* beginFake(makeFakeJira(makeIssues(10)), { strategy: "thrifty" })).content
+          const first = yield* stewardTurn(content)
+          // The first call took what the share allows: another export's call meanwhile pauses.
+          const second = yield* stewardTurn(content)
+          // The first call failed: its claim is given back, and the other export may go.
+          yield* stewardCharge(first, undefined)
+          const third = yield* stewardTurn(content)
+          // It emitted 300 rows: it keeps their charge, and the rest is free again.
+          yield* stewardCharge(third, 300)
+          const fourth = yield* stewardTurn(content)
+          return { first, second, third, fourth }
+        }).pipe(Effect.provide(services(ledger)), Effect.provide(TestContext.TestContext)),
+      )
+      const share = 1250
+      expect(turns.first).toMatchObject({ _tag: "go", claim: { points: share } })
+      expect(turns.second._tag).toBe("pause")
+      expect(turns.third).toMatchObject({ _tag: "go", claim: { points: share } })
+      expect(turns.fourth).toMatchObject({
+        _tag: "go",
+        claim: { points: share - chargeFor(300, POINTS_PER_ROW.thrifty) },
+      })
     },
   )
 })
