@@ -11,7 +11,9 @@
  * reads the slots, decides from their sum, and writes the first free slot; a call that loses the
  * race for that slot reads again and decides again. A slot is written only after every slot before it
  * was read, so a claim that succeeds decided from everything claimed before it. After the call the
- * slot is lowered to what the call spent (only its owner writes it again).
+ * slot is lowered to what the call spent (only its owner writes it again). Until then the claim is
+ * *held*: it says until when (no call outlives Forge's 25 s), so that other calls can tell room that
+ * will come back in seconds from room spent for the window.
  */
 import { kvs } from "@forge/kvs"
 import { Effect, Layer, Ref } from "effect"
@@ -27,21 +29,26 @@ export interface SpendLedgerShape {
   /** Points claimed in the window that starts at `window` (ISO 8601); 0 when nothing is recorded. */
   readonly spent: (window: string) => Effect.Effect<number>
   /**
-   * Decides from what the window holds and claims the decision's points (none when it gives 0), so
-   * that no other claim decides from the same figure. `claim` is absent when nothing was claimed: the
+   * Decides from what the window holds (`spent`, of which `held` by calls still under way at `nowMs`)
+   * and claims the decision's points (none when it gives 0), so that no other claim decides from the
+   * same figure. `claim` is absent when nothing was claimed: the
    * decision gave no points, or storage could not take the claim (the call then runs unrecorded, as a
    * storage failure leaves it: the reserve, read from Jira's headers, still holds).
    */
   readonly claim: <D>(
     window: string,
-    decide: (spent: number) => D,
+    decide: (spent: number, held: number) => D,
     points: (decision: D) => number,
+    nowMs: number,
   ) => Effect.Effect<{ readonly decision: D; readonly claim?: Claim }>
   /** Lowers a claim to the points the call spent (never above what it claimed). */
   readonly settle: (claim: Claim, points: number) => Effect.Effect<void>
 }
 
 const slotKey = (window: string, slot: number) => `steward:spent:${window}:${slot}`
+
+/** How long a claim is held before its call must have ended: Forge stops a call after 25 s. */
+const HELD_MS = 30_000
 
 /** Records outlive their window by an hour, then Forge removes them. */
 const KEEP = { value: 2, unit: "HOURS" } as const
@@ -55,38 +62,58 @@ const BATCH = 25
  */
 const CLAIM_ATTEMPTS = 50
 
-const pointsOf = (value: unknown): number =>
-  typeof value === "object" && value !== null && typeof Reflect.get(value, "points") === "number"
-    ? Number(Reflect.get(value, "points"))
-    : 0
+/** A slot as stored: the points, and until when they are held (absent once the call settled). */
+interface Slot {
+  readonly points: number
+  readonly heldUntil?: number
+}
 
-/** The window's slots as read: their sum and the first free slot. */
+const slotOf = (value: unknown): Slot => {
+  const number = (name: string) => {
+    const field: unknown = typeof value === "object" && value !== null ? Reflect.get(value, name) : undefined
+    return typeof field === "number" ? field : undefined
+  }
+  const heldUntil = number("heldUntil")
+  return { points: number("points") ?? 0, ...(heldUntil === undefined ? {} : { heldUntil }) }
+}
+
+/** The window's slots as read: their sum, the part still held, and the first free slot. */
 interface Slots {
   readonly sum: number
+  readonly held: number
   readonly free: number
 }
 
+const heldAt = (slot: Slot, nowMs: number) =>
+  slot.heldUntil !== undefined && slot.heldUntil > nowMs ? slot.points : 0
+
 /** Sums the slots from `from` on, a batch at a time, up to the first free one. */
-const readSlots = (window: string, from = 0, sum = 0): Effect.Effect<Slots, unknown> =>
+const readSlots = (
+  window: string,
+  nowMs: number,
+  from = 0,
+  seen: Omit<Slots, "free"> = { sum: 0, held: 0 },
+): Effect.Effect<Slots, unknown> =>
   Effect.tryPromise(() =>
     kvs.batchGet(Array.from({ length: BATCH }, (_, i) => ({ key: slotKey(window, from + i) }))),
   ).pipe(
     Effect.flatMap((answer) => {
-      const found = new Map(answer.successfulKeys.map((item) => [item.key, pointsOf(item.value)]))
-      let total = sum
+      const found = new Map(answer.successfulKeys.map((item) => [item.key, slotOf(item.value)]))
+      let { sum, held } = seen
       for (let i = 0; i < BATCH; i++) {
-        const points = found.get(slotKey(window, from + i))
-        if (points === undefined) return Effect.succeed({ sum: total, free: from + i })
-        total += points
+        const slot = found.get(slotKey(window, from + i))
+        if (slot === undefined) return Effect.succeed({ sum, held, free: from + i })
+        sum += slot.points
+        held += heldAt(slot, nowMs)
       }
-      return readSlots(window, from + BATCH, total)
+      return readSlots(window, nowMs, from + BATCH, { sum, held })
     }),
   )
 
 /** Writes the slot only if no other call has: false when it was taken (or storage refused). */
-const takeSlot = (window: string, slot: number, points: number): Effect.Effect<boolean> =>
+const takeSlot = (window: string, slot: number, value: Slot): Effect.Effect<boolean> =>
   Effect.tryPromise(() =>
-    kvs.set(slotKey(window, slot), { points }, { ttl: KEEP, keyPolicy: "FAIL_IF_EXISTS" }),
+    kvs.set(slotKey(window, slot), value, { ttl: KEEP, keyPolicy: "FAIL_IF_EXISTS" }),
   ).pipe(
     Effect.as(true),
     Effect.orElseSucceed(() => false),
@@ -101,25 +128,25 @@ export class SpendLedger extends Effect.Tag("SpendLedger")<SpendLedger, SpendLed
    */
   static readonly layerForge: Layer.Layer<SpendLedger> = Layer.succeed(SpendLedger, {
     spent: (window) =>
-      readSlots(window).pipe(
+      readSlots(window, 0).pipe(
         Effect.map((slots) => slots.sum),
         Effect.orElseSucceed(() => 0),
       ),
-    claim: (window, decide, points) => {
+    claim: (window, decide, points, nowMs) => {
       // `lost`: the slot the last try could not write. Read again, it is taken when another call
       // claimed it (decide again from the new sum), free when storage refused the write (give up).
       const attempt = (
         left: number,
         lost?: number,
       ): Effect.Effect<{ decision: ReturnType<typeof decide>; claim?: Claim }> =>
-        readSlots(window).pipe(
+        readSlots(window, nowMs).pipe(
           Effect.orElseSucceed((): Slots | undefined => undefined),
           Effect.flatMap((slots) => {
-            const decision = decide(slots?.sum ?? 0)
+            const decision = decide(slots?.sum ?? 0, slots?.held ?? 0)
             const wanted = points(decision)
             const refused = slots === undefined || (lost !== undefined && slots.free <= lost)
             if (refused || wanted <= 0 || left <= 0) return Effect.succeed({ decision })
-            return takeSlot(window, slots.free, wanted).pipe(
+            return takeSlot(window, slots.free, { points: wanted, heldUntil: nowMs + HELD_MS }).pipe(
               Effect.flatMap((taken) =>
                 taken
                   ? Effect.succeed({ decision, claim: { window, slot: slots.free, points: wanted } })
@@ -139,24 +166,26 @@ export class SpendLedger extends Effect.Tag("SpendLedger")<SpendLedger, SpendLed
   /** In memory, for tests and the command line's harnesses: one map, so every claim is atomic. */
   static readonly layerMemory: Layer.Layer<SpendLedger> = Layer.effect(
     SpendLedger,
-    Ref.make(new Map<string, ReadonlyArray<number>>()).pipe(
+    Ref.make(new Map<string, ReadonlyArray<Slot>>()).pipe(
       Effect.map(
         (ref): SpendLedgerShape => ({
-          spent: (window) => Ref.get(ref).pipe(Effect.map((m) => sumOf(m.get(window)))),
-          claim: (window, decide, points) =>
+          spent: (window) => Ref.get(ref).pipe(Effect.map((m) => sumOf(m.get(window), 0).sum)),
+          claim: (window, decide, points, nowMs) =>
             Ref.modify(ref, (m) => {
               const slots = m.get(window) ?? []
-              const decision = decide(sumOf(slots))
+              const { sum, held } = sumOf(slots, nowMs)
+              const decision = decide(sum, held)
               const wanted = points(decision)
               if (wanted <= 0) return [{ decision }, m]
               const claim: Claim = { window, slot: slots.length, points: wanted }
-              return [{ decision, claim }, new Map(m).set(window, [...slots, wanted])]
+              const slot: Slot = { points: wanted, heldUntil: nowMs + HELD_MS }
+              return [{ decision, claim }, new Map(m).set(window, [...slots, slot])]
             }),
           settle: (claim, points) =>
             Ref.update(ref, (m) => {
               const slots = [...(m.get(claim.window) ?? [])]
               if (claim.slot >= slots.length) return m
-              slots[claim.slot] = Math.min(points, claim.points)
+              slots[claim.slot] = { points: Math.min(points, claim.points) }
               return new Map(m).set(claim.window, slots)
             }),
         }),
@@ -165,5 +194,8 @@ export class SpendLedger extends Effect.Tag("SpendLedger")<SpendLedger, SpendLed
   )
 }
 
-const sumOf = (slots: ReadonlyArray<number> | undefined): number =>
-  (slots ?? []).reduce((sum, points) => sum + points, 0)
+const sumOf = (slots: ReadonlyArray<Slot> | undefined, nowMs: number) =>
+  (slots ?? []).reduce(
+    (total, slot) => ({ sum: total.sum + slot.points, held: total.held + heldAt(slot, nowMs) }),
+    { sum: 0, held: 0 },
+  )

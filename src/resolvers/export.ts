@@ -114,6 +114,14 @@ const stewardPause = (content: CursorContent, until: string): ExportChunk => ({
   pausedBy: "steward",
 })
 
+/** The answer of a call that waits a moment for other calls of its installation: nothing read. */
+const heldBack = (content: CursorContent, retryAfterMs: number): ExportChunk => ({
+  csv: "",
+  cursor: encodeCursor(content),
+  progress: progressOf(content.counters),
+  retryAfterMs,
+})
+
 export const exportNext = (payload: unknown) =>
   Effect.gen(function* () {
     const invokedAt = yield* Clock.currentTimeMillis
@@ -123,6 +131,8 @@ export const exportNext = (payload: unknown) =>
     const turn = yield* stewardTurn(content)
     // The pool's allowance for exports is used up: wait for the reset, as for a spent quota.
     if (turn._tag === "pause") return stewardPause(content, turn.until)
+    // Other calls of this installation hold it for a few seconds: ask again from the same cursor.
+    if (turn._tag === "wait") return heldBack(content, turn.retryAfterMs)
     const budget = turn._tag === "go" ? { ...config.budget, maxRows: turn.maxRows } : config.budget
     const jira = yield* ExportJira
     const chunk = yield* livePlanner(planOf(content)).pipe(

@@ -11,11 +11,12 @@ import type { QuotaReading } from "../export/ports.js"
 import {
   chargeFor,
   currentReading,
-  type Decision,
   decide,
   POINTS_PER_ROW,
   type PoolReading,
   rowsFor,
+  type Turn,
+  turnFor,
   windowKey,
   windowsNeeded,
 } from "../export/steward.js"
@@ -37,8 +38,17 @@ export type StewardTurn =
       readonly claim: Claim | undefined
     }
   | { readonly _tag: "pause"; readonly until: string }
+  /** Other calls of the installation hold the room for now: ask again in a moment. */
+  | { readonly _tag: "wait"; readonly retryAfterMs: number }
+
+/**
+ * How long a call waits for other calls of its installation to hand back what they hold: a few
+ * seconds, one invocation each time and no Jira read (the steward reads storage only).
+ */
+export const HELD_WAIT_MS = 5000
 
 const free: StewardTurn = { _tag: "free" }
+const heldWait: StewardTurn = { _tag: "wait", retryAfterMs: HELD_WAIT_MS }
 const pause = (untilMs: number): StewardTurn => ({ _tag: "pause", until: new Date(untilMs).toISOString() })
 const go = (maxRows: number, pointsPerRow: number, claim: Claim | undefined): StewardTurn => ({
   _tag: "go",
@@ -69,7 +79,8 @@ export const poolReading = (
 /**
  * Whether the export's next call may run, and how far (the function the chunk runner's caller asks).
  * A call that may run claims its points in the ledger as it decides, so two exports of the
- * installation at once never both spend the same part of the share (SpendLedger.ts).
+ * installation at once never both spend the same part of the share (SpendLedger.ts); each claims a
+ * part of it (`CALL_SHARE`), and one that finds the rest held by calls under way waits a moment.
  */
 export const stewardTurn = (content: CursorContent) =>
   Effect.gen(function* () {
@@ -84,9 +95,12 @@ export const stewardTurn = (content: CursorContent) =>
     const steward = config.steward
     const { decision, claim } = yield* ledger.value.claim(
       window,
-      (spent): Decision => decide({ reading: known.reading, spent, pointsPerRow, settings: steward }),
+      (spent, held): Turn =>
+        turnFor({ reading: known.reading, spent, held, pointsPerRow, settings: steward }),
       (d) => (d._tag === "go" ? d.points : 0),
+      now,
     )
+    if (decision._tag === "wait") return heldWait
     return decision._tag === "pause"
       ? pause(decision.untilMs)
       : go(rowsFor(decision.points, pointsPerRow), pointsPerRow, claim)

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest"
 import type { CursorContent } from "../../src/export/cursor.js"
 import type { ExportJiraShape } from "../../src/export/ports.js"
 import {
+  CALL_SHARE,
   chargeFor,
   currentReading,
   decide,
@@ -20,6 +21,7 @@ import {
   reservePoints,
   rowsFor,
   sharePoints,
+  turnFor,
   windowKey,
   windowsNeeded,
 } from "../../src/export/steward.js"
@@ -161,6 +163,49 @@ describe("the steward's decisions", () => {
     expect(windowsNeeded({ ...base, pool: "tenant" })).toBe(Math.ceil(6300 / (4000 - 202)))
     expect(windowsNeeded({ ...base, limit: 100, pool: "global" })).toBe(Number.POSITIVE_INFINITY)
   })
+})
+
+describe("a call's turn among calls of its installation under way", () => {
+  test.prop([
+    reading,
+    fc.integer({ min: 0, max: 500_000 }),
+    fc.double({ min: 0, max: 1, noNaN: true }),
+    strategy,
+    settings,
+  ])(
+    "goes only within the decision (a part of the share in a shared pool), waits only for room held by other calls, else pauses",
+    (pool, spent, heldPart, name, figures) => {
+      const pointsPerRow = POINTS_PER_ROW[name]
+      const held = Math.floor(spent * heldPart)
+      const input = { reading: pool, spent, pointsPerRow, settings: figures }
+      const decision = decide(input)
+      const withoutHeld = decide({ ...input, spent: spent - held })
+      const turn = turnFor({ ...input, held })
+      if (turn._tag === "go") {
+        if (decision._tag !== "go") throw new Error("went where the decision pauses")
+        expect(turn.points).toBeLessThanOrEqual(decision.points)
+        // Never so little that the call is not worth its invocation, when the decision allows more.
+        expect(rowsFor(turn.points, pointsPerRow)).toBeGreaterThanOrEqual(
+          Math.min(MIN_ROWS, rowsFor(decision.points, pointsPerRow)),
+        )
+        if (pool.pool === "tenant") expect(turn.points).toBe(decision.points)
+        else
+          expect(turn.points).toBeLessThanOrEqual(
+            Math.max(
+              Math.floor(sharePoints(pool.limit, figures) * CALL_SHARE),
+              Math.ceil(MIN_ROWS * pointsPerRow) + READ_AHEAD_POINTS,
+            ),
+          )
+      } else if (turn._tag === "wait") {
+        expect(decision._tag).toBe("pause")
+        expect(held).toBeGreaterThan(0)
+        expect(withoutHeld._tag).toBe("go")
+      } else {
+        expect(turn).toEqual(decision)
+        expect(held === 0 || withoutHeld._tag === "pause").toBe(true)
+      }
+    },
+  )
 })
 
 describe("pauses resume to byte-identical files", () => {

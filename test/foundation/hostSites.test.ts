@@ -109,6 +109,7 @@ describe("Forge storage in memory, through @forge/kvs", () => {
             window,
             () => points,
             (p) => p,
+            0,
           ),
         ).then(({ claim }) => {
           if (claim === undefined) throw new Error("Nothing was claimed.")
@@ -125,7 +126,11 @@ describe("Forge storage in memory, through @forge/kvs", () => {
       installation = "ari:cloud:jira::site/b"
       expect(await ledger((l) => l.spent(window))).toBe(0)
       expect(store.peek("ari:cloud:jira::site/a", `steward:spent:${window}:0`)).toEqual({ points: 1000 })
-      expect(store.peek("ari:cloud:jira::site/a", `steward:spent:${window}:1`)).toEqual({ points: 300 })
+      // The second call has not ended: its claim is held until no call of it could still run.
+      expect(store.peek("ari:cloud:jira::site/a", `steward:spent:${window}:1`)).toEqual({
+        points: 300,
+        heldUntil: 30_000,
+      })
     } finally {
       Object.assign(globalThis, { __forge_fetch__: previous })
     }

@@ -10,11 +10,11 @@ import { fc, test } from "@fast-check/vitest"
 import { Effect, Layer, TestClock, TestContext } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { MemoryKvs } from "../../dev/kvs.js"
-import { chargeFor, defaultSteward, POINTS_PER_ROW } from "../../src/export/steward.js"
+import { CALL_SHARE, chargeFor, defaultSteward, MIN_ROWS, POINTS_PER_ROW } from "../../src/export/steward.js"
 import { RateLimitState } from "../../src/jira/RateLimitState.js"
 import { ExportConfig } from "../../src/resolvers/ExportConfig.js"
 import { SpendLedger } from "../../src/resolvers/SpendLedger.js"
-import { stewardCharge, stewardTurn } from "../../src/resolvers/steward.js"
+import { HELD_WAIT_MS, stewardCharge, stewardTurn } from "../../src/resolvers/steward.js"
 import { beginFake, makeFakeJira, makeIssues } from "../export/fakes.js"
 
 const WINDOW = "2026-12-06T00:00:00.000Z"
@@ -52,6 +52,7 @@ const claimAll = (
             WINDOW,
             (spent) => Math.max(0, Math.min(want, share - spent)),
             (points) => points,
+            0,
           ),
         ),
         { concurrency: "unbounded" },
@@ -112,7 +113,7 @@ describe("the steward's turns claim in the ledger", () => {
     )
 
   it.each(Object.entries(layers))(
-    "over %s: a second export waits while the first holds the share; a failed call hands its claim back",
+    "over %s: exports at once each claim a part of the share, one that finds the rest held waits a moment, and a failed call hands its claim back",
     async (_, ledger) => {
       store = new MemoryKvs()
       const turns = await Effect.runPromise(
@@ -120,26 +121,34 @@ describe("the steward's turns claim in the ledger", () => {
           yield* TestClock.setTime(now)
           yield* RateLimitState.observe((name) => headers[name.toLowerCase()] ?? null, now)
           const content = (yield* beginFake(makeFakeJira(makeIssues(10)), { strategy: "thrifty" })).content
-          const first = yield* stewardTurn(content)
-          // The first call took what the share allows: another export's call meanwhile pauses.
-          const second = yield* stewardTurn(content)
-          // The first call failed: its claim is given back, and the other export may go.
-          yield* stewardCharge(first, undefined)
-          const third = yield* stewardTurn(content)
-          // It emitted 300 rows: it keeps their charge, and the rest is free again.
-          yield* stewardCharge(third, 300)
-          const fourth = yield* stewardTurn(content)
-          return { first, second, third, fourth }
+          // Four calls under way at once (four users of the site) hold nearly all of the share.
+          const running = yield* Effect.all(Array.from({ length: 4 }, () => stewardTurn(content)))
+          // A fifth waits a moment rather than pausing until the reset: the four hand back what they do not spend.
+          const fifth = yield* stewardTurn(content)
+          // One of them failed: its claim comes back, and the fifth may go.
+          yield* stewardCharge(running[0] ?? fifth, undefined)
+          const sixth = yield* stewardTurn(content)
+          // The others emitted 100 rows each: they keep their charge only.
+          for (const turn of running.slice(1)) yield* stewardCharge(turn, 100)
+          // What is left is too little for a call while the sixth holds its part: wait for it.
+          const seventh = yield* stewardTurn(content)
+          // The sixth emitted 100 rows too: what is left is spent for the window, so pause until the reset.
+          yield* stewardCharge(sixth, 100)
+          const eighth = yield* stewardTurn(content)
+          return { running, fifth, sixth, seventh, eighth }
         }).pipe(Effect.provide(services(ledger)), Effect.provide(TestContext.TestContext)),
       )
+      // A quarter of the pool's 5,000 points is the share; a quarter of that, a call's part.
       const share = 1250
-      expect(turns.first).toMatchObject({ _tag: "go", claim: { points: share } })
-      expect(turns.second._tag).toBe("pause")
-      expect(turns.third).toMatchObject({ _tag: "go", claim: { points: share } })
-      expect(turns.fourth).toMatchObject({
-        _tag: "go",
-        claim: { points: share - chargeFor(300, POINTS_PER_ROW.thrifty) },
-      })
+      const part = Math.floor(share * CALL_SHARE)
+      for (const turn of turns.running) expect(turn).toMatchObject({ _tag: "go", claim: { points: part } })
+      expect(turns.fifth).toEqual({ _tag: "wait", retryAfterMs: HELD_WAIT_MS })
+      expect(turns.sixth).toMatchObject({ _tag: "go", claim: { points: part } })
+      expect(turns.seventh).toEqual({ _tag: "wait", retryAfterMs: HELD_WAIT_MS })
+      expect(share - 4 * chargeFor(100, POINTS_PER_ROW.thrifty)).toBeLessThan(
+        MIN_ROWS * POINTS_PER_ROW.thrifty,
+      )
+      expect(turns.eighth).toEqual({ _tag: "pause", until: new Date(now + 20_000).toISOString() })
     },
   )
 })
