@@ -86,20 +86,13 @@ export const decide = (input: {
   return { _tag: "pause", untilMs: reading.resetMs, limit: shareLeft < aboveReserve ? "share" : "reserve" }
 }
 
-/**
- * The part of its installation's share one call may claim in a shared pool: calls of exports running
- * at once (two users of a site) each get some, rather than the first holding the whole share.
- */
-export const CALL_SHARE = 0.25
-
 /** A call's turn: a decision, or a short wait while other calls hold the room they may hand back. */
 export type Turn = Decision | { readonly _tag: "wait" }
 
 /**
  * The turn of one call of an installation whose other calls may be under way: `held` of `spent` is
- * claimed by calls that have not ended (they hand back what they do not spend). In a shared pool a
- * call claims at most `CALL_SHARE` of the share (never less than `MIN_ROWS` rows' worth); when only
- * the held claims stand in the way, it waits a moment instead of pausing until the reset.
+ * claimed by calls that have not ended (they hand back what they do not spend). When only the held
+ * claims stand in the way, the call waits a moment instead of pausing until the reset.
  */
 export const turnFor = (input: {
   readonly reading: PoolReading
@@ -109,16 +102,8 @@ export const turnFor = (input: {
   readonly settings: StewardSettings
 }): Turn => {
   const decision = decide(input)
-  if (decision._tag === "pause")
-    return input.held > 0 && decide({ ...input, spent: input.spent - input.held })._tag === "go"
-      ? { _tag: "wait" }
-      : decision
-  if (input.reading.pool === "tenant") return decision
-  const perCall = Math.max(
-    Math.floor(sharePoints(input.reading.limit, input.settings) * CALL_SHARE),
-    Math.ceil(MIN_ROWS * input.pointsPerRow) + READ_AHEAD_POINTS,
-  )
-  return { _tag: "go", points: Math.min(decision.points, perCall) }
+  if (decision._tag === "go" || input.held <= 0) return decision
+  return decide({ ...input, spent: input.spent - input.held })._tag === "go" ? { _tag: "wait" } : decision
 }
 
 /**

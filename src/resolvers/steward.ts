@@ -79,8 +79,8 @@ export const poolReading = (
 /**
  * Whether the export's next call may run, and how far (the function the chunk runner's caller asks).
  * A call that may run claims its points in the ledger as it decides, so two exports of the
- * installation at once never both spend the same part of the share (SpendLedger.ts); each claims a
- * part of it (`CALL_SHARE`), and one that finds the rest held by calls under way waits a moment.
+ * installation at once never both spend the same part of the share (SpendLedger.ts); one that finds
+ * the room held by calls under way waits a moment rather than until the reset.
  */
 export const stewardTurn = (content: CursorContent) =>
   Effect.gen(function* () {

@@ -10,7 +10,7 @@ import { fc, test } from "@fast-check/vitest"
 import { Effect, Layer, TestClock, TestContext } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { MemoryKvs } from "../../dev/kvs.js"
-import { CALL_SHARE, chargeFor, defaultSteward, MIN_ROWS, POINTS_PER_ROW } from "../../src/export/steward.js"
+import { chargeFor, defaultSteward, MIN_ROWS, POINTS_PER_ROW } from "../../src/export/steward.js"
 import { RateLimitState } from "../../src/jira/RateLimitState.js"
 import { ExportConfig } from "../../src/resolvers/ExportConfig.js"
 import { SpendLedger } from "../../src/resolvers/SpendLedger.js"
@@ -113,7 +113,7 @@ describe("the steward's turns claim in the ledger", () => {
     )
 
   it.each(Object.entries(layers))(
-    "over %s: exports at once each claim a part of the share, one that finds the rest held waits a moment, and a failed call hands its claim back",
+    "over %s: a call that finds the room held by another waits a moment; a failed call hands its claim back; a spent share pauses until the reset",
     async (_, ledger) => {
       store = new MemoryKvs()
       const turns = await Effect.runPromise(
@@ -121,34 +121,26 @@ describe("the steward's turns claim in the ledger", () => {
           yield* TestClock.setTime(now)
           yield* RateLimitState.observe((name) => headers[name.toLowerCase()] ?? null, now)
           const content = (yield* beginFake(makeFakeJira(makeIssues(10)), { strategy: "thrifty" })).content
-          // Four calls under way at once (four users of the site) hold nearly all of the share.
-          const running = yield* Effect.all(Array.from({ length: 4 }, () => stewardTurn(content)))
-          // A fifth waits a moment rather than pausing until the reset: the four hand back what they do not spend.
-          const fifth = yield* stewardTurn(content)
-          // One of them failed: its claim comes back, and the fifth may go.
-          yield* stewardCharge(running[0] ?? fifth, undefined)
-          const sixth = yield* stewardTurn(content)
-          // The others emitted 100 rows each: they keep their charge only.
-          for (const turn of running.slice(1)) yield* stewardCharge(turn, 100)
-          // What is left is too little for a call while the sixth holds its part: wait for it.
-          const seventh = yield* stewardTurn(content)
-          // The sixth emitted 100 rows too: what is left is spent for the window, so pause until the reset.
-          yield* stewardCharge(sixth, 100)
-          const eighth = yield* stewardTurn(content)
-          return { running, fifth, sixth, seventh, eighth }
+          const first = yield* stewardTurn(content)
+          // Another export's call while the first runs: the first holds the share, and will hand back
+          // what it does not spend, so this one asks again in a moment rather than at the reset.
+          const second = yield* stewardTurn(content)
+          // The first call failed: its claim comes back, and the other export may go.
+          yield* stewardCharge(first, undefined)
+          const third = yield* stewardTurn(content)
+          // It emitted 1,000 rows: what is left is too little for a call, and nobody holds any.
+          yield* stewardCharge(third, 1000)
+          const fourth = yield* stewardTurn(content)
+          return { first, second, third, fourth }
         }).pipe(Effect.provide(services(ledger)), Effect.provide(TestContext.TestContext)),
       )
-      // A quarter of the pool's 5,000 points is the share; a quarter of that, a call's part.
+      // A quarter of the pool's 5,000 points is the share.
       const share = 1250
-      const part = Math.floor(share * CALL_SHARE)
-      for (const turn of turns.running) expect(turn).toMatchObject({ _tag: "go", claim: { points: part } })
-      expect(turns.fifth).toEqual({ _tag: "wait", retryAfterMs: HELD_WAIT_MS })
-      expect(turns.sixth).toMatchObject({ _tag: "go", claim: { points: part } })
-      expect(turns.seventh).toEqual({ _tag: "wait", retryAfterMs: HELD_WAIT_MS })
-      expect(share - 4 * chargeFor(100, POINTS_PER_ROW.thrifty)).toBeLessThan(
-        MIN_ROWS * POINTS_PER_ROW.thrifty,
-      )
-      expect(turns.eighth).toEqual({ _tag: "pause", until: new Date(now + 20_000).toISOString() })
+      expect(turns.first).toMatchObject({ _tag: "go", claim: { points: share } })
+      expect(turns.second).toEqual({ _tag: "wait", retryAfterMs: HELD_WAIT_MS })
+      expect(turns.third).toMatchObject({ _tag: "go", claim: { points: share } })
+      expect(share - chargeFor(1000, POINTS_PER_ROW.thrifty)).toBeLessThan(MIN_ROWS * POINTS_PER_ROW.thrifty)
+      expect(turns.fourth).toEqual({ _tag: "pause", until: new Date(now + 20_000).toISOString() })
     },
   )
 })
