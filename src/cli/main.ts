@@ -15,7 +15,7 @@ import { DEFAULT_COLUMNS, sameSite } from "../contract/constants.js"
 import type { ExportOptionsInput } from "../contract.js"
 import { type CursorContent, decodeCursor } from "../export/cursor.js"
 import { ExportJira } from "../export/ExportJira.js"
-import { exportStream, planOf, startExport } from "../export/engine.js"
+import { exportNotes, exportStream, planOf, startExport } from "../export/engine.js"
 import { BadCursor, PlanError } from "../export/errors.js"
 import { livePlanner, timeZoneFor } from "../export/planner.js"
 import type { RowFormat } from "../export/ports.js"
@@ -257,7 +257,7 @@ const program = (
     })
   })
 
-/** The lines after a complete export: issues that vanished meanwhile, and `--stats`. */
+/** The lines after a complete export: issues that vanished meanwhile, the export's notes, and `--stats`. */
 const summarize = (
   args: CliArgs,
   counters: CursorContent["counters"],
@@ -269,6 +269,7 @@ const summarize = (
     process.stderr.write(`${missingReport(counters.missingCount, counters.missing)}\n`)
   const recovered = recoverySentence(counters)
   if (recovered !== undefined) process.stderr.write(`${recovered}\n`)
+  for (const note of exportNotes(counters).notes ?? []) process.stderr.write(`${note}\n`)
   if (!args.quiet)
     process.stderr.write(
       `${successLine({

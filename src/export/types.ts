@@ -5,6 +5,7 @@
  * engine back.
  */
 import type { Effect } from "effect"
+import type { NamedStatus } from "../fields/historyColumns.js"
 import type { JiraError } from "../jira/JiraError.js"
 import type { ChangelogReader } from "./changelogs.js"
 import type { Phase } from "./cursor.js"
@@ -59,6 +60,8 @@ export interface Unit {
   readonly truncatedCells: number
   /** Issues listed by the search but no longer readable (deleted or moved since): keys, else ids. */
   readonly missing: ReadonlyArray<string>
+  /** Statuses its rows summed in the column of unlisted statuses (ports.ts `unlistedStatuses`), when any. */
+  readonly unlistedStatuses?: ReadonlyArray<NamedStatus>
   /** Where the export stands after this unit; null when it is complete. */
   readonly after: Phase | null
   /** Jira refused a page token here and the export is finding its place again (relocate.ts). */

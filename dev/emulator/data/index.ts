@@ -17,6 +17,7 @@ import {
   PROJECTS,
   RESOLUTIONS,
   RESTRICTED_PROJECT,
+  RETIRED_STATUS,
   STATUSES,
   type StatusDef,
 } from "./catalogue.js"
@@ -25,7 +26,7 @@ import { FIELDS, ISSUE_FIELD_IDS } from "./fields.js"
 import { type Core, FIRST_ISSUE_ID, indexOfNumber, issueNumberOf, projectIndexOf } from "./issue-core.js"
 import { IssueGenerator } from "./issues.js"
 import { createUsers } from "./users.js"
-import { statusDetails, WORKFLOW } from "./workflow.js"
+import { siteStatuses, statusDetails, WORKFLOW } from "./workflow.js"
 
 export { EMBEDDED_PAGE } from "./activity.js"
 export { CUSTOM, FIELDS } from "./fields.js"
@@ -233,5 +234,7 @@ export const createDataset = (options: DatasetOptions): EmulatorDataset => {
       return changelogs.of({ ...issue, fields }, index)
     },
     statuses: statusDetails(WORKFLOW, baseUrl),
+    // The retired status left the workflow but still exists; the deleted one is in histories only.
+    siteStatuses: siteStatuses([...STATUSES, RETIRED_STATUS]),
   }
 }

@@ -83,6 +83,36 @@ describe("changelog endpoints", () => {
     expect((await admin().get("/rest/api/3/status")).json.length).toBeGreaterThan(3)
   })
 
+  it("lists every status of the site to its administrator, paged, those that left the workflow included (issue 19)", async () => {
+    const all = await admin().get("/rest/api/3/statuses/search")
+    expect(all.status, all.text).toBe(200)
+    expectMatchesSpec("search", 200, all.json)
+    const ids = all.json.values.map((s: { id: string }) => s.id)
+    // The workflow's statuses, and the retired one /status no longer lists; never the deleted one.
+    for (const s of emulator.dataset.statuses!) expect(ids).toContain(String(s.id))
+    expect(ids).toContain("10099")
+    expect(ids).not.toContain("10098")
+    expect(all.json.values.find((s: { id: string }) => s.id === "10099")).toMatchObject({
+      name: "Awaiting Triage",
+      statusCategory: "TODO",
+    })
+    const first = await admin().get("/rest/api/3/statuses/search?startAt=0&maxResults=3")
+    expect(first.json).toMatchObject({ startAt: 0, maxResults: 3, total: ids.length, isLast: false })
+    const rest = await admin().get("/rest/api/3/statuses/search?startAt=3&maxResults=300")
+    expect(rest.json.maxResults).toBe(200)
+    expect([...first.json.values, ...rest.json.values].map((s: { id: string }) => s.id)).toEqual(ids)
+    const done = await admin().get("/rest/api/3/statuses/search?statusCategory=DONE&searchString=do")
+    expect(done.json.values.map((s: { name: string }) => s.name)).toEqual(["Done", "Won't Do"])
+    expect((await admin().get("/rest/api/3/statuses/search?statusCategory=LATER")).status).toBe(400)
+    expect((await admin().get("/rest/api/3/statuses/search?startAt=-1")).status).toBe(400)
+    // Jira asks the Administer Jira (or projects) permission: anyone else is refused.
+    for (const client of [restricted(), asUser(emulator, null)]) {
+      const refused = await client.get("/rest/api/3/statuses/search")
+      expect(refused.status).toBe(401)
+      expect(refused.json.errorMessages).toHaveLength(1)
+    }
+  })
+
   it("bulk pages give every entry once, oldest first then by issue id, each issue's in its order", async () => {
     const ids = [keyAt(BUSY), ...Array.from({ length: 80 }, (_, i) => String(10_000 + i * 7))]
     const pages = await bulkPages(admin(), { issueIdsOrKeys: ids, maxResults: 450 })

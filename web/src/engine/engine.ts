@@ -21,7 +21,13 @@ import {
 } from "../../../src/contract.js"
 import { type Counters, decodeCursor, encodeCursor } from "../../../src/export/cursor.js"
 import { ExportJira } from "../../../src/export/ExportJira.js"
-import { type CursorUnit, exportStream, planOf, startExport } from "../../../src/export/engine.js"
+import {
+  type CursorUnit,
+  exportNotes,
+  exportStream,
+  planOf,
+  startExport,
+} from "../../../src/export/engine.js"
 import { pauseFor } from "../../../src/export/pause.js"
 import { livePlanner, timeZoneFor } from "../../../src/export/planner.js"
 import { defaultSettings, type ExportFailure } from "../../../src/export/types.js"
@@ -64,6 +70,7 @@ const progressOf = (c: Counters): ExportProgress => ({
   missing: c.missing,
   truncatedCells: c.truncatedCells,
   ...(c.relocations === undefined ? {} : { relocations: c.relocations }),
+  ...exportNotes(c),
 })
 
 export const makePageEngine = (requestJira: RequestJira): PageEngine => {

@@ -82,6 +82,8 @@ export interface ExportSummary {
   readonly truncatedCells: number
   /** Times Jira's page token expired and the export found its place again. */
   readonly relocations: number
+  /** The export's notes (the contract's `ExportProgress.notes`). */
+  readonly notes: ReadonlyArray<string>
   /** Why the export read its pages one after another (its order cannot be cut into parts), when it did. */
   readonly sequentialReason?: string
 }
@@ -421,7 +423,7 @@ export class ExportModel {
     const blob =
       workbook === undefined
         ? new Blob(parts, { type: "text/csv;charset=utf-8" })
-        : await workbookBlob(parts, workbook.info, workbook.columns, progress.done).catch(
+        : await workbookBlob(parts, workbook.info, workbook.columns, progress.done, progress.notes).catch(
             (cause: unknown) => new Error(cause instanceof Error ? cause.message : String(cause)),
           )
     if (!live()) return
@@ -469,6 +471,7 @@ export class ExportModel {
         missing: progress.missing,
         truncatedCells: progress.truncatedCells,
         relocations: progress.relocations ?? 0,
+        notes: progress.notes ?? [],
         ...(sequentialReason === undefined ? {} : { sequentialReason }),
       },
     }
