@@ -62,6 +62,11 @@ export interface EmulatorOptions {
   readonly frontendPoints?: "free" | "charged"
   /** Whether answers to the page's own traffic carry the rate-limit headers (default true). */
   readonly frontendRateLimitHeaders?: boolean
+  /**
+   * Whether the generated sites have Jira Premium (default false): Parent Link then answers its values,
+   * else the licence placeholder Jira sends every site without Premium.
+   */
+  readonly premium?: boolean
   /** Clock in epoch ms (default `Date.now`): tests move it to expire tokens and roll quota windows. */
   readonly now?: () => number
 }
@@ -139,7 +144,8 @@ const startSite = (shared: Shared, site: number): Promise<Listening> => {
   const seed = (options.seed ?? 1) + site - 1
   // A given data set (tests) is the first site's; other sites generate theirs.
   const given = site === 1 ? options.dataset : undefined
-  const dataset = given ?? createDataset({ issues: options.issues ?? 1000, seed })
+  const dataset =
+    given ?? createDataset({ issues: options.issues ?? 1000, seed, premium: options.premium === true })
   const jql = site === 1 && options.jql !== undefined ? options.jql : createJqlEngine(dataset)
   let base = "http://127.0.0.1"
   const state: ServerState = {

@@ -79,6 +79,8 @@ export interface DatasetOptions {
    * few alive past a young-generation collection made generation about three times slower.
    */
   readonly cacheSize?: number
+  /** Whether the site has Jira Premium (Parent Link's values instead of its licence placeholder). */
+  readonly premium?: boolean
 }
 
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(ISSUE_FIELD_IDS)
@@ -90,7 +92,7 @@ export const createDataset = (options: DatasetOptions): EmulatorDataset => {
   const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL
   const cacheSize = options.cacheSize ?? 0
   const users = createUsers(seed, baseUrl)
-  const gen = new IssueGenerator({ seed, count, baseUrl, users })
+  const gen = new IssueGenerator({ seed, count, baseUrl, users, premium: options.premium === true })
   const projects: ReadonlyArray<ProjectRecord> = PROJECTS.map((p, i) => ({
     json: gen.projectsJson[i] ?? {},
     id: p.id,
