@@ -18,7 +18,7 @@ import type {
 } from "../../../src/contract.js"
 import type { Backend } from "../bridge.js"
 import { type Clock, sleep } from "../clock.js"
-import { isRetryable } from "../errors.js"
+import { canTryAgain, isRetryable } from "../errors.js"
 import { fileNameFor } from "../format.js"
 import { batch, computed, type ReadSignal, type Signal, signal } from "../state/signal.js"
 import { workbookBlob } from "../workbook.js"
@@ -513,7 +513,7 @@ export class ExportModel {
         this.#state.value = {
           kind: "failed",
           error,
-          canResume: isRetryable(error.tag) && this.#position !== undefined,
+          canResume: canTryAgain(error.tag) && this.#position !== undefined,
         }
         return { ok: false }
       }
