@@ -14,6 +14,7 @@ import { httpJira } from "../../src/cli/jiraLayer.js"
 import type { ChangeHistory } from "../../src/jira/changelogSchemas.js"
 import { JiraClient } from "../../src/jira/JiraClient.js"
 import { defaultRetrySettings, JiraRetrySettings } from "../../src/jira/RetryPolicy.js"
+import { readWorkbook } from "../xlsx/reader.js"
 import { runCli } from "./run.js"
 
 const HOUR = 3_600_000
@@ -169,4 +170,19 @@ describe.each([
     expect(Math.min(...asOfs)).toBeGreaterThanOrEqual(startedBefore - slack)
     expect(Math.max(...asOfs)).toBeLessThanOrEqual(endedAfter + slack)
   }, 240_000)
+
+  it("a workbook's About sheet names the deleted status it summed in one column (issue 19)", async () => {
+    const jql = `project in (${emulator.dataset.projects.map((p) => p.key).join(", ")}) ORDER BY key ASC`
+    const out = path.join(dir, "columns.xlsx")
+    const run = await cli(["--jql", jql, "--columns", COLUMNS, "--out", out])
+    expect(run.code).toBe(0)
+    const sheets = await readWorkbook(fs.readFileSync(out))
+    const about = sheets.at(-1)
+    expect(about?.name).toBe("About this export")
+    expect(about?.rows.at(-1)).toEqual([
+      { type: "text", value: "Notes" },
+      { type: "text", value: expect.stringContaining("Needs Info (id 10098)") },
+    ])
+    expect(sheets[0]?.rows[0]).toContainEqual({ type: "text", value: "Time in Awaiting Triage (h)" })
+  }, 120_000)
 })
