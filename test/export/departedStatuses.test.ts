@@ -6,7 +6,9 @@
  * shared column, and the export's notes name it. A user who may not list every status gets the
  * shared column for both, named in the notes.
  */
+import { Either } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { defaultRetrySettings } from "../../src/jira/RetryPolicy.js"
 import { exportNext, exportStart } from "../../src/resolvers/export.js"
 import { exportThrough, type Harness, jqlAll, startHarness } from "../resolvers/emulated.js"
 
@@ -83,6 +85,28 @@ describe("a column per status that left every workflow, through the resolvers", 
     const column = (name: string) => rows.map((r) => r.split(",")[header.indexOf(name)] ?? "")
     expect(column("Time in Awaiting Triage (h)").filter((c) => c !== "").length).toBeGreaterThan(3)
     expect(column(SHARED).filter((c) => c !== "").length).toBeGreaterThan(0)
+  }, 120_000)
+
+  it("a failure Jira may not repeat (503) is retried, never taken for a refusal: the header keeps every column", async () => {
+    const faulty = await startHarness(
+      { issues: 20, seed: 14, chaos: "5xx=0.5,seed=3" },
+      { retry: { ...defaultRetrySettings, initialDelayMs: 5, maxDelayMs: 20, maxFlakyRetries: 12 } },
+    )
+    try {
+      let retried = false
+      for (let start = 0; start < 10 && !retried; start++) {
+        faulty.emulator.resetStats()
+        const started = await faulty.run(
+          exportStart({ jql: jqlAll(faulty.emulator), columns: COLUMNS, options: { preset: "data" } }),
+        )
+        if (Either.isLeft(started)) throw new Error(started.left.message)
+        expect(started.right.columns.map((c) => c.header)).toContain("Time in Awaiting Triage (h)")
+        retried = (faulty.emulator.stats().requests.byEndpoint["GET /rest/api/3/statuses/search"] ?? 0) > 1
+      }
+      expect(retried).toBe(true)
+    } finally {
+      await faulty.emulator.close()
+    }
   }, 120_000)
 
   it("a user who may not list every status: one shared column for both, both named in the notes", async () => {
