@@ -3,7 +3,8 @@
  * changelog request answered 403 (emulator chaos `changelog=403`), an export that needs histories, run
  * on Atlassian's servers (the resolvers) or in this browser (the page engine), ends in the page's
  * error with "Try again" and never offers a file; once Jira answers again, "Try again" finishes it
- * (and, for time in status, says after the export which deleted status it summed in one column).
+ * (and, for time in status, says after the export which statuses it summed in one column: the
+ * manifest has no scope to list every status, so the app's paths get no column per retired status).
  */
 import { readFile } from "node:fs/promises"
 import { parse } from "csv-parse/sync"
@@ -16,6 +17,7 @@ describe("the page when every changelog request fails", () => {
   let host: RunningHost
   let browser: Browser
   let jql: string
+  const headers = new Map<string, ReadonlyArray<string>>()
 
   beforeAll(async () => {
     host = await startHost({ port: 0, emulator: { issues: 150, seed: 9 } })
@@ -82,11 +84,18 @@ describe("the page when every changelog request fails", () => {
             expect(times.length).toBeGreaterThan(2)
             // Histories were read: some issue spent time in more than one status.
             expect(rows.some((r) => times.filter((i) => (r[i] ?? "") !== "").length > 1)).toBe(true)
-            // A status that left the workflow has its column; the deleted one is named after the export.
-            expect(header).toContain("Time in Awaiting Triage (h)")
-            expect(await page.getByTestId("export-note").allTextContents()).toEqual([
-              expect.stringContaining("Needs Info (id 10098)"),
-            ])
+            // The app's manifest has no scope to list every status, so a status that left the workflow
+            // and one deleted from the site share a column, and the page names both after the export.
+            expect(header).not.toContain("Time in Awaiting Triage (h)")
+            expect(header).toContain("Time in statuses no longer in a workflow (h)")
+            const notes = await page.getByTestId("export-note").allTextContents()
+            expect(notes).toHaveLength(1)
+            expect(notes[0]).toContain("Awaiting Triage (id 10099)")
+            expect(notes[0]).toContain("Needs Info (id 10098)")
+            // The same header wherever the export ran.
+            headers.set(runIn, header ?? [])
+            const other = headers.get(runIn === "servers" ? "browser" : "servers")
+            if (other !== undefined) expect(header).toEqual(other)
           }
         })
       }, 300_000)

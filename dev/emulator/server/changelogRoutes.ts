@@ -7,6 +7,7 @@
 
 import { userInRole } from "../data/accounts.js"
 import type { IssueChangelog, UserRecord } from "../model.js"
+import { missingScope, STATUS_SEARCH_SCOPES } from "./forgeScopes.js"
 import { pageBean, pageLink } from "./pageBean.js"
 import { INVALID_PAYLOAD } from "./payload.js"
 import type { Call, EmulatorDataset, Reply, ServerState } from "./state.js"
@@ -119,11 +120,14 @@ const asJiraStatus = (status: unknown): Readonly<Record<string, unknown>> => {
 /**
  * `GET /statuses/search`: every status of the site, those no workflow uses included, offset paged.
  * Jira asks the Administer projects or Administer Jira permission; the emulator's administrator has
- * it, anyone else gets the 401 the OpenAPI document lists for a caller without permission. All the
- * emulator's statuses are global (company-managed), so a `projectId` finds none.
+ * it, anyone else gets the 401 the OpenAPI document lists for a caller without permission. A Forge
+ * app needs the `manage:jira-configuration` scope (or `read:workflow:jira`) too. All the emulator's
+ * statuses are global (company-managed), so a `projectId` finds none.
  */
 export const statusSearch = (state: ServerState, call: Call): Reply => {
   const { dataset } = state
+  const refused = missingScope(state.forgeScopes, call, STATUS_SEARCH_SCOPES)
+  if (refused !== undefined) return refused
   if (call.viewer === null || userInRole(dataset, "admin")?.accountId !== call.viewer.accountId)
     return jiraError(401, NOT_ADMIN)
   const q = call.url.searchParams
