@@ -12,6 +12,7 @@ import type { Browser, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RunningHost, startHost } from "../../dev/host.js"
 import { launchBrowser, screenshot, withPage } from "../support/browser.js"
+import { readWorkbook } from "../xlsx/reader.js"
 
 describe("the page when every changelog request fails", () => {
   let host: RunningHost
@@ -99,4 +100,22 @@ describe("the page when every changelog request fails", () => {
           }
         })
       }, 300_000)
+
+  it("an Excel workbook made by the page names the statuses summed in one column on its About sheet", async () => {
+    await withPage(browser, "departed-statuses-xlsx", async (page) => {
+      host.emulator?.setChaos("")
+      await prepare(page, "browser", "columns")
+      await page.getByLabel("File", { exact: true }).selectOption("xlsx")
+      await page.getByTestId("export-button").click()
+      const download = page.getByTestId("download-button")
+      await download.waitFor({ timeout: 120_000 })
+      const [file] = await Promise.all([page.waitForEvent("download"), download.click()])
+      const sheets = await readWorkbook(await readFile(await file.path()))
+      const about = sheets.at(-1)
+      expect(about?.name).toBe("About this export")
+      expect(about?.rows.at(-1)?.[0]).toEqual({ type: "text", value: "Notes" })
+      const note = about?.rows.at(-1)?.[1]
+      expect(note?.type === "text" ? note.value : "").toContain("Needs Info (id 10098)")
+    })
+  }, 300_000)
 })
