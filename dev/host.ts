@@ -11,15 +11,14 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks"
 import { readFile } from "node:fs/promises"
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import { createRequire } from "node:module"
-import type { AddressInfo } from "node:net"
 import { extname, join, normalize, resolve } from "node:path"
 import { FORGE_LIMITS } from "../src/contract/constants.js"
 import { type ConsentMode, consentMissing, consentRequired, isConsentError } from "./consent.js"
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from "./emulator/index.js"
 import { bridgeShim, consentPrompt } from "./frame.js"
 import { contextSearch, framedHtml, type HostModule, hostModule, MODAL_FRAME_CSS } from "./hostModules.js"
+import { type HostRequest, type HostResponse, type Listening, listenHost } from "./hostServer.js"
 import {
   emulatedInstallations,
   emulatorAtInstallation,
@@ -65,6 +64,11 @@ export interface HostOptions {
    * (default 1; emulator only). Overrides `emulator.sites`.
    */
   readonly sites?: number
+  /**
+   * Serve over HTTPS with HTTP/2, as Jira does (hostServer.ts): the page's own Jira reads are not held
+   * to Chromium's six HTTP/1.1 connections per origin. The certificate is the local one in `dev/tls/`.
+   */
+  readonly http2?: boolean
   /** The app's steward of Jira's shared points pool (default on, as on Forge; off: the app before issue 21). */
   readonly steward?: boolean
 }
@@ -111,7 +115,7 @@ const contentTypes: Record<string, string> = {
 /** Largest `getContext` request (the page's query string in JSON): Chromium's longest URL. */
 const MAX_CONTEXT_BYTES = 2 * 1024 * 1024
 
-const readBody = (req: IncomingMessage, limit: number): Promise<Buffer | "too-large"> =>
+const readBody = (req: HostRequest, limit: number): Promise<Buffer | "too-large"> =>
   new Promise((done, fail) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -123,7 +127,7 @@ const readBody = (req: IncomingMessage, limit: number): Promise<Buffer | "too-la
     req.on("error", fail)
   })
 
-const sendJson = (res: ServerResponse, status: number, value: unknown) => {
+const sendJson = (res: HostResponse, status: number, value: unknown) => {
   const body = JSON.stringify(value)
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" })
   res.end(body)
@@ -223,9 +227,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
   const fetches = { total: 0, failed: 0 }
 
   /** One installation's page server: its own port, context and Jira, the one app behind them all. */
-  const serveSite = async (
-    one: Installation,
-  ): Promise<HostSite & { readonly server: ReturnType<typeof createServer> }> => {
+  const serveSite = async (one: Installation): Promise<HostSite & { readonly listening: Listening }> => {
     const { accountId, siteUrl, cloudId, target } = one
     const context = (colorMode: string, module: HostModule = hostModule("", siteUrl)) => ({
       accountId,
@@ -245,7 +247,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
     // Set once the server listens (invokeGuard.ts).
     let origins: ReadonlySet<string> = new Set()
 
-    const invoke = async (req: IncomingMessage, res: ServerResponse) => {
+    const invoke = async (req: HostRequest, res: HostResponse) => {
       const started = performance.now()
       const refusal = invokeRefusal(req.headers, origins)
       if (refusal !== undefined) {
@@ -316,7 +318,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
     }
 
     // The page's own Jira reads (requestJira): same origin checks as invokes, the user's consent first.
-    const fetchProduct = async (req: IncomingMessage, res: ServerResponse) => {
+    const fetchProduct = async (req: HostRequest, res: HostResponse) => {
       const refusal = invokeRefusal(req.headers, origins)
       if (refusal !== undefined) {
         req.resume()
@@ -336,7 +338,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
       sendJson(res, 200, answer)
     }
 
-    const serveStatic = async (pathname: string, search: string, res: ServerResponse) => {
+    const serveStatic = async (pathname: string, search: string, res: HostResponse) => {
       if (pathname === "/" || pathname === "/index.html") {
         // The shim goes before the bundle, as an external script (Forge's CSP allows no inline script).
         const html = framedHtml(
@@ -357,7 +359,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
       }
     }
 
-    const server = createServer((req, res) => {
+    const handle = (req: HostRequest, res: HostResponse) => {
       const { pathname, search } = new URL(req.url ?? "/", "http://127.0.0.1")
       const route = async () => {
         if (req.method === "GET" && pathname === "/__host/bridge.js") {
@@ -401,24 +403,24 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
           sendJson(res, 500, { message: error instanceof Error ? error.message : String(error) })
         else res.end()
       })
-    })
+    }
 
-    await new Promise<void>((done, fail) => {
-      server.once("error", fail)
-      // Only the first site takes the asked port; the others pick free ones.
-      server.listen(one.site === 1 ? (options.port ?? 0) : 0, options.host ?? "127.0.0.1", () => done())
+    // Only the first site takes the asked port; the others pick free ones.
+    const listening = await listenHost(handle, {
+      port: one.site === 1 ? (options.port ?? 0) : 0,
+      host: options.host ?? "127.0.0.1",
+      http2: options.http2 === true,
     })
-    const { port } = server.address() as AddressInfo
-    origins = ownOrigins(port, options.host)
+    origins = ownOrigins(listening.port, options.host, listening.origin)
     const { target: _, ...site } = one
-    return { ...site, url: `http://127.0.0.1:${port}/`, port, server }
+    return { ...site, url: listening.url, port: listening.port, listening }
   }
 
-  const served: Array<HostSite & { readonly server: ReturnType<typeof createServer> }> = []
+  const served: Array<HostSite & { readonly listening: Listening }> = []
   for (const one of installations) served.push(await serveSite(one))
   const first = served[0]
   if (first === undefined) throw new Error("The host serves at least one site.")
-  const sites = served.map(({ server: _, ...site }): HostSite => site)
+  const sites = served.map(({ listening: _, ...site }): HostSite => site)
 
   return {
     url: first.url,
@@ -434,10 +436,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
       consent = mode
     },
     close: async () => {
-      for (const { server } of served) {
-        server.closeAllConnections()
-        await new Promise<void>((done) => server.close(() => done()))
-      }
+      for (const { listening } of served) await listening.close()
       await emulator?.close()
     },
   }

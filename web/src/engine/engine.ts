@@ -24,7 +24,7 @@ import { ExportJira } from "../../../src/export/ExportJira.js"
 import { type CursorUnit, exportStream, planOf, startExport } from "../../../src/export/engine.js"
 import { pauseFor } from "../../../src/export/pause.js"
 import { livePlanner, timeZoneFor } from "../../../src/export/planner.js"
-import { defaultSettings, type ExportFailure } from "../../../src/export/types.js"
+import { directSettings, type ExportFailure } from "../../../src/export/types.js"
 import { isWorkbook, workbookInfoOf } from "../../../src/export/xlsx.js"
 import { BridgeTransport, type RequestJira } from "../../../src/jira/BridgeTransport.js"
 import { JiraClient } from "../../../src/jira/JiraClient.js"
@@ -133,7 +133,7 @@ export const makePageEngine = (requestJira: RequestJira): PageEngine => {
       const jira = yield* ExportJira
       const { format } = yield* livePlanner(planOf(content))
       const items = yield* Queue.bounded<Item>(READ_AHEAD_UNITS)
-      const units = exportStream({ jira, format, content, settings: defaultSettings }).pipe(
+      const units = exportStream({ jira, format, content, settings: directSettings }).pipe(
         Stream.map((unit): Item => ({ _tag: "unit", ...unit })),
       )
       const fiber = yield* units.pipe(
