@@ -29,7 +29,7 @@ import {
 import { invokeRefusal, ownOrigins } from "./invokeGuard.js"
 import { invokeLatency } from "./invokeLatency.js"
 import { MemoryKvs } from "./kvs.js"
-import { productFetch } from "./productFetch.js"
+import { answerHeaders, productFetch } from "./productFetch.js"
 
 export type { HostSite } from "./hostSites.js"
 
@@ -335,7 +335,8 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
         }
       })
       if ("refused" in answer) return sendJson(res, 502, { message: answer.refused })
-      sendJson(res, 200, answer)
+      res.writeHead(200, answerHeaders(answer))
+      res.end(answer.body)
     }
 
     const serveStatic = async (pathname: string, search: string, res: HostResponse) => {
