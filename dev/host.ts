@@ -9,16 +9,25 @@
  * `__forge_fetch__` hook. The host also enforces Forge's invocation limits (500 KB payload, 5 MB
  * response, 25 s) so that a resolver that would break on Forge breaks here too.
  */
-import { AsyncLocalStorage } from "node:async_hooks"
 import { readFile } from "node:fs/promises"
-import { createRequire } from "node:module"
-import { extname, join, normalize, resolve } from "node:path"
+import { extname, join, normalize } from "node:path"
 import { FORGE_LIMITS } from "../src/contract/constants.js"
-import { type ConsentMode, consentMissing, consentRequired, isConsentError } from "./consent.js"
+import { type ConsentMode, consentRequired, isConsentError } from "./consent.js"
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from "./emulator/index.js"
+import { currentTarget, installForgeFetch } from "./forgeFetch.js"
 import { bridgeShim, consentPrompt } from "./frame.js"
 import { contextSearch, framedHtml, type HostModule, hostModule, MODAL_FRAME_CSS } from "./hostModules.js"
-import { type HostRequest, type HostResponse, type Listening, listenHost } from "./hostServer.js"
+import {
+  contentTypes,
+  type HostRequest,
+  type HostResponse,
+  type Listening,
+  listenHost,
+  readBody,
+  root,
+  sendJson,
+  tokensCss,
+} from "./hostServer.js"
 import {
   emulatedInstallations,
   emulatorAtInstallation,
@@ -101,96 +110,8 @@ export interface RunningHost {
   readonly close: () => Promise<void>
 }
 
-const root = resolve(__dirname, "..")
-
-const contentTypes: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".map": "application/json; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-}
-
 /** Largest `getContext` request (the page's query string in JSON): Chromium's longest URL. */
 const MAX_CONTEXT_BYTES = 2 * 1024 * 1024
-
-const readBody = (req: HostRequest, limit: number): Promise<Buffer | "too-large"> =>
-  new Promise((done, fail) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= limit) chunks.push(chunk)
-    })
-    req.on("end", () => done(size > limit ? "too-large" : Buffer.concat(chunks)))
-    req.on("error", fail)
-  })
-
-const sendJson = (res: HostResponse, status: number, value: unknown) => {
-  const body = JSON.stringify(value)
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" })
-  res.end(body)
-}
-
-/** Atlassian's design-token CSS (light and dark), as Jira loads it into a themed Custom UI frame. */
-const tokensCss = (): string => {
-  const load = createRequire(join(root, "package.json"))
-  const themes = ["atlassian-light", "atlassian-dark", "atlassian-spacing", "atlassian-typography-adg3"]
-  return themes
-    .map((name) => {
-      try {
-        const theme: unknown = load(`@atlaskit/tokens/dist/cjs/artifacts/themes/${name}.js`)
-        const css =
-          typeof theme === "object" && theme !== null && "default" in theme ? theme.default : undefined
-        return typeof css === "string" ? css : ""
-      } catch {
-        return ""
-      }
-    })
-    .join("\n")
-}
-
-interface ForgeFetchDescriptor {
-  readonly type?: string
-  readonly provider?: string
-  readonly remote?: string
-}
-
-interface FetchTarget {
-  readonly baseUrl: string
-  readonly headers: Record<string, string>
-  readonly consented: () => boolean
-  /** The invocation's installation (its storage). */
-  readonly installContext: string
-  readonly kvs: MemoryKvs
-}
-
-/**
- * Which Jira the current invocation talks to. Several hosts may run in one process (tests do), and
- * `__forge_fetch__` is one global, so each invocation carries its target in async context.
- */
-const currentTarget = new AsyncLocalStorage<FetchTarget>()
-
-/**
- * Installs the Forge platform's fetch hook so `@forge/api` reaches the emulator as the signed-in user
- * (or a real site with the API token). Only product requests to Jira are supported, as on Forge.
- */
-const installForgeFetch = () => {
-  const forgeFetch = async (descriptor: ForgeFetchDescriptor, path: string, init?: RequestInit) => {
-    const target = currentTarget.getStore()
-    if (!target) throw new Error("A Forge product request was made outside a resolver invocation.")
-    if (descriptor.type === "kvs") return target.kvs.answer(target.installContext, path, init)
-    if (descriptor.remote !== "jira")
-      throw new Error(`The local Forge host only reaches Jira, not ${descriptor.remote}.`)
-    if (descriptor.provider === "user" && !target.consented()) return consentMissing()
-    const headers = new Headers(init?.headers)
-    for (const [name, value] of Object.entries(target.headers)) headers.set(name, value)
-    headers.set("x-forge-provider", String(descriptor.provider))
-    return fetch(`${target.baseUrl}${path}`, { ...init, headers })
-  }
-  Object.assign(globalThis, { __forge_fetch__: forgeFetch })
-}
 
 export const startHost = async (options: HostOptions = {}): Promise<RunningHost> => {
   const distDir = options.distDir ?? join(root, "web", "dist")
