@@ -53,6 +53,15 @@ export const defaultSettings: PipelineSettings = {
   issueErrorRetries: 2,
 }
 
+/**
+ * How a client that reads Jira itself as one user reads: the command line (its API token) and the page
+ * (`requestJira`, as the signed-in user). They keep the requests in flight one user may (the Jira
+ * emulator's `cloud` profile caps a user at 10 in flight; its benchmark figures are measured at that);
+ * the limiter gives a permit up on every 429, so a site that allows fewer is met where it stands
+ * (limiter.ts). The resolvers keep the default 8: their calls share Forge's own per-invocation limits.
+ */
+export const directSettings: PipelineSettings = { ...defaultSettings, requestConcurrency: 10 }
+
 /** Output of one step of the export. */
 export interface Unit {
   readonly text: string
