@@ -40,7 +40,10 @@ export const runHistoryBench = async (input: {
       extraPointsPerIssue: Number((withHistory.pointsPerIssue - base.pointsPerIssue).toFixed(4)),
       extraWallMs: withHistory.wallMs - base.wallMs,
       changelogRequests: withHistory.byEndpoint["POST /rest/api/3/changelog/bulkfetch"] ?? 0,
-      statusRequests: withHistory.byEndpoint["GET /rest/api/3/status"] ?? 0,
+      // The status lists read at the start: /status, and every status of the site where readable.
+      statusRequests:
+        (withHistory.byEndpoint["GET /rest/api/3/status"] ?? 0) +
+        (withHistory.byEndpoint["GET /rest/api/3/statuses/search"] ?? 0),
     }
     costs.push(cost)
     input.say(

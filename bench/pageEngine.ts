@@ -49,6 +49,8 @@ export const pageEngineRun = async (
   const host = await startHost({
     emulatorAt: { url: emulator.url, accountId: emulator.accounts.admin.accountId },
     invokeLatencyMs: 300,
+    // As Jira serves the frame: the page's reads share one connection, not six (dev/hostServer.ts).
+    http2: true,
   })
   try {
     const run = await browserExport({

@@ -9,8 +9,9 @@
  * `window.__bridge.callBridge` when its modules load, so this must run first.
  */
 export const bridgeShim = `(() => {
-  const post = async (path, body) => {
-    const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const send = (path, body) => fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const post = async (path, body) => answerOf(await send(path, body));
+  const answerOf = async (response) => {
     const text = await response.text();
     let json;
     try { json = JSON.parse(text); } catch { json = undefined; }
@@ -31,7 +32,19 @@ export const bridgeShim = `(() => {
         case "invoke": return (await post("./__host/invoke", { functionKey: args.functionKey, payload: args.payload })).result;
         case "getContext": return context();
         // requestJira: the host reads Jira as the signed-in user (dev/productFetch.ts).
-        case "fetchProduct": return post("./__host/fetch", args);
+        // Jira's answer comes as it is, its status and headers beside it (dev/productFetch.ts).
+        case "fetchProduct": {
+          const response = await send("./__host/fetch", args);
+          const status = response.headers.get("x-jira-status");
+          if (status === null) return answerOf(response);
+          return {
+            status: Number(status),
+            statusText: decodeURIComponent(response.headers.get("x-jira-status-text") || ""),
+            headers: JSON.parse(decodeURIComponent(response.headers.get("x-jira-headers") || "%7B%7D")),
+            body: await response.text(),
+            isAttachment: false,
+          };
+        }
         case "enableTheming": {
           const html = document.documentElement;
           html.setAttribute("data-color-mode", colorMode);

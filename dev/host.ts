@@ -9,17 +9,25 @@
  * `__forge_fetch__` hook. The host also enforces Forge's invocation limits (500 KB payload, 5 MB
  * response, 25 s) so that a resolver that would break on Forge breaks here too.
  */
-import { AsyncLocalStorage } from "node:async_hooks"
 import { readFile } from "node:fs/promises"
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
-import { createRequire } from "node:module"
-import type { AddressInfo } from "node:net"
-import { extname, join, normalize, resolve } from "node:path"
+import { extname, join, normalize } from "node:path"
 import { FORGE_LIMITS } from "../src/contract/constants.js"
-import { type ConsentMode, consentMissing, consentRequired, isConsentError } from "./consent.js"
+import { type ConsentMode, consentRequired, isConsentError } from "./consent.js"
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from "./emulator/index.js"
+import { currentTarget, installForgeFetch } from "./forgeFetch.js"
 import { bridgeShim, consentPrompt } from "./frame.js"
 import { contextSearch, framedHtml, type HostModule, hostModule, MODAL_FRAME_CSS } from "./hostModules.js"
+import {
+  contentTypes,
+  type HostRequest,
+  type HostResponse,
+  type Listening,
+  listenHost,
+  readBody,
+  root,
+  sendJson,
+  tokensCss,
+} from "./hostServer.js"
 import {
   emulatedInstallations,
   emulatorAtInstallation,
@@ -30,7 +38,7 @@ import {
 import { invokeRefusal, ownOrigins } from "./invokeGuard.js"
 import { invokeLatency } from "./invokeLatency.js"
 import { MemoryKvs } from "./kvs.js"
-import { productFetch } from "./productFetch.js"
+import { answerHeaders, productFetch } from "./productFetch.js"
 
 export type { HostSite } from "./hostSites.js"
 
@@ -65,6 +73,11 @@ export interface HostOptions {
    * (default 1; emulator only). Overrides `emulator.sites`.
    */
   readonly sites?: number
+  /**
+   * Serve over HTTPS with HTTP/2, as Jira does (hostServer.ts): the page's own Jira reads are not held
+   * to Chromium's six HTTP/1.1 connections per origin. The certificate is the local one in `dev/tls/`.
+   */
+  readonly http2?: boolean
   /** The app's steward of Jira's shared points pool (default on, as on Forge; off: the app before issue 21). */
   readonly steward?: boolean
 }
@@ -97,96 +110,8 @@ export interface RunningHost {
   readonly close: () => Promise<void>
 }
 
-const root = resolve(__dirname, "..")
-
-const contentTypes: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".map": "application/json; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-}
-
 /** Largest `getContext` request (the page's query string in JSON): Chromium's longest URL. */
 const MAX_CONTEXT_BYTES = 2 * 1024 * 1024
-
-const readBody = (req: IncomingMessage, limit: number): Promise<Buffer | "too-large"> =>
-  new Promise((done, fail) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= limit) chunks.push(chunk)
-    })
-    req.on("end", () => done(size > limit ? "too-large" : Buffer.concat(chunks)))
-    req.on("error", fail)
-  })
-
-const sendJson = (res: ServerResponse, status: number, value: unknown) => {
-  const body = JSON.stringify(value)
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" })
-  res.end(body)
-}
-
-/** Atlassian's design-token CSS (light and dark), as Jira loads it into a themed Custom UI frame. */
-const tokensCss = (): string => {
-  const load = createRequire(join(root, "package.json"))
-  const themes = ["atlassian-light", "atlassian-dark", "atlassian-spacing", "atlassian-typography-adg3"]
-  return themes
-    .map((name) => {
-      try {
-        const theme: unknown = load(`@atlaskit/tokens/dist/cjs/artifacts/themes/${name}.js`)
-        const css =
-          typeof theme === "object" && theme !== null && "default" in theme ? theme.default : undefined
-        return typeof css === "string" ? css : ""
-      } catch {
-        return ""
-      }
-    })
-    .join("\n")
-}
-
-interface ForgeFetchDescriptor {
-  readonly type?: string
-  readonly provider?: string
-  readonly remote?: string
-}
-
-interface FetchTarget {
-  readonly baseUrl: string
-  readonly headers: Record<string, string>
-  readonly consented: () => boolean
-  /** The invocation's installation (its storage). */
-  readonly installContext: string
-  readonly kvs: MemoryKvs
-}
-
-/**
- * Which Jira the current invocation talks to. Several hosts may run in one process (tests do), and
- * `__forge_fetch__` is one global, so each invocation carries its target in async context.
- */
-const currentTarget = new AsyncLocalStorage<FetchTarget>()
-
-/**
- * Installs the Forge platform's fetch hook so `@forge/api` reaches the emulator as the signed-in user
- * (or a real site with the API token). Only product requests to Jira are supported, as on Forge.
- */
-const installForgeFetch = () => {
-  const forgeFetch = async (descriptor: ForgeFetchDescriptor, path: string, init?: RequestInit) => {
-    const target = currentTarget.getStore()
-    if (!target) throw new Error("A Forge product request was made outside a resolver invocation.")
-    if (descriptor.type === "kvs") return target.kvs.answer(target.installContext, path, init)
-    if (descriptor.remote !== "jira")
-      throw new Error(`The local Forge host only reaches Jira, not ${descriptor.remote}.`)
-    if (descriptor.provider === "user" && !target.consented()) return consentMissing()
-    const headers = new Headers(init?.headers)
-    for (const [name, value] of Object.entries(target.headers)) headers.set(name, value)
-    headers.set("x-forge-provider", String(descriptor.provider))
-    return fetch(`${target.baseUrl}${path}`, { ...init, headers })
-  }
-  Object.assign(globalThis, { __forge_fetch__: forgeFetch })
-}
 
 export const startHost = async (options: HostOptions = {}): Promise<RunningHost> => {
   const distDir = options.distDir ?? join(root, "web", "dist")
@@ -223,9 +148,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
   const fetches = { total: 0, failed: 0 }
 
   /** One installation's page server: its own port, context and Jira, the one app behind them all. */
-  const serveSite = async (
-    one: Installation,
-  ): Promise<HostSite & { readonly server: ReturnType<typeof createServer> }> => {
+  const serveSite = async (one: Installation): Promise<HostSite & { readonly listening: Listening }> => {
     const { accountId, siteUrl, cloudId, target } = one
     const context = (colorMode: string, module: HostModule = hostModule("", siteUrl)) => ({
       accountId,
@@ -245,7 +168,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
     // Set once the server listens (invokeGuard.ts).
     let origins: ReadonlySet<string> = new Set()
 
-    const invoke = async (req: IncomingMessage, res: ServerResponse) => {
+    const invoke = async (req: HostRequest, res: HostResponse) => {
       const started = performance.now()
       const refusal = invokeRefusal(req.headers, origins)
       if (refusal !== undefined) {
@@ -316,7 +239,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
     }
 
     // The page's own Jira reads (requestJira): same origin checks as invokes, the user's consent first.
-    const fetchProduct = async (req: IncomingMessage, res: ServerResponse) => {
+    const fetchProduct = async (req: HostRequest, res: HostResponse) => {
       const refusal = invokeRefusal(req.headers, origins)
       if (refusal !== undefined) {
         req.resume()
@@ -333,10 +256,11 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
         }
       })
       if ("refused" in answer) return sendJson(res, 502, { message: answer.refused })
-      sendJson(res, 200, answer)
+      res.writeHead(200, answerHeaders(answer))
+      res.end(answer.body)
     }
 
-    const serveStatic = async (pathname: string, search: string, res: ServerResponse) => {
+    const serveStatic = async (pathname: string, search: string, res: HostResponse) => {
       if (pathname === "/" || pathname === "/index.html") {
         // The shim goes before the bundle, as an external script (Forge's CSP allows no inline script).
         const html = framedHtml(
@@ -357,7 +281,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
       }
     }
 
-    const server = createServer((req, res) => {
+    const handle = (req: HostRequest, res: HostResponse) => {
       const { pathname, search } = new URL(req.url ?? "/", "http://127.0.0.1")
       const route = async () => {
         if (req.method === "GET" && pathname === "/__host/bridge.js") {
@@ -401,24 +325,24 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
           sendJson(res, 500, { message: error instanceof Error ? error.message : String(error) })
         else res.end()
       })
-    })
+    }
 
-    await new Promise<void>((done, fail) => {
-      server.once("error", fail)
-      // Only the first site takes the asked port; the others pick free ones.
-      server.listen(one.site === 1 ? (options.port ?? 0) : 0, options.host ?? "127.0.0.1", () => done())
+    // Only the first site takes the asked port; the others pick free ones.
+    const listening = await listenHost(handle, {
+      port: one.site === 1 ? (options.port ?? 0) : 0,
+      host: options.host ?? "127.0.0.1",
+      http2: options.http2 === true,
     })
-    const { port } = server.address() as AddressInfo
-    origins = ownOrigins(port, options.host)
+    origins = ownOrigins(listening.port, options.host, listening.origin)
     const { target: _, ...site } = one
-    return { ...site, url: `http://127.0.0.1:${port}/`, port, server }
+    return { ...site, url: listening.url, port: listening.port, listening }
   }
 
-  const served: Array<HostSite & { readonly server: ReturnType<typeof createServer> }> = []
+  const served: Array<HostSite & { readonly listening: Listening }> = []
   for (const one of installations) served.push(await serveSite(one))
   const first = served[0]
   if (first === undefined) throw new Error("The host serves at least one site.")
-  const sites = served.map(({ server: _, ...site }): HostSite => site)
+  const sites = served.map(({ listening: _, ...site }): HostSite => site)
 
   return {
     url: first.url,
@@ -434,10 +358,7 @@ export const startHost = async (options: HostOptions = {}): Promise<RunningHost>
       consent = mode
     },
     close: async () => {
-      for (const { server } of served) {
-        server.closeAllConnections()
-        await new Promise<void>((done) => server.close(() => done()))
-      }
+      for (const { listening } of served) await listening.close()
       await emulator?.close()
     },
   }

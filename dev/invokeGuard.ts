@@ -8,10 +8,14 @@
 import type { IncomingHttpHeaders } from "node:http"
 
 /** The origins the page served on `port` can have. */
-export const ownOrigins = (port: number, host: string | undefined): ReadonlySet<string> =>
+export const ownOrigins = (
+  port: number,
+  host: string | undefined,
+  scheme: "http" | "https" = "http",
+): ReadonlySet<string> =>
   new Set(
     ["127.0.0.1", "localhost", "[::1]", ...(host === undefined ? [] : [host])].map(
-      (name) => `http://${name}:${port}`,
+      (name) => `${scheme}://${name}:${port}`,
     ),
   )
 

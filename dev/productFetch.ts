@@ -78,3 +78,16 @@ export const productFetch = async (
     isAttachment: false,
   }
 }
+
+/**
+ * How the host hands Jira's answer to the frame's shim (dev/frame.ts): the body as Jira sent it, and
+ * its status, status text and headers in headers of their own. Not a JSON envelope: that would make
+ * the host escape, and the page parse, every page of issues once more than Jira's own answer needs.
+ */
+export const answerHeaders = (answer: ProductAnswer): Record<string, string> => ({
+  "content-type": "text/plain; charset=utf-8",
+  "cache-control": "no-store",
+  "x-jira-status": String(answer.status),
+  "x-jira-status-text": encodeURIComponent(answer.statusText),
+  "x-jira-headers": encodeURIComponent(JSON.stringify(answer.headers)),
+})

@@ -4,7 +4,7 @@
  *   npm start -- [--port 8080] [--user admin|restricted] [--issues 1000] [--seed 1]
  *                [--profile instant|cloud] [--chaos SPEC] [--consent required] [--invoke-latency MS]
  *                [--sites N] [--quota POINTS] [--quota-window SECONDS] [--quota-mode global|tenant]
- *                [--frontend-points free|charged] [--frontend-ratelimit-headers on|off]
+ *                [--frontend-points free|charged] [--frontend-ratelimit-headers on|off] [--http2]
  *                [--site https://x.atlassian.net --email E --token T]
  *
  * The site, email and token can also come from JIRA_SITE, JIRA_EMAIL and JIRA_API_TOKEN; the port
@@ -32,6 +32,9 @@ const usage = `Usage: npm start -- [options]
                        whether the emulator's answers to them carry rate-limit headers (default on)
   --consent MODE       granted (default), or required: Forge's "Allow access" prompt comes first
   --invoke-latency MS  Forge's overhead added to every resolver call (default 0; the benchmark uses 300)
+  --http2              serve the page over HTTPS with HTTP/2, as Jira does (a local self-signed
+                       certificate: the browser warns once); the page's own Jira reads are then
+                       not held to the browser's six HTTP/1.1 connections
   --sites N            installations of the app, each a page URL over its own emulated site (default 1)
   --quota POINTS       the emulator's points quota per window (default none)
   --quota-window S     its window in seconds (default 3600)
@@ -61,6 +64,7 @@ const main = async () => {
         "invoke-latency": { type: "string" },
         "frontend-points": { type: "string" },
         "frontend-ratelimit-headers": { type: "string" },
+        http2: { type: "boolean" },
         site: { type: "string" },
         sites: { type: "string" },
         quota: { type: "string" },
@@ -134,6 +138,7 @@ const main = async () => {
     user,
     consent,
     invokeLatencyMs,
+    http2: values.http2 === true,
     ...(siteUrl && email && token
       ? { site: { url: siteUrl, email, apiToken: token } }
       : {

@@ -168,6 +168,11 @@ export const ExportProgress = Schema.Struct({
   truncatedCells: Schema.Number,
   /** Times Jira refused an expired page token and the export found its place again (when any). */
   relocations: Schema.optional(Schema.Number),
+  /**
+   * What the export has to say of its data so far, one sentence each (the statuses it summed in "Time
+   * in statuses no longer in a workflow (h)"); the page shows them and puts them on the About sheet.
+   */
+  notes: Schema.optional(Schema.Array(Schema.String)),
 })
 export type ExportProgress = typeof ExportProgress.Type
 

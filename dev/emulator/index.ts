@@ -10,6 +10,7 @@ import { createJqlEngine } from "./jql/index.js"
 import type { JqlEngine } from "./model.js"
 import { Chaos, type ChaosSpec, NO_CHAOS, parseChaos } from "./server/chaos.js"
 import { EventLoopProbe } from "./server/eventloop.js"
+import { MANIFEST_SCOPES } from "./server/forgeScopes.js"
 import { type QuotaMode, QuotaPool, RateLimits } from "./server/limits.js"
 import { type ProfileName, type ProfileParams, resolveProfile } from "./server/profiles.js"
 import { bulkIssues, stillExists } from "./server/routes.js"
@@ -62,6 +63,16 @@ export interface EmulatorOptions {
   readonly frontendPoints?: "free" | "charged"
   /** Whether answers to the page's own traffic carry the rate-limit headers (default true). */
   readonly frontendRateLimitHeaders?: boolean
+  /**
+   * Whether the generated sites have Jira Premium (default false): Parent Link then answers its values,
+   * else the licence placeholder Jira sends every site without Premium.
+   */
+  readonly premium?: boolean
+  /**
+   * The scopes the app's Forge traffic has (default: this project's manifest.yml): an endpoint whose
+   * scope is missing answers Forge's 401 "scope does not match" to it (server/forgeScopes.ts).
+   */
+  readonly forgeScopes?: ReadonlyArray<string>
   /** Clock in epoch ms (default `Date.now`): tests move it to expire tokens and roll quota windows. */
   readonly now?: () => number
 }
@@ -139,7 +150,8 @@ const startSite = (shared: Shared, site: number): Promise<Listening> => {
   const seed = (options.seed ?? 1) + site - 1
   // A given data set (tests) is the first site's; other sites generate theirs.
   const given = site === 1 ? options.dataset : undefined
-  const dataset = given ?? createDataset({ issues: options.issues ?? 1000, seed })
+  const dataset =
+    given ?? createDataset({ issues: options.issues ?? 1000, seed, premium: options.premium === true })
   const jql = site === 1 && options.jql !== undefined ? options.jql : createJqlEngine(dataset)
   let base = "http://127.0.0.1"
   const state: ServerState = {
@@ -151,6 +163,7 @@ const startSite = (shared: Shared, site: number): Promise<Listening> => {
     searches: new SearchCache(SEARCH_CACHE_ENTRIES),
     searchGenerations: new Map(),
     servedUpTo: new Map(),
+    forgeScopes: new Set(options.forgeScopes ?? MANIFEST_SCOPES),
   }
   const limits = new RateLimits(profile, options.quota ?? null, shared.poolOf())
   const loop = new EventLoopProbe()

@@ -40,6 +40,8 @@ Options:
                         draws on the points quota (default free)
   --frontend-ratelimit-headers on|off
                         whether answers to that traffic carry the rate-limit headers (default on)
+  --premium on|off      whether the site has Jira Premium (default off): Parent Link answers its
+                        values, or the licence placeholder every site without Premium gets
   --help                this text
 
 Statistics (points by source: app, frontend, API token): GET /__emulator/stats, reset with POST /__emulator/stats/reset.
@@ -63,6 +65,7 @@ export interface MainOptions {
   readonly quotaMode: QuotaMode
   readonly frontendPoints: "free" | "charged"
   readonly frontendRateLimitHeaders: boolean
+  readonly premium: boolean
 }
 
 const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
@@ -98,6 +101,7 @@ export const parseArgs = (argv: ReadonlyArray<string>): MainOptions | "help" => 
     quotaMode: "global",
     frontendPoints: "free",
     frontendRateLimitHeaders: true,
+    premium: false,
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
@@ -174,6 +178,13 @@ export const parseArgs = (argv: ReadonlyArray<string>): MainOptions | "help" => 
         options = { ...options, frontendRateLimitHeaders: mode === "on" }
         break
       }
+      case "--premium": {
+        const mode = value()
+        if (mode !== "on" && mode !== "off")
+          throw new UsageError(`--premium must be on or off, not "${mode}".`)
+        options = { ...options, premium: mode === "on" }
+        break
+      }
       default:
         throw new UsageError(`Unknown option "${arg}"; run with --help to see the options.`)
     }
@@ -223,6 +234,7 @@ const main = async () => {
     quotaMode: parsed.quotaMode,
     frontendPoints: parsed.frontendPoints,
     frontendRateLimitHeaders: parsed.frontendRateLimitHeaders,
+    premium: parsed.premium,
   }).catch((cause: unknown) => {
     process.stderr.write(`${listenFailure(cause, parsed.host, parsed.port)}\n`)
     process.exit(1)
@@ -240,6 +252,7 @@ const main = async () => {
           (site) => `  site ${site.site}: ${site.url} (seed ${site.dataset.seed}, cloud id ${site.cloudId})`,
         ),
       `  page traffic (requestJira): points ${parsed.frontendPoints}, rate-limit headers ${parsed.frontendRateLimitHeaders ? "on" : "off"}`,
+      `  Jira Premium: ${parsed.premium ? "on (Parent Link has values)" : "off (Parent Link answers the licence placeholder)"}`,
       `  chaos: ${parsed.chaos === undefined ? "none" : JSON.stringify(parsed.chaos)}`,
       `  log in with Basic auth, API token "${emulator.apiToken}":`,
       `    ${admin.email} (${admin.displayName}, every project)`,

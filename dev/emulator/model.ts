@@ -107,6 +107,11 @@ export interface ChangelogSource {
   readonly changelogOf: (idOrKey: string) => IssueChangelog | undefined
   /** REST `StatusDetails` of every status the issues use, with its category. */
   readonly statuses: ReadonlyArray<Readonly<Record<string, unknown>>>
+  /**
+   * REST `JiraStatus` of every status of the site (`/statuses/search`), those no workflow uses any
+   * more included; absent: the statuses of `statuses`.
+   */
+  readonly siteStatuses?: ReadonlyArray<Readonly<Record<string, unknown>>>
 }
 
 /** A JQL problem with Jira's exact wording (e.g. "Error in the JQL Query: … (line 1, character 9)"). */

@@ -15,10 +15,11 @@ import { DEFAULT_COLUMNS, sameSite } from "../contract/constants.js"
 import type { ExportOptionsInput } from "../contract.js"
 import { type CursorContent, decodeCursor } from "../export/cursor.js"
 import { ExportJira } from "../export/ExportJira.js"
-import { exportStream, planOf, startExport } from "../export/engine.js"
+import { exportNotes, exportStream, planOf, startExport } from "../export/engine.js"
 import { BadCursor, PlanError } from "../export/errors.js"
 import { livePlanner, timeZoneFor } from "../export/planner.js"
 import type { RowFormat } from "../export/ports.js"
+import { directSettings } from "../export/types.js"
 import { JiraError } from "../jira/JiraError.js"
 import { RateLimitState } from "../jira/RateLimitState.js"
 import { type CliArgs, historyOptionOf, parseCli, USAGE } from "./args.js"
@@ -43,7 +44,6 @@ import {
   recoverySentence,
   runWaitingForQuota,
 } from "./quotaWait.js"
-import { cliSettings } from "./settings.js"
 import { makeWaiting, nowWaitingFor, type Waiting, waitingOnPurpose, watchWaiting } from "./waiting.js"
 import { buildWorkbook } from "./workbookFile.js"
 
@@ -170,7 +170,9 @@ const program = (
     // Each run starts from the latest cursor: after a quota wait it continues where the last one stopped.
     const latest = Ref.get(state).pipe(Effect.map((s) => s.last))
     const run = Stream.unwrap(
-      latest.pipe(Effect.map((last) => exportStream({ jira, format, content: last, settings: cliSettings }))),
+      latest.pipe(
+        Effect.map((last) => exportStream({ jira, format, content: last, settings: directSettings })),
+      ),
     ).pipe(
       Stream.interruptWhen(Deferred.await(stop)),
       Stream.runForEach(({ text, next, counters }) =>
@@ -257,7 +259,7 @@ const program = (
     })
   })
 
-/** The lines after a complete export: issues that vanished meanwhile, and `--stats`. */
+/** The lines after a complete export: issues that vanished meanwhile, the export's notes, and `--stats`. */
 const summarize = (
   args: CliArgs,
   counters: CursorContent["counters"],
@@ -269,6 +271,7 @@ const summarize = (
     process.stderr.write(`${missingReport(counters.missingCount, counters.missing)}\n`)
   const recovered = recoverySentence(counters)
   if (recovered !== undefined) process.stderr.write(`${recovered}\n`)
+  for (const note of exportNotes(counters).notes ?? []) process.stderr.write(`${note}\n`)
   if (!args.quiet)
     process.stderr.write(
       `${successLine({

@@ -8,6 +8,7 @@
 import * as fs from "node:fs"
 import { Effect } from "effect"
 import type { CursorContent } from "../export/cursor.js"
+import { exportNotes } from "../export/engine.js"
 import type { RowFormat } from "../export/ports.js"
 import { workbookInfoOf } from "../export/xlsx.js"
 import { aboutOf, metaOf, workbookWriter } from "../xlsx/workbook.js"
@@ -47,7 +48,15 @@ export const buildWorkbook =
             for (let n = fs.readSync(input, buffer); n > 0; n = fs.readSync(input, buffer))
               writer.push(decoder.decode(buffer.subarray(0, n), { stream: true }))
             writer.push(decoder.decode())
-            writer.end(aboutOf(info, format.columns, content.counters.done, GENERATED_BY))
+            writer.end(
+              aboutOf(
+                info,
+                format.columns,
+                content.counters.done,
+                GENERATED_BY,
+                exportNotes(content.counters).notes,
+              ),
+            )
           },
           catch: failed(target),
         })

@@ -18,6 +18,9 @@ import { BadCursor } from "./errors.js"
 /** Most statuses a cursor keeps (a site's statuses; each becomes a "Time in …" column). */
 export const MAX_STATUSES = 1000
 
+/** Most statuses summed in the column of unlisted statuses that a cursor names (the export's notes). */
+export const MAX_UNLISTED_STATUSES = 100
+
 /** Most missing issue keys a cursor carries (the count goes on). */
 export const MAX_MISSING_LISTED = 1000
 
@@ -159,6 +162,18 @@ export const Counters = Schema.Struct({
   truncatedCells: Schema.NonNegativeInt,
   /** Times Jira's page token expired and the export found its place again (absent: never). */
   relocations: Schema.optional(Schema.NonNegativeInt),
+  /**
+   * Statuses the rows so far summed in the column of unlisted statuses (historyColumns.ts), named as
+   * their histories name them, for the export's notes (absent: none).
+   */
+  unlistedStatuses: Schema.optional(
+    Schema.Array(
+      Schema.Struct({
+        id: Schema.String.pipe(Schema.maxLength(64)),
+        name: Schema.String.pipe(Schema.maxLength(255)),
+      }),
+    ).pipe(Schema.maxItems(MAX_UNLISTED_STATUSES)),
+  ),
 })
 export type Counters = typeof Counters.Type
 

@@ -18,9 +18,10 @@
  * (relocate.ts, streamed by fast.ts). All get one `ExportContext`, built here once per stream.
  */
 import { Effect, Stream } from "effect"
+import { type NamedStatus, unlistedStatusesNote } from "../fields/historyColumns.js"
 import type { JiraError } from "../jira/JiraError.js"
 import { makeChangelogReader } from "./changelogs.js"
-import { type Counters, type CursorContent, MAX_MISSING_LISTED } from "./cursor.js"
+import { type Counters, type CursorContent, MAX_MISSING_LISTED, MAX_UNLISTED_STATUSES } from "./cursor.js"
 import { fast, relocating } from "./fast.js"
 import { openGate } from "./gate.js"
 import { makeLimiter } from "./limiter.js"
@@ -87,6 +88,25 @@ export const exportUnits = (input: PipelineInput): Stream.Stream<Unit, ExportFai
     ),
   )
 
+/** The statuses named so far and new ones, each once, in the order first met, up to the cursor's cap. */
+const withStatuses = (
+  named: ReadonlyArray<NamedStatus>,
+  more: ReadonlyArray<NamedStatus>,
+): ReadonlyArray<NamedStatus> => {
+  const ids = new Set(named.map((s) => s.id))
+  // Cut to what the cursor holds: a name comes from the history as Jira wrote it.
+  const added = more
+    .filter((s) => !ids.has(s.id))
+    .map((s) => ({ id: s.id.slice(0, 64), name: s.name.slice(0, 255) }))
+  return added.length === 0 ? named : [...named, ...added].slice(0, MAX_UNLISTED_STATUSES)
+}
+
+/** The export's notes as its progress carries them (absent when it has none): one sentence each. */
+export const exportNotes = (counters: Counters): { readonly notes?: ReadonlyArray<string> } => {
+  const note = unlistedStatusesNote(counters.unlistedStatuses ?? [])
+  return note === undefined ? {} : { notes: [note] }
+}
+
 /** Adds a unit to the counters. */
 export const countUnit = (counters: Counters, unit: Unit): Counters => ({
   ...counters,
@@ -94,6 +114,9 @@ export const countUnit = (counters: Counters, unit: Unit): Counters => ({
   truncatedCells: counters.truncatedCells + unit.truncatedCells,
   missingCount: counters.missingCount + unit.missing.length,
   ...(unit.relocated === true ? { relocations: (counters.relocations ?? 0) + 1 } : {}),
+  ...(unit.unlistedStatuses === undefined
+    ? {}
+    : { unlistedStatuses: withStatuses(counters.unlistedStatuses ?? [], unit.unlistedStatuses) }),
   missing:
     unit.missing.length === 0 || counters.missing.length >= MAX_MISSING_LISTED
       ? counters.missing

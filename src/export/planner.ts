@@ -9,7 +9,7 @@ import type { Column } from "../fields/column.js"
 import { type ColumnProblem, fieldsToRequest, needsStatusHistory, resolveColumns } from "../fields/columns.js"
 import { namedTimeZone } from "../fields/dates.js"
 import { formatRow } from "../fields/format.js"
-import { expandStatusColumns } from "../fields/historyColumns.js"
+import { expandStatusColumns, hasUnlistedStatusColumn, unlistedStatusesOf } from "../fields/historyColumns.js"
 import { resolveHistoryFields } from "../fields/historyFields.js"
 import { HISTORY_COLUMNS, historyRows } from "../fields/historyRows.js"
 import {
@@ -41,13 +41,39 @@ export const timeZoneFor = (requested: string | undefined): Effect.Effect<string
     : JiraClient.myself().pipe(Effect.map((me) => me.timeZone ?? "UTC"))
 }
 
-/** The site's statuses with their categories, as the history columns keep them. */
-const readStatuses = JiraClient.statuses().pipe(
-  Effect.map((list) =>
-    list
-      .slice(0, MAX_STATUSES)
-      .map((s) => ({ id: s.id, name: s.name, category: s.statusCategory?.key ?? "" })),
+/** `/statuses/search` names categories by their own keys; the columns use `/status`'s. */
+const CATEGORY_KEYS: Readonly<Record<string, string>> = {
+  TODO: "new",
+  IN_PROGRESS: "indeterminate",
+  DONE: "done",
+}
+
+/**
+ * Every status of the site, or none when the user may not read them: Jira asks the Administer projects
+ * or Administer Jira permission (and an app the `manage:jira-configuration` scope) and answers 401 or
+ * 403 without it. Any other failure is the export's, as every read's.
+ */
+const readSiteStatuses = JiraClient.siteStatuses().pipe(
+  Effect.catchIf(
+    (error) => error.reason === "Unauthorized" || error.reason === "Forbidden",
+    () => Effect.succeed([]),
   ),
+)
+
+/**
+ * The statuses with their categories, as the history columns keep them: `/status` (the statuses of
+ * active workflows) in its order, then the site's other statuses (those that left every workflow),
+ * so that every status a history can name has its column unless it was deleted from the site.
+ */
+const readStatuses = Effect.all([JiraClient.statuses(), readSiteStatuses], { concurrency: 2 }).pipe(
+  Effect.map(([active, site]) => {
+    const listed = active.map((s) => ({ id: s.id, name: s.name, category: s.statusCategory?.key ?? "" }))
+    const ids = new Set(listed.map((s) => s.id))
+    const departed = site
+      .filter((s) => !ids.has(s.id))
+      .map((s) => ({ id: s.id, name: s.name, category: CATEGORY_KEYS[s.statusCategory ?? ""] ?? "" }))
+    return [...listed, ...departed].slice(0, MAX_STATUSES)
+  }),
 )
 
 /** The history plan of an export that needs one: the statuses are read once, at the start. */
@@ -104,13 +130,14 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
     const importer = format.importer
     const columns = importer === undefined ? expanded : withImporterColumns(fields, expanded)
     const requested = fieldsToRequest(columns)
+    // One context for the whole export, so each issue's status times are computed once for its row.
+    const historyCtx =
+      history === undefined ? undefined : { asOfMs: history.asOf, statuses: history.statuses ?? [] }
     const ctx = (users: ReadonlyMap<string, ExportUser>) => ({
       users,
       options: format,
       siteUrl,
-      ...(history === undefined
-        ? {}
-        : { history: { asOfMs: history.asOf, statuses: history.statuses ?? [] } }),
+      ...(historyCtx === undefined ? {} : { history: historyCtx }),
     })
     const cells = importer === undefined ? columns : cellColumns(columns, importer)
     const rowFormat = formatOf(cells, csv, workbook, {
@@ -119,6 +146,9 @@ export const livePlanner = (plan: PlanInput): Effect.Effect<PlanFormat, PlanErro
       fields: requested.length === 0 ? ["key"] : requested,
       ...(history === undefined ? {} : { changelogFields: ["status"] }),
       rankFields: rankFieldsOf(fields),
+      ...(historyCtx === undefined || !hasUnlistedStatusColumn(columns)
+        ? {}
+        : { unlistedStatuses: (issue: ExportIssue) => unlistedStatusesOf(issue, historyCtx) }),
       accountIds: (issue) => collectAccountIds(issue, columns),
       knownUsers: (issue) => collectKnownUsers(issue, columns).map((user) => [user.accountId, user] as const),
       formatRow:

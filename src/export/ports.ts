@@ -6,6 +6,7 @@
  */
 import type { Effect } from "effect"
 import type { ColumnInfo, ExportOptionsInput } from "../contract.js"
+import type { NamedStatus } from "../fields/historyColumns.js"
 import type { StatusInfo } from "../fields/statusTimes.js"
 import type { DirectoryUserLike } from "../fields/users.js"
 import type { ChangelogBulkRequest } from "../jira/changelogRequests.js"
@@ -105,6 +106,11 @@ export interface RowFormat {
    * ordered by Rank can merge parts read in parallel (parallel/order.ts).
    */
   readonly rankFields?: ReadonlyArray<{ readonly id: string; readonly names: ReadonlyArray<string> }>
+  /**
+   * The statuses whose time the issue's row sums in the column of statuses the export's list does not
+   * hold (historyColumns.ts), for the export's notes; absent when the columns have no such column.
+   */
+  readonly unlistedStatuses?: (issue: ExportIssue) => ReadonlyArray<NamedStatus>
   readonly accountIds: (issue: ExportIssue) => ReadonlyArray<string>
   /** Users the issue already shows in full (current name, visible email): no lookup needed for them. */
   readonly knownUsers: (issue: ExportIssue) => ReadonlyArray<readonly [string, ExportUser]>
@@ -146,7 +152,10 @@ export interface PlanInput {
 export interface HistoryPlan {
   /** The as-of instant (epoch ms): the current status counts up to it; later changes are not counted. */
   readonly asOf: number
-  /** The statuses and their categories (`/rest/api/3/status` at the start); read when absent. */
+  /**
+   * The statuses and their categories (`/rest/api/3/status` and `/rest/api/3/statuses/search` at the
+   * start; planner.ts); read when absent.
+   */
   readonly statuses?: ReadonlyArray<StatusInfo> | undefined
 }
 

@@ -5,6 +5,7 @@
  * engine back.
  */
 import type { Effect } from "effect"
+import type { NamedStatus } from "../fields/historyColumns.js"
 import type { JiraError } from "../jira/JiraError.js"
 import type { ChangelogReader } from "./changelogs.js"
 import type { Phase } from "./cursor.js"
@@ -52,6 +53,15 @@ export const defaultSettings: PipelineSettings = {
   issueErrorRetries: 2,
 }
 
+/**
+ * How a client that reads Jira itself as one user reads: the command line (its API token) and the page
+ * (`requestJira`, as the signed-in user). They keep the requests in flight one user may (the Jira
+ * emulator's `cloud` profile caps a user at 10 in flight; its benchmark figures are measured at that);
+ * the limiter gives a permit up on every 429, so a site that allows fewer is met where it stands
+ * (limiter.ts). The resolvers keep the default 8: their calls share Forge's own per-invocation limits.
+ */
+export const directSettings: PipelineSettings = { ...defaultSettings, requestConcurrency: 10 }
+
 /** Output of one step of the export. */
 export interface Unit {
   readonly text: string
@@ -59,6 +69,8 @@ export interface Unit {
   readonly truncatedCells: number
   /** Issues listed by the search but no longer readable (deleted or moved since): keys, else ids. */
   readonly missing: ReadonlyArray<string>
+  /** Statuses its rows summed in the column of unlisted statuses (ports.ts `unlistedStatuses`), when any. */
+  readonly unlistedStatuses?: ReadonlyArray<NamedStatus>
   /** Where the export stands after this unit; null when it is complete. */
   readonly after: Phase | null
   /** Jira refused a page token here and the export is finding its place again (relocate.ts). */

@@ -4,6 +4,7 @@
  * formatted, and the rows are cut into units of at most `maxUnitBytes` (split.ts).
  */
 import { Effect, Either } from "effect"
+import type { NamedStatus } from "../fields/historyColumns.js"
 import type { Attached } from "./changelogs.js"
 import { decodeIds, type Phase } from "./cursor.js"
 import { PlanError } from "./errors.js"
@@ -109,6 +110,16 @@ const firstProblem = (issues: ReadonlyArray<ExportIssue>, format: RowFormat): st
   return undefined
 }
 
+/** The statuses these issues' rows summed in the column of unlisted statuses, each once. */
+const unlistedIn = (issues: ReadonlyArray<ExportIssue>, format: RowFormat): ReadonlyArray<NamedStatus> => {
+  const of = format.unlistedStatuses
+  if (of === undefined) return []
+  const byId = new Map<string, NamedStatus>()
+  for (const issue of issues)
+    for (const status of of(issue)) if (!byId.has(status.id)) byId.set(status.id, status)
+  return [...byId.values()]
+}
+
 /** The units of one page or batch: usually one; several when its text is larger than `maxUnitBytes`. */
 export const toUnits = (
   ctx: ExportContext,
@@ -157,12 +168,14 @@ export const toUnits = (
       maxBytes: ctx.maxUnitBytes,
     })
     return cuts.map((cut: Cut<Phase | null>): Unit => {
+      const unlisted = unlistedIn(completed.slice(cut.from, cut.to), format)
       const unit: Unit = {
         text: cut.text,
         rows: cut.to - cut.from,
         truncatedCells: cut.truncatedCells,
         missing: cut.missing,
         after: cut.after,
+        ...(unlisted.length === 0 ? {} : { unlistedStatuses: unlisted }),
       }
       // The preview shows the cells as the file holds them (formula guard included).
       return ctx.keepCells

@@ -73,15 +73,20 @@ export const isHistoryColumn = (column: Pick<Column, "id">): boolean =>
 export const HISTORY_FIELDS: ReadonlyArray<string> = ["created", "status"]
 
 /**
- * The column of time in statuses `/status` does not list: it lists only statuses of active workflows,
- * while histories name statuses that have left every workflow since. Their names come only with the
- * histories, after the header is written, so their time is summed here rather than lost.
+ * The column of time in statuses the export's status list does not hold. The list is `/status` (the
+ * statuses of active workflows) and, where the user may read it, `/statuses/search` (every status of
+ * the site, those no workflow uses any more included), so each status a history names gets a column of
+ * its own; what is left is a status deleted from the site since (or, without the permission to read
+ * every status, one that left every workflow). Its name comes only with the histories, after the
+ * header is written, so its time is summed here rather than lost, and the export names it in its notes
+ * ({@link unlistedStatusesNote}).
  */
+export const OTHER_STATUSES_HEADER = "Time in statuses no longer in a workflow (h)"
 const OTHER_STATUSES = `${TIME_IN_PREFIX}other`
 
 /**
- * `timeInStatus` replaced by one column per status, in the order Jira lists them, then one for the
- * statuses it does not list (empty for issues that never were in one).
+ * `timeInStatus` replaced by one column per status, in the order of the export's status list, then
+ * one for the statuses it does not hold (empty for issues that never were in one).
  */
 export const expandStatusColumns = (
   columns: ReadonlyArray<Column>,
@@ -93,21 +98,69 @@ export const expandStatusColumns = (
     const name = (names.get(s.name.toLowerCase()) ?? 0) > 1 ? `${s.name} (${s.id})` : s.name
     return { id: `${TIME_IN_PREFIX}${s.id}`, fieldId: null, header: `Time in ${name} (h)`, kind: "number" }
   })
-  const other: Column = {
-    id: OTHER_STATUSES,
-    fieldId: null,
-    header: "Time in statuses no longer in a workflow (h)",
-    kind: "number",
-  }
+  const other: Column = { id: OTHER_STATUSES, fieldId: null, header: OTHER_STATUSES_HEADER, kind: "number" }
   return columns.flatMap((c) => (c.id === TIME_IN_STATUS ? [...perStatus, other] : [c]))
+}
+
+/** Whether the columns hold the column of unlisted statuses (so the export has something to say of them). */
+export const hasUnlistedStatusColumn = (columns: ReadonlyArray<Pick<Column, "id">>): boolean =>
+  columns.some((c) => c.id === OTHER_STATUSES)
+
+const listedIds = new WeakMap<HistoryContext, ReadonlySet<string>>()
+
+const listedOf = (history: HistoryContext): ReadonlySet<string> => {
+  let ids = listedIds.get(history)
+  if (ids === undefined) {
+    ids = new Set(history.statuses.map((s) => s.id))
+    listedIds.set(history, ids)
+  }
+  return ids
 }
 
 /** Milliseconds spent in statuses the export's status list does not hold. */
 const msInOthers = (times: StatusTimes, history: HistoryContext): number | undefined => {
+  const listed = listedOf(history)
   let total: number | undefined
-  for (const [id, ms] of times.msIn) if (!history.statuses.some((s) => s.id === id)) total = (total ?? 0) + ms
+  for (const [id, ms] of times.msIn) if (!listed.has(id)) total = (total ?? 0) + ms
   return total
 }
+
+/** A status the export could not give a column of its own: its id, and its name as the history names it. */
+export interface NamedStatus {
+  readonly id: string
+  readonly name: string
+}
+
+/**
+ * The name the issue's history items give a status id; else its own `status` field's, when that is the
+ * status (an issue never moved); else the id itself.
+ */
+const nameInHistory = (issue: Issue, id: string): string => {
+  for (const entry of issue.changelog?.histories ?? [])
+    for (const item of entry.items) {
+      if ((item.fieldId ?? item.field) !== "status") continue
+      if (item.to === id && typeof item.toString === "string" && item.toString !== "") return item.toString
+      if (item.from === id && typeof item.fromString === "string" && item.fromString !== "")
+        return item.fromString
+    }
+  const status = issue.fields?.status
+  return isObject(status) && status.id === id && typeof status.name === "string" ? status.name : id
+}
+
+/** The statuses whose time this issue's row sums in the column of unlisted statuses. */
+export const unlistedStatusesOf = (issue: Issue, history: HistoryContext): ReadonlyArray<NamedStatus> => {
+  const listed = listedOf(history)
+  const found: Array<NamedStatus> = []
+  for (const id of timesOf(issue, history).msIn.keys())
+    if (!listed.has(id)) found.push({ id, name: nameInHistory(issue, id) })
+  return found
+}
+
+/** What the export says of the statuses it summed in the column of unlisted statuses; undefined for none. */
+export const unlistedStatusesNote = (statuses: ReadonlyArray<NamedStatus>): string | undefined =>
+  statuses.length === 0
+    ? undefined
+    : `"${OTHER_STATUSES_HEADER}" sums the time in ${statuses.length === 1 ? "a status" : "statuses"} Jira no longer lists (deleted from the site, or not readable with your permissions): ${statuses.map((s) => `${s.name} (id ${s.id})`).join(", ")}.`
 
 const isCategory = (key: string): key is CategoryKey =>
   key === "new" || key === "indeterminate" || key === "done"

@@ -4,7 +4,13 @@
  * retry of reads, Schema decode, typed errors.
  */
 import { Effect, Schema } from "effect"
-import { BulkChangelogPage, type ChangeHistory, ChangelogPage, StatusDetails } from "./changelogSchemas.js"
+import {
+  BulkChangelogPage,
+  type ChangeHistory,
+  ChangelogPage,
+  PageOfStatuses,
+  StatusDetails,
+} from "./changelogSchemas.js"
 import { type JiraError, JiraErrors } from "./JiraError.js"
 import { isSafeSegment, type JiraRequest } from "./JiraTransport.js"
 import { lastByTotal, offsetPages } from "./paging.js"
@@ -19,6 +25,9 @@ export const CHANGELOG_BULK_MAX_PAGE = 10_000
  * because pages are only merged once the whole answer is in.
  */
 const TOKEN_RESTARTS = 3
+
+/** Statuses asked per page of `/statuses/search` (Jira's default; it may send fewer). */
+const STATUS_PAGE = 200
 
 export type GetJson = <A, I>(schema: Schema.Schema<A, I>, request: JiraRequest) => Effect.Effect<A, JiraError>
 
@@ -120,5 +129,28 @@ export const changelogReads = (getJson: GetJson) => {
     return yield* getJson(Schema.Array(StatusDetails), { method: "GET", path: api("status") })
   })
 
-  return { changelogBulk, issueChangelog, statuses } as const
+  /**
+   * `GET /rest/api/3/statuses/search`, every page: all the site's statuses, those no workflow uses
+   * any more included. Jira needs the Administer projects or Administer Jira permission for it (and
+   * an app the `manage:jira-configuration` scope); without them it answers 401 or 403.
+   */
+  const siteStatuses = Effect.fn("JiraClient.siteStatuses")(function* () {
+    return yield* offsetPages((startAt) =>
+      getJson(PageOfStatuses, {
+        method: "GET",
+        path: api("statuses", "search"),
+        query: [
+          ["startAt", String(startAt)],
+          ["maxResults", String(STATUS_PAGE)],
+        ],
+      }).pipe(
+        Effect.map((page) => ({
+          items: page.values,
+          last: page.isLast ?? lastByTotal(startAt, page.values.length, page.total),
+        })),
+      ),
+    )
+  })
+
+  return { changelogBulk, issueChangelog, statuses, siteStatuses } as const
 }

@@ -95,3 +95,22 @@ export const StatusDetails = Schema.Struct({
   ),
 })
 export type StatusDetails = typeof StatusDetails.Type
+
+/**
+ * One entry of `GET /rest/api/3/statuses/search` (`JiraStatus`): every status of the site, whether a
+ * workflow uses it or not; its category is `TODO`, `IN_PROGRESS` or `DONE`, not `/status`'s key.
+ */
+export const JiraStatus = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  statusCategory: Schema.optional(Schema.String),
+})
+export type JiraStatus = typeof JiraStatus.Type
+
+/** `GET /rest/api/3/statuses/search` (`PageOfStatuses`), offset paged. */
+export const PageOfStatuses = Schema.Struct({
+  values: Schema.optionalWith(Schema.Array(JiraStatus), { default: () => [] }),
+  startAt: Schema.optional(Schema.Number),
+  total: Schema.optional(Schema.Number),
+  isLast: Schema.optional(Schema.Boolean),
+})

@@ -13,7 +13,7 @@ import {
 } from "../contract.js"
 import { type Counters, type CursorContent, decodeCursor, encodeCursor } from "../export/cursor.js"
 import { ExportJira } from "../export/ExportJira.js"
-import { planOf, type Started, startExport } from "../export/engine.js"
+import { exportNotes, planOf, type Started, startExport } from "../export/engine.js"
 import { livePlanner, timeZoneFor } from "../export/planner.js"
 import type { ExportJiraShape } from "../export/ports.js"
 import { sampleBytesPerRow } from "../export/sample.js"
@@ -103,6 +103,7 @@ const progressOf = (counters: Counters): ExportChunk["progress"] => ({
   missing: counters.missing,
   truncatedCells: counters.truncatedCells,
   ...(counters.relocations === undefined ? {} : { relocations: counters.relocations }),
+  ...exportNotes(counters),
 })
 
 /** The answer of a call the steward holds back: nothing read, the same cursor, continue at `until`. */

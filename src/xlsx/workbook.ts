@@ -277,12 +277,13 @@ export const metaOf = (source: WorkbookSource, columns: WorkbookMeta["columns"])
   siteUrl: source.siteUrl,
 })
 
-/** The About sheet of an export of `count` issues. */
+/** The About sheet of an export of `count` issues, with the export's notes (engine.ts `exportNotes`). */
 export const aboutOf = (
   source: WorkbookSource,
   columns: WorkbookMeta["columns"],
   count: number,
   generatedBy: string,
+  notes: ReadonlyArray<string> = [],
 ): AboutExport => ({
   query: source.query,
   columns: columns.map((c) => c.header),
@@ -290,6 +291,7 @@ export const aboutOf = (
   asOf: source.asOf,
   count,
   generatedBy,
+  ...(notes.length === 0 ? {} : { notes }),
 })
 
 /** A whole workbook in memory, from fragments: for the page's download and for tests. */

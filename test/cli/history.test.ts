@@ -14,6 +14,7 @@ import { httpJira } from "../../src/cli/jiraLayer.js"
 import type { ChangeHistory } from "../../src/jira/changelogSchemas.js"
 import { JiraClient } from "../../src/jira/JiraClient.js"
 import { defaultRetrySettings, JiraRetrySettings } from "../../src/jira/RetryPolicy.js"
+import { readWorkbook } from "../xlsx/reader.js"
 import { runCli } from "./run.js"
 
 const HOUR = 3_600_000
@@ -80,7 +81,10 @@ describe.each([
     const startedBefore = Date.now()
     const a = await cli(["--jql", jql, "--columns", COLUMNS, "--out", columnsFile])
     const endedAfter = Date.now()
-    expect(a.stderr.replace(/^\d+ issues matched but could no longer be read.*\n/m, "")).toBe("")
+    // The status deleted from the site has no column of its own: the end summary names it (issue 19).
+    expect(a.stderr.replace(/^\d+ issues matched but could no longer be read.*\n/m, "")).toBe(
+      `"Time in statuses no longer in a workflow (h)" sums the time in a status Jira no longer lists (deleted from the site, or not readable with your permissions): Needs Info (id 10098).\n`,
+    )
     expect(a.code).toBe(0)
     const b = await cli(["--jql", jql, "--history", "--out", historyFile])
     expect(b.code).toBe(0)
@@ -91,6 +95,9 @@ describe.each([
     const timeColumns = (header ?? []).flatMap((h, i) => (/^Time in .+ \(h\)$/.test(h) ? [i] : []))
     expect(timeColumns.length).toBeGreaterThan(2)
     const at = (name: string) => (header ?? []).indexOf(name)
+    // A status that left the workflow but still exists gets its column, with its category (issue 19).
+    expect(rows.some((r) => (r[at("Time in Awaiting Triage (h)")] ?? "") !== "")).toBe(true)
+    expect(rows.some((r) => (r[at("Time in statuses no longer in a workflow (h)")] ?? "") !== "")).toBe(true)
 
     const keys = rows.map((r) => r[0] ?? "")
     expect(keys.length).toBeGreaterThan(250)
@@ -163,4 +170,19 @@ describe.each([
     expect(Math.min(...asOfs)).toBeGreaterThanOrEqual(startedBefore - slack)
     expect(Math.max(...asOfs)).toBeLessThanOrEqual(endedAfter + slack)
   }, 240_000)
+
+  it("a workbook's About sheet names the deleted status it summed in one column (issue 19)", async () => {
+    const jql = `project in (${emulator.dataset.projects.map((p) => p.key).join(", ")}) ORDER BY key ASC`
+    const out = path.join(dir, "columns.xlsx")
+    const run = await cli(["--jql", jql, "--columns", COLUMNS, "--out", out])
+    expect(run.code).toBe(0)
+    const sheets = await readWorkbook(fs.readFileSync(out))
+    const about = sheets.at(-1)
+    expect(about?.name).toBe("About this export")
+    expect(about?.rows.at(-1)).toEqual([
+      { type: "text", value: "Notes" },
+      { type: "text", value: expect.stringContaining("Needs Info (id 10098)") },
+    ])
+    expect(sheets[0]?.rows[0]).toContainEqual({ type: "text", value: "Time in Awaiting Triage (h)" })
+  }, 120_000)
 })

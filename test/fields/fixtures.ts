@@ -343,6 +343,26 @@ export const issue: Issue = {
     customfield_10032: project,
     customfield_10033: [option("10019", "Impediment")],
     customfield_10034: option("3", "Major"),
+    // Parent Link on a Premium site, and a JSM SLA running (site-dependent fields, issue 19).
+    customfield_10035: {
+      hasEpicLinkFieldDependency: false,
+      showField: true,
+      data: { id: 10007, keyNum: 7, key: "ABC-7" },
+    },
+    customfield_10036: {
+      id: "1",
+      name: "Time to resolution",
+      completedCycles: [],
+      ongoingCycle: {
+        breached: false,
+        paused: false,
+        withinCalendarHours: true,
+        goalDuration: { millis: 28_800_000, friendly: "8h" },
+        elapsedTime: { millis: 19_800_000, friendly: "5h 30m" },
+        remainingTime: { millis: 9_000_000, friendly: "2h 30m" },
+      },
+      slaDisplayFormat: "NEW_SLA_FORMAT",
+    },
   },
 }
 
@@ -415,4 +435,6 @@ export const expectedSpreadsheetCells: Readonly<Record<string, string>> = {
   customfield_10032: 'Alpha, "Beta" & Co',
   customfield_10033: "Impediment",
   customfield_10034: "Major",
+  customfield_10035: "ABC-7",
+  customfield_10036: "2h 30m left",
 }

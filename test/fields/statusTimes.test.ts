@@ -8,7 +8,12 @@ import { describe, expect, it } from "vitest"
 import { PRESETS } from "../../src/export/options.js"
 import type { Column } from "../../src/fields/column.js"
 import { formatRow } from "../../src/fields/format.js"
-import { expandStatusColumns, TIME_IN_STATUS } from "../../src/fields/historyColumns.js"
+import {
+  expandStatusColumns,
+  TIME_IN_STATUS,
+  unlistedStatusesNote,
+  unlistedStatusesOf,
+} from "../../src/fields/historyColumns.js"
 import { historyRows } from "../../src/fields/historyRows.js"
 import { hours, type StatusInfo, statusTimes } from "../../src/fields/statusTimes.js"
 import type { Issue } from "../../src/jira/schemas.js"
@@ -213,8 +218,36 @@ describe("history columns and rows", () => {
       const sum = timeCells.reduce((a, cell) => a + (cell === "" ? 0 : Number(cell)), 0)
       expect(Math.abs(sum - (asOfMs - CREATED) / HOUR)).toBeLessThanOrEqual(0.005 * STATUSES.length + 1e-9)
       expect(row[listed.length + 1]).toBe(String(changes.filter((c) => c.at <= asOfMs).length))
+      // The export names what it summed in that column, as the history items name it.
+      const ctx = { asOfMs, statuses: listed }
+      const other = row[listed.length] ?? ""
+      // An issue that never moved has it only as its status field names it.
+      const name = changes.length === 0 ? "In Review" : "S3"
+      expect(unlistedStatusesOf(issue, ctx)).toEqual(other === "" ? [] : [{ id: "3", name }])
+      // With the site's every status listed (an administrator's export), nothing is left to sum there.
+      const everyColumn = expandStatusColumns(base, STATUSES)
+      const full = formatRow(issue, everyColumn, {
+        users: new Map(),
+        options: format,
+        siteUrl: "",
+        history: { asOfMs, statuses: STATUSES },
+      })
+      expect(full[STATUSES.length]).toBe("")
+      expect(unlistedStatusesOf(issue, { asOfMs, statuses: STATUSES })).toEqual([])
     },
   )
+
+  it("names the statuses summed in the column of unlisted statuses in one sentence (issue 19 item 4)", () => {
+    expect(unlistedStatusesNote([])).toBeUndefined()
+    expect(
+      unlistedStatusesNote([
+        { id: "10098", name: "Needs Info" },
+        { id: "77", name: "77" },
+      ]),
+    ).toBe(
+      '"Time in statuses no longer in a workflow (h)" sums the time in statuses Jira no longer lists (deleted from the site, or not readable with your permissions): Needs Info (id 10098), 77 (id 77).',
+    )
+  })
 
   test.prop([walk])("the history export has exactly one row per changed item, oldest first", (w) => {
     const issue = issueOf(w)

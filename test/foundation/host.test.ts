@@ -1,4 +1,5 @@
 import * as fs from "node:fs"
+import * as http2 from "node:http2"
 import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -54,5 +55,69 @@ describe("the local Forge host's invoke endpoint", () => {
       expect((await response.json()).message).toMatch(/\.$/)
     }
     expect(host.invocations().length).toBe(before)
+  })
+})
+
+/**
+ * `http2: true`: the host serves HTTPS with HTTP/2, as Jira serves its frame, so that the page's own
+ * Jira reads share one connection instead of Chromium's six per HTTP/1.1 origin (dev/hostServer.ts).
+ */
+describe("the local Forge host over HTTP/2", () => {
+  let host: RunningHost
+  let dist: string
+  beforeAll(async () => {
+    dist = fs.mkdtempSync(path.join(os.tmpdir(), "liquitim-host-h2-"))
+    fs.writeFileSync(path.join(dist, "index.html"), "<html><head></head><body></body></html>")
+    host = await startHost({ distDir: dist, emulator: { issues: 20, seed: 1 }, http2: true })
+  })
+  afterAll(async () => {
+    await host?.close()
+    fs.rmSync(dist, { recursive: true, force: true })
+  })
+
+  /** Several invokes at once on one HTTP/2 connection: the protocol agreed, and each answer's status. */
+  const invokeOverH2 = (origin: string, times: number) =>
+    new Promise<{ protocol: string | undefined; statuses: ReadonlyArray<number> }>((done, fail) => {
+      const session = http2.connect(host.url, { rejectUnauthorized: false })
+      session.on("error", fail)
+      const one = () =>
+        new Promise<number>((answered, broke) => {
+          const stream = session.request({
+            ":method": "POST",
+            ":path": "/__host/invoke",
+            "content-type": "application/json",
+            origin,
+          })
+          let status = 0
+          stream.on("response", (headers) => {
+            status = Number(headers[":status"])
+          })
+          stream.on("error", broke)
+          stream.on("end", () => answered(status))
+          stream.resume()
+          stream.end(JSON.stringify({ functionKey: "session/whoami", payload: {} }))
+        })
+      Promise.all(Array.from({ length: times }, one)).then(
+        (statuses) => {
+          const protocol = session.alpnProtocol
+          session.close()
+          done({ protocol, statuses })
+        },
+        (error: unknown) => {
+          session.close()
+          fail(error)
+        },
+      )
+    })
+
+  it("answers its own https origin, several calls at once on one connection", async () => {
+    expect(host.url).toBe(`https://127.0.0.1:${host.port}/`)
+    const answer = await invokeOverH2(`https://127.0.0.1:${host.port}`, 12)
+    expect(answer).toEqual({ protocol: "h2", statuses: Array.from({ length: 12 }, () => 200) })
+  })
+
+  it("refuses the plain-http origin of the same port (another origin)", async () => {
+    const answer = await invokeOverH2(`http://127.0.0.1:${host.port}`, 1)
+    expect(answer.statuses).toEqual([403])
   })
 })

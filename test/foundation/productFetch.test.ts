@@ -22,6 +22,13 @@ describe("the local host's product fetch", () => {
   })
 
   // What @forge/bridge 7.2.0 sends for requestJira (out/fetch/fetch.js), through the frame's shim.
+  /** Jira's answer as the frame's shim reads it (dev/frame.ts). */
+  const jiraAnswer = async (response: Response) => ({
+    status: Number(response.headers.get("x-jira-status")),
+    headers: JSON.parse(decodeURIComponent(response.headers.get("x-jira-headers") ?? "")),
+    body: await response.text(),
+  })
+
   const fetchProduct = (
     restPath: string,
     init: Record<string, unknown>,
@@ -44,7 +51,7 @@ describe("the local host's product fetch", () => {
       ],
     })
     expect(response.status).toBe(200)
-    const answer = await response.json()
+    const answer = await jiraAnswer(response)
     expect(answer.status).toBe(200)
     expect(JSON.parse(answer.body).accountId).toBe(host.accountId)
     expect(answer.headers["content-type"]).toMatch(/application\/json/)
@@ -58,7 +65,7 @@ describe("the local host's product fetch", () => {
       body: JSON.stringify({ jql: "project = NOPE", fields: ["summary"] }),
       headers: [["content-type", "application/json"]],
     })
-    const answer = await response.json()
+    const answer = await jiraAnswer(response)
     expect(answer.status).toBe(400)
     expect(JSON.parse(answer.body).errorMessages.length).toBeGreaterThan(0)
   })

@@ -52,7 +52,12 @@ export const withPage = async <A>(
   name: string,
   body: (page: Page, pageErrors: ReadonlyArray<string>) => Promise<A>,
 ): Promise<A> => {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } })
+  // The local host's HTTP/2 mode has a self-signed certificate (dev/hostServer.ts).
+  const context = await browser.newContext({
+    acceptDownloads: true,
+    ignoreHTTPSErrors: true,
+    viewport: { width: 1280, height: 900 },
+  })
   const page = await context.newPage()
   const pageErrors: string[] = []
   page.on("pageerror", (error) => pageErrors.push(error.message))

@@ -5,10 +5,11 @@ import { systemClock } from "../../web/src/clock.js"
 import { ColumnsModel, DEFAULT_COLUMNS } from "../../web/src/models/ColumnsModel.js"
 import { JqlModel, PARSE_DEBOUNCE_MS, SUGGEST_DEBOUNCE_MS } from "../../web/src/models/JqlModel.js"
 import { OptionsModel, presetDefaults, restoreOptions, toInput } from "../../web/src/models/OptionsModel.js"
+import { PageModel } from "../../web/src/models/PageModel.js"
 import { PreviewModel } from "../../web/src/models/PreviewModel.js"
 import { storagePrefs } from "../../web/src/prefs.js"
 import { computed, signal } from "../../web/src/state/signal.js"
-import { fail, fakeBackend, ok } from "./FakeBackend.js"
+import { fail, fakeBackend, ok, testContext } from "./FakeBackend.js"
 
 const field = (id: string, name: string, type = "string", custom = false): FieldInfo => ({
   id,
@@ -309,6 +310,22 @@ describe("prefs", () => {
     const broken = storagePrefs(throwing, "acc-1")
     expect(() => broken.save({ jql: "x" })).not.toThrow()
     expect(broken.load()).toEqual({})
+  })
+
+  it("remembers where exports run, per account, and drops a value it does not know", async () => {
+    const first = await PageModel.create(fakeBackend({}).backend, systemClock, localStorage)
+    expect(first.exporter.runIn.peek()).toBe("auto")
+    first.exporter.setRunIn("browser")
+    const again = await PageModel.create(fakeBackend({}).backend, systemClock, localStorage)
+    expect(again.exporter.runIn.peek()).toBe("browser")
+    const other = await PageModel.create(
+      fakeBackend({}, { ...testContext, accountId: "someone-else" }).backend,
+      systemClock,
+      localStorage,
+    )
+    expect(other.exporter.runIn.peek()).toBe("auto")
+    localStorage.setItem(`liquitim-export:v1:${testContext.accountId}`, JSON.stringify({ runIn: "moon" }))
+    expect(storagePrefs(localStorage, testContext.accountId).load()).toEqual({})
   })
 })
 

@@ -54,6 +54,14 @@ const UNREACHABLE = "Jira did not answer; check your connection, then try again.
 /** Errors worth retrying automatically from the same cursor. */
 export const isRetryable = (tag: ErrorTag): boolean => RETRYABLE_ERROR_TAGS.includes(tag)
 
+/**
+ * Errors after which the user is offered "Try again" from where the export stopped: those worth
+ * retrying, and a refusal (403), which asking again does not change by itself but an admin's grant
+ * or Jira's own recovery may (a changelog read refused mid-export, issue 19); the command line keeps
+ * its cursor for it too.
+ */
+export const canTryAgain = (tag: ErrorTag): boolean => isRetryable(tag) || tag === "Forbidden"
+
 export const describeError = (error: ResolverError): Problem => {
   // Jira did not answer: one sentence; the details (`TypeError: fetch failed`) help no one.
   if (error.tag === "Transport")

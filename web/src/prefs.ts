@@ -1,15 +1,23 @@
 /**
- * What the page remembers per user between visits: the last query, the columns and the export options.
+ * What the page remembers per user between visits: the last query, the columns, the export options and
+ * where exports run.
  * Kept in the iframe's localStorage under the account id; storage that throws (blocked, full) is ignored,
  * the page then simply starts fresh.
  */
 import type { ExportOptionsInput } from "../../src/contract.js"
 
+/** Options → "Run the export" (web/src/models/runners.ts `RunChoice`). */
+export type SavedRunIn = "auto" | "browser" | "servers"
+
 export interface Saved {
   readonly jql?: string
   readonly columns?: ReadonlyArray<string>
   readonly options?: ExportOptionsInput
+  readonly runIn?: SavedRunIn
 }
+
+const isRunIn = (value: unknown): value is SavedRunIn =>
+  value === "auto" || value === "browser" || value === "servers"
 
 export interface Prefs {
   load(): Saved
@@ -39,6 +47,7 @@ const decode = (raw: string | null): Saved => {
     ...(isStringArray(parsed.columns) ? { columns: parsed.columns } : {}),
     // Options are validated field by field by OptionsModel when they are applied.
     ...(isRecord(parsed.options) ? { options: parsed.options } : {}),
+    ...(isRunIn(parsed.runIn) ? { runIn: parsed.runIn } : {}),
   }
 }
 

@@ -19,6 +19,7 @@ export const workbookBlob = async (
   info: WorkbookInfo,
   columns: ReadonlyArray<ColumnInfo>,
   count: number,
+  notes: ReadonlyArray<string> = [],
 ): Promise<Blob> => {
   const { aboutOf, metaOf, workbookWriter, XLSX_MIME } = await import(XLSX_MODULE).then(
     (module: typeof import("./xlsx.js")) => module,
@@ -26,6 +27,6 @@ export const workbookBlob = async (
   const out: Array<Uint8Array<ArrayBuffer>> = []
   const writer = workbookWriter(metaOf(info, columns), (bytes) => out.push(bytes.slice()))
   for (const part of parts) writer.push(await part.text())
-  writer.end(aboutOf(info, columns, count, GENERATED_BY))
+  writer.end(aboutOf(info, columns, count, GENERATED_BY, notes))
   return new Blob(out, { type: XLSX_MIME })
 }

@@ -48,6 +48,17 @@ export const RETIRED_STATUS: StatusDef = {
   category: "new",
 }
 
+/**
+ * A status deleted from the site after issues went through it: histories still name it (id and name),
+ * but no endpoint lists it any more, not even `/statuses/search`.
+ */
+export const DELETED_STATUS: StatusDef = {
+  id: "10098",
+  name: "Needs Info",
+  description: "Waiting for the reporter; deleted when the workflow was simplified.",
+  category: "indeterminate",
+}
+
 export const STATUSES: ReadonlyArray<StatusDef> = [
   { id: "10000", name: "To Do", description: "Work that has not been started.", category: "new" },
   {

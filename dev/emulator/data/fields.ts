@@ -34,6 +34,8 @@ export const CUSTOM = {
   relatedProject: "customfield_10032",
   flagged: "customfield_10033",
   severity: "customfield_10034",
+  parentLink: "customfield_10035",
+  timeToResolution: "customfield_10036",
 } as const
 
 interface SystemSpec {
@@ -208,6 +210,20 @@ const CUSTOM_SPECS: ReadonlyArray<CustomSpec> = [
   { id: CUSTOM.relatedProject, name: "Related project", type: "project", custom: `${CF}project` },
   { id: CUSTOM.flagged, name: "Flagged", type: "array", items: "option", custom: `${CF}multicheckboxes` },
   { id: CUSTOM.severity, name: "Severity", type: "option", custom: `${CF}radiobuttons` },
+  // Fields whose value depends on what the site has (docs/jira-cloud.md §2.4): Advanced Roadmaps'
+  // Parent Link (Jira Premium) and a Jira Service Management SLA.
+  {
+    id: CUSTOM.parentLink,
+    name: "Parent Link",
+    type: "any",
+    custom: "com.atlassian.jpo:jpo-custom-field-parent",
+  },
+  {
+    id: CUSTOM.timeToResolution,
+    name: "Time to resolution",
+    type: "sd-servicelevelagreement",
+    custom: "com.atlassian.servicedesk:sd-sla-field",
+  },
 ]
 
 const systemRecord = (s: SystemSpec): FieldRecord => {

@@ -17,6 +17,7 @@ import {
   PROJECTS,
   RESOLUTIONS,
   RESTRICTED_PROJECT,
+  RETIRED_STATUS,
   STATUSES,
   type StatusDef,
 } from "./catalogue.js"
@@ -25,7 +26,7 @@ import { FIELDS, ISSUE_FIELD_IDS } from "./fields.js"
 import { type Core, FIRST_ISSUE_ID, indexOfNumber, issueNumberOf, projectIndexOf } from "./issue-core.js"
 import { IssueGenerator } from "./issues.js"
 import { createUsers } from "./users.js"
-import { statusDetails, WORKFLOW } from "./workflow.js"
+import { siteStatuses, statusDetails, WORKFLOW } from "./workflow.js"
 
 export { EMBEDDED_PAGE } from "./activity.js"
 export { CUSTOM, FIELDS } from "./fields.js"
@@ -78,6 +79,8 @@ export interface DatasetOptions {
    * few alive past a young-generation collection made generation about three times slower.
    */
   readonly cacheSize?: number
+  /** Whether the site has Jira Premium (Parent Link's values instead of its licence placeholder). */
+  readonly premium?: boolean
 }
 
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(ISSUE_FIELD_IDS)
@@ -89,7 +92,7 @@ export const createDataset = (options: DatasetOptions): EmulatorDataset => {
   const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL
   const cacheSize = options.cacheSize ?? 0
   const users = createUsers(seed, baseUrl)
-  const gen = new IssueGenerator({ seed, count, baseUrl, users })
+  const gen = new IssueGenerator({ seed, count, baseUrl, users, premium: options.premium === true })
   const projects: ReadonlyArray<ProjectRecord> = PROJECTS.map((p, i) => ({
     json: gen.projectsJson[i] ?? {},
     id: p.id,
@@ -233,5 +236,7 @@ export const createDataset = (options: DatasetOptions): EmulatorDataset => {
       return changelogs.of({ ...issue, fields }, index)
     },
     statuses: statusDetails(WORKFLOW, baseUrl),
+    // The retired status left the workflow but still exists; the deleted one is in histories only.
+    siteStatuses: siteStatuses([...STATUSES, RETIRED_STATUS]),
   }
 }

@@ -9,9 +9,14 @@ import { CUSTOM_FIELDS } from "./custom-fields.js"
 import { ISSUE_FIELD_IDS } from "./fields.js"
 import type { Core } from "./issue-core.js"
 import { type FieldValue, type GeneratorContext, type Json, type Memo, Site } from "./site.js"
+import { SITE_DEPENDENT_FIELDS } from "./site-fields.js"
 import { SYSTEM_FIELDS } from "./system-fields.js"
 
-const VALUES: ReadonlyMap<string, FieldValue> = new Map([...SYSTEM_FIELDS, ...CUSTOM_FIELDS])
+const VALUES: ReadonlyMap<string, FieldValue> = new Map([
+  ...SYSTEM_FIELDS,
+  ...CUSTOM_FIELDS,
+  ...SITE_DEPENDENT_FIELDS,
+])
 /** The catalogue's fields in order with their generators, so a whole issue needs no lookups. */
 const EVERY_FIELD: ReadonlyArray<readonly [string, FieldValue | undefined]> = ISSUE_FIELD_IDS.map((id) => [
   id,

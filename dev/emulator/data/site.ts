@@ -25,6 +25,8 @@ export interface GeneratorContext {
   readonly count: number
   readonly baseUrl: string
   readonly users: ReadonlyArray<UserRecord>
+  /** Whether the site has Jira Premium (default false). */
+  readonly premium?: boolean
 }
 
 export type Json = Record<string, unknown>
@@ -53,6 +55,7 @@ export class Site implements CoreSource {
   readonly baseUrl: string
   readonly people: ReadonlyArray<UserRecord>
   readonly userCount: number
+  readonly premium: boolean
   readonly spacing: number
   readonly start: number
   readonly assignable: ReadonlyArray<number>
@@ -128,6 +131,7 @@ export class Site implements CoreSource {
       name: r.name,
     }))
     this.people = ctx.users
+    this.premium = ctx.premium === true
     this.userCount = ctx.users.length
     const { spacing, start } = timeline(ctx.count)
     this.spacing = spacing

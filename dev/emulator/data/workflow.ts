@@ -92,6 +92,28 @@ export const randomWalk = (
   return path
 }
 
+/** `/statuses/search`'s names of the categories (`JiraStatus.statusCategory`). */
+const SEARCH_CATEGORY: Readonly<Record<StatusDef["category"], string>> = {
+  new: "TODO",
+  indeterminate: "IN_PROGRESS",
+  done: "DONE",
+}
+
+/**
+ * `GET /rest/api/3/statuses/search` values (REST `JiraStatus`): every status of the site, the
+ * workflow's and those that left it; company-managed statuses, so their scope is `GLOBAL`.
+ */
+export const siteStatuses = (
+  statuses: ReadonlyArray<StatusDef>,
+): ReadonlyArray<Readonly<Record<string, unknown>>> =>
+  statuses.map((s) => ({
+    id: s.id,
+    name: s.name,
+    description: s.description,
+    statusCategory: SEARCH_CATEGORY[s.category],
+    scope: { type: "GLOBAL" },
+  }))
+
 /** `GET /rest/api/3/status` (REST `StatusDetails`): the same JSON an issue's `status` field carries. */
 export const statusDetails = (
   workflow: Workflow,

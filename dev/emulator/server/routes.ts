@@ -7,7 +7,7 @@
 import type { IssueRecord, UserRecord } from "../model.js"
 import { autocompleteData, suggestions } from "./autocomplete.js"
 import { bulkChangelogs } from "./changelogBulk.js"
-import { issueChangelog, statusList } from "./changelogRoutes.js"
+import { issueChangelog, statusList, statusSearch } from "./changelogRoutes.js"
 import { pageBean, pageLink } from "./pageBean.js"
 import { type BeanShape, checkBean, INVALID_PAYLOAD, stringOf, stringsOf } from "./payload.js"
 import {
@@ -472,6 +472,7 @@ export const ROUTES: ReadonlyArray<Route> = [
   route("GET", "/rest/api/3/issue/{issueIdOrKey}/changelog", issueChangelog),
   route("POST", "/rest/api/3/changelog/bulkfetch", bulkChangelogs),
   route("GET", "/rest/api/3/status", statusList),
+  route("GET", "/rest/api/3/statuses/search", statusSearch),
   route("GET", "/rest/api/3/user", getUser),
   route("GET", "/rest/api/3/user/bulk", bulkUsers),
   route("POST", "/rest/api/3/jql/parse", parseJql),

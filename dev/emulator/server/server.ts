@@ -9,7 +9,7 @@ import type { ChangelogFault, Chaos, ResponseFault } from "./chaos.js"
 import type { RateLimits } from "./limits.js"
 import { latencyOf } from "./profiles.js"
 import { isRemovedSearch, matchRoute, REMOVED_SEARCH } from "./routes.js"
-import { type Call, errorReply, type Reply, type ServerState } from "./state.js"
+import { type Call, errorReply, type Reply, type ServerState, type Source } from "./state.js"
 import type { StatsRecorder } from "./stats.js"
 
 /** Header the local Forge host sets to say which user a Forge `asUser()` call runs as. */
@@ -18,8 +18,7 @@ export const API_TOKEN = "emulator-token"
 /** Header the local host adds to the page's own `requestJira` traffic (the bridge's product fetch). */
 export const SOURCE_HEADER = "x-emulator-source"
 
-/** Whose traffic a request is: the app's functions (`asUser()`), the page's `requestJira`, an API token. */
-export type Source = "app" | "frontend" | "apiToken"
+export type { Source }
 
 export const sourceOf = (req: IncomingMessage): Source =>
   typeof req.headers[FORGE_ACCOUNT_HEADER] !== "string"
@@ -230,7 +229,14 @@ export const createListener =
     const inFlight = p.limits.enter(user)
     p.stats.inFlight(inFlight)
     const respond = async () => {
-      const reply = await produce(p, req, { method, url, viewer, now }, endpoint, inFlight, quotaApplies)
+      const reply = await produce(
+        p,
+        req,
+        { method, url, viewer, now, source },
+        endpoint,
+        inFlight,
+        quotaApplies,
+      )
       // Drain an unread body so keep-alive connections stay usable after a refusal.
       if (!req.readableEnded) req.resume()
       for (const f of reply.faults ?? []) p.stats.fault(f)

@@ -39,13 +39,23 @@ export interface ServerState {
   readonly searchGenerations: Map<string, number>
   /** Per search key, how far pages have been served: chaos deletes only issues not yet returned. */
   readonly servedUpTo: Map<string, number>
+  /**
+   * The scopes the app's manifest grants its Forge traffic (`app` and `frontend` sources): an endpoint
+   * whose scope is missing answers Forge's refusal, as Jira does (forgeScopes.ts).
+   */
+  readonly forgeScopes: ReadonlySet<string>
 }
+
+/** Whose traffic a request is: the app's functions (`asUser()`), the page's `requestJira`, an API token. */
+export type Source = "app" | "frontend" | "apiToken"
 
 export interface Call {
   readonly method: string
   readonly url: URL
   readonly params: Readonly<Record<string, string>>
   readonly viewer: UserRecord | null
+  /** Whose traffic it is: Forge's (scoped by the manifest) or an API token's (the user's own rights). */
+  readonly source: Source
   readonly body: unknown
   readonly now: number
   readonly draw: ChaosDraw

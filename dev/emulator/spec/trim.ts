@@ -36,6 +36,7 @@ export const OPERATIONS: Readonly<Record<string, ReadonlyArray<Method>>> = {
   "/rest/api/3/jql/autocompletedata": ["get"],
   "/rest/api/3/jql/autocompletedata/suggestions": ["get"],
   "/rest/api/3/status": ["get"],
+  "/rest/api/3/statuses/search": ["get"],
   "/rest/api/3/filter/{id}": ["get"],
   "/rest/api/3/filter/{id}/columns": ["get"],
   "/rest/api/3/filter/search": ["get"],

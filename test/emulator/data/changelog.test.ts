@@ -6,7 +6,7 @@
  */
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
-import { RETIRED_STATUS } from "../../../dev/emulator/data/catalogue.js"
+import { DELETED_STATUS, RETIRED_STATUS } from "../../../dev/emulator/data/catalogue.js"
 import { createDataset, type EmulatorDataset } from "../../../dev/emulator/data/index.js"
 import { shortestPath, WORKFLOW } from "../../../dev/emulator/data/workflow.js"
 import type { ChangeItem, IssueChangelog, IssueRecord } from "../../../dev/emulator/model.js"
@@ -30,6 +30,7 @@ const categoryOf = (ds: EmulatorDataset) => {
   const byId = new Map(ds.statuses.map((s) => [String(s.id), String(json(s.statusCategory).key)]))
   // Not listed any more, but still To Do in category: leaving it for To Do is no change of category.
   byId.set(RETIRED_STATUS.id, RETIRED_STATUS.category)
+  byId.set(DELETED_STATUS.id, DELETED_STATUS.category)
   return (id: string | null) => byId.get(id ?? "") ?? "unknown"
 }
 
@@ -64,9 +65,10 @@ const agrees = (ds: EmulatorDataset, issue: IssueRecord) => {
   const category = categoryOf(ds)
   // An issue may start in a status that has left the workflow since (issue 19 item 6).
   const firstStatus = itemsOf(log, "status")[0]?.item
-  const retired = firstStatus?.from === RETIRED_STATUS.id
+  const gone = [RETIRED_STATUS, DELETED_STATUS].find((s) => s.id === firstStatus?.from)
+  const retired = gone !== undefined
   const initial = retired
-    ? { raw: RETIRED_STATUS.id, text: RETIRED_STATUS.name }
+    ? { raw: gone.id, text: gone.name }
     : { raw: WORKFLOW.initial.id, text: WORKFLOW.initial.name }
   if (retired) expect(firstStatus?.to).toBe(WORKFLOW.initial.id)
   expect(replay(log, "status", initial)).toEqual({ raw: json(f.status).id, text: json(f.status).name })
@@ -245,6 +247,11 @@ describe("changelog generation", () => {
     // Some issues were created in a status that has left every workflow since; /status omits it.
     expect(items.some((i) => i.fieldId === "status" && i.from === RETIRED_STATUS.id)).toBe(true)
     expect(ds.statuses.map((st) => st.id)).not.toContain(RETIRED_STATUS.id)
+    // …and some in one deleted from the site since: not even /statuses/search lists that one.
+    expect(items.some((i) => i.fieldId === "status" && i.from === DELETED_STATUS.id)).toBe(true)
+    const site = (ds.siteStatuses ?? []).map((st) => st.id)
+    expect(site).toContain(RETIRED_STATUS.id)
+    expect(site).not.toContain(DELETED_STATUS.id)
   })
 })
 

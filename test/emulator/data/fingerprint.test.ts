@@ -11,10 +11,13 @@ import { createDataset } from "../../../dev/emulator/data/index.js"
 // so creation times moved two spacings earlier and `updated` (hence histories, comments and worklogs
 // of the newest issues) ends by then; and rich text now and then mentions a departed account that
 // `/user/bulk` no longer returns, so the mentions drawn after it differ.
+// Changed on purpose again (issue 19 item 6): every issue gains Parent Link and a JSM SLA field
+// (site-fields.ts); with those two fields left out, seed 1 still gives the fingerprint before them
+// (2e1598c5…), so nothing else moved.
 const FINGERPRINTS: Record<number, string> = {
-  1: "2e1598c58554d8d00948f63ad0d2e60d94e59fd660e18b1a1869a8bcd1588d8f",
-  3: "6b41f23d07ec41a390b5c26c24d92aa9b2d0cdda1b0595ceac88884df45a4bc6",
-  11: "d073b9e59951ab97677fd4a57b62e7aa7e55be095eaa0596b2dd0812e97c3120",
+  1: "0b36b881d5aee973027def14df0d3c9464ce8afa2356f55b7b94e94c41933568",
+  3: "38828d0c904fb3db34d6de144f0c70f0c430721ce9ac5d8812377c74007abd6d",
+  11: "0109edab3a4564d63891b887197eae25cf6b0cf1a414450fa6fb58a23d1c4202",
 }
 
 const fingerprint = (seed: number): string => {

@@ -3,9 +3,18 @@
  * against the official OpenAPI document, bulk paging by token, single-issue paging by offset, limits
  * and their 400s, and permissions (hidden issues left out of bulk answers, a 404 on their own).
  */
+import { readFileSync } from "node:fs"
+import path from "node:path"
 import { Version3Client } from "jira.js"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { type RunningEmulator, startEmulator } from "../../../dev/emulator/index.js"
+import { parse } from "yaml"
+import {
+  FORGE_ACCOUNT_HEADER,
+  type RunningEmulator,
+  SOURCE_HEADER,
+  startEmulator,
+} from "../../../dev/emulator/index.js"
+import { MANIFEST_SCOPES } from "../../../dev/emulator/server/forgeScopes.js"
 import { expectMatchesSpec } from "../../support/openapi.js"
 import { type Answer, asUser } from "./http.js"
 
@@ -81,6 +90,66 @@ describe("changelog endpoints", () => {
       expectMatchesSpec("getStatuses", 200, statuses.json)
     }
     expect((await admin().get("/rest/api/3/status")).json.length).toBeGreaterThan(3)
+  })
+
+  it("lists every status of the site to its administrator, paged, those that left the workflow included (issue 19)", async () => {
+    const all = await admin().get("/rest/api/3/statuses/search")
+    expect(all.status, all.text).toBe(200)
+    expectMatchesSpec("search", 200, all.json)
+    const ids = all.json.values.map((s: { id: string }) => s.id)
+    // The workflow's statuses, and the retired one /status no longer lists; never the deleted one.
+    for (const s of emulator.dataset.statuses!) expect(ids).toContain(String(s.id))
+    expect(ids).toContain("10099")
+    expect(ids).not.toContain("10098")
+    expect(all.json.values.find((s: { id: string }) => s.id === "10099")).toMatchObject({
+      name: "Awaiting Triage",
+      statusCategory: "TODO",
+    })
+    const first = await admin().get("/rest/api/3/statuses/search?startAt=0&maxResults=3")
+    expect(first.json).toMatchObject({ startAt: 0, maxResults: 3, total: ids.length, isLast: false })
+    const rest = await admin().get("/rest/api/3/statuses/search?startAt=3&maxResults=300")
+    expect(rest.json.maxResults).toBe(200)
+    expect([...first.json.values, ...rest.json.values].map((s: { id: string }) => s.id)).toEqual(ids)
+    const done = await admin().get("/rest/api/3/statuses/search?statusCategory=DONE&searchString=do")
+    expect(done.json.values.map((s: { name: string }) => s.name)).toEqual(["Done", "Won't Do"])
+    expect((await admin().get("/rest/api/3/statuses/search?statusCategory=LATER")).status).toBe(400)
+    expect((await admin().get("/rest/api/3/statuses/search?startAt=-1")).status).toBe(400)
+    // Jira asks the Administer Jira (or projects) permission: anyone else is refused.
+    for (const client of [restricted(), asUser(emulator, null)]) {
+      const refused = await client.get("/rest/api/3/statuses/search")
+      expect(refused.status).toBe(401)
+      expect(refused.json.errorMessages).toHaveLength(1)
+    }
+  })
+
+  it("refuses /statuses/search to the app's Forge traffic without a configuration scope, as Forge does", async () => {
+    const forge = (source?: string) => ({
+      [FORGE_ACCOUNT_HEADER]: emulator.accounts.admin.accountId,
+      ...(source === undefined ? {} : { [SOURCE_HEADER]: source }),
+    })
+    for (const headers of [forge(), forge("frontend")]) {
+      const refused = await asUser(emulator, null).get("/rest/api/3/statuses/search", headers)
+      expect(refused.status).toBe(401)
+      expect(refused.json).toEqual({ code: 401, message: "Unauthorized; scope does not match" })
+      // What the manifest grants still answers.
+      expect((await asUser(emulator, null).get("/rest/api/3/status", headers)).status).toBe(200)
+    }
+    const scoped = await startEmulator({
+      issues: 10,
+      seed: 4,
+      forgeScopes: [...MANIFEST_SCOPES, "read:workflow:jira"],
+    })
+    try {
+      const answer = await asUser(scoped, null).get("/rest/api/3/statuses/search", {
+        [FORGE_ACCOUNT_HEADER]: scoped.accounts.admin.accountId,
+      })
+      expect(answer.status).toBe(200)
+    } finally {
+      await scoped.close()
+    }
+    // The emulator's default is what the project's manifest grants.
+    const manifest = parse(readFileSync(path.join(import.meta.dirname, "../../../manifest.yml"), "utf8"))
+    expect([...MANIFEST_SCOPES].sort()).toEqual([...manifest.permissions.scopes].sort())
   })
 
   it("bulk pages give every entry once, oldest first then by issue id, each issue's in its order", async () => {

@@ -46,7 +46,12 @@ describe("emulator command line", () => {
       seed: 1,
       profile: "instant",
       quota: undefined,
+      premium: false,
     })
+    // Jira Premium (Parent Link's values instead of its licence placeholder).
+    expect(parseArgs(["--premium", "on"])).toMatchObject({ premium: true })
+    expect(parseArgs(["--premium=off"])).toMatchObject({ premium: false })
+    expect(() => parseArgs(["--premium", "yes"])).toThrow(/--premium must be on or off/)
   })
 
   it("reads durations with units", () => {

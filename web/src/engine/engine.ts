@@ -21,11 +21,18 @@ import {
 } from "../../../src/contract.js"
 import { type Counters, decodeCursor, encodeCursor } from "../../../src/export/cursor.js"
 import { ExportJira } from "../../../src/export/ExportJira.js"
-import { type CursorUnit, exportStream, planOf, startExport } from "../../../src/export/engine.js"
+import {
+  type CursorUnit,
+  exportNotes,
+  exportStream,
+  planOf,
+  startExport,
+} from "../../../src/export/engine.js"
 import { pauseFor } from "../../../src/export/pause.js"
 import { livePlanner, timeZoneFor } from "../../../src/export/planner.js"
-import { defaultSettings, type ExportFailure } from "../../../src/export/types.js"
+import { directSettings, type ExportFailure } from "../../../src/export/types.js"
 import { isWorkbook, workbookInfoOf } from "../../../src/export/xlsx.js"
+import { namedTimeZone } from "../../../src/fields/dates.js"
 import { BridgeTransport, type RequestJira } from "../../../src/jira/BridgeTransport.js"
 import { JiraClient } from "../../../src/jira/JiraClient.js"
 import { RateLimitState } from "../../../src/jira/RateLimitState.js"
@@ -64,6 +71,7 @@ const progressOf = (c: Counters): ExportProgress => ({
   missing: c.missing,
   truncatedCells: c.truncatedCells,
   ...(c.relocations === undefined ? {} : { relocations: c.relocations }),
+  ...exportNotes(c),
 })
 
 export const makePageEngine = (requestJira: RequestJira): PageEngine => {
@@ -104,7 +112,18 @@ export const makePageEngine = (requestJira: RequestJira): PageEngine => {
         stop()
         const input = yield* decodePayload(ExportStartPayload)(payload)
         const jira = yield* ExportJira
-        const timeZone = yield* timeZoneFor(input.options?.timeZone)
+        // The profile (its time zone) and the fields beside each other, as the command line reads them:
+        // one round trip before the count instead of two. The client keeps both for the page's session.
+        const client = yield* JiraClient
+        const zone = input.options?.timeZone
+        yield* Effect.all(
+          [namedTimeZone(zone) === undefined ? client.myself() : Effect.void, Effect.ignore(client.fields())],
+          {
+            concurrency: 2,
+            discard: true,
+          },
+        )
+        const timeZone = yield* timeZoneFor(zone)
         const started = yield* startExport({
           jira,
           planner: livePlanner,
@@ -133,7 +152,7 @@ export const makePageEngine = (requestJira: RequestJira): PageEngine => {
       const jira = yield* ExportJira
       const { format } = yield* livePlanner(planOf(content))
       const items = yield* Queue.bounded<Item>(READ_AHEAD_UNITS)
-      const units = exportStream({ jira, format, content, settings: defaultSettings }).pipe(
+      const units = exportStream({ jira, format, content, settings: directSettings }).pipe(
         Stream.map((unit): Item => ({ _tag: "unit", ...unit })),
       )
       const fiber = yield* units.pipe(

@@ -81,7 +81,11 @@ export class PageModel {
       this.#scheduleRefresh()
     })
     this.preview = new PreviewModel(backend, clock)
-    this.exporter = new ExportModel(backend, clock, { store: indexedDbExports(context.accountId) })
+    this.exporter = new ExportModel(backend, clock, {
+      store: indexedDbExports(context.accountId),
+      ...(saved.runIn === undefined ? {} : { runIn: saved.runIn }),
+      keepRunIn: (runIn) => prefs.save({ runIn }),
+    })
     this.start = new StartModel(backend, context)
   }
 

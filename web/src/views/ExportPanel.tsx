@@ -353,6 +353,11 @@ export const ExportPanel = ({ page }: { page: PageModel }) => {
               {state.summary.missing.length > 20 ? ", …" : ""}
             </p>
           )}
+          {state.summary.notes.map((note) => (
+            <p key={note} data-testid="export-note">
+              {note}
+            </p>
+          ))}
           {state.summary.relocations > 0 && (
             <p data-testid="export-relocations">
               Jira's page token expired{" "}

@@ -1,0 +1,68 @@
+/**
+ * The page engine's start (web/src/engine/engine.ts) over a `requestJira` that reaches the emulator
+ * as the signed-in user, as the local host's product fetch does: the profile and the fields are read
+ * beside each other, as the command line reads them, not one after the other.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { FORGE_ACCOUNT_HEADER, type RunningEmulator, startEmulator } from "../../dev/emulator/index.js"
+import type { RequestJira } from "../../src/jira/BridgeTransport.js"
+import { makePageEngine } from "../../web/src/engine/engine.js"
+
+let emulator: RunningEmulator
+beforeAll(async () => {
+  emulator = await startEmulator({ issues: 30, seed: 4 })
+})
+afterAll(async () => {
+  await emulator?.close()
+})
+
+/** The page's reads, each with when it left and when its answer came. */
+const recordingBridge = () => {
+  const reads: Array<{ path: string; sent: number; answered: number }> = []
+  const requestJira: RequestJira = async (path, init) => {
+    const read = { path: path.replace(/\?.*$/, ""), sent: performance.now(), answered: Number.NaN }
+    reads.push(read)
+    const response = await fetch(`${emulator.url}${path}`, {
+      method: init.method,
+      headers: { ...init.headers, [FORGE_ACCOUNT_HEADER]: emulator.accounts.admin.accountId },
+      ...(init.body === undefined ? {} : { body: init.body }),
+    })
+    const body = await response.text()
+    read.answered = performance.now()
+    return new Response(body, { status: response.status, headers: response.headers })
+  }
+  return { reads, requestJira }
+}
+
+describe("the page engine's start", () => {
+  it("reads the profile and the fields at once, then plans and counts", async () => {
+    const { reads, requestJira } = recordingBridge()
+    const engine = makePageEngine(requestJira)
+    const started = await engine.start({
+      jql: `project = ${emulator.dataset.projects[0]?.key} ORDER BY key ASC`,
+      columns: ["key", "summary"],
+      options: { timeZone: "user" },
+    })
+    expect(started, JSON.stringify(started)).toMatchObject({ ok: true })
+    const myself = reads.find((r) => r.path === "/rest/api/3/myself")
+    const fields = reads.find((r) => r.path === "/rest/api/3/field")
+    if (myself === undefined || fields === undefined) throw new Error(`not read: ${JSON.stringify(reads)}`)
+    // Each left before the other's answer came: both were in flight together.
+    expect(fields.sent).toBeLessThan(myself.answered)
+    expect(myself.sent).toBeLessThan(fields.answered)
+    expect(reads.filter((r) => r.path === "/rest/api/3/myself")).toHaveLength(1)
+    expect(reads.filter((r) => r.path === "/rest/api/3/field")).toHaveLength(1)
+    engine.stop()
+  })
+
+  it("does not read the profile when the export names its time zone", async () => {
+    const { reads, requestJira } = recordingBridge()
+    const started = await makePageEngine(requestJira).start({
+      jql: `project = ${emulator.dataset.projects[0]?.key} ORDER BY key ASC`,
+      columns: ["key", "summary"],
+      options: { timeZone: "UTC" },
+    })
+    expect(started, JSON.stringify(started)).toMatchObject({ ok: true })
+    expect(reads.map((r) => r.path)).not.toContain("/rest/api/3/myself")
+  })
+})
