@@ -1,7 +1,8 @@
 /**
  * The page engine's start (web/src/engine/engine.ts) over a `requestJira` that reaches the emulator
  * as the signed-in user, as the local host's product fetch does: the profile and the fields are read
- * beside each other, as the command line reads them, not one after the other.
+ * beside each other, as the command line reads them, not one after the other; units read ahead while
+ * the page was busy go out in one answer, and the file is the same.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { FORGE_ACCOUNT_HEADER, type RunningEmulator, startEmulator } from "../../dev/emulator/index.js"
@@ -10,7 +11,7 @@ import { makePageEngine } from "../../web/src/engine/engine.js"
 
 let emulator: RunningEmulator
 beforeAll(async () => {
-  emulator = await startEmulator({ issues: 30, seed: 4 })
+  emulator = await startEmulator({ issues: 600, seed: 4 })
 })
 afterAll(async () => {
   await emulator?.close()
@@ -64,5 +65,43 @@ describe("the page engine's start", () => {
     })
     expect(started, JSON.stringify(started)).toMatchObject({ ok: true })
     expect(reads.map((r) => r.path)).not.toContain("/rest/api/3/myself")
+  })
+})
+
+/** A whole export through the engine, `pauseMs` between answers: its text and each answer's issue count. */
+const exportAll = async (pauseMs: number) => {
+  const engine = makePageEngine(recordingBridge().requestJira)
+  const started = await engine.start({
+    jql: `project in (${emulator.dataset.projects.map((p) => p.key).join(", ")}) ORDER BY key ASC`,
+    columns: ["key", "summary", "status"],
+    options: { timeZone: "UTC" },
+  })
+  if (!started.ok) throw new Error(JSON.stringify(started.error))
+  let text = started.value.csv
+  let cursor: string | null = started.value.cursor
+  let done = 0
+  const answers: Array<number> = []
+  while (cursor !== null) {
+    await new Promise((resolve) => setTimeout(resolve, pauseMs))
+    const chunk = await engine.next(cursor)
+    if (!chunk.ok) throw new Error(JSON.stringify(chunk.error))
+    text += chunk.value.csv
+    answers.push(chunk.value.progress.done - done)
+    done = chunk.value.progress.done
+    cursor = chunk.value.cursor
+  }
+  return { text, answers, done }
+}
+
+describe("the page engine's answers", () => {
+  it("hands out the units read ahead while the page was busy together, and the file is the same", async () => {
+    const eager = await exportAll(0)
+    const busy = await exportAll(300)
+    expect(busy.done).toBe(eager.done)
+    expect(busy.done).toBeGreaterThan(100)
+    expect(busy.text).toBe(eager.text)
+    // A unit is one page of at most 100 issues: an answer with more held several.
+    expect(Math.max(...busy.answers)).toBeGreaterThan(100)
+    expect(busy.answers.length).toBeLessThan(eager.answers.length)
   })
 })

@@ -182,3 +182,40 @@ describe("the export model in the browser", () => {
     expect(model.placement.peek()?.place).toBe("browser")
   })
 })
+
+describe("the engine's file", () => {
+  it("loads once the user says exports run in this browser, before any export, and only once", async () => {
+    let loads = 0
+    const { engine } = fakeEngine()
+    const model = new ExportModel(fakeBackend({}).backend, systemClock, {
+      engine: () => {
+        loads++
+        return Promise.resolve(engine)
+      },
+    })
+    model.setRunIn("servers")
+    model.setRunIn("auto")
+    expect(loads).toBe(0)
+    model.setRunIn("browser")
+    expect(loads).toBe(1)
+    await model.start(request)
+    expect(await text(model)).toBe("Key\r\nA-1\r\nA-2\r\nA-3\r\n")
+    expect(loads).toBe(1)
+  })
+
+  it("a load that failed ahead of the export is tried again by the run", async () => {
+    let loads = 0
+    const { engine } = fakeEngine()
+    const model = new ExportModel(fakeBackend({}).backend, systemClock, {
+      engine: () => {
+        loads++
+        return loads === 1 ? Promise.reject(new Error("offline")) : Promise.resolve(engine)
+      },
+    })
+    model.setRunIn("browser")
+    await Promise.resolve()
+    await model.start(request)
+    expect(loads).toBe(2)
+    expect(await text(model)).toBe("Key\r\nA-1\r\nA-2\r\nA-3\r\n")
+  })
+})

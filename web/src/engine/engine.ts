@@ -50,8 +50,19 @@ export interface PageEngine {
   readonly stop: () => void
 }
 
-/** Units read ahead of the page: enough to keep requests in flight while it stores the last one. */
-const READ_AHEAD_UNITS = 3
+/**
+ * Units read ahead of the page: enough to keep requests in flight while it stores what it was handed
+ * (measured: with 3 the reads stalled, down to 2 of 10 in flight, whenever the page took a few units
+ * longer than Jira did).
+ */
+const READ_AHEAD_UNITS = 12
+
+/**
+ * Most text handed out in one answer. Units read ahead while the page stored the last answer go out
+ * together, as one part with the cursor after the last of them: the page's work per answer (its
+ * record in IndexedDB, the progress shown) is paid per answer, not per unit, and the file is the same.
+ */
+const MAX_ANSWER_CHARS = 4_000_000
 
 type Item =
   | ({ readonly _tag: "unit" } & CursorUnit)
@@ -61,6 +72,8 @@ interface Running {
   /** The cursor the page will ask with next: the one after the last unit handed out. */
   cursor: string
   counters: Counters
+  /** A failure met while gathering units for the last answer: the next `next` answers it. */
+  failed?: Extract<Item, { readonly _tag: "failed" }>
   readonly items: Queue.Queue<Item>
   readonly fiber: Fiber.RuntimeFiber<void>
 }
@@ -173,7 +186,8 @@ export const makePageEngine = (requestJira: RequestJira): PageEngine => {
           running = yield* open(cursor)
         }
         const current = running
-        const item = yield* Queue.take(current.items)
+        const item = current.failed ?? (yield* Queue.take(current.items))
+        delete current.failed
         if (item._tag === "failed") {
           running = undefined
           const pause = pauseFor(item.error)
@@ -182,11 +196,26 @@ export const makePageEngine = (requestJira: RequestJira): PageEngine => {
           const paused: ExportChunk = { csv: "", cursor, progress: progressOf(current.counters), ...pause }
           return paused
         }
-        const after = item.next === null ? null : encodeCursor(item.next)
-        current.counters = item.counters
+        // With the units already read after it (none is waited for).
+        const texts = [item.text]
+        let size = item.text.length
+        let last: CursorUnit = item
+        while (last.next !== null && size < MAX_ANSWER_CHARS) {
+          const more = yield* Queue.poll(current.items)
+          if (Option.isNone(more)) break
+          if (more.value._tag === "failed") {
+            current.failed = more.value
+            break
+          }
+          texts.push(more.value.text)
+          size += more.value.text.length
+          last = more.value
+        }
+        const after = last.next === null ? null : encodeCursor(last.next)
+        current.counters = last.counters
         if (after === null) running = undefined
         else current.cursor = after
-        const chunk: ExportChunk = { csv: item.text, cursor: after, progress: progressOf(item.counters) }
+        const chunk: ExportChunk = { csv: texts.join(""), cursor: after, progress: progressOf(last.counters) }
         return chunk
       }),
     )

@@ -91,6 +91,8 @@ export class ExportModel {
     this.#browser = browserRunner(deps.engine ?? loadPageEngine)
     this.#store = deps.store
     this.#runIn.value = deps.runIn ?? "auto"
+    // A user who chose this browser before: its engine loads once the page is idle after its first load.
+    if (deps.runIn === "browser") globalThis.requestIdleCallback?.(() => this.#browser.warm())
     this.#keepRunIn = deps.keepRunIn ?? (() => undefined)
   }
 
@@ -101,6 +103,9 @@ export class ExportModel {
   setRunIn(choice: RunChoice): void {
     this.#runIn.value = choice
     this.#keepRunIn(choice)
+    // The engine's file (about 220 KB gzip, some 150 ms to evaluate) is loaded once the user says
+    // exports run here, not on the click; the page's first load stays without it.
+    if (choice === "browser") this.#browser.warm()
   }
   get placement(): ReadSignal<{ readonly place: Place; readonly why: string } | undefined> {
     return this.#placement

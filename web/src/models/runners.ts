@@ -20,6 +20,8 @@ export interface Runner {
   stop(): void
   /** Least time between two calls: the bridge's invoke limit for the servers, none in the browser. */
   readonly spacingMs: number
+  /** Gets ready for a run that is coming (the browser loads the engine's file ahead of the click). */
+  warm(): void
 }
 
 /** Bridge limit 500 calls / 25 s = one per 50 ms; 60 ms keeps a margin for the page's other calls. */
@@ -31,6 +33,7 @@ export const serversRunner = (backend: Backend): Runner => ({
   next: (cursor) => backend.call(Key.exportNext, { cursor }),
   stop: () => undefined,
   spacingMs: MIN_CALL_SPACING_MS,
+  warm: () => undefined,
 })
 
 /** What the page runner's chunk gives (web/src/engine/engine.ts `PageEngine`). */
@@ -72,6 +75,8 @@ export const browserRunner = (load: () => Promise<EngineLike>): Runner => {
         () => undefined,
       ),
     spacingMs: 0,
+    // A failed load is tried again by the run itself, which says why.
+    warm: () => void get().catch(() => undefined),
   }
 }
 
