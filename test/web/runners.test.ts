@@ -219,3 +219,60 @@ describe("the engine's file", () => {
     expect(await text(model)).toBe("Key\r\nA-1\r\nA-2\r\nA-3\r\n")
   })
 })
+
+describe("a steward's pause on the servers", () => {
+  it("offers the rest to this browser: the same cursor goes on here at once, and the file is whole", async () => {
+    const later = new Date(Date.now() + 3_600_000).toISOString()
+    const fake = fakeBackend({
+      "export/start": () => ok(started(3)),
+      // The servers read A-1, then the steward holds the export back until the next window.
+      "export/next": (p) =>
+        p.cursor === "c0"
+          ? ok({
+              csv: "A-1\r\n",
+              cursor: "c1",
+              progress: { done: 1, total: 3, missing: [], truncatedCells: 0 },
+            })
+          : ok({
+              csv: "",
+              cursor: "c1",
+              pausedUntil: later,
+              pausedBy: "steward",
+              progress: { done: 1, total: 3, missing: [], truncatedCells: 0 },
+            }),
+    })
+    const { engine, asked } = fakeEngine()
+    const model = new ExportModel(fake.backend, systemClock, { engine: () => Promise.resolve(engine) })
+    model.setRunIn("servers")
+    void model.start(request)
+    await expect
+      .poll(() => model.state.peek())
+      .toMatchObject({ kind: "running", activity: { kind: "paused", by: "steward" } })
+    await model.runHere()
+    expect(await text(model)).toBe("Key\r\nA-1\r\nA-2\r\nA-3\r\n")
+    expect(asked).toEqual(["c1", "c2"])
+    expect(model.placement.peek()?.place).toBe("browser")
+  })
+  it("is not offered for Jira's own spent quota: that pause holds wherever the export runs", async () => {
+    const later = new Date(Date.now() + 3_600_000).toISOString()
+    const fake = fakeBackend({
+      "export/start": () => ok(started(3)),
+      "export/next": () =>
+        ok({
+          csv: "",
+          cursor: "c0",
+          pausedUntil: later,
+          progress: { done: 0, total: 3, missing: [], truncatedCells: 0 },
+        }),
+    })
+    const { engine, asked } = fakeEngine()
+    const model = new ExportModel(fake.backend, systemClock, { engine: () => Promise.resolve(engine) })
+    model.setRunIn("servers")
+    void model.start(request)
+    await expect.poll(() => model.state.peek()).toMatchObject({ activity: { kind: "paused" } })
+    await model.runHere()
+    expect(model.state.peek()).toMatchObject({ kind: "running", activity: { kind: "paused" } })
+    expect(asked).toEqual([])
+    model.cancel()
+  })
+})

@@ -218,6 +218,33 @@ export class ExportModel {
     return this.#go(run, position.request, position)
   }
 
+  /**
+   * While the steward holds an export on Atlassian's servers back (to leave Jira's shared allowance
+   * to others), the page can read the rest itself now: the same cursor, in this browser.
+   */
+  runHere(): Promise<void> {
+    const state = this.#state.peek()
+    const position = this.#position
+    if (
+      state.kind !== "running" ||
+      state.activity.kind !== "paused" ||
+      state.activity.by !== "steward" ||
+      position === undefined ||
+      position.runner.place !== "servers"
+    )
+      return Promise.resolve()
+    this.#stop()
+    const run = ++this.#run
+    const why =
+      "Running in this browser: asked during the pause, so as not to wait for Jira's shared allowance."
+    this.#placement.value = { place: "browser", why }
+    return this.#go(run, position.request, {
+      ...position,
+      runner: this.#browser,
+      saved: position.saved === undefined ? undefined : { ...position.saved, place: "browser", why },
+    })
+  }
+
   /** Stops the run: no call is made after this, and an answer still on its way is dropped. */
   cancel(): void {
     if (this.#state.peek().kind !== "running") return
@@ -326,7 +353,8 @@ export class ExportModel {
     const { allowanceNote } = begun
     const { parts, runner, sequentialReason, workbook } = begun.position
     let { cursor, saved } = begun.position
-    while (cursor !== null) {
+    // Where the run goes on from (Try again, Run it here now): the cursor after the parts it holds.
+    const keepPosition = () => {
       this.#position = {
         request,
         parts,
@@ -336,6 +364,9 @@ export class ExportModel {
         sequentialReason,
         ...(workbook === undefined ? {} : { workbook }),
       }
+    }
+    while (cursor !== null) {
+      keepPosition()
       this.#state.value = {
         kind: "running",
         activity: { kind: "fetching", ...(allowanceNote === undefined ? {} : { note: allowanceNote }) },
@@ -359,6 +390,7 @@ export class ExportModel {
       })
       cursor = value.cursor
       if (cursor === null) break
+      keepPosition()
       const pausedUntil = value.pausedUntil === undefined ? Number.NaN : Date.parse(value.pausedUntil)
       if (!Number.isNaN(pausedUntil)) {
         if (!(await this.#calls.pause(run, pausedUntil, value.pausedBy))) return

@@ -229,6 +229,7 @@ const Progress = ({ page, activity }: { page: PageModel; activity: Activity }) =
   const total = progress.total === null ? undefined : Math.max(progress.total, progress.done)
   const percent = total === undefined || total === 0 ? undefined : Math.floor((progress.done / total) * 100)
   const waited = useValue(exporter.callWaitedMs)
+  const placement = useValue(exporter.placement)
   const words = describeActivity(activity, now, zone)
   const silence = waited === undefined ? undefined : silenceNotice(activity, waited)
   // Screen readers hear the state and every tenth percent, not every chunk.
@@ -260,6 +261,16 @@ const Progress = ({ page, activity }: { page: PageModel; activity: Activity }) =
       <p class="sr-only" role="status" aria-live="polite">
         {spoken}
       </p>
+      {activity.kind === "paused" && activity.by === "steward" && placement?.place === "servers" && (
+        <button
+          type="button"
+          class="button button-primary"
+          data-testid="run-here-button"
+          onClick={() => void exporter.runHere()}
+        >
+          Run it in this browser now
+        </button>
+      )}
       <button type="button" class="button" data-testid="cancel-button" onClick={() => exporter.cancel()}>
         Cancel
       </button>
