@@ -103,7 +103,7 @@ export class ExportModel {
   setRunIn(choice: RunChoice): void {
     this.#runIn.value = choice
     this.#keepRunIn(choice)
-    // The engine's file (about 220 KB gzip, some 150 ms to evaluate) is loaded once the user says
+    // The engine's file (about 220 KB gzip, 50 to 180 ms to evaluate) is loaded once the user says
     // exports run here, not on the click; the page's first load stays without it.
     if (choice === "browser") this.#browser.warm()
   }
