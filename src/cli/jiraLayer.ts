@@ -5,6 +5,7 @@
  */
 import { Context, Effect, Layer } from "effect"
 import { ExportJira } from "../export/ExportJira.js"
+import { readProfileAndFields } from "../export/planner.js"
 import { HttpTransport, type HttpTransportConfig } from "../jira/HttpTransport.js"
 import { JiraClient } from "../jira/JiraClient.js"
 import type { JiraError } from "../jira/JiraError.js"
@@ -25,11 +26,11 @@ export const httpJira = (
     Layer.provideMerge(JiraClient.layer),
     Layer.provideMerge(RateLimitState.layer),
     Layer.provide(HttpTransport.layer(config)),
-    // `/field` is read beside it (the client keeps the answer for the plan), so the export's first
-    // request waits for one round trip, not two. Only the credential check speaks: a failed `/field`
-    // is read again by the plan, and is given up when the check fails.
-    Layer.tap((context) => {
-      const client = Context.get(context, JiraClient)
-      return Effect.all([client.myself(), Effect.ignore(client.fields())], { concurrency: 2, discard: true })
-    }),
+    // The credential check, with `/field` beside it (planner.ts); no zone is named here, so `/myself`
+    // is always read: a bad email/token pair fails before anything else.
+    Layer.tap((context) =>
+      readProfileAndFields(undefined).pipe(
+        Effect.provideService(JiraClient, Context.get(context, JiraClient)),
+      ),
+    ),
   )

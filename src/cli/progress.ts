@@ -5,6 +5,8 @@
  * closing line about issues that could not be read, and the opening one when thrifty cannot read the
  * query in parallel.
  */
+import { formatBytes, formatElapsed } from "../contract/words.js"
+
 export interface Progress {
   readonly done: number
   readonly total: number | null
@@ -79,31 +81,6 @@ export const missingReport = (missingCount: number, missing: ReadonlyArray<strin
 export const sequentialNotice = (reason: string): string =>
   `thrifty reads this query one page after another: ${reason}. A query ordered first by key, created or updated, or by Rank alone, is read in parallel; --strategy fast (the default with an API token) reads the issues of any order in parallel.`
 
-/** `1234567` → `1.2 MB` (decimal units, as file managers show them). */
-export const byteSize = (bytes: number): string => {
-  const units = ["KB", "MB", "GB"]
-  if (bytes < 1000) return `${bytes} ${bytes === 1 ? "byte" : "bytes"}`
-  let value = bytes / 1000
-  let unit = 0
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000
-    unit++
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`
-}
-
-/** `17 s`, `2 min 5 s`, `1 h 3 min`; under a second says so. */
-export const elapsed = (ms: number): string => {
-  if (ms < 1000) return "under a second"
-  const seconds = Math.round(ms / 1000)
-  const h = Math.floor(seconds / 3600)
-  const m = Math.floor((seconds % 3600) / 60)
-  const s = seconds % 60
-  if (h > 0) return m > 0 ? `${h} h ${m} min` : `${h} h`
-  if (m > 0) return s > 0 ? `${m} min ${s} s` : `${m} min`
-  return `${s} s`
-}
-
 /** "the issues after the first 200", or "the first issues" before any was written. */
 export const issuesAfter = (done: number): string =>
   done === 0 ? "send the first issues" : `send the issues after the first ${done.toLocaleString("en-US")}`
@@ -135,5 +112,5 @@ export const successLine = (w: Written): string => {
         ]
       : []),
   ]
-  return `Wrote ${w.history ? `the change history of ${count}` : count} to ${where} (${byteSize(w.bytes)}) in ${elapsed(w.ms)}${notes.length > 0 ? `; ${notes.join(", ")}` : ""}`
+  return `Wrote ${w.history ? `the change history of ${count}` : count} to ${where} (${formatBytes(w.bytes)}) in ${formatElapsed(w.ms)}${notes.length > 0 ? `; ${notes.join(", ")}` : ""}`
 }

@@ -18,6 +18,7 @@
  * (relocate.ts, streamed by fast.ts). All get one `ExportContext`, built here once per stream.
  */
 import { Effect, Stream } from "effect"
+import type { ExportProgress } from "../contract.js"
 import { type NamedStatus, unlistedStatusesNote } from "../fields/historyColumns.js"
 import type { JiraError } from "../jira/JiraError.js"
 import { makeChangelogReader } from "./changelogs.js"
@@ -106,6 +107,16 @@ export const exportNotes = (counters: Counters): { readonly notes?: ReadonlyArra
   const note = unlistedStatusesNote(counters.unlistedStatuses ?? [])
   return note === undefined ? {} : { notes: [note] }
 }
+
+/** The progress a runner answers after a unit: the counters as the page shows them, notes included. */
+export const progressOf = (counters: Counters): ExportProgress => ({
+  done: counters.done,
+  total: counters.total,
+  missing: counters.missing,
+  truncatedCells: counters.truncatedCells,
+  ...(counters.relocations === undefined ? {} : { relocations: counters.relocations }),
+  ...exportNotes(counters),
+})
 
 /** Adds a unit to the counters. */
 export const countUnit = (counters: Counters, unit: Unit): Counters => ({

@@ -30,6 +30,21 @@ import type { ExportIssue, ExportUser, PlanFormat, PlanInput, RowFormat } from "
 import { IMPORTER_WORKBOOK, isoDates, isWorkbook, workbookEncoding, workbookRow } from "./xlsx.js"
 
 /**
+ * Reads ahead what the start of an export needs, side by side: the user's profile (unless `zone`
+ * names the zone, the profile's only use then) and the fields the plan resolves columns against. The
+ * client keeps both, so the start waits one round trip for them, not two. Only the profile's failure
+ * speaks (it is the command line's credential check); a failed `/field` is read again by the plan.
+ */
+export const readProfileAndFields = (zone: string | undefined): Effect.Effect<void, JiraError, JiraClient> =>
+  Effect.all(
+    [
+      namedTimeZone(zone) === undefined ? JiraClient.myself() : Effect.void,
+      Effect.ignore(JiraClient.fields()),
+    ],
+    { concurrency: 2, discard: true },
+  )
+
+/**
  * The zone dates are written in: the option when it names one, else the zone of the user's Jira
  * profile (`/myself`, read only then; "UTC" when the profile has none). Decided here once, by every
  * runner at the start of an export and by the preview, and kept in the cursor (`timeZone`).

@@ -11,9 +11,9 @@ import {
   ExportStartPayload,
   FORGE_LIMITS,
 } from "../contract.js"
-import { type Counters, type CursorContent, decodeCursor, encodeCursor } from "../export/cursor.js"
+import { type CursorContent, decodeCursor, encodeCursor } from "../export/cursor.js"
 import { ExportJira } from "../export/ExportJira.js"
-import { exportNotes, planOf, type Started, startExport } from "../export/engine.js"
+import { planOf, progressOf, type Started, startExport } from "../export/engine.js"
 import { livePlanner, timeZoneFor } from "../export/planner.js"
 import type { ExportJiraShape } from "../export/ports.js"
 import { sampleBytesPerRow } from "../export/sample.js"
@@ -96,15 +96,6 @@ const warm = (jira: ExportJiraShape, started: Started, untilMs: number) =>
     ),
     Effect.orElseSucceed(() => started.content),
   )
-
-const progressOf = (counters: Counters): ExportChunk["progress"] => ({
-  done: counters.done,
-  total: counters.total,
-  missing: counters.missing,
-  truncatedCells: counters.truncatedCells,
-  ...(counters.relocations === undefined ? {} : { relocations: counters.relocations }),
-  ...exportNotes(counters),
-})
 
 /** The answer of a call the steward holds back: nothing read, the same cursor, continue at `until`. */
 const stewardPause = (content: CursorContent, until: string): ExportChunk => ({

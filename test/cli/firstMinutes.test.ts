@@ -10,7 +10,8 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RunningEmulator, startEmulator } from "../../dev/emulator/index.js"
-import { byteSize, elapsed, successLine } from "../../src/cli/progress.js"
+import { successLine } from "../../src/cli/progress.js"
+import { formatBytes, formatElapsed } from "../../src/contract/words.js"
 import { CLI_BUNDLE, ensureCliBundle } from "../support/cliBundle.js"
 
 interface Run {
@@ -45,9 +46,9 @@ describe("the success line", () => {
     ).toBe(
       "Wrote the change history of 1 issue to standard output (300 bytes) in under a second; 2 matched but were gone, an expired page token recovered from",
     )
-    expect(byteSize(999)).toBe("999 bytes")
-    expect(byteSize(12_345_678)).toBe("12 MB")
-    expect(elapsed(125_000)).toBe("2 min 5 s")
+    expect(formatBytes(999)).toBe("999 bytes")
+    expect(formatBytes(12_345_678)).toBe("12 MB")
+    expect(formatElapsed(125_000)).toBe("2 min 5 s")
   })
 })
 
@@ -118,7 +119,9 @@ describe("the command line's first minutes, against the emulator", () => {
     const size = fs.statSync(path.join(dir, "loud.csv")).size
     const last = loud.stderr.trimEnd().split("\n").at(-1) ?? ""
     expect(
-      last.startsWith(`Wrote ${issues().toLocaleString("en-US")} issues to loud.csv (${byteSize(size)}) in `),
+      last.startsWith(
+        `Wrote ${issues().toLocaleString("en-US")} issues to loud.csv (${formatBytes(size)}) in `,
+      ),
     ).toBe(true)
     expect(last).toMatch(/ in (under a second|\d+ s)$/)
     const quiet = await cli(["--jql", jql, "--out", "quiet.csv", "--quiet"])

@@ -17,6 +17,7 @@ const isAny =
 
 const aboveExport = isAny("src/resolvers", "src/cli", "src/runtime.ts", "src/index.ts")
 const CONSTANTS = "src/contract/constants.ts"
+const WORDS = "src/contract/words.ts"
 const ENGINE = "web/src/engine"
 
 const rules: ReadonlyArray<Rule> = [
@@ -48,13 +49,14 @@ const rules: ReadonlyArray<Rule> = [
       (i.file.startsWith("src/cli/") && isAny("src/resolvers")(i.target)),
   },
   {
-    name: "web/src takes from src/ only the contract (values from src/contract/constants.ts, types from src/contract.ts) and the workbook writer src/xlsx; never effect",
+    name: "web/src takes from src/ only the contract (values from src/contract/constants.ts and words.ts, types from src/contract.ts) and the workbook writer src/xlsx; never effect",
     // The page runner's own folder is the exception: it is the engine's third runner, built as its own file.
     governs: (file) => under("web/src")(file) && !under(ENGINE)(file),
     breaks: (i) =>
       i.target === "effect" ||
       (i.target.startsWith("src/") &&
         i.target !== CONSTANTS &&
+        i.target !== WORDS &&
         !isAny("src/xlsx")(i.target) &&
         !(i.target === "src/contract.ts" && i.typeOnly)),
   },
@@ -80,8 +82,8 @@ const rules: ReadonlyArray<Rule> = [
     breaks: (i) => isAny(ENGINE)(i.target),
   },
   {
-    name: "src/contract/constants.ts imports nothing, so the page's bundle stays free of Effect",
-    governs: (file) => file === CONSTANTS,
+    name: "src/contract/constants.ts and words.ts import nothing, so the page's bundle stays free of Effect",
+    governs: (file) => file === CONSTANTS || file === WORDS,
     breaks: () => true,
   },
   {

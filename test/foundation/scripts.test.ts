@@ -4,14 +4,14 @@
  * answers without building the UI, a busy port gets a sentence with --port, and the entry points'
  * URLs open the modules they name; every benchmark figure says its target, workload and verdict.
  */
-import { spawn, spawnSync } from "node:child_process"
+import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
-import { createServer } from "node:net"
 import path from "node:path"
 import { describe, expect, it } from "vitest"
 import { issuesWorkload, meets, verdict } from "../../bench/targets.js"
 import { entryPointUrls, hostModule } from "../../dev/hostModules.js"
 import config from "../../vitest.config.js"
+import { onBusyPort } from "../support/busyPort.js"
 
 const root = path.resolve(__dirname, "../..")
 const tsx = path.join(root, "node_modules/.bin/tsx")
@@ -58,30 +58,11 @@ describe("the npm scripts", () => {
   })
 
   it("npm start on a busy port says so in one sentence and suggests --port", async () => {
-    const busy = createServer()
-    await new Promise<void>((done) => busy.listen(0, "127.0.0.1", done))
-    const address = busy.address()
-    const port = typeof address === "object" && address !== null ? address.port : 0
-    try {
-      const run = await new Promise<{ code: number | null; stderr: string }>((done, fail) => {
-        const child = spawn(tsx, ["dev/start.ts", "--port", String(port), "--issues", "10"], {
-          cwd: root,
-          stdio: ["ignore", "ignore", "pipe"],
-        })
-        let stderr = ""
-        child.stderr.on("data", (d) => {
-          stderr += String(d)
-        })
-        child.on("error", fail)
-        child.on("close", (code) => done({ code, stderr }))
-      })
-      expect(run.code).toBe(1)
-      expect(run.stderr.trim().split("\n")).toHaveLength(1)
-      expect(run.stderr).toContain("already in use")
-      expect(run.stderr).toContain("--port")
-    } finally {
-      await new Promise<void>((done) => busy.close(() => done()))
-    }
+    const run = await onBusyPort("dev/start.ts", ["--issues", "10"])
+    expect(run.code).toBe(1)
+    expect(run.stderr.trim().split("\n")).toHaveLength(1)
+    expect(run.stderr).toContain("already in use")
+    expect(run.stderr).toContain("--port")
   })
 
   it("the entry points npm start prints open the modules they name", () => {

@@ -1,10 +1,10 @@
 /** The `npm run emulator` command line: flags, durations, and exit code 2 with a sentence on bad input. */
-import { spawn, spawnSync } from "node:child_process"
-import { createServer } from "node:net"
+import { spawnSync } from "node:child_process"
 import path from "node:path"
 import { describe, expect, it } from "vitest"
 import { parseArgs, parseDuration } from "../../../dev/emulator/main.js"
 import { describeProfile, PROFILES } from "../../../dev/emulator/server/profiles.js"
+import { onBusyPort } from "../../support/busyPort.js"
 
 describe("emulator command line", () => {
   it("parses every flag, in both --flag value and --flag=value forms", () => {
@@ -88,33 +88,12 @@ describe("emulator command line", () => {
   })
 
   it("says in one sentence that a busy --port is in use, with no stack trace", async () => {
-    const root = path.resolve(__dirname, "../../..")
-    const tsx = path.join(root, "node_modules/.bin/tsx")
-    const busy = createServer()
-    await new Promise<void>((done) => busy.listen(0, "127.0.0.1", done))
-    const address = busy.address()
-    const port = typeof address === "object" && address !== null ? address.port : 0
-    try {
-      const run = await new Promise<{ code: number | null; stderr: string }>((done, fail) => {
-        const child = spawn(tsx, ["dev/emulator/main.ts", "--port", String(port), "--issues", "10"], {
-          cwd: root,
-          stdio: ["ignore", "ignore", "pipe"],
-        })
-        let stderr = ""
-        child.stderr.on("data", (d) => {
-          stderr += String(d)
-        })
-        child.on("error", fail)
-        child.on("close", (code) => done({ code, stderr }))
-      })
-      expect(run.code).toBe(1)
-      expect(run.stderr.trim().split("\n")).toHaveLength(1)
-      expect(run.stderr).toContain(`Port ${port}`)
-      expect(run.stderr).toContain("already in use")
-      expect(run.stderr).toContain("--port")
-    } finally {
-      await new Promise<void>((done) => busy.close(() => done()))
-    }
+    const run = await onBusyPort("dev/emulator/main.ts", ["--issues", "10"])
+    expect(run.code).toBe(1)
+    expect(run.stderr.trim().split("\n")).toHaveLength(1)
+    expect(run.stderr).toContain(`Port ${run.port}`)
+    expect(run.stderr).toContain("already in use")
+    expect(run.stderr).toContain("--port")
   })
 
   it("prints its profile in words, not as JSON", () => {

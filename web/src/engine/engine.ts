@@ -13,7 +13,6 @@
 import { Cause, Effect, Exit, Fiber, Layer, ManagedRuntime, Option, Queue, Stream } from "effect"
 import {
   type ExportChunk,
-  type ExportProgress,
   type ExportStarted,
   ExportStartPayload,
   type ResolverError,
@@ -21,18 +20,11 @@ import {
 } from "../../../src/contract.js"
 import { type Counters, decodeCursor, encodeCursor } from "../../../src/export/cursor.js"
 import { ExportJira } from "../../../src/export/ExportJira.js"
-import {
-  type CursorUnit,
-  exportNotes,
-  exportStream,
-  planOf,
-  startExport,
-} from "../../../src/export/engine.js"
+import { type CursorUnit, exportStream, planOf, progressOf, startExport } from "../../../src/export/engine.js"
 import { pauseFor } from "../../../src/export/pause.js"
-import { livePlanner, timeZoneFor } from "../../../src/export/planner.js"
+import { livePlanner, readProfileAndFields, timeZoneFor } from "../../../src/export/planner.js"
 import { directSettings, type ExportFailure } from "../../../src/export/types.js"
 import { isWorkbook, workbookInfoOf } from "../../../src/export/xlsx.js"
-import { namedTimeZone } from "../../../src/fields/dates.js"
 import { BridgeTransport, type RequestJira } from "../../../src/jira/BridgeTransport.js"
 import { JiraClient } from "../../../src/jira/JiraClient.js"
 import { RateLimitState } from "../../../src/jira/RateLimitState.js"
@@ -79,15 +71,6 @@ interface Running {
   readonly fiber: Fiber.RuntimeFiber<void>
 }
 
-const progressOf = (c: Counters): ExportProgress => ({
-  done: c.done,
-  total: c.total,
-  missing: c.missing,
-  truncatedCells: c.truncatedCells,
-  ...(c.relocations === undefined ? {} : { relocations: c.relocations }),
-  ...exportNotes(c),
-})
-
 export const makePageEngine = (requestJira: RequestJira): PageEngine => {
   // One quota state and user directory for the page's session, as the CLI keeps them for its process.
   const services = ExportJira.layer.pipe(
@@ -126,17 +109,8 @@ export const makePageEngine = (requestJira: RequestJira): PageEngine => {
         stop()
         const input = yield* decodePayload(ExportStartPayload)(payload)
         const jira = yield* ExportJira
-        // The profile (its time zone) and the fields beside each other, as the command line reads them:
-        // one round trip before the count instead of two. The client keeps both for the page's session.
-        const client = yield* JiraClient
         const zone = input.options?.timeZone
-        yield* Effect.all(
-          [namedTimeZone(zone) === undefined ? client.myself() : Effect.void, Effect.ignore(client.fields())],
-          {
-            concurrency: 2,
-            discard: true,
-          },
-        )
+        yield* readProfileAndFields(zone)
         const timeZone = yield* timeZoneFor(zone)
         const started = yield* startExport({
           jira,
