@@ -19,12 +19,16 @@ interface FetchProductArgs {
   }
 }
 
-/** What the bridge expects back. */
+/**
+ * What the bridge expects back, the body still as Jira's bytes: the host passes them on as they came
+ * (decoding and encoding each page of issues again cost the relay time per read), and the frame's shim
+ * reads them as text.
+ */
 export interface ProductAnswer {
   readonly status: number
   readonly statusText: string
   readonly headers: Readonly<Record<string, string>>
-  readonly body: string
+  readonly body: Uint8Array
   readonly isAttachment: false
 }
 
@@ -74,7 +78,7 @@ export const productFetch = async (
     status: response.status,
     statusText: response.statusText,
     headers: Object.fromEntries(response.headers.entries()),
-    body: await response.text(),
+    body: new Uint8Array(await response.arrayBuffer()),
     isAttachment: false,
   }
 }

@@ -4,37 +4,49 @@ import {
   type JiraRequest,
   type JiraResponse,
   JiraTransport,
-  readResponse,
   renderPath,
   requestInit,
 } from "./JiraTransport.js"
 
+/** Jira's answer as the Jira frame hands it to the page: its status, headers and body as text. */
+export interface FrameAnswer {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
 /**
- * `@forge/bridge`'s `requestJira` as this port needs it: a path relative to the site and a fetch-like
- * init, answered by a `Response`. Passed in rather than imported, so src/jira stays free of the
- * bridge (whose modules need the Jira frame's `window.__bridge` when they load) and tests pass a fake.
+ * The frame's product fetch as this port needs it (web/src/engine/productFetch.ts: the call
+ * `@forge/bridge`'s `requestJira` makes): a path relative to the site and a fetch-like init, answered
+ * by Jira's answer as the frame passes it. Passed in rather than imported, so src/jira stays free of
+ * the bridge (whose modules need the Jira frame's `window.__bridge` when they load) and tests pass a
+ * fake.
  */
-export type RequestJira = (
+export type ProductFetch = (
   restPath: string,
   init: { readonly method: string; readonly headers: Record<string, string>; readonly body?: string },
-) => Promise<Response>
+) => Promise<FrameAnswer>
 
 /**
  * The browser adapter of `JiraTransport`: the page reads Jira itself, as the signed-in user (the
  * product fetch of Custom UI runs with the user's permissions and the manifest's scopes, like
  * `asUser()`; docs/forge.md §7). Any HTTP status is a response, as for the other transports, so
  * 429 (with or without `Retry-After`), 5xx and the quota headers are read by `JiraClient` and retried
- * by the one retry policy. `requestJira` takes no `AbortSignal` (the bridge drops it): an interrupted
- * read is abandoned and its answer ignored; the page cancels between units.
+ * by the one retry policy. The product fetch takes no `AbortSignal` (the bridge drops it): an
+ * interrupted read is abandoned and its answer ignored; the page cancels between units.
  */
 export class BridgeTransport implements Context.Tag.Service<JiraTransport> {
   readonly send: (request: JiraRequest) => Effect.Effect<JiraResponse, JiraError>
 
-  constructor(requestJira: RequestJira) {
+  constructor(fetchProduct: ProductFetch) {
     this.send = (request) =>
       Effect.tryPromise({
         try: (): Promise<JiraResponse> =>
-          requestJira(renderPath(request), requestInit(request)).then(readResponse),
+          fetchProduct(renderPath(request), requestInit(request)).then((answer) => {
+            // Header names in any case, as a Response would look them up.
+            const headers = new Headers(answer.headers)
+            return { status: answer.status, header: (name: string) => headers.get(name), body: answer.body }
+          }),
         // The bridge rejects when the frame could not pass the request on (offline, the frame gone).
         catch: (cause) =>
           new JiraError({
@@ -45,6 +57,6 @@ export class BridgeTransport implements Context.Tag.Service<JiraTransport> {
       }).pipe(Effect.withSpan("BridgeTransport.send"))
   }
 
-  static readonly layer = (requestJira: RequestJira): Layer.Layer<JiraTransport> =>
-    Layer.succeed(JiraTransport, new BridgeTransport(requestJira))
+  static readonly layer = (fetchProduct: ProductFetch): Layer.Layer<JiraTransport> =>
+    Layer.succeed(JiraTransport, new BridgeTransport(fetchProduct))
 }

@@ -1,10 +1,11 @@
 /**
- * The browser's transport (`requestJira` of `@forge/bridge`) under the one client and retry policy:
- * each answer a real `Response`, as the bridge builds it from the frame's reply.
+ * The browser's transport (the frame's product fetch, what `requestJira` of `@forge/bridge` sends)
+ * under the one client and retry policy: each answer Jira's status, headers and body as the frame
+ * hands them over (written here as a `Response`, read as the frame reads Jira's).
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Layer } from "effect"
-import { BridgeTransport, type RequestJira } from "../../src/jira/BridgeTransport.js"
+import { BridgeTransport, type FrameAnswer, type ProductFetch } from "../../src/jira/BridgeTransport.js"
 import { JiraClient } from "../../src/jira/JiraClient.js"
 import { JiraError } from "../../src/jira/JiraError.js"
 import { RateLimitState } from "../../src/jira/RateLimitState.js"
@@ -14,18 +15,25 @@ import { searchReq } from "./scripted.js"
 
 type Scripted = Response | Error | (() => Response | Error)
 
-/** A fake `requestJira`: answers in order (the last repeats), every call recorded with its time. */
+/** Jira's answer as the frame passes it on: status, headers by name, the body's text. */
+const frameAnswer = async (response: Response): Promise<FrameAnswer> => ({
+  status: response.status,
+  headers: Object.fromEntries(response.headers.entries()),
+  body: await response.text(),
+})
+
+/** A fake product fetch: answers in order (the last repeats), every call recorded with its time. */
 const bridge = (answers: ReadonlyArray<Scripted>) => {
-  const calls: Array<{ path: string; init: Parameters<RequestJira>[1]; at: number }> = []
-  const requestJira: RequestJira = (path, init) => {
+  const calls: Array<{ path: string; init: Parameters<ProductFetch>[1]; at: number }> = []
+  const fetchProduct: ProductFetch = (path, init) => {
     calls.push({ path, init, at: performance.now() })
     const answer = answers[Math.min(calls.length, answers.length) - 1]
     const resolved = typeof answer === "function" ? answer() : answer
     return resolved instanceof Error || resolved === undefined
       ? Promise.reject(resolved ?? new Error("no answer"))
-      : Promise.resolve(resolved)
+      : frameAnswer(resolved)
   }
-  const layer = invocationLayer(BridgeTransport.layer(requestJira)).pipe(
+  const layer = invocationLayer(BridgeTransport.layer(fetchProduct)).pipe(
     Layer.provideMerge(ForgeShared),
     Layer.provide(
       Layer.succeed(JiraRetrySettings, { ...defaultRetrySettings, initialDelayMs: 20, maxDelayMs: 200 }),
@@ -53,7 +61,7 @@ const failureOf = <A>(exit: Exit.Exit<A, JiraError>): JiraError => {
 }
 
 describe("BridgeTransport", () => {
-  it.live("sends the path, method, JSON body and headers requestJira takes", () => {
+  it.live("sends the path, method, JSON body and headers of the product fetch", () => {
     const jira = bridge([page])
     return Effect.gen(function* () {
       const result = yield* JiraClient.searchPage(searchReq)

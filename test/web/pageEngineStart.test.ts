@@ -1,12 +1,12 @@
 /**
- * The page engine's start (web/src/engine/engine.ts) over a `requestJira` that reaches the emulator
+ * The page engine's start (web/src/engine/engine.ts) over a product fetch that reaches the emulator
  * as the signed-in user, as the local host's product fetch does: the profile and the fields are read
  * beside each other, as the command line reads them, not one after the other; units read ahead while
  * the page was busy go out in one answer, and the file is the same.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { FORGE_ACCOUNT_HEADER, type RunningEmulator, startEmulator } from "../../dev/emulator/index.js"
-import type { RequestJira } from "../../src/jira/BridgeTransport.js"
+import type { ProductFetch } from "../../src/jira/BridgeTransport.js"
 import { makePageEngine } from "../../web/src/engine/engine.js"
 
 let emulator: RunningEmulator
@@ -20,7 +20,7 @@ afterAll(async () => {
 /** The page's reads, each with when it left and when its answer came. */
 const recordingBridge = () => {
   const reads: Array<{ path: string; sent: number; answered: number }> = []
-  const requestJira: RequestJira = async (path, init) => {
+  const fetchProduct: ProductFetch = async (path, init) => {
     const read = { path: path.replace(/\?.*$/, ""), sent: performance.now(), answered: Number.NaN }
     reads.push(read)
     const response = await fetch(`${emulator.url}${path}`, {
@@ -30,15 +30,15 @@ const recordingBridge = () => {
     })
     const body = await response.text()
     read.answered = performance.now()
-    return new Response(body, { status: response.status, headers: response.headers })
+    return { status: response.status, headers: Object.fromEntries(response.headers.entries()), body }
   }
-  return { reads, requestJira }
+  return { reads, fetchProduct }
 }
 
 describe("the page engine's start", () => {
   it("reads the profile and the fields at once, then plans and counts", async () => {
-    const { reads, requestJira } = recordingBridge()
-    const engine = makePageEngine(requestJira)
+    const { reads, fetchProduct } = recordingBridge()
+    const engine = makePageEngine(fetchProduct)
     const started = await engine.start({
       jql: `project = ${emulator.dataset.projects[0]?.key} ORDER BY key ASC`,
       columns: ["key", "summary"],
@@ -57,8 +57,8 @@ describe("the page engine's start", () => {
   })
 
   it("does not read the profile when the export names its time zone", async () => {
-    const { reads, requestJira } = recordingBridge()
-    const started = await makePageEngine(requestJira).start({
+    const { reads, fetchProduct } = recordingBridge()
+    const started = await makePageEngine(fetchProduct).start({
       jql: `project = ${emulator.dataset.projects[0]?.key} ORDER BY key ASC`,
       columns: ["key", "summary"],
       options: { timeZone: "UTC" },
@@ -70,7 +70,7 @@ describe("the page engine's start", () => {
 
 /** A whole export through the engine, `pauseMs` between answers: its text and each answer's issue count. */
 const exportAll = async (pauseMs: number) => {
-  const engine = makePageEngine(recordingBridge().requestJira)
+  const engine = makePageEngine(recordingBridge().fetchProduct)
   const started = await engine.start({
     jql: `project in (${emulator.dataset.projects.map((p) => p.key).join(", ")}) ORDER BY key ASC`,
     columns: ["key", "summary", "status"],

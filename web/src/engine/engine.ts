@@ -1,10 +1,10 @@
 /**
  * The export engine driven by the page itself (issue 20): the same start and unit stream as the
- * resolvers and the command line, reading Jira through `requestJira` as the signed-in user. It answers
- * in the resolvers' terms (`ExportStarted`, one `ExportChunk` per unit, `ResolverError`s), so the
- * page's export model drives it exactly as it drives `export/start` and `export/next`: the same
- * progress, cancel, pauses and retries, and the same cursor, which is why a run started on
- * Atlassian's servers can continue here.
+ * resolvers and the command line, reading Jira through the frame's product fetch (what `requestJira`
+ * sends; productFetch.ts) as the signed-in user. It answers in the resolvers' terms (`ExportStarted`,
+ * one `ExportChunk` per unit, `ResolverError`s), so the page's export model drives it exactly as it
+ * drives `export/start` and `export/next`: the same progress, cancel, pauses and retries, and the same
+ * cursor, which is why a run started on Atlassian's servers can continue here.
  *
  * Between two `next` calls the stream keeps running (reading ahead a few units), so asking for one
  * unit at a time costs no restart; a cursor other than the one last handed out (a retry, a resume)
@@ -25,7 +25,7 @@ import { pauseFor } from "../../../src/export/pause.js"
 import { livePlanner, readProfileAndFields, timeZoneFor } from "../../../src/export/planner.js"
 import { directSettings, type ExportFailure } from "../../../src/export/types.js"
 import { isWorkbook, workbookInfoOf } from "../../../src/export/xlsx.js"
-import { BridgeTransport, type RequestJira } from "../../../src/jira/BridgeTransport.js"
+import { BridgeTransport, type ProductFetch } from "../../../src/jira/BridgeTransport.js"
 import { JiraClient } from "../../../src/jira/JiraClient.js"
 import { RateLimitState } from "../../../src/jira/RateLimitState.js"
 import { UserDirectory } from "../../../src/jira/UserDirectory.js"
@@ -71,13 +71,13 @@ interface Running {
   readonly fiber: Fiber.RuntimeFiber<void>
 }
 
-export const makePageEngine = (requestJira: RequestJira): PageEngine => {
+export const makePageEngine = (fetchProduct: ProductFetch): PageEngine => {
   // One quota state and user directory for the page's session, as the CLI keeps them for its process.
   const services = ExportJira.layer.pipe(
     Layer.provideMerge(UserDirectory.layer()),
     Layer.provideMerge(JiraClient.layer),
     Layer.provideMerge(RateLimitState.layer),
-    Layer.provide(BridgeTransport.layer(requestJira)),
+    Layer.provide(BridgeTransport.layer(fetchProduct)),
   )
   const runtime = ManagedRuntime.make(services)
   const scheduler = slicedScheduler()
