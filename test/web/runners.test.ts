@@ -203,6 +203,26 @@ describe("the engine's file", () => {
     expect(loads).toBe(1)
   })
 
+  it("loads when the preview counts more issues than an automatic export leaves on the servers", () => {
+    let loads = 0
+    const model = new ExportModel(fakeBackend({}).backend, systemClock, {
+      engine: () => {
+        loads++
+        return Promise.resolve(fakeEngine().engine)
+      },
+    })
+    model.expectIssues(null)
+    model.expectIssues(AUTO_BROWSER_ABOVE)
+    expect(loads).toBe(0)
+    model.setRunIn("servers")
+    model.expectIssues(25_000)
+    expect(loads).toBe(0)
+    model.setRunIn("auto")
+    model.expectIssues(AUTO_BROWSER_ABOVE + 1)
+    model.expectIssues(25_000)
+    expect(loads).toBe(1)
+  })
+
   it("a load that failed ahead of the export is tried again by the run", async () => {
     let loads = 0
     const { engine } = fakeEngine()

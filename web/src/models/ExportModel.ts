@@ -18,6 +18,7 @@ import { RunCalls } from "./exportCalls.js"
 import { finishedFile, summaryOf } from "./exportFile.js"
 import { type ExportRequest, type ExportState, emptyProgress, type Position, type Step } from "./exportRun.js"
 import {
+  AUTO_BROWSER_ABOVE,
   autoPlace,
   browserRunner,
   chosenPlace,
@@ -106,6 +107,13 @@ export class ExportModel {
     // The engine's file (about 220 KB gzip, 50 to 180 ms to evaluate) is loaded once the user says
     // exports run here, not on the click; the page's first load stays without it.
     if (choice === "browser") this.#browser.warm()
+  }
+  /**
+   * The preview counted `total` issues: when the export would then run here by itself (automatic, more
+   * than one answer from the servers carries), the engine's file loads now rather than after the click.
+   */
+  expectIssues(total: number | null): void {
+    if (this.#runIn.peek() === "auto" && total !== null && total > AUTO_BROWSER_ABOVE) this.#browser.warm()
   }
   get placement(): ReadSignal<{ readonly place: Place; readonly why: string } | undefined> {
     return this.#placement

@@ -87,6 +87,10 @@ export class PageModel {
       keepRunIn: (runIn) => prefs.save({ runIn }),
     })
     this.start = new StartModel(backend, context)
+    this.preview.state.subscribe(() => {
+      const shown = this.preview.state.peek()
+      if (shown.kind === "ready") this.exporter.expectIssues(shown.table.approximateTotal)
+    })
   }
 
   /** Builds the page model for the signed-in user (context from the host; storage may be absent). */
