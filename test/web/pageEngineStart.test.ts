@@ -17,8 +17,11 @@ afterAll(async () => {
   await emulator?.close()
 })
 
+/** A field the site gets while the page is open (added to `/field`'s answer once `created` is set). */
+const budget = { id: "customfield_19999", key: "customfield_19999", name: "Budget", custom: true }
+
 /** The page's reads, each with when it left and when its answer came. */
-const recordingBridge = () => {
+const recordingBridge = (site: { created: boolean } = { created: false }) => {
   const reads: Array<{ path: string; sent: number; answered: number }> = []
   const fetchProduct: ProductFetch = async (path, init) => {
     const read = { path: path.replace(/\?.*$/, ""), sent: performance.now(), answered: Number.NaN }
@@ -28,7 +31,9 @@ const recordingBridge = () => {
       headers: { ...init.headers, [FORGE_ACCOUNT_HEADER]: emulator.accounts.admin.accountId },
       ...(init.body === undefined ? {} : { body: init.body }),
     })
-    const body = await response.text()
+    const text = await response.text()
+    const body =
+      site.created && read.path === "/rest/api/3/field" ? JSON.stringify([...JSON.parse(text), budget]) : text
     read.answered = performance.now()
     return { status: response.status, headers: Object.fromEntries(response.headers.entries()), body }
   }
@@ -53,6 +58,28 @@ describe("the page engine's start", () => {
     expect(myself.sent).toBeLessThan(fields.answered)
     expect(reads.filter((r) => r.path === "/rest/api/3/myself")).toHaveLength(1)
     expect(reads.filter((r) => r.path === "/rest/api/3/field")).toHaveLength(1)
+    engine.stop()
+  })
+
+  it("knows a field created while the page stayed open at the next export, as a new command-line run would", async () => {
+    const site = { created: false }
+    const { reads, fetchProduct } = recordingBridge(site)
+    const engine = makePageEngine(fetchProduct)
+    const payload = {
+      jql: `project = ${emulator.dataset.projects[0]?.key} ORDER BY key ASC`,
+      columns: ["key", budget.id],
+      options: { timeZone: "UTC" },
+    }
+    const before = await engine.start(payload)
+    expect(before.ok ? "started" : before.error.tag).toBe("UnknownColumn")
+    site.created = true
+    const after = await engine.start(payload)
+    if (!after.ok) throw new Error(JSON.stringify(after.error))
+    expect(after.value.columns.map((c) => c.header)).toContain("Budget")
+    // One read of the fields per export: the stream after a start plans with the start's.
+    const first = await engine.next(after.value.cursor ?? "")
+    expect(first.ok, JSON.stringify(first)).toBe(true)
+    expect(reads.filter((r) => r.path === "/rest/api/3/field")).toHaveLength(2)
     engine.stop()
   })
 

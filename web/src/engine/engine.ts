@@ -10,7 +10,18 @@
  * unit at a time costs no restart; a cursor other than the one last handed out (a retry, a resume)
  * starts a new stream from it.
  */
-import { Cause, Effect, Exit, Fiber, Layer, ManagedRuntime, Option, Queue, Stream } from "effect"
+import {
+  Cause,
+  type Context,
+  Effect,
+  Exit,
+  Fiber,
+  Layer,
+  ManagedRuntime,
+  Option,
+  Queue,
+  Stream,
+} from "effect"
 import {
   type ExportChunk,
   type ExportStarted,
@@ -72,28 +83,52 @@ interface Running {
 }
 
 export const makePageEngine = (fetchProduct: ProductFetch): PageEngine => {
-  // One quota state and user directory for the page's session, as the CLI keeps them for its process.
-  const services = ExportJira.layer.pipe(
+  // The quota state is the page session's: a Retry-After or a spent quota holds for every export.
+  const runtime = ManagedRuntime.make(RateLimitState.layer)
+  // The Jira client and the user directory are one export's, as the command line has them for one
+  // run: the profile, the fields and the users read for an export are not kept for the next, so a
+  // field created while the page stays open is known to the next export.
+  const exportServices = ExportJira.layer.pipe(
     Layer.provideMerge(UserDirectory.layer()),
     Layer.provideMerge(JiraClient.layer),
-    Layer.provideMerge(RateLimitState.layer),
     Layer.provide(BridgeTransport.layer(fetchProduct)),
   )
-  const runtime = ManagedRuntime.make(services)
+  let services: Context.Context<ExportJira | JiraClient | UserDirectory> | undefined
+  /** The current export's services, or new ones (their layers hold no resources for a scope to release). */
+  const servicesFor = (fresh: boolean) =>
+    fresh || services === undefined
+      ? Layer.build(exportServices).pipe(
+          Effect.scoped,
+          Effect.tap((built) => {
+            services = built
+          }),
+        )
+      : Effect.succeed(services)
   const scheduler = slicedScheduler()
   let running: Running | undefined
 
-  /** Runs an effect in the page's runtime to a Result: failures as the resolvers word them. */
+  /**
+   * Runs an effect in the page's runtime to a Result: failures as the resolvers word them. `fresh`:
+   * with new export services (a start), else the current export's.
+   */
   const settle = <A>(
     effect: Effect.Effect<A, ResolverFailure, ExportJira | JiraClient | UserDirectory | RateLimitState>,
+    fresh = false,
   ): Promise<Result<A>> =>
-    runtime.runPromiseExit(effect.pipe(Effect.withScheduler(scheduler))).then((exit): Result<A> => {
-      if (Exit.isSuccess(exit)) return { ok: true, value: exit.value }
-      const failure = Cause.failureOption(exit.cause)
-      if (Option.isSome(failure)) return { ok: false, error: toResolverError(failure.value) }
-      console.error("page engine defect", Cause.pretty(exit.cause))
-      return { ok: false, error: internalError }
-    })
+    runtime
+      .runPromiseExit(
+        servicesFor(fresh).pipe(
+          Effect.flatMap((context) => Effect.provide(effect, context)),
+          Effect.withScheduler(scheduler),
+        ),
+      )
+      .then((exit): Result<A> => {
+        if (Exit.isSuccess(exit)) return { ok: true, value: exit.value }
+        const failure = Cause.failureOption(exit.cause)
+        if (Option.isSome(failure)) return { ok: false, error: toResolverError(failure.value) }
+        console.error("page engine defect", Cause.pretty(exit.cause))
+        return { ok: false, error: internalError }
+      })
 
   const stop = () => {
     const current = running
@@ -131,6 +166,7 @@ export const makePageEngine = (fetchProduct: ProductFetch): PageEngine => {
         }
         return answer
       }),
+      true,
     )
 
   /** A new stream from `cursor`, read ahead into a small queue. */
