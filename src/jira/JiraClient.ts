@@ -103,9 +103,9 @@ const make = Effect.gen(function* () {
       ? Effect.succeed(issueIdOrKey)
       : badInput(path, `"${issueIdOrKey.slice(0, 50)}" is not an issue id or key.`)
 
-  // The signed-in user does not change for the life of a client (one Forge invocation, one CLI run),
-  // so `/myself` is read once: the command line checks the credentials with it and then needs the
-  // user's time zone. Only an answer is kept; a failure is asked again.
+  // The signed-in user does not change for the life of a client (one Forge invocation, one CLI run,
+  // one export in the page), so `/myself` is read once: the command line checks the credentials with
+  // it and then needs the user's time zone. Only an answer is kept; a failure is asked again.
   const me = yield* Ref.make(Option.none<Myself>())
   /** `GET /rest/api/3/myself`: checked first, since bad credentials otherwise read as anonymous. */
   const myself = Effect.fn("JiraClient.myself")(function* () {
