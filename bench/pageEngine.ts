@@ -99,13 +99,16 @@ const cliFile = async (emulator: BenchEmulator, jql: string, columns: ReadonlyAr
   }
 }
 
-export const runPageEngineBench = async (input: {
+/** One page-engine measurement: the same export by the page and by the command line. */
+interface PageEngineBenchInput {
   readonly emulator: BenchEmulator
   readonly issues: number
   readonly jql: string
   readonly columns: ReadonlyArray<string>
   readonly say: (line: string) => void
-}): Promise<PageEngineFigures> => {
+}
+
+export const runPageEngineBench = async (input: PageEngineBenchInput): Promise<PageEngineFigures> => {
   await input.emulator.resetStats()
   const cli = await cliFile(input.emulator, input.jql, input.columns)
   const cliWallMs = cli.wallMs
@@ -138,13 +141,7 @@ export const runPageEngineBench = async (input: {
  * The 100,000-issue heap figure: the page engine (instant profile: the heap does not depend on
  * latency), its file compared with the command line's, byte for byte.
  */
-export const runPageEngineHeap = async (input: {
-  readonly emulator: BenchEmulator
-  readonly issues: number
-  readonly jql: string
-  readonly columns: ReadonlyArray<string>
-  readonly say: (line: string) => void
-}) => {
+export const runPageEngineHeap = async (input: PageEngineBenchInput) => {
   const page = await pageEngineRun(input.emulator, input.jql, input.columns)
   const cli = await cliFile(input.emulator, input.jql, input.columns)
   const figures = {

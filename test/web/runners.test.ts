@@ -184,58 +184,52 @@ describe("the export model in the browser", () => {
 })
 
 describe("the engine's file", () => {
-  it("loads once the user says exports run in this browser, before any export, and only once", async () => {
-    let loads = 0
-    const { engine } = fakeEngine()
+  /** An export model that counts its engine's loads; `load(n)` answers the n-th (a fake engine by default). */
+  const countingLoads = (
+    load: (n: number) => Promise<EngineLike> = () => Promise.resolve(fakeEngine().engine),
+  ) => {
+    const counted = { loads: 0 }
     const model = new ExportModel(fakeBackend({}).backend, systemClock, {
-      engine: () => {
-        loads++
-        return Promise.resolve(engine)
-      },
+      engine: () => load(++counted.loads),
     })
+    return { model, counted }
+  }
+
+  it("loads once the user says exports run in this browser, before any export, and only once", async () => {
+    const { model, counted } = countingLoads()
     model.setRunIn("servers")
     model.setRunIn("auto")
-    expect(loads).toBe(0)
+    expect(counted.loads).toBe(0)
     model.setRunIn("browser")
-    expect(loads).toBe(1)
+    expect(counted.loads).toBe(1)
     await model.start(request)
     expect(await text(model)).toBe("Key\r\nA-1\r\nA-2\r\nA-3\r\n")
-    expect(loads).toBe(1)
+    expect(counted.loads).toBe(1)
   })
 
   it("loads when the preview counts more issues than an automatic export leaves on the servers", () => {
-    let loads = 0
-    const model = new ExportModel(fakeBackend({}).backend, systemClock, {
-      engine: () => {
-        loads++
-        return Promise.resolve(fakeEngine().engine)
-      },
-    })
+    const { model, counted } = countingLoads()
     model.expectIssues(null)
     model.expectIssues(AUTO_BROWSER_ABOVE)
-    expect(loads).toBe(0)
+    expect(counted.loads).toBe(0)
     model.setRunIn("servers")
     model.expectIssues(25_000)
-    expect(loads).toBe(0)
+    expect(counted.loads).toBe(0)
     model.setRunIn("auto")
     model.expectIssues(AUTO_BROWSER_ABOVE + 1)
     model.expectIssues(25_000)
-    expect(loads).toBe(1)
+    expect(counted.loads).toBe(1)
   })
 
   it("a load that failed ahead of the export is tried again by the run", async () => {
-    let loads = 0
     const { engine } = fakeEngine()
-    const model = new ExportModel(fakeBackend({}).backend, systemClock, {
-      engine: () => {
-        loads++
-        return loads === 1 ? Promise.reject(new Error("offline")) : Promise.resolve(engine)
-      },
-    })
+    const { model, counted } = countingLoads((n) =>
+      n === 1 ? Promise.reject(new Error("offline")) : Promise.resolve(engine),
+    )
     model.setRunIn("browser")
     await Promise.resolve()
     await model.start(request)
-    expect(loads).toBe(2)
+    expect(counted.loads).toBe(2)
     expect(await text(model)).toBe("Key\r\nA-1\r\nA-2\r\nA-3\r\n")
   })
 })

@@ -2,13 +2,8 @@
  * The terms of an export run as the page shows it (ExportModel.ts drives it): what was asked, what the
  * run is doing, how it ended, and the waits between calls.
  */
-import type {
-  ColumnInfo,
-  ExportOptionsInput,
-  ExportProgress,
-  ResolverError,
-  WorkbookInfo,
-} from "../../../src/contract.js"
+import type { ColumnInfo, ExportProgress, ResolverError, WorkbookInfo } from "../../../src/contract.js"
+import type { PreviewRequest } from "./PreviewModel.js"
 import type { Runner } from "./runners.js"
 import type { SavedExport } from "./savedExports.js"
 
@@ -22,14 +17,9 @@ export const QUOTA_RECHECK_MS = 60_000
 /** How often the page refreshes countdowns while waiting, and the time a call has been out. */
 export const TICK_MS = 1_000
 
-export interface ExportRequest {
-  readonly jql: string
-  readonly columns: ReadonlyArray<string>
-  readonly options: ExportOptionsInput
-  readonly siteUrl?: string
+/** What the screen asks for (as the preview shows it), and the zone the file's dates are written in. */
+export interface ExportRequest extends PreviewRequest {
   readonly timeZone?: string
-  /** Only these issues, in this order (the navigator's selection). */
-  readonly issueKeys?: ReadonlyArray<string>
 }
 
 /** What the run is doing right now, in the terms the page words it. */
