@@ -6,6 +6,9 @@
  * cannot tell a waiting fiber from a busy one.) A fiber that has work queued on the scheduler is busy
  * too: on a loaded machine a woken fiber's next step can wait longer than one turn of the event loop,
  * and moving the clock then would let a deadline pass while the work it guards is merely slow.
+ * A fiber that waits a turn of the event loop outside Effect (the rate-limit gate's `setImmediate`)
+ * looks idle for that moment; so the clock moves only when everything was idle at two looks a whole
+ * turn apart (timers and immediates) with no task scheduled and no request sent in between.
  */
 import { Clock, Duration, Effect, type Exit, Fiber, Layer, Option, Scheduler } from "effect"
 import { JiraTransport } from "../../src/jira/JiraTransport.js"
@@ -15,18 +18,24 @@ interface Sleeper {
   readonly wake: () => void
 }
 
-// One turn of the real event loop, so requests and timers outside Effect get to run.
-const macrotask = Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, 1)))
+// One whole turn of the real event loop (its timers, then its immediates), so requests, timers and
+// immediates outside Effect get to run.
+const macrotask = Effect.promise(
+  () => new Promise<void>((resolve) => setTimeout(() => setImmediate(resolve), 1)),
+)
 
 export const virtualTime = (startMs = 1_700_000_000_000) => {
   let now = startMs
   let inFlight = 0
   const sleepers = new Set<Sleeper>()
   let queued = 0
+  // Counts every task scheduled and request sent: unchanged between two looks means nothing ran.
+  let activity = 0
   const scheduler: Scheduler.Scheduler = {
     shouldYield: (fiber) => Scheduler.defaultScheduler.shouldYield(fiber),
     scheduleTask: (task, priority) => {
       queued++
+      activity++
       Scheduler.defaultScheduler.scheduleTask(() => {
         queued--
         task()
@@ -61,6 +70,7 @@ export const virtualTime = (startMs = 1_700_000_000_000) => {
         send: (request: Parameters<typeof inner.send>[0]) =>
           Effect.suspend(() => {
             inFlight++
+            activity++
             return inner.send(request)
           }).pipe(
             Effect.ensuring(
@@ -79,11 +89,21 @@ export const virtualTime = (startMs = 1_700_000_000_000) => {
     Effect.gen(function* () {
       const began = now
       const fiber = yield* Effect.fork(Effect.withScheduler(Effect.withClock(effect, clock), scheduler))
+      // The activity count when everything was last seen idle, to look once more a turn later.
+      let idleAt: number | undefined
       for (;;) {
         const done = yield* Fiber.poll(fiber)
         if (Option.isSome(done)) return { exit: done.value, elapsedMs: now - began }
         yield* macrotask
-        if (inFlight > 0 || queued > 0 || sleepers.size === 0) continue
+        if (inFlight > 0 || queued > 0 || sleepers.size === 0) {
+          idleAt = undefined
+          continue
+        }
+        if (idleAt !== activity) {
+          idleAt = activity
+          continue
+        }
+        idleAt = undefined
         now = Math.max(now, Math.min(...[...sleepers].map((s) => s.until)))
         for (const sleeper of [...sleepers])
           if (sleeper.until <= now) {
