@@ -6,6 +6,7 @@
  * spend at most `installationShare` of the pool per window. Where Jira gives each site its own pool
  * (`tenant`), only the reserve applies. Interactive calls never pass the steward.
  */
+import type { QuotaSnapshot } from "../jira/quotaHeaders.js"
 
 export interface StewardSettings {
   /** Share of the pool exports leave to interactive calls (0.2: the last 20%). */
@@ -46,6 +47,27 @@ export type Decision =
       readonly untilMs: number
       readonly limit: "reserve" | "share"
     }
+
+export const HOUR_MS = 3_600_000
+
+/** The pool as the steward reads it from a quota snapshot, or none when Jira has not told us one. */
+export const poolReading = (
+  snapshot: QuotaSnapshot,
+  nowMs: number,
+): { readonly reading: PoolReading; readonly windowMs: number } | undefined => {
+  const { limit, remaining } = snapshot
+  if (limit === undefined || remaining === undefined || limit <= 0) return undefined
+  const windowMs = (snapshot.windowSeconds ?? 3600) * 1000
+  const told = snapshot.resetAt === undefined ? Number.NaN : Date.parse(snapshot.resetAt)
+  // Without a reset time, Jira's windows end at the top of each UTC hour. A reset read from `t`
+  // (whole seconds, rounded up, counted from the response) lands up to a second past the true end:
+  // whole seconds give every response of a window the same end, and so the same spend record.
+  const resetMs = Number.isNaN(told)
+    ? (Math.floor(nowMs / HOUR_MS) + 1) * HOUR_MS
+    : Math.floor(told / 1000) * 1000
+  const reading: PoolReading = { limit, remaining, resetMs, pool: snapshot.pool ?? "global" }
+  return { reading: currentReading(reading, windowMs, nowMs), windowMs }
+}
 
 /** Points exports may not touch: the reserve, rounded up. */
 export const reservePoints = (limit: number, settings: StewardSettings): number =>
@@ -156,4 +178,42 @@ export const windowsNeeded = (input: {
   const usable = perWindow - READ_AHEAD_POINTS
   if (usable <= 0) return Number.POSITIVE_INFINITY
   return Math.ceil((input.issues * input.pointsPerRow) / usable)
+}
+
+/**
+ * The page runner's reads (`requestJira`, web/src/engine): Jira does not say whether they draw on the
+ * app's pool (partners report they do not; docs/jira-cloud.md §6.1). The page learns it from its own
+ * answers: over at least this many rows read in one window, a pool that fell by half of what those
+ * rows cost was charged for them. Others cannot fake that: a whole pool spent in an hour is about 18
+ * points a second, a page reads hundreds of issues a second.
+ */
+export const OWN_READS_SAMPLE_ROWS = 500
+
+/** Whether the pool fell with the page's own reads (undefined: too few rows read yet to tell). */
+export const chargedByOwnReads = (input: {
+  /** Points the pool lost while the page read `rows` rows, in one window. */
+  readonly fall: number
+  readonly rows: number
+  readonly pointsPerRow: number
+}): boolean | undefined =>
+  input.rows < OWN_READS_SAMPLE_ROWS ? undefined : input.fall >= 0.5 * input.rows * input.pointsPerRow
+
+/**
+ * Points the page runner may have in flight when it checks the pool: its parallel reads (10 search
+ * pages of 100 issues, src/export/types.ts `directSettings`) and the next page of a part.
+ */
+export const PAGE_IN_FLIGHT_POINTS = 1_200
+
+/**
+ * Whether the page runner, its reads charged, may go on: only the reserve applies (its spend is not
+ * in the installation's ledger, and the user chose to run it here), kept with room for what it has in
+ * flight. A pool too small for that room lets it on with half of what a window allows above the reserve.
+ */
+export const pageDecision = (reading: PoolReading, settings: StewardSettings): Decision => {
+  const reserve = reservePoints(reading.limit, settings)
+  const room = Math.min(PAGE_IN_FLIGHT_POINTS, (reading.limit - reserve) / 2)
+  const aboveReserve = reading.remaining - reserve
+  return aboveReserve > room
+    ? { _tag: "go", points: aboveReserve }
+    : { _tag: "pause", untilMs: reading.resetMs, limit: "reserve" }
 }

@@ -10,22 +10,19 @@ import type { CursorContent } from "../export/cursor.js"
 import type { QuotaReading } from "../export/ports.js"
 import {
   chargeFor,
-  currentReading,
   decide,
+  HOUR_MS,
   POINTS_PER_ROW,
-  type PoolReading,
+  poolReading,
   rowsFor,
   type Turn,
   turnFor,
   windowKey,
   windowsNeeded,
 } from "../export/steward.js"
-import type { QuotaSnapshot } from "../jira/quotaHeaders.js"
 import { RateLimitState } from "../jira/RateLimitState.js"
 import { ExportConfig } from "./ExportConfig.js"
 import { type Claim, SpendLedger } from "./SpendLedger.js"
-
-const HOUR_MS = 3_600_000
 
 export type StewardTurn =
   /** The steward is off, or no quota is known yet: the call runs as before. */
@@ -56,25 +53,6 @@ const go = (maxRows: number, pointsPerRow: number, claim: Claim | undefined): St
   pointsPerRow,
   claim,
 })
-
-/** The pool as the steward reads it from a quota snapshot, or none when Jira has not told us one. */
-export const poolReading = (
-  snapshot: QuotaSnapshot,
-  nowMs: number,
-): { readonly reading: PoolReading; readonly windowMs: number } | undefined => {
-  const { limit, remaining } = snapshot
-  if (limit === undefined || remaining === undefined || limit <= 0) return undefined
-  const windowMs = (snapshot.windowSeconds ?? 3600) * 1000
-  const told = snapshot.resetAt === undefined ? Number.NaN : Date.parse(snapshot.resetAt)
-  // Without a reset time, Jira's windows end at the top of each UTC hour. A reset read from `t`
-  // (whole seconds, rounded up, counted from the response) lands up to a second past the true end:
-  // whole seconds give every response of a window the same end, and so the same spend record.
-  const resetMs = Number.isNaN(told)
-    ? (Math.floor(nowMs / HOUR_MS) + 1) * HOUR_MS
-    : Math.floor(told / 1000) * 1000
-  const reading: PoolReading = { limit, remaining, resetMs, pool: snapshot.pool ?? "global" }
-  return { reading: currentReading(reading, windowMs, nowMs), windowMs }
-}
 
 /**
  * Whether the export's next call may run, and how far (the function the chunk runner's caller asks).

@@ -12,7 +12,9 @@
  */
 import {
   Cause,
+  Clock,
   type Context,
+  Deferred,
   Effect,
   Exit,
   Fiber,
@@ -29,7 +31,7 @@ import {
   type ResolverError,
   type Result,
 } from "../../../src/contract.js"
-import { type Counters, decodeCursor, encodeCursor } from "../../../src/export/cursor.js"
+import { type Counters, type CursorContent, decodeCursor, encodeCursor } from "../../../src/export/cursor.js"
 import { ExportJira } from "../../../src/export/ExportJira.js"
 import { type CursorUnit, exportStream, planOf, progressOf, startExport } from "../../../src/export/engine.js"
 import { pauseFor } from "../../../src/export/pause.js"
@@ -42,6 +44,7 @@ import { RateLimitState } from "../../../src/jira/RateLimitState.js"
 import { UserDirectory } from "../../../src/jira/UserDirectory.js"
 import { decodePayload } from "../../../src/resolvers/payload.js"
 import { internalError, type ResolverFailure, toResolverError } from "../../../src/resolvers/respond.js"
+import { pageSteward } from "./pageSteward.js"
 import { slicedScheduler } from "./scheduler.js"
 
 export interface PageEngine {
@@ -68,21 +71,34 @@ const READ_AHEAD_UNITS = 12
  */
 const MAX_ANSWER_CHARS = 1_000_000
 
+/**
+ * What the stream put in the queue: a unit; a failure, which ends the stream; or the steward's pause
+ * (the page's reads are charged and the pool is at its reserve), after which the stream waits with
+ * what it has read until the page asks again, at the pool's reset.
+ */
 type Item =
   | ({ readonly _tag: "unit" } & CursorUnit)
   | { readonly _tag: "failed"; readonly error: ExportFailure }
+  | { readonly _tag: "paused"; readonly untilMs: number; readonly resumed: Deferred.Deferred<void> }
 
 interface Running {
   /** The cursor the page will ask with next: the one after the last unit handed out. */
   cursor: string
   counters: Counters
-  /** A failure met while gathering units for the last answer: the next `next` answers it. */
-  failed?: Extract<Item, { readonly _tag: "failed" }>
+  /** A failure or a pause met while gathering units for the last answer: the next `next` answers it. */
+  held?: Exclude<Item, { readonly _tag: "unit" }>
+  /** The steward's pause handed out: the stream waits on it until the page asks again. */
+  waiting?: Deferred.Deferred<void>
   readonly items: Queue.Queue<Item>
   readonly fiber: Fiber.RuntimeFiber<void>
 }
 
-export const makePageEngine = (fetchProduct: ProductFetch): PageEngine => {
+export interface PageEngineOptions {
+  /** The engine's clock (tests move it on by a quota window); the page's own by default. */
+  readonly clock?: Clock.Clock
+}
+
+export const makePageEngine = (fetchProduct: ProductFetch, options: PageEngineOptions = {}): PageEngine => {
   // The quota state is the page session's: a Retry-After or a spent quota holds for every export.
   const runtime = ManagedRuntime.make(RateLimitState.layer)
   // The Jira client and the user directory are one export's, as the command line has them for one
@@ -105,6 +121,7 @@ export const makePageEngine = (fetchProduct: ProductFetch): PageEngine => {
         )
       : Effect.succeed(services)
   const scheduler = slicedScheduler()
+  const steward = pageSteward()
   let running: Running | undefined
 
   /**
@@ -120,6 +137,7 @@ export const makePageEngine = (fetchProduct: ProductFetch): PageEngine => {
         servicesFor(fresh).pipe(
           Effect.flatMap((context) => Effect.provide(effect, context)),
           Effect.withScheduler(scheduler),
+          (run) => (options.clock === undefined ? run : Effect.withClock(run, options.clock)),
         ),
       )
       .then((exit): Result<A> => {
@@ -169,6 +187,26 @@ export const makePageEngine = (fetchProduct: ProductFetch): PageEngine => {
       true,
     )
 
+  /**
+   * After a unit that is not the last, the steward's turn. A pause goes in the queue after the unit,
+   * and the stream waits there, holding what it has read (reads in flight end and are kept), until
+   * the page asks for what follows: nothing read is paid for twice.
+   */
+  const afterUnit = (items: Queue.Queue<Item>, unit: CursorUnit, strategy: CursorContent["strategy"]) =>
+    Effect.gen(function* () {
+      if (unit.next === null) return
+      const turn = steward.turn({
+        snapshot: yield* RateLimitState.get,
+        nowMs: yield* Clock.currentTimeMillis,
+        rows: unit.counters.done,
+        strategy,
+      })
+      if (turn._tag === "go") return
+      const resumed = yield* Deferred.make<void>()
+      yield* Queue.offer(items, { _tag: "paused", untilMs: turn.untilMs, resumed })
+      yield* Deferred.await(resumed)
+    })
+
   /** A new stream from `cursor`, read ahead into a small queue. */
   const open = (cursor: string) =>
     Effect.gen(function* () {
@@ -176,11 +214,12 @@ export const makePageEngine = (fetchProduct: ProductFetch): PageEngine => {
       const jira = yield* ExportJira
       const { format } = yield* livePlanner(planOf(content))
       const items = yield* Queue.bounded<Item>(READ_AHEAD_UNITS)
-      const units = exportStream({ jira, format, content, settings: directSettings }).pipe(
-        Stream.map((unit): Item => ({ _tag: "unit", ...unit })),
-      )
-      const fiber = yield* units.pipe(
-        Stream.runForEach((item) => Queue.offer(items, item)),
+      const fiber = yield* exportStream({ jira, format, content, settings: directSettings }).pipe(
+        Stream.runForEach((unit) =>
+          Queue.offer(items, { _tag: "unit", ...unit }).pipe(
+            Effect.zipRight(afterUnit(items, unit, content.strategy)),
+          ),
+        ),
         Effect.catchAll((error) => Queue.offer(items, { _tag: "failed", error })),
         Effect.asVoid,
         Effect.forkDaemon,
@@ -197,8 +236,25 @@ export const makePageEngine = (fetchProduct: ProductFetch): PageEngine => {
           running = yield* open(cursor)
         }
         const current = running
-        const item = current.failed ?? (yield* Queue.take(current.items))
-        delete current.failed
+        // Asked again after the steward's pause (at the reset, or sooner: a retry): the stream goes
+        // on from where it waits; the steward pauses it again if the pool is still at its reserve.
+        if (current.waiting !== undefined) {
+          yield* Deferred.succeed(current.waiting, undefined)
+          delete current.waiting
+        }
+        const item = current.held ?? (yield* Queue.take(current.items))
+        delete current.held
+        if (item._tag === "paused") {
+          current.waiting = item.resumed
+          const paused: ExportChunk = {
+            csv: "",
+            cursor,
+            progress: progressOf(current.counters),
+            pausedUntil: new Date(item.untilMs).toISOString(),
+            pausedBy: "steward",
+          }
+          return paused
+        }
         if (item._tag === "failed") {
           running = undefined
           const pause = pauseFor(item.error)
@@ -214,8 +270,8 @@ export const makePageEngine = (fetchProduct: ProductFetch): PageEngine => {
         while (last.next !== null && size < MAX_ANSWER_CHARS) {
           const more = yield* Queue.poll(current.items)
           if (Option.isNone(more)) break
-          if (more.value._tag === "failed") {
-            current.failed = more.value
+          if (more.value._tag !== "unit") {
+            current.held = more.value
             break
           }
           texts.push(more.value.text)
