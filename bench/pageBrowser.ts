@@ -27,6 +27,8 @@ export interface BrowserExportRun {
   readonly wallMs: number
   readonly heapPeakMb: number
   readonly longestTaskMs: number
+  /** Times the page showed the steward's pause (it holds the reads at the pool's reserve), as sampled. */
+  readonly stewardPauses: number
   readonly file: Buffer
 }
 
@@ -77,12 +79,20 @@ export const browserExport = async (run: BrowserExport): Promise<BrowserExportRu
     await page.getByTestId("run-in").selectOption("browser")
     await run.beforeClick?.()
     let heapPeak = 0
+    let stewardPauses = 0
+    let stewardPaused = false
     let sampling = true
     const sample = async () => {
       while (sampling) {
         const { metrics } = await cdp.send("Performance.getMetrics")
         const used = metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? 0
         heapPeak = Math.max(heapPeak, used)
+        const state = await page.evaluate(
+          () => document.querySelector('[data-testid="export-state"]')?.textContent ?? "",
+        )
+        const paused = state.includes("to leave Jira's shared allowance")
+        if (paused && !stewardPaused) stewardPauses++
+        stewardPaused = paused
         await new Promise((r) => setTimeout(r, 100))
       }
     }
@@ -112,7 +122,7 @@ export const browserExport = async (run: BrowserExport): Promise<BrowserExportRu
     const longestTaskMs = Math.max(0, ...during.map(([, duration]) => duration))
     const [download] = await Promise.all([page.waitForEvent("download"), button.click()])
     const file = fs.readFileSync(await download.path())
-    return { wallMs, heapPeakMb: heapPeak / 1024 / 1024, longestTaskMs, file }
+    return { wallMs, heapPeakMb: heapPeak / 1024 / 1024, longestTaskMs, stewardPauses, file }
   } finally {
     await browser.close()
   }

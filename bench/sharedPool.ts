@@ -133,7 +133,7 @@ const pageExport: Mode["export"] = async (host, jql, settings, begin) => {
     beforeClick: begin,
   })
   // Decoded as the resolver path's `Blob.text()` decodes its file.
-  return { text: new TextDecoder().decode(run.file), stewardPauses: 0 }
+  return { text: new TextDecoder().decode(run.file), stewardPauses: run.stewardPauses }
 }
 
 const resolverMode = { frontendPoints: "free", page: false, export: resolverExport } as const

@@ -64,29 +64,36 @@ describe("the page steward's decisions", () => {
   })
   const nowMs = Date.UTC(2026, 11, 6, 12, 0, 0)
 
-  it("pauses only once its own reads are seen charged, and only near the reserve", () => {
+  it("holds reads only once its own reads are seen charged, and only near the reserve", () => {
     const steward = pageSteward()
-    const turn = (remaining: number, rows: number) =>
-      steward.turn({ snapshot: snapshot(remaining), nowMs, rows, strategy: "thrifty" })._tag
+    const seeing = (remaining: number, rows: number) => {
+      steward.observe({ snapshot: snapshot(remaining), nowMs, rows, strategy: "thrifty" })
+      return steward.turn(snapshot(remaining), nowMs)._tag
+    }
     // Near the reserve (2,000 + 1,200) but not yet known to be charged: goes on.
-    expect(turn(3_000, 100)).toBe("go")
-    expect(turn(2_900, 400)).toBe("go")
+    expect(seeing(3_000, 100)).toBe("go")
+    expect(seeing(2_900, 400)).toBe("go")
     // 600 rows read, the pool fell by 600: charged, and at the reserve's edge.
-    expect(turn(2_400, 700)).toBe("pause")
+    expect(seeing(2_400, 700)).toBe("pause")
+    expect(steward.turn(snapshot(2_400), nowMs)).toEqual({ _tag: "pause", untilMs: nowMs + 600_000 })
+    // A reset passed: a full window.
+    expect(steward.turn(snapshot(2_400), nowMs + 600_000)._tag).toBe("go")
   })
 
-  it("never pauses an export whose reads are free, however low others left the pool", () => {
+  it("never holds an export whose reads are free, however low others left the pool", () => {
     const steward = pageSteward()
-    for (let rows = 100; rows <= 5_000; rows += 100)
-      expect(
-        steward.turn({ snapshot: snapshot(1_500 - rows / 50), nowMs, rows, strategy: "thrifty" })._tag,
-      ).toBe("go")
+    for (let rows = 100; rows <= 5_000; rows += 100) {
+      const seen = snapshot(1_500 - rows / 50)
+      steward.observe({ snapshot: seen, nowMs, rows, strategy: "thrifty" })
+      expect(steward.turn(seen, nowMs)._tag).toBe("go")
+    }
   })
 
   it("knows nothing without quota headers, and goes on", () => {
     const steward = pageSteward()
     const bare: QuotaSnapshot = { nearLimit: false, betaOnly: false }
-    expect(steward.turn({ snapshot: bare, nowMs, rows: 10_000, strategy: "fast" })._tag).toBe("go")
+    steward.observe({ snapshot: bare, nowMs, rows: 10_000, strategy: "fast" })
+    expect(steward.turn(bare, nowMs)._tag).toBe("go")
   })
 })
 

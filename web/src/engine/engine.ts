@@ -14,7 +14,6 @@ import {
   Cause,
   Clock,
   type Context,
-  Deferred,
   Effect,
   Exit,
   Fiber,
@@ -45,6 +44,7 @@ import { UserDirectory } from "../../../src/jira/UserDirectory.js"
 import { decodePayload } from "../../../src/resolvers/payload.js"
 import { internalError, type ResolverFailure, toResolverError } from "../../../src/resolvers/respond.js"
 import { pageSteward } from "./pageSteward.js"
+import { asStreamReads, readHolds } from "./readHold.js"
 import { slicedScheduler } from "./scheduler.js"
 
 export interface PageEngine {
@@ -71,25 +71,20 @@ const READ_AHEAD_UNITS = 12
  */
 const MAX_ANSWER_CHARS = 1_000_000
 
-/**
- * What the stream put in the queue: a unit; a failure, which ends the stream; or the steward's pause
- * (the page's reads are charged and the pool is at its reserve), after which the stream waits with
- * what it has read until the page asks again, at the pool's reset.
- */
-type Item =
+type Queued =
   | ({ readonly _tag: "unit" } & CursorUnit)
   | { readonly _tag: "failed"; readonly error: ExportFailure }
-  | { readonly _tag: "paused"; readonly untilMs: number; readonly resumed: Deferred.Deferred<void> }
+
+/** What `next` answers from: what the stream queued, or the steward's hold of its reads (readHold.ts). */
+type Item = Queued | { readonly _tag: "held"; readonly untilMs: number }
 
 interface Running {
   /** The cursor the page will ask with next: the one after the last unit handed out. */
   cursor: string
   counters: Counters
-  /** A failure or a pause met while gathering units for the last answer: the next `next` answers it. */
-  held?: Exclude<Item, { readonly _tag: "unit" }>
-  /** The steward's pause handed out: the stream waits on it until the page asks again. */
-  waiting?: Deferred.Deferred<void>
-  readonly items: Queue.Queue<Item>
+  /** A failure met while gathering units for the last answer: the next `next` answers it. */
+  failed?: Extract<Queued, { readonly _tag: "failed" }>
+  readonly items: Queue.Queue<Queued>
   readonly fiber: Fiber.RuntimeFiber<void>
 }
 
@@ -99,15 +94,18 @@ export interface PageEngineOptions {
 }
 
 export const makePageEngine = (fetchProduct: ProductFetch, options: PageEngineOptions = {}): PageEngine => {
-  // The quota state is the page session's: a Retry-After or a spent quota holds for every export.
+  // The quota state is the page session's: a Retry-After or a spent quota holds for every export. So
+  // is the steward's knowledge of whether Jira charges the page's reads to the app's shared pool.
   const runtime = ManagedRuntime.make(RateLimitState.layer)
+  const steward = pageSteward()
+  const holds = readHolds(steward)
   // The Jira client and the user directory are one export's, as the command line has them for one
   // run: the profile, the fields and the users read for an export are not kept for the next, so a
   // field created while the page stays open is known to the next export.
   const exportServices = ExportJira.layer.pipe(
     Layer.provideMerge(UserDirectory.layer()),
     Layer.provideMerge(JiraClient.layer),
-    Layer.provide(BridgeTransport.layer(fetchProduct)),
+    Layer.provide(holds.transport(BridgeTransport.layer(fetchProduct))),
   )
   let services: Context.Context<ExportJira | JiraClient | UserDirectory> | undefined
   /** The current export's services, or new ones (their layers hold no resources for a scope to release). */
@@ -121,7 +119,6 @@ export const makePageEngine = (fetchProduct: ProductFetch, options: PageEngineOp
         )
       : Effect.succeed(services)
   const scheduler = slicedScheduler()
-  const steward = pageSteward()
   let running: Running | undefined
 
   /**
@@ -151,6 +148,7 @@ export const makePageEngine = (fetchProduct: ProductFetch, options: PageEngineOp
   const stop = () => {
     const current = running
     running = undefined
+    holds.reset()
     // Shutting the queue down also ends a `next` still waiting on it.
     if (current !== undefined)
       runtime.runFork(Effect.zipRight(Fiber.interrupt(current.fiber), Queue.shutdown(current.items)))
@@ -187,25 +185,31 @@ export const makePageEngine = (fetchProduct: ProductFetch, options: PageEngineOp
       true,
     )
 
-  /**
-   * After a unit that is not the last, the steward's turn. A pause goes in the queue after the unit,
-   * and the stream waits there, holding what it has read (reads in flight end and are kept), until
-   * the page asks for what follows: nothing read is paid for twice.
-   */
-  const afterUnit = (items: Queue.Queue<Item>, unit: CursorUnit, strategy: CursorContent["strategy"]) =>
+  /** Tells the steward how far the export has read, with the quota its answers left. */
+  const observe = (unit: CursorUnit, strategy: CursorContent["strategy"]) =>
     Effect.gen(function* () {
-      if (unit.next === null) return
-      const turn = steward.turn({
+      steward.observe({
         snapshot: yield* RateLimitState.get,
         nowMs: yield* Clock.currentTimeMillis,
         rows: unit.counters.done,
         strategy,
       })
-      if (turn._tag === "go") return
-      const resumed = yield* Deferred.make<void>()
-      yield* Queue.offer(items, { _tag: "paused", untilMs: turn.untilMs, resumed })
-      yield* Deferred.await(resumed)
     })
+
+  /**
+   * The next item: one already read, else the first to come, or the steward's hold when the reads
+   * are held before one comes.
+   */
+  const take = (items: Queue.Queue<Queued>) =>
+    Queue.poll(items).pipe(
+      Effect.flatMap((ready): Effect.Effect<Item> => {
+        if (Option.isSome(ready)) return Effect.succeed(ready.value)
+        return Effect.raceFirst(
+          Queue.take(items),
+          holds.whenHeld.pipe(Effect.map((untilMs): Item => ({ _tag: "held", untilMs }))),
+        )
+      }),
+    )
 
   /** A new stream from `cursor`, read ahead into a small queue. */
   const open = (cursor: string) =>
@@ -213,15 +217,16 @@ export const makePageEngine = (fetchProduct: ProductFetch, options: PageEngineOp
       const content = yield* decodeCursor(cursor)
       const jira = yield* ExportJira
       const { format } = yield* livePlanner(planOf(content))
-      const items = yield* Queue.bounded<Item>(READ_AHEAD_UNITS)
+      const items = yield* Queue.bounded<Queued>(READ_AHEAD_UNITS)
       const fiber = yield* exportStream({ jira, format, content, settings: directSettings }).pipe(
         Stream.runForEach((unit) =>
           Queue.offer(items, { _tag: "unit", ...unit }).pipe(
-            Effect.zipRight(afterUnit(items, unit, content.strategy)),
+            Effect.zipRight(observe(unit, content.strategy)),
           ),
         ),
         Effect.catchAll((error) => Queue.offer(items, { _tag: "failed", error })),
         Effect.asVoid,
+        asStreamReads,
         Effect.forkDaemon,
       )
       const opened: Running = { cursor, counters: content.counters, items, fiber }
@@ -236,16 +241,11 @@ export const makePageEngine = (fetchProduct: ProductFetch, options: PageEngineOp
           running = yield* open(cursor)
         }
         const current = running
-        // Asked again after the steward's pause (at the reset, or sooner: a retry): the stream goes
-        // on from where it waits; the steward pauses it again if the pool is still at its reserve.
-        if (current.waiting !== undefined) {
-          yield* Deferred.succeed(current.waiting, undefined)
-          delete current.waiting
-        }
-        const item = current.held ?? (yield* Queue.take(current.items))
-        delete current.held
-        if (item._tag === "paused") {
-          current.waiting = item.resumed
+        // Asked again (at the reset, or sooner): reads the steward held look at the pool again.
+        yield* holds.lookAgain
+        const item = current.failed ?? (yield* take(current.items))
+        delete current.failed
+        if (item._tag === "held") {
           const paused: ExportChunk = {
             csv: "",
             cursor,
@@ -270,8 +270,8 @@ export const makePageEngine = (fetchProduct: ProductFetch, options: PageEngineOp
         while (last.next !== null && size < MAX_ANSWER_CHARS) {
           const more = yield* Queue.poll(current.items)
           if (Option.isNone(more)) break
-          if (more.value._tag !== "unit") {
-            current.held = more.value
+          if (more.value._tag === "failed") {
+            current.failed = more.value
             break
           }
           texts.push(more.value.text)
