@@ -280,9 +280,16 @@ const showRun = (run: SharedPoolRun, runs: ReadonlyArray<SharedPoolRun>, issues:
       const perIssue = Number((run.appPoints / issues).toFixed(4))
       return `${figures} ${verdict(run.refusedInteractive, "<=", 0, workload)}; app points/issue ${perIssue} ${verdict(perIssue, "<=", 0.01, workload)}`
     }
-    default:
-      // No target: Jira does not charge the page's reads today; this shows what happens if it does.
-      return `${figures} (no target: what a pool that charges the page's reads would see)`
+    default: {
+      // Jira does not charge the page's reads today; if it does, the page's own steward holds its
+      // reads at the reserve, and it should read nothing twice (the page-free run's points).
+      const free = runs.find((r) => r.mode === "page-free")
+      const reread =
+        free === undefined
+          ? ""
+          : `; points vs page-free ${Number((run.appPoints / free.frontendPoints).toFixed(3))}`
+      return `${figures} ${verdict(run.refusedInteractive, "<=", 0, workload)}${reread}`
+    }
   }
 }
 

@@ -9,6 +9,10 @@
  * Between two `next` calls the stream keeps running (reading ahead a few units), so asking for one
  * unit at a time costs no restart; a cursor other than the one last handed out (a retry, a resume)
  * starts a new stream from it.
+ *
+ * When Jira charges the page's reads to the app's pool shared by every customer, the page's steward
+ * holds the stream's reads at the pool's reserve until the reset (pageSteward.ts, readHold.ts), and
+ * `next` answers its pause.
  */
 import {
   Cause,
