@@ -45,7 +45,8 @@ export const readHolds = (steward: PageSteward) => {
         if (turn._tag === "go") return held
         held = true
         if (hold === undefined) {
-          hold = { untilMs: turn.untilMs, wake: yield* Deferred.make<void>() }
+          // Made in one step with the check, so reads held at once share one hold.
+          hold = { untilMs: turn.untilMs, wake: Deferred.unsafeMake<void>(FiberId.none) }
           yield* Deferred.succeed(began, turn.untilMs)
         }
         const current = hold
