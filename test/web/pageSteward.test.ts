@@ -240,6 +240,37 @@ describe("the page steward over the emulator", () => {
     engine.stop()
   })
 
+  it("charged reads: a new export's start is never held, its stream's reads are", async () => {
+    const s = await site("charged")
+    const time = movableClock()
+    const engine = makePageEngine(s.page, { clock: time.clock })
+    const first = await engine.start(payload(s.jql))
+    if (!first.ok) throw new Error(JSON.stringify(first.error))
+    expect((await drive(engine, first.value.cursor ?? "")).pausedUntil).toBeDefined()
+    // The pool is at its reserve and the page knows its reads are charged. A new export starts (its
+    // profile, fields and count are read), and its first call answers the steward's pause.
+    const reads = s.emulator.stats().requests.total
+    const second = await engine.start(payload(s.jql))
+    if (!second.ok) throw new Error(JSON.stringify(second.error))
+    expect(s.emulator.stats().requests.total).toBeGreaterThan(reads)
+    const held = await engine.next(second.value.cursor ?? "")
+    if (!held.ok) throw new Error(JSON.stringify(held.error))
+    expect(held.value).toMatchObject({ csv: "", cursor: second.value.cursor, pausedBy: "steward" })
+    s.nextWindow()
+    time.moveOn(WINDOW_MS)
+    let text = second.value.csv
+    let cursor: string | null = second.value.cursor
+    for (let windows = 0; cursor !== null && windows < 5; windows++) {
+      const part = await drive(engine, cursor)
+      text += part.text
+      cursor = part.cursor
+      s.nextWindow()
+      time.moveOn(WINDOW_MS)
+    }
+    expect(keysOf(text)).toEqual(s.expected)
+    engine.stop()
+  })
+
   it("free reads: no pause, though other traffic left the pool under the reserve", async () => {
     const s = await site("free")
     // The app's other calls spend the pool down to 500 points.
