@@ -193,6 +193,34 @@ const drive = async (engine: ReturnType<typeof makePageEngine>, from: string) =>
   }
 }
 
+type Site = Awaited<ReturnType<typeof site>>
+type Part = Awaited<ReturnType<typeof drive>>
+
+/**
+ * Drives the export to its end as the page does, moving the site's clock and the engine's on by a
+ * window at each steward's pause (the page waits for the reset and asks again from the same cursor).
+ */
+const throughWindows = async (
+  s: Site,
+  time: ReturnType<typeof movableClock>,
+  engine: ReturnType<typeof makePageEngine>,
+  from: string,
+  eachPart: (part: Part) => void = () => undefined,
+) => {
+  let text = ""
+  let cursor: string | null = from
+  for (let windows = 0; cursor !== null && windows < 5; windows++) {
+    const part = await drive(engine, cursor)
+    text += part.text
+    cursor = part.cursor
+    eachPart(part)
+    if (part.pausedUntil === undefined) break
+    s.nextWindow()
+    time.moveOn(WINDOW_MS)
+  }
+  return { text, cursor }
+}
+
 const payload = (jql: string) => ({
   jql,
   columns: ["key", "summary", "status"],
@@ -206,28 +234,20 @@ describe("the page steward over the emulator", () => {
     const engine = makePageEngine(s.page, { clock: time.clock })
     const started = await engine.start(payload(s.jql))
     if (!started.ok) throw new Error(JSON.stringify(started.error))
-    let text = started.value.csv
-    let cursor: string | null = started.value.cursor
     const spentPerWindow: Array<number> = []
     let before = 0
-    for (let windows = 0; cursor !== null && windows < 5; windows++) {
-      const part = await drive(engine, cursor)
-      text += part.text
-      cursor = part.cursor
+    const { text, cursor } = await throughWindows(s, time, engine, started.value.cursor ?? "", (part) => {
       const spent = s.emulator.stats().pointsBySource.frontend
       spentPerWindow.push(spent - before)
       before = spent
-      if (part.pausedUntil === undefined) break
+      if (part.pausedUntil === undefined) return
       // The reset as the page read it (whole seconds from the answers), in the page's clock.
       const end =
         (Math.floor((Date.now() + s.ahead()) / WINDOW_MS) + 1) * WINDOW_MS - s.ahead() + time.ahead()
       expect(Math.abs(Date.parse(part.pausedUntil) - end)).toBeLessThan(2_000)
-      // The page waits for the reset and asks again from the same cursor.
-      s.nextWindow()
-      time.moveOn(WINDOW_MS)
-    }
+    })
     expect(cursor).toBe(null)
-    expect(keysOf(text)).toEqual(s.expected)
+    expect(keysOf(started.value.csv + text)).toEqual(s.expected)
     expect(spentPerWindow.length, JSON.stringify(spentPerWindow)).toBeGreaterThan(1)
     for (const spent of spentPerWindow)
       expect(spent, JSON.stringify(spentPerWindow)).toBeLessThanOrEqual(
@@ -258,16 +278,9 @@ describe("the page steward over the emulator", () => {
     expect(held.value).toMatchObject({ csv: "", cursor: second.value.cursor, pausedBy: "steward" })
     s.nextWindow()
     time.moveOn(WINDOW_MS)
-    let text = second.value.csv
-    let cursor: string | null = second.value.cursor
-    for (let windows = 0; cursor !== null && windows < 5; windows++) {
-      const part = await drive(engine, cursor)
-      text += part.text
-      cursor = part.cursor
-      s.nextWindow()
-      time.moveOn(WINDOW_MS)
-    }
-    expect(keysOf(text)).toEqual(s.expected)
+    const rest = await throughWindows(s, time, engine, second.value.cursor ?? "")
+    expect(rest.cursor).toBe(null)
+    expect(keysOf(second.value.csv + rest.text)).toEqual(s.expected)
     engine.stop()
   })
 
