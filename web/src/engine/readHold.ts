@@ -78,8 +78,6 @@ export const readHolds = (steward: PageSteward) => {
           }
         }),
       ).pipe(Layer.provide(inner)),
-    /** The end of the hold under way, if the reads are held now. */
-    heldUntil: (): number | undefined => hold?.untilMs,
     /** Answers the hold's end once the reads are held. */
     whenHeld: Effect.suspend(() => Deferred.await(began)),
     /** The page asks again: the held reads look at the pool again. */
