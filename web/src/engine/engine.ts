@@ -75,20 +75,22 @@ const READ_AHEAD_UNITS = 12
  */
 const MAX_ANSWER_CHARS = 1_000_000
 
-type Queued =
+/**
+ * What the stream queued: a unit; a failure, which ends it; or the steward's hold of its reads
+ * beginning (readHold.ts), after the units read before it.
+ */
+type Item =
   | ({ readonly _tag: "unit" } & CursorUnit)
   | { readonly _tag: "failed"; readonly error: ExportFailure }
-
-/** What `next` answers from: what the stream queued, or the steward's hold of its reads (readHold.ts). */
-type Item = Queued | { readonly _tag: "held"; readonly untilMs: number }
+  | { readonly _tag: "held"; readonly untilMs: number }
 
 interface Running {
   /** The cursor the page will ask with next: the one after the last unit handed out. */
   cursor: string
   counters: Counters
   /** A failure met while gathering units for the last answer: the next `next` answers it. */
-  failed?: Extract<Queued, { readonly _tag: "failed" }>
-  readonly items: Queue.Queue<Queued>
+  failed?: Extract<Item, { readonly _tag: "failed" }>
+  readonly items: Queue.Queue<Item>
   readonly fiber: Fiber.RuntimeFiber<void>
 }
 
@@ -201,18 +203,12 @@ export const makePageEngine = (fetchProduct: ProductFetch, options: PageEngineOp
     })
 
   /**
-   * The next item: one already read, else the first to come, or the steward's hold when the reads
-   * are held before one comes.
+   * The next item to answer from: a hold that has ended (the page asked again, the reset passed) is
+   * passed over; the reads it held look at the pool again and queue a new one if they are held still.
    */
-  const take = (items: Queue.Queue<Queued>) =>
-    Queue.poll(items).pipe(
-      Effect.flatMap((ready): Effect.Effect<Item> => {
-        if (Option.isSome(ready)) return Effect.succeed(ready.value)
-        return Effect.raceFirst(
-          Queue.take(items),
-          holds.whenHeld.pipe(Effect.map((untilMs): Item => ({ _tag: "held", untilMs }))),
-        )
-      }),
+  const take = (items: Queue.Queue<Item>): Effect.Effect<Item> =>
+    Queue.take(items).pipe(
+      Effect.flatMap((item) => (item._tag === "held" && !holds.held() ? take(items) : Effect.succeed(item))),
     )
 
   /** A new stream from `cursor`, read ahead into a small queue. */
@@ -221,7 +217,7 @@ export const makePageEngine = (fetchProduct: ProductFetch, options: PageEngineOp
       const content = yield* decodeCursor(cursor)
       const jira = yield* ExportJira
       const { format } = yield* livePlanner(planOf(content))
-      const items = yield* Queue.bounded<Queued>(READ_AHEAD_UNITS)
+      const items = yield* Queue.bounded<Item>(READ_AHEAD_UNITS)
       const fiber = yield* exportStream({ jira, format, content, settings: directSettings }).pipe(
         Stream.runForEach((unit) =>
           Queue.offer(items, { _tag: "unit", ...unit }).pipe(
@@ -230,7 +226,7 @@ export const makePageEngine = (fetchProduct: ProductFetch, options: PageEngineOp
         ),
         Effect.catchAll((error) => Queue.offer(items, { _tag: "failed", error })),
         Effect.asVoid,
-        asStreamReads,
+        asStreamReads((untilMs) => Queue.offer(items, { _tag: "held", untilMs })),
         Effect.forkDaemon,
       )
       const opened: Running = { cursor, counters: content.counters, items, fiber }
@@ -274,6 +270,8 @@ export const makePageEngine = (fetchProduct: ProductFetch, options: PageEngineOp
         while (last.next !== null && size < MAX_ANSWER_CHARS) {
           const more = yield* Queue.poll(current.items)
           if (Option.isNone(more)) break
+          // A hold met here is answered by the next call, which finds it again if it still stands.
+          if (more.value._tag === "held") break
           if (more.value._tag === "failed") {
             current.failed = more.value
             break
