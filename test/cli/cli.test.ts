@@ -3,21 +3,19 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RunningEmulator, startEmulator } from "../../dev/emulator/index.js"
-import { PROFILES } from "../../dev/emulator/server/profiles.js"
-import { runCli } from "./run.js"
+import { runCli, STEADY_PROFILE } from "./run.js"
 
 describe("command-line exporter against the emulator", () => {
   let emulator: RunningEmulator
   let dir: string
   let jql: string
   beforeAll(async () => {
-    // Latency on issue reads and slow responses now and then, so an interruption lands mid-export
-    // with time to spare (without the latency the export ended some 100 ms after the part passed 20 KB).
+    // Slow responses now and then, and the steady profile, so an interruption lands mid-export.
     emulator = await startEmulator({
       issues: 1500,
       seed: 9,
       chaos: "slow=0.2:60,seed=2",
-      profile: { ...PROFILES.instant, name: "steady", issueCallLatencyMs: 100 },
+      profile: STEADY_PROFILE,
     })
     jql = `project in (${emulator.dataset.projects.map((p) => p.key).join(", ")}) ORDER BY key ASC`
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "liquitim-cli-"))

@@ -5,9 +5,8 @@ import * as path from "node:path"
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
 import { startEmulator } from "../../dev/emulator/index.js"
-import { PROFILES } from "../../dev/emulator/server/profiles.js"
 import { parseCli } from "../../src/cli/args.js"
-import { runCli } from "./run.js"
+import { runCli, STEADY_PROFILE } from "./run.js"
 
 const env = { JIRA_SITE: "https://example.atlassian.net", JIRA_EMAIL: "a@example.test", JIRA_API_TOKEN: "t" }
 
@@ -45,14 +44,8 @@ describe("command-line edges", () => {
   })
 
   it("--resume refuses a part changed anywhere, not only in its last 4 KB", async () => {
-    // Latency on issue reads, and an interrupt once the part holds its first pages (more than the 4 KB
-    // its end check covers): the export then has about half a second left, where on the instant profile
-    // a busy machine let it finish between two looks at the part's size.
-    const emulator = await startEmulator({
-      issues: 1500,
-      seed: 8,
-      profile: { ...PROFILES.instant, name: "steady", issueCallLatencyMs: 100 },
-    })
+    // Interrupted once the part holds its first pages, more than the 4 KB its end check covers.
+    const emulator = await startEmulator({ issues: 1500, seed: 8, profile: STEADY_PROFILE })
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "liquitim-edges-"))
     try {
       const site = { url: emulator.url, email: emulator.accounts.admin.email, apiToken: emulator.apiToken }

@@ -11,7 +11,7 @@ import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RunningEmulator, startEmulator } from "../../dev/emulator/index.js"
 import { decodeCursor } from "../../src/export/cursor.js"
-import { runCli, type Site } from "./run.js"
+import { runCli, type Site, STEADY_PROFILE } from "./run.js"
 
 const EMULATOR = path.join(__dirname, "..", "..", "dev", "emulator", "main.ts")
 const ISSUES = 1500
@@ -50,8 +50,13 @@ describe("resuming a thrifty export after the emulator restarted", () => {
   let restarted: { child: ChildProcess; url: string } | undefined
   let dir: string
   beforeAll(async () => {
-    // Slow responses now and then, so the interruption lands mid-export.
-    first = await startEmulator({ issues: ISSUES, seed: SEED, chaos: "slow=0.2:60,seed=2" })
+    // Slow responses now and then, and the steady profile, so the interruption lands mid-export.
+    first = await startEmulator({
+      issues: ISSUES,
+      seed: SEED,
+      chaos: "slow=0.2:60,seed=2",
+      profile: STEADY_PROFILE,
+    })
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "liquitim-restart-"))
   })
   afterAll(async () => {
@@ -74,7 +79,7 @@ describe("resuming a thrifty export after the emulator restarted", () => {
     const stopped = await runCli(
       site,
       ["--jql", jql, "--strategy", "thrifty", "--out", part, "--quiet"],
-      () => size() > 40_000,
+      () => size() > 8_000,
     )
     expect(stopped.code).toBe(1)
     const saved: { cursor: string } = JSON.parse(fs.readFileSync(`${part}.cursor`, "utf8"))

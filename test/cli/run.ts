@@ -1,5 +1,6 @@
 /** Runs the built command-line exporter in a child process against an emulator, as a user would. */
 import { spawn } from "node:child_process"
+import { PROFILES, type ProfileParams } from "../../dev/emulator/server/profiles.js"
 import { CLI_BUNDLE, ensureCliBundle } from "../support/cliBundle.js"
 
 // Checked once per test file: the bundle is rebuilt when a source is newer.
@@ -15,6 +16,15 @@ export interface Site {
   readonly email: string
   readonly apiToken: string
 }
+
+/**
+ * For the emulator of a test that interrupts an export: 100 ms on every issue read, so that an export
+ * of 1,500 issues (15 pages, two rounds of 10 reads at once) is still running some half a second after
+ * its part holds its first pages, and an interrupt sent then lands mid-export even on a busy machine.
+ * (On the instant profile the exporter finished 100-150 ms after the part passed 20 KB, and now and
+ * then between two looks at it.)
+ */
+export const STEADY_PROFILE: ProfileParams = { ...PROFILES.instant, name: "steady", issueCallLatencyMs: 100 }
 
 /** Runs the exporter; with `interruptWhen`, sends SIGINT once it returns true (polled every 5 ms). */
 export const runCli = (site: Site, args: ReadonlyArray<string>, interruptWhen?: () => boolean) =>
