@@ -48,6 +48,16 @@ const ISSUES = Number(process.env.LIQUITIM_XLSX_ISSUES ?? 500)
 /** Time for a step, from the issue count (the default's fits the suite's 60 s). */
 const STEP_MS = Math.max(60_000, ISSUES * 60)
 const kinds = COLUMNS.map(([, k]) => (k === "key" ? "issueKey" : k))
+/** The workbook of every column kind with the data preset: ISO dates, no formula guard, no cut. */
+const workbookArgs = (jql: string) => [
+  "--jql",
+  jql,
+  "--columns",
+  COLUMNS.map(([c]) => c).join(","),
+  "--preset",
+  "data",
+  "--quiet",
+]
 
 describe("Excel workbooks from the command line", () => {
   let emulator: RunningEmulator
@@ -61,16 +71,8 @@ describe("Excel workbooks from the command line", () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "liquitim-xlsx-"))
     const csv = path.join(dir, "issues.csv")
     whole = path.join(dir, "issues.xlsx")
-    // The data preset: ISO dates, no formula guard, no cut: the cells as the formatters make them.
-    const common = [
-      "--jql",
-      jql,
-      "--columns",
-      COLUMNS.map(([c]) => c).join(","),
-      "--preset",
-      "data",
-      "--quiet",
-    ]
+    // The cells as the formatters make them.
+    const common = workbookArgs(jql)
     expect((await cli([...common, "--out", csv])).code).toBe(0)
     expect((await cli([...common, "--out", whole])).code).toBe(0)
     csvRows = parse(fs.readFileSync(csv, "utf8"), { relaxQuotes: false, relaxColumnCount: false })
@@ -133,15 +135,7 @@ describe("Excel workbooks from the command line", () => {
           interruptWhen,
         )
       const all = `project in (${steady.dataset.projects.map((p) => p.key).join(", ")}) ORDER BY key ASC`
-      const args = [
-        "--jql",
-        all,
-        "--columns",
-        COLUMNS.map(([c]) => c).join(","),
-        "--preset",
-        "data",
-        "--quiet",
-      ]
+      const args = workbookArgs(all)
       const whole = path.join(dir, "steady.xlsx")
       const part = path.join(dir, "part.xlsx")
       const size = (f: string) => (fs.existsSync(f) ? fs.statSync(f).size : 0)
