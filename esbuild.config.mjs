@@ -33,18 +33,6 @@ const cliIsFresh = () => {
   })
 }
 
-/** Effect's import of fast-check, resolved to an empty module for the page (see web/fastCheck.js). */
-const withoutFastCheck = {
-  name: "without-fast-check",
-  setup(build) {
-    build.onResolve({ filter: /[\\/]FastCheck\.js$/ }, (args) =>
-      /[\\/]node_modules[\\/]effect[\\/]/.test(args.importer)
-        ? { path: join(root, "web", "fastCheck.js") }
-        : undefined,
-    )
-  },
-}
-
 /** @type {import("esbuild").BuildOptions} */
 const webOptions = {
   absWorkingDir: root,
@@ -65,9 +53,9 @@ const webOptions = {
   legalComments: "none",
   logLevel: "warning",
   define: { "process.env.NODE_ENV": '"production"' },
-  // The helpers the bridge's dependencies use instead of all of tslib (see web/tslib.js).
-  alias: { tslib: join(root, "web", "tslib.js") },
-  plugins: [withoutFastCheck],
+  // The helpers the bridge's dependencies use instead of all of tslib (see web/tslib.js), and an empty
+  // module for the fast-check Effect's Schema imports only to generate test data (see web/fastCheck.js).
+  alias: { tslib: join(root, "web", "tslib.js"), "fast-check": join(root, "web", "fastCheck.js") },
 }
 
 /**
@@ -158,14 +146,12 @@ if (buildWeb || buildCli) {
   }
   if (watch) {
     const onEnd = (done) => ({ name: "report", setup: (b) => b.onEnd((r) => r.errors.length || done(r)) })
-    const watched = (options, done) =>
-      context({ ...options, plugins: [...(options.plugins ?? []), onEnd(done)] })
     if (buildWeb) {
-      await (await watched(webOptions, report)).watch()
-      await (await watched(engineOptions, report)).watch()
-      await (await watched(xlsxOptions, report)).watch()
+      await (await context({ ...webOptions, plugins: [onEnd(report)] })).watch()
+      await (await context({ ...engineOptions, plugins: [onEnd(report)] })).watch()
+      await (await context({ ...xlsxOptions, plugins: [onEnd(report)] })).watch()
     }
-    if (buildCli) await (await watched(cliOptions, cliDone)).watch()
+    if (buildCli) await (await context({ ...cliOptions, plugins: [onEnd(cliDone)] })).watch()
     process.stderr.write("esbuild: watching for changes\n")
   } else {
     if (buildWeb) reportWeb(await Promise.all([build(webOptions), build(engineOptions), build(xlsxOptions)]))

@@ -24,7 +24,7 @@ import type { ProductFetch } from "../../src/jira/BridgeTransport.js"
 import type { QuotaSnapshot } from "../../src/jira/quotaHeaders.js"
 import { makePageEngine } from "../../web/src/engine/engine.js"
 import { pageSteward } from "../../web/src/engine/pageSteward.js"
-import { keysOf } from "../resolvers/emulated.js"
+import { jqlAll, keysOf } from "../resolvers/emulated.js"
 
 describe("the page steward's decisions", () => {
   it("calls the reads charged when the pool fell by half of what they cost, over enough rows", () => {
@@ -138,7 +138,7 @@ const site = async (frontendPoints: "free" | "charged") => {
         body: await response.text(),
       }
     }
-  const jql = `project in (${started.dataset.projects.map((p) => p.key).join(", ")}) ORDER BY key ASC`
+  const jql = jqlAll(started)
   const expected = started
     .referenceSearch(jql, started.accounts.admin.accountId)
     .map((id) => started.dataset.issueByIdOrKey(id)?.key ?? id)
